@@ -1,0 +1,204 @@
+"""HTTP plumbing shared by every route: errors in one place, auth, JSON, cursors, ETags, idempotency."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
+
+from tandem.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    Unauthorized,
+    ValidationError,
+)
+from tandem.domain.permissions import Principal
+from tandem.runtime.observability import logger
+from tandem.runtime.wiring import Container, container
+from tandem.services.authenticate import principal_from_token
+
+STATUS = {
+    ValidationError: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    PreconditionFailed: 412,
+}
+JSON = {"Content-Type": "application/json"}
+
+
+def error(status: int, code: str, message: str, details: dict | None = None) -> Response:
+    return Response(
+        body={"error": {"code": code, "message": message, "details": details or {}}},
+        status_code=status,
+        headers=dict(JSON),
+    )
+
+
+def status_of(exc: DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def endpoint(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a route: domain errors become their 4xx, anything unexpected a logged 500 without internals."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = fn(*args, **kwargs)
+        except DomainError as exc:
+            details = exc.details
+            if isinstance(exc, ValidationError) and details.get("code") == "idempotency_mismatch":
+                return error(422, "idempotency_mismatch", exc.message)
+            return error(status_of(exc), exc.code, exc.message, details)
+        except Exception:
+            logger.exception("unhandled error")
+            return error(500, "internal", "something went wrong on our side; it has been logged")
+        return result if isinstance(result, Response) else Response(body=result, status_code=200, headers=dict(JSON))
+
+    return wrapper
+
+
+def current() -> Container:
+    return container()
+
+
+def bearer(request: Any) -> str | None:
+    value = (request.headers or {}).get("authorization") or ""
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def optional_principal(request: Any) -> Principal | None:
+    token = bearer(request)
+    if token is None:
+        return None
+    p = principal_from_token(current().deps, token)
+    logger.append_keys(tenant_id=p.tenant_id, user_id=p.user_id)
+    return p
+
+
+def principal(request: Any) -> Principal:
+    """The authenticated caller; the tenant comes from the token only."""
+    p = optional_principal(request)
+    if p is None:
+        raise Unauthorized("missing bearer token")
+    return p
+
+
+def body(request: Any) -> dict[str, Any]:
+    """The JSON object of the request; anything else is a clear 400."""
+    raw = request.raw_body or b""
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError("the body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise ValidationError("the body must be a JSON object")
+    return data
+
+
+def query(request: Any) -> dict[str, str]:
+    return dict(request.query_params or {})
+
+
+def limit_of(request: Any) -> int:
+    raw = query(request).get("limit")
+    if raw is None:
+        return 50
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValidationError("limit must be a number", {"field": "limit"}) from exc
+
+
+def _cursor_key(scope: str) -> bytes:
+    secret = current().settings.token_secret.encode()
+    return hmac.new(secret, b"cursor:" + scope.encode(), hashlib.sha256).digest()
+
+
+def encode_cursor(after: dict | None, scope: str) -> str | None:
+    """An opaque cursor: the store's position, signed for this caller and list so it cannot be forged."""
+    if not after:
+        return None
+    payload = base64.urlsafe_b64encode(json.dumps(after, separators=(",", ":")).encode()).decode().rstrip("=")
+    sig = hmac.new(_cursor_key(scope), payload.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{payload}.{sig}"
+
+
+def decode_cursor(request: Any, scope: str) -> dict | None:
+    raw = query(request).get("cursor")
+    if not raw:
+        return None
+    payload, _, sig = raw.partition(".")
+    expected = hmac.new(_cursor_key(scope), payload.encode(), hashlib.sha256).hexdigest()[:32]
+    if not hmac.compare_digest(sig, expected):
+        raise ValidationError("invalid cursor", {"field": "cursor"})
+    try:
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except ValueError as exc:
+        raise ValidationError("invalid cursor", {"field": "cursor"}) from exc
+
+
+def page_body(page: Any, render: Callable[[Any], dict], scope: str) -> dict[str, Any]:
+    return {"items": [render(x) for x in page.items], "next_cursor": encode_cursor(page.after, scope)}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match(request: Any) -> int | None:
+    """The version a PATCH expects, from If-Match (`"3"`, `W/"3"` or `3`)."""
+    raw = (request.headers or {}).get("if-match")
+    if raw is None or raw.strip() == "*":
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise PreconditionFailed("If-Match must be an ETag this API returned") from exc
+
+
+def with_etag(body_: dict, version: int, status: int = 200) -> Response:
+    return Response(body=body_, status_code=status, headers={**JSON, "ETag": etag(version)})
+
+
+def idempotency_key(request: Any) -> str | None:
+    key = (request.headers or {}).get("idempotency-key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > 200:
+        raise ValidationError("Idempotency-Key must be 1-200 characters")
+    return key
+
+
+def remembered_create(request: Any, p: Principal, scope: str, create: Callable[[], dict]) -> Response:
+    """Non-item creates: a repeated Idempotency-Key returns the first result (items do this in their write)."""
+    key = idempotency_key(request)
+    store = current().deps.repos.idempotency
+    if key is None:
+        return Response(body=create(), status_code=201, headers=dict(JSON))
+    full = f"{scope}:{p.user_id}:{key}"
+    first = store.get(p.tenant_id, full)
+    if first is not None:
+        return Response(body=first, status_code=201, headers=dict(JSON))
+    result = create()
+    store.put(p.tenant_id, full, result)
+    return Response(body=result, status_code=201, headers=dict(JSON))

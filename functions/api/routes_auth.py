@@ -1,0 +1,102 @@
+"""Health, OpenAPI, sign-up, sign-in, magic links, me and tenant settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Response
+
+from api import api, render
+from api.http import JSON, body, current, endpoint, if_match, principal, with_etag
+from tandem.domain.errors import ValidationError
+from tandem.domain.permissions import Action, Area
+from tandem.services import authenticate
+from tandem.services.access import require_area, tenant_of
+from tandem.services.sign_up import sign_up
+from tandem.services.tenant_settings import update_settings
+
+
+@api.route("/v1/health", methods=["GET"])
+@endpoint
+def health() -> dict[str, Any]:
+    return {"status": "ok"}
+
+
+@api.route("/v1/openapi.json", methods=["GET"])
+@endpoint
+def openapi() -> dict[str, Any]:
+    from api.openapi import document
+
+    return document()
+
+
+@api.route("/v1/signup", methods=["POST"])
+@endpoint
+def signup() -> Response:
+    data = body(api.current_request)
+    result = sign_up(
+        current().deps,
+        organization=data.get("organization"),
+        slug=data.get("slug"),
+        email=data.get("email"),
+        name=data.get("name") or "",
+        password=data.get("password"),
+    )
+    return Response(
+        body={"token": result.token, "tenant": render.tenant(result.tenant), "user": render.user(result.user)},
+        status_code=201,
+        headers=dict(JSON),
+    )
+
+
+@api.route("/v1/auth/login", methods=["POST"])
+@endpoint
+def login() -> dict[str, Any]:
+    data = body(api.current_request)
+    token = authenticate.log_in(
+        current().deps, tenant_slug=data.get("tenant"), email=data.get("email"), password=data.get("password")
+    )
+    return {"token": token}
+
+
+@api.route("/v1/auth/magic-link/redeem", methods=["POST"])
+@endpoint
+def redeem_magic_link() -> dict[str, Any]:
+    token = body(api.current_request).get("token")
+    if not isinstance(token, str):
+        raise ValidationError("token is required", {"field": "token"})
+    return {"token": authenticate.redeem_magic_link(current().deps, token)}
+
+
+@api.route("/v1/me", methods=["GET"])
+@endpoint
+def me() -> dict[str, Any]:
+    p = principal(api.current_request)
+    tenant = tenant_of(current().deps, p)
+    return {
+        "id": p.user_id,
+        "email": p.email,
+        "name": p.name,
+        "role": p.role.value,
+        "team_ids": list(p.team_ids),
+        "organization_id": p.organization_id,
+        "tenant": render.tenant(tenant),
+    }
+
+
+@api.route("/v1/settings", methods=["GET"])
+@endpoint
+def get_settings() -> Response:
+    p = principal(api.current_request)
+    require_area(p, Area.SETTINGS, Action.READ)
+    tenant = tenant_of(current().deps, p)
+    return with_etag(render.tenant_settings(tenant), tenant.version)
+
+
+@api.route("/v1/settings", methods=["PATCH"])
+@endpoint
+def patch_settings() -> Response:
+    request = api.current_request
+    p = principal(request)
+    tenant = update_settings(current().deps, p, body(request), expected_version=if_match(request))
+    return with_etag(render.tenant_settings(tenant), tenant.version)

@@ -1,0 +1,58 @@
+"""Tenant-less public endpoints: forms for visitors and magic-link requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Response
+
+from api import api, render
+from api.http import JSON, body, current, endpoint, idempotency_key, optional_principal
+from tandem.domain.errors import ValidationError
+from tandem.services import authenticate
+from tandem.services.open_item import fingerprint
+from tandem.services.ports import IdempotencyClaim
+from tandem.services.submit_form import public_forms, submit_form
+
+
+@api.route("/v1/public/{slug}/forms", methods=["GET"])
+@endpoint
+def forms(slug: str) -> dict[str, Any]:
+    tenant, types = public_forms(current().deps, slug)
+    portal = tenant.portal
+    return {
+        "tenant": {
+            "slug": tenant.slug,
+            "name": tenant.name,
+            "branding": {
+                "name": portal.branding.name,
+                "logo_url": portal.branding.logo_url,
+                "color": portal.branding.color,
+            },
+        },
+        "require_login": portal.require_login,
+        "items": [render.public_form(t) for t in types],
+    }
+
+
+@api.route("/v1/public/{slug}/forms/{type_id}", methods=["POST"])
+@endpoint
+def submit(slug: str, type_id: str) -> Response:
+    request = api.current_request
+    p = optional_principal(request)
+    data = body(request)
+    key = idempotency_key(request)
+    who = p.user_id if p else str(data.get("email", "")).lower()
+    claim = IdempotencyClaim(f"form:{who}", key, fingerprint(data)) if key else None
+    item = submit_form(current().deps, slug, type_id, data, p, claim=claim)
+    return Response(body={"ref": item.ref, "id": item.id}, status_code=201, headers=dict(JSON))
+
+
+@api.route("/v1/public/{slug}/magic-link", methods=["POST"])
+@endpoint
+def magic_link(slug: str) -> Response:
+    email = body(api.current_request).get("email")
+    if not isinstance(email, str):
+        raise ValidationError("email is required", {"field": "email"})
+    authenticate.request_magic_link(current().deps, tenant_slug=slug, email=email)
+    return Response(body={"status": "sent if the address is known"}, status_code=202, headers=dict(JSON))

@@ -1,0 +1,19 @@
+"""The one Chalice app: registers the four blueprints and the middleware, nothing else."""
+
+from __future__ import annotations
+
+from chalice import Chalice
+
+from api import api
+from ingest_email import ingest_email
+from rules import rules
+from tandem.runtime.middleware import install_middleware
+from timers import timers
+
+app = Chalice(app_name="tandem")
+app.experimental_feature_flags.update(["BLUEPRINTS"])
+install_middleware(app)
+app.register_blueprint(api)
+app.register_blueprint(ingest_email)
+app.register_blueprint(rules)
+app.register_blueprint(timers)

@@ -1,0 +1,336 @@
+"""In-memory repositories: the honest fakes. The same contract suite runs on them and on PynamoDB."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any, Generic, TypeVar
+
+from tandem.domain.activity import Activity
+from tandem.domain.errors import Conflict
+from tandem.domain.hierarchy import Portfolio, Project
+from tandem.domain.item_types import ItemType
+from tandem.domain.items import Item, format_ref
+from tandem.domain.messages import Attachment, Message
+from tandem.domain.people import Organization, Team, User
+from tandem.domain.tenants import Tenant
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position, Repos
+
+E = TypeVar("E")
+
+
+def _page(rows: list[E], key: Callable[[E], str], limit: int, after: Position) -> Page[E]:
+    """Sorted rows from the position on; the position is the last key served, like DynamoDB's."""
+    rows = sorted(rows, key=key)
+    if after:
+        rows = [r for r in rows if key(r) > after["k"]]
+    chunk = rows[:limit]
+    more = len(rows) > limit
+    return Page([copy.deepcopy(r) for r in chunk], {"k": key(chunk[-1])} if more and chunk else None)
+
+
+class _Store:
+    """Shared state of one fake table: records plus the unique claims that guard them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.claims: dict[str, str] = {}
+        self.entities: dict[tuple[str, str, str], Any] = {}
+        self.counters: dict[tuple[str, str], int] = {}
+
+    def claim(self, keys: Iterable[str], owner: str) -> None:
+        keys = list(keys)
+        taken = [k for k in keys if self.claims.get(k, owner) != owner]
+        if taken or len(set(keys)) != len(keys):
+            raise Conflict("already in use", {"claims": taken})
+        for k in keys:
+            self.claims[k] = owner
+
+    def release(self, keys: Iterable[str]) -> None:
+        for k in keys:
+            self.claims.pop(k, None)
+
+
+class MemoryEntityRepo(Generic[E]):
+    """Typed records of one kind, with their unique claims (emails, domains, addresses)."""
+
+    def __init__(self, store: _Store, kind: str, claims: Callable[[E], list[str]] = lambda e: []) -> None:
+        self._s, self._kind, self._claims = store, kind, claims
+
+    def add(self, entity: E) -> E:
+        with self._s.lock:
+            key = (entity.tenant_id, self._kind, entity.id)
+            if key in self._s.entities:
+                raise Conflict(f"{self._kind} exists")
+            self._s.claim(self._claims(entity), f"{self._kind}:{entity.id}")
+            stored = replace(entity, version=1)
+            self._s.entities[key] = copy.deepcopy(stored)
+            return stored
+
+    def get(self, tenant_id: str, entity_id: str) -> E | None:
+        found = self._s.entities.get((tenant_id, self._kind, entity_id))
+        return copy.deepcopy(found)
+
+    def save(self, entity: E) -> E:
+        with self._s.lock:
+            key = (entity.tenant_id, self._kind, entity.id)
+            current = self._s.entities.get(key)
+            if current is None or current.version != entity.version:
+                raise Conflict(f"{self._kind} changed meanwhile, read it again")
+            old, new = set(self._claims(current)), set(self._claims(entity))
+            self._s.claim(new - old, f"{self._kind}:{entity.id}")
+            self._s.release(old - new)
+            stored = replace(entity, version=entity.version + 1)
+            self._s.entities[key] = copy.deepcopy(stored)
+            return copy.deepcopy(stored)
+
+    def _all(self, tenant_id: str) -> list[E]:
+        return [e for (t, k, _), e in self._s.entities.items() if t == tenant_id and k == self._kind]
+
+    def list(self, tenant_id: str, *, limit: int = 50, after: Position = None) -> Page[E]:
+        return _page(self._all(tenant_id), lambda e: e.id, limit, after)
+
+    def find_claim(self, claim: str) -> E | None:
+        owner = self._s.claims.get(claim)
+        if owner is None or not owner.startswith(self._kind + ":"):
+            return None
+        entity_id = owner.split(":", 1)[1]
+        return next(
+            (copy.deepcopy(e) for (_, k, i), e in self._s.entities.items() if k == self._kind and i == entity_id), None
+        )
+
+
+class MemoryOrganizationRepo(MemoryEntityRepo[Organization]):
+    def __init__(self, store: _Store) -> None:
+        super().__init__(store, "org", lambda o: [f"domain:{o.tenant_id}:{d}" for d in o.domains])
+
+    def by_domain(self, tenant_id: str, domain: str) -> Organization | None:
+        return self.find_claim(f"domain:{tenant_id}:{domain.lower()}")
+
+
+class MemoryItemTypeRepo(MemoryEntityRepo[ItemType]):
+    def __init__(self, store: _Store) -> None:
+        super().__init__(store, "type", lambda t: [f"addr:{t.inbound_address}"] if t.inbound_address else [])
+
+    def by_address(self, address: str) -> ItemType | None:
+        return self.find_claim(f"addr:{address.lower()}")
+
+
+class MemoryProjectRepo(MemoryEntityRepo[Project]):
+    def __init__(self, store: _Store) -> None:
+        super().__init__(store, "project")
+
+    def list_in_portfolio(
+        self, tenant_id: str, portfolio_id: str, *, limit: int = 50, after: Position = None
+    ) -> Page[Project]:
+        rows = [p for p in self._all(tenant_id) if p.portfolio_id == portfolio_id]
+        return _page(rows, lambda e: e.id, limit, after)
+
+
+class MemoryUserRepo(MemoryEntityRepo[User]):
+    def __init__(self, store: _Store) -> None:
+        super().__init__(store, "user", lambda u: [f"email:{u.tenant_id}:{u.email}"])
+
+    def by_email(self, tenant_id: str, email: str) -> User | None:
+        return self.find_claim(f"email:{tenant_id}:{email.lower()}")
+
+    def save(self, user: User, *, previous_email: str | None = None) -> User:
+        return super().save(user)
+
+    def list(self, tenant_id: str, *, staff: bool, limit: int = 50, after: Position = None) -> Page[User]:
+        rows = [u for u in self._all(tenant_id) if u.role.is_staff == staff]
+        return _page(rows, lambda u: f"{u.email}#{u.id}", limit, after)
+
+    def list_in_organization(
+        self, tenant_id: str, organization_id: str, *, limit: int = 50, after: Position = None
+    ) -> Page[User]:
+        rows = [u for u in self._all(tenant_id) if u.organization_id == organization_id]
+        return _page(rows, lambda u: f"{u.email}#{u.id}", limit, after)
+
+
+class MemoryTenantRepo:
+    def __init__(self, store: _Store, repos: Repos) -> None:
+        self._s, self._repos = store, repos
+        self._tenants = MemoryEntityRepo[Tenant](store, "tenant", lambda t: [f"slug:{t.slug}"])
+
+    def bootstrap(
+        self, tenant: Tenant, owner: User, types: list[ItemType], portfolio: Portfolio, projects: list[Project]
+    ) -> None:
+        with self._s.lock:
+            snapshot = (dict(self._s.claims), dict(self._s.entities))
+            try:
+                self._tenants.add(tenant)
+                self._repos.users.add(owner)
+                self._repos.portfolios.add(portfolio)
+                for p in projects:
+                    self._repos.projects.add(p)
+                for t in types:
+                    self._repos.item_types.add(t)
+            except Conflict:
+                self._s.claims, self._s.entities = snapshot  # all or nothing, like the transaction
+                raise
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        return self._tenants.get(tenant_id, tenant_id)
+
+    def by_slug(self, slug: str) -> Tenant | None:
+        return self._tenants.find_claim(f"slug:{slug}")
+
+    def save(self, tenant: Tenant) -> Tenant:
+        return self._tenants.save(tenant)
+
+
+def _item_key(item: Item) -> str:
+    return f"{item.created_at}#{item.id}"
+
+
+class MemoryItemRepo:
+    def __init__(self, store: _Store) -> None:
+        self._s = store
+        self._items: dict[tuple[str, str], Item] = {}  # (tenant, ref) → item
+        self._aliases: dict[tuple[str, str], str] = {}  # retired ref → current ref
+        self._activity: dict[tuple[str, str], list[Activity]] = {}
+        self._idem: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def _next_ref(self, tenant_id: str, kind: str) -> str:
+        n = self._s.counters.get((tenant_id, kind), 0) + 1
+        self._s.counters[(tenant_id, kind)] = n
+        return format_ref(kind, n)
+
+    def create(self, item: Item, activity: Activity, *, claim: IdempotencyClaim | None = None) -> Item:
+        with self._s.lock:
+            if claim is not None:
+                first = self._idem.get((item.tenant_id, claim.scope, claim.key))
+                if first is not None:
+                    raise DuplicateRequest(*first)
+            stored = replace(item, ref=self._next_ref(item.tenant_id, item.kind), version=1)
+            self._items[(item.tenant_id, stored.ref)] = copy.deepcopy(stored)
+            self._activity.setdefault((item.tenant_id, item.id), []).append(copy.deepcopy(activity))
+            if claim is not None:
+                self._idem[(item.tenant_id, claim.scope, claim.key)] = (stored.ref, claim.fingerprint)
+            return stored
+
+    def get(self, tenant_id: str, ref: str) -> Item | None:
+        ref = self._aliases.get((tenant_id, ref), ref)
+        return copy.deepcopy(self._items.get((tenant_id, ref)))
+
+    def save(self, item: Item, activity: Activity) -> Item:
+        with self._s.lock:
+            current = self._items.get((item.tenant_id, item.ref))
+            if current is None or current.version != item.version:
+                raise Conflict("item changed meanwhile, read it again")
+            stored = replace(item, version=item.version + 1)
+            self._items[(item.tenant_id, item.ref)] = copy.deepcopy(stored)
+            self._activity.setdefault((item.tenant_id, item.id), []).append(copy.deepcopy(activity))
+            return stored
+
+    def convert(self, old: Item, new: Item, activity: Activity) -> Item:
+        with self._s.lock:
+            current = self._items.get((old.tenant_id, old.ref))
+            if current is None or current.version != old.version:
+                raise Conflict("item changed meanwhile, read it again")
+            stored = replace(new, ref=self._next_ref(new.tenant_id, new.kind), version=old.version + 1)
+            del self._items[(old.tenant_id, old.ref)]
+            self._items[(old.tenant_id, stored.ref)] = copy.deepcopy(stored)
+            for (t, r), target in list(self._aliases.items()):
+                if t == old.tenant_id and target == old.ref:
+                    self._aliases[(t, r)] = stored.ref
+            self._aliases[(old.tenant_id, old.ref)] = stored.ref
+            self._activity.setdefault((old.tenant_id, old.id), []).append(copy.deepcopy(activity))
+            return stored
+
+    def query(self, q: ItemQuery) -> Page[Item]:
+        def keep(i: Item) -> bool:
+            checks = [
+                i.tenant_id == q.tenant_id,
+                q.kind is None or i.kind == q.kind,
+                q.project_id is None or i.project_id == q.project_id,
+                q.requester_id is None or i.requester_id == q.requester_id,
+                q.organization_id is None or i.organization_id == q.organization_id,
+                q.status is None or i.status == q.status,
+                q.assignee is None or q.assignee in i.assignees,
+                q.type_id is None or i.type_id == q.type_id,
+            ]
+            return all(checks)
+
+        rows = [i for i in self._items.values() if keep(i)]
+        # Newest first, like the Query with ScanIndexForward=false: invert the key order.
+        rows.sort(key=_item_key, reverse=True)
+        if q.after:
+            rows = [r for r in rows if _item_key(r) < q.after["k"]]
+        chunk = rows[: q.limit]
+        after = {"k": _item_key(chunk[-1])} if len(rows) > q.limit and chunk else None
+        return Page([copy.deepcopy(r) for r in chunk], after)
+
+    def record(self, activity: Activity) -> None:
+        self._activity.setdefault((activity.tenant_id, activity.item_id), []).append(copy.deepcopy(activity))
+
+    def activities(self, tenant_id: str, item_id: str) -> list[Activity]:
+        return self._activity.get((tenant_id, item_id), [])
+
+
+class MemoryConversationRepo:
+    def __init__(self, store: _Store, items: MemoryItemRepo) -> None:
+        self._s, self._items = store, items
+        self._messages: dict[tuple[str, str], list[Message]] = {}
+        self._attachments: dict[tuple[str, str, str], Attachment] = {}
+
+    def add_message(self, item: Item, message: Message, activity: Activity) -> Message:
+        with self._s.lock:
+            for att in message.attachments:
+                att.message_id, att.visibility = message.id, message.visibility
+                self._attachments[(item.tenant_id, item.id, att.id)] = copy.deepcopy(att)
+            self._messages.setdefault((item.tenant_id, item.id), []).append(copy.deepcopy(message))
+            self._items.record(activity)
+            return copy.deepcopy(message)
+
+    def messages(
+        self, tenant_id: str, item_id: str, *, public_only: bool, limit: int = 50, after: Position = None
+    ) -> Page[Message]:
+        rows = [
+            m for m in self._messages.get((tenant_id, item_id), []) if not public_only or m.visibility.value == "public"
+        ]
+        return _page(rows, lambda m: m.id, limit, after)
+
+    def activity(self, tenant_id: str, item_id: str, *, limit: int = 50, after: Position = None) -> Page[Activity]:
+        return _page(self._items.activities(tenant_id, item_id), lambda a: a.id, limit, after)
+
+    def add_attachment(self, tenant_id: str, item_id: str, attachment: Attachment) -> Attachment:
+        self._attachments[(tenant_id, item_id, attachment.id)] = copy.deepcopy(attachment)
+        return attachment
+
+    def attachment(self, tenant_id: str, item_id: str, attachment_id: str) -> Attachment | None:
+        return copy.deepcopy(self._attachments.get((tenant_id, item_id, attachment_id)))
+
+
+class MemoryIdempotencyStore:
+    def __init__(self) -> None:
+        self._data: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def get(self, tenant_id: str, key: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self._data.get((tenant_id, key)))
+
+    def put(self, tenant_id: str, key: str, response: dict[str, Any]) -> None:
+        self._data.setdefault((tenant_id, key), copy.deepcopy(response))
+
+
+def memory_repos() -> Repos:
+    """A fresh, empty set of in-memory repositories sharing one store."""
+    store = _Store()
+    items = MemoryItemRepo(store)
+    repos = Repos(
+        tenants=None,  # type: ignore[arg-type]  # set below: it needs the other repos
+        users=MemoryUserRepo(store),
+        teams=MemoryEntityRepo[Team](store, "team"),
+        organizations=MemoryOrganizationRepo(store),
+        portfolios=MemoryEntityRepo[Portfolio](store, "portfolio"),
+        projects=MemoryProjectRepo(store),
+        item_types=MemoryItemTypeRepo(store),
+        items=items,
+        conversations=MemoryConversationRepo(store, items),
+        idempotency=MemoryIdempotencyStore(),
+    )
+    repos.tenants = MemoryTenantRepo(store, repos)
+    return repos

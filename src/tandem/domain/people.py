@@ -1,0 +1,90 @@
+"""Users (admins, agents, customers), teams and organisations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tandem.domain.errors import ValidationError
+
+EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+DOMAIN_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    AGENT = "agent"
+    CUSTOMER = "customer"
+
+    @property
+    def is_staff(self) -> bool:
+        return self is not Role.CUSTOMER
+
+
+@dataclass
+class User:
+    """Anyone who can sign in or be a requester. Customers are users with the customer role."""
+
+    tenant_id: str
+    id: str
+    email: str
+    name: str
+    role: Role
+    created_at: str
+    password_hash: str | None = None
+    organization_id: str | None = None
+    active: bool = True
+    # Set when mail to this address bounces; outbound mail to it is suppressed.
+    email_failing: bool = False
+    version: int = 0
+
+    @property
+    def handle(self) -> str:
+        """What `@handle` mentions match: the local part of the email."""
+        return self.email.split("@", 1)[0].lower()
+
+
+@dataclass
+class Team:
+    tenant_id: str
+    id: str
+    name: str
+    created_at: str
+    # The single truth of team membership; tokens carry the ids at issue time.
+    member_ids: list[str] = field(default_factory=list)
+    version: int = 0
+
+    @property
+    def handle(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
+
+@dataclass
+class Organization:
+    tenant_id: str
+    id: str
+    name: str
+    created_at: str
+    domains: list[str] = field(default_factory=list)
+    version: int = 0
+
+
+def normalize_email(value: str) -> str:
+    """Lower-cased, trimmed and checked; mail addresses are case-insensitive in practice."""
+    email = (value or "").strip().lower()
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise ValidationError("a valid email address is required", {"field": "email", "value": value})
+    return email
+
+
+def normalize_domain(value: str) -> str:
+    """A bare mail domain such as `customer-a.example`."""
+    domain = (value or "").strip().lower().lstrip("@")
+    if not DOMAIN_RE.match(domain):
+        raise ValidationError("not a valid email domain", {"field": "domains", "value": value})
+    return domain
+
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].lower()

@@ -1,0 +1,200 @@
+"""Who sees and does what: the ONE permission function of the product.
+
+Every route asks `allowed(principal, action, target)`. Targets describe what the decision needs
+(the item, its project, the tenant settings); loading them is the caller's job, deciding is here.
+Anything of another tenant is invisible, whatever the role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tandem.domain.hierarchy import Project, team_ref, user_ref
+from tandem.domain.items import Item
+from tandem.domain.messages import Message, Visibility
+from tandem.domain.people import Role
+from tandem.domain.tenants import PortalVisibility, Tenant
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller as the credential says: the tenant never comes from the request."""
+
+    tenant_id: str
+    user_id: str
+    role: Role
+    team_ids: tuple[str, ...] = ()
+    organization_id: str | None = None
+    email: str = ""
+    name: str = ""
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role.is_staff
+
+    @property
+    def refs(self) -> set[str]:
+        """The principal refs that stand for this caller (itself and its teams)."""
+        return {user_ref(self.user_id), *(team_ref(t) for t in self.team_ids)}
+
+
+class Action(StrEnum):
+    READ = "read"
+    UPDATE = "update"
+    CREATE = "create"
+    COMMENT_PUBLIC = "comment_public"
+    COMMENT_PRIVATE = "comment_private"
+    CONVERT = "convert"
+    ADMINISTER = "administer"  # tenant configuration: people, teams, types, portal, projects
+
+
+class Area(StrEnum):
+    """Tenant-wide resources that are not items."""
+
+    USERS = "users"
+    TEAMS = "teams"
+    ORGANIZATIONS = "organizations"
+    CUSTOMERS = "customers"
+    PORTFOLIOS = "portfolios"
+    PROJECTS = "projects"
+    ITEM_TYPES = "item_types"
+    SETTINGS = "settings"
+
+
+@dataclass
+class ItemTarget:
+    tenant: Tenant
+    item: Item
+    project: Project | None = None
+
+
+@dataclass
+class MessageTarget:
+    tenant: Tenant
+    item: Item
+    message: Message
+    project: Project | None = None
+
+
+@dataclass
+class ProjectTarget:
+    tenant: Tenant
+    project: Project
+
+
+@dataclass
+class AreaTarget:
+    tenant_id: str
+    area: Area
+    extra: dict = field(default_factory=dict)
+
+
+Target = ItemTarget | MessageTarget | ProjectTarget | AreaTarget
+
+
+def _tenant_of(target: Target) -> str:
+    if isinstance(target, AreaTarget):
+        return target.tenant_id
+    return target.tenant.id
+
+
+def allowed(p: Principal | None, action: Action, target: Target) -> bool:
+    """True when `p` may do `action` to `target`. Anonymous callers (None) may do nothing here."""
+    if p is None or p.tenant_id != _tenant_of(target):
+        return False
+    if isinstance(target, AreaTarget):
+        return _area(p, action, target)
+    if isinstance(target, ProjectTarget):
+        return _project(p, action, target)
+    if isinstance(target, MessageTarget):
+        if not _sees_item(p, target.tenant, target.item, target.project):
+            return False
+        return p.is_staff or target.message.visibility is Visibility.PUBLIC
+    return _item(p, action, target)
+
+
+def visible(p: Principal | None, action: Action, target: Target) -> bool:
+    """Whether the caller may know the target exists (404 otherwise, 403 when visible but not allowed)."""
+    if p is None or p.tenant_id != _tenant_of(target):
+        return False
+    if isinstance(target, ItemTarget):
+        return _sees_item(p, target.tenant, target.item, target.project)
+    if isinstance(target, ProjectTarget):
+        return _project(p, Action.READ, target)
+    return allowed(p, Action.READ, target) if isinstance(target, MessageTarget) else True
+
+
+def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
+    if p.role is Role.ADMIN:
+        return True
+    if p.role is Role.AGENT:
+        # Agents read the directory and create customers/organisations met in their work.
+        if action is Action.READ:
+            return target.area is not Area.SETTINGS
+        return action is Action.CREATE and target.area in (Area.CUSTOMERS, Area.ORGANIZATIONS)
+    # Customers read only the lists scoped to them (projects they follow, the public forms).
+    return action is Action.READ and target.area in (Area.PROJECTS, Area.ITEM_TYPES)
+
+
+def _project(p: Principal, action: Action, target: ProjectTarget) -> bool:
+    project = target.project
+    if p.role is Role.ADMIN:
+        return True
+    if p.role is Role.AGENT:
+        member = target.tenant.agents_see_all or project.has_member(p.user_id, p.team_ids)
+        return member and action is Action.READ
+    return action is Action.READ and p.user_id in project.followers
+
+
+def _item(p: Principal, action: Action, target: ItemTarget) -> bool:
+    if not _sees_item(p, target.tenant, target.item, target.project):
+        return False
+    if p.is_staff:
+        return True
+    # Customers converse publicly on what they see; only staff change fields or write private notes.
+    return action in (Action.READ, Action.COMMENT_PUBLIC)
+
+
+def _sees_item(p: Principal, tenant: Tenant, item: Item, project: Project | None) -> bool:
+    if item.tenant_id != p.tenant_id:
+        return False
+    if p.role is Role.ADMIN:
+        return True
+    if p.role is Role.AGENT:
+        return _agent_sees(p, tenant, item, project)
+    return _customer_sees(p, tenant, item, project)
+
+
+def _agent_sees(p: Principal, tenant: Tenant, item: Item, project: Project | None) -> bool:
+    if tenant.agents_see_all or item.project_id is None:
+        return True
+    if p.refs & set(item.assignees):
+        return True
+    return project is not None and project.id == item.project_id and project.has_member(p.user_id, p.team_ids)
+
+
+def _customer_sees(p: Principal, tenant: Tenant, item: Item, project: Project | None) -> bool:
+    mode = tenant.portal.visibility
+    if mode is PortalVisibility.NONE:
+        return False
+    if item.requester_id == p.user_id or p.user_id in item.followers:
+        return True
+    if not item.portal_visible:
+        return False
+    if mode is PortalVisibility.OWN_AND_FOLLOWED:
+        return project is not None and project.id == item.project_id and p.user_id in project.followers
+    if mode is PortalVisibility.OWN_AND_ORGANIZATION:
+        return p.organization_id is not None and item.organization_id == p.organization_id
+    return mode is PortalVisibility.ALL_PUBLIC
+
+
+def needs_project(p: Principal | None, tenant: Tenant, item: Item) -> bool:
+    """Whether deciding on `item` for `p` needs its project loaded (saves a read when it does not)."""
+    if p is None or item.project_id is None or p.role is Role.ADMIN:
+        return False
+    if p.role is Role.AGENT:
+        return not tenant.agents_see_all and not (p.refs & set(item.assignees))
+    if item.requester_id == p.user_id or p.user_id in item.followers:
+        return False
+    return tenant.portal.visibility is PortalVisibility.OWN_AND_FOLLOWED

@@ -1,0 +1,123 @@
+"""The one composition root: settings → adapters → use-case dependencies → Lambda entry facades."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from tandem.domain.clock import iso
+from tandem.domain.ids import new_id
+from tandem.runtime.settings import Settings, settings
+from tandem.services.deps import CoreSettings, Deps
+from tandem.services.ports import Repos
+
+
+def utc_now() -> str:
+    from datetime import UTC, datetime
+
+    return iso(datetime.now(UTC))
+
+
+@dataclass
+class Container:
+    """Everything a Lambda needs, built once per process (warm invocations reuse it)."""
+
+    deps: Deps
+    settings: Settings
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def ingest_ses_event(self, event: dict) -> dict:
+        """SES receipt → the ingest use case (filled in by the email channel)."""
+        from tandem.runtime.handlers import ingest_ses_event
+
+        return ingest_ses_event(self, event)
+
+    def process_stream_batch(self, event: dict) -> dict:
+        """Stream batch → rules; answers the partial-failure report."""
+        from tandem.runtime.handlers import process_stream_batch
+
+        return process_stream_batch(self, event)
+
+    def run_timers(self) -> dict:
+        from tandem.runtime.handlers import run_timers
+
+        return run_timers(self)
+
+
+def _core(s: Settings) -> CoreSettings:
+    return CoreSettings(mail_root=s.mail_root, portal_url=s.portal_url, token_ttl_seconds=s.token_ttl_seconds)
+
+
+def _dynamodb_repos(s: Settings) -> Repos:
+    from tandem.dal import records
+    from tandem.dal.repos import pynamo_repos
+
+    records.configure(s.table_name, host=s.aws_endpoint, region=s.region)
+    return pynamo_repos()
+
+
+def build(
+    s: Settings,
+    *,
+    repos: Repos | None = None,
+    blobs: Any = None,
+    mailer: Any = None,
+    password_costs: dict[str, int] | None = None,
+) -> Container:
+    """Build a container; tests pass in-memory repos and adapters, Lambdas take the defaults."""
+    from tandem.security.passwords import Argon2PasswordHasher
+    from tandem.security.tokens import JwtTokenSigner
+
+    if repos is None:
+        if s.backend == "memory":
+            from tandem.dal.memory import memory_repos
+
+            repos = memory_repos()
+        else:
+            repos = _dynamodb_repos(s)
+    if blobs is None or mailer is None:
+        blobs, mailer = _edge_adapters(s, blobs, mailer)
+    deps = Deps(
+        repos=repos,
+        clock=utc_now,
+        new_id=new_id,
+        passwords=Argon2PasswordHasher(**(password_costs or {})),
+        tokens=JwtTokenSigner(s.token_secret),
+        blobs=blobs,
+        mailer=mailer,
+        settings=_core(s),
+    )
+    return Container(deps=deps, settings=s)
+
+
+def _edge_adapters(s: Settings, blobs: Any, mailer: Any) -> tuple[Any, Any]:
+    if s.backend == "memory":
+        from tandem.runtime.memory_adapters import MemoryBlobStore, MemoryMailer
+
+        return blobs or MemoryBlobStore(), mailer or MemoryMailer()
+    from tandem.aws.clients import client
+    from tandem.aws.s3 import S3BlobStore
+    from tandem.aws.ses import SesMailer
+
+    return blobs or S3BlobStore(client("s3"), s.attachment_bucket), mailer or SesMailer(client("ses"))
+
+
+_lock = threading.Lock()
+_container: Container | None = None
+
+
+def container() -> Container:
+    """The process-wide container, built on first use."""
+    global _container
+    with _lock:
+        if _container is None:
+            _container = build(settings())
+        return _container
+
+
+def use(c: Container | None) -> None:
+    """Install a container (tests, the local stack); None forgets it so the next call rebuilds."""
+    global _container
+    with _lock:
+        _container = c

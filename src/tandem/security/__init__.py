@@ -1,0 +1,1 @@
+"""Adapters for credentials: password hashing (argon2) and signed tokens (JOSE)."""

@@ -1,0 +1,111 @@
+"""Passwords, signed expiring tokens and emailed magic links."""
+
+from __future__ import annotations
+
+from tandem.domain.errors import Unauthorized, ValidationError
+from tandem.domain.people import Role, User, normalize_email
+from tandem.domain.permissions import Principal
+from tandem.services.deps import Deps
+from tandem.services.ports import OutboundMail
+
+ACCESS = "access"
+MAGIC = "magic"
+
+
+def _team_ids(deps: Deps, user: User) -> list[str]:
+    if not user.role.is_staff:
+        return []
+    teams = deps.repos.teams.list(user.tenant_id, limit=200).items
+    return [t.id for t in teams if user.id in t.member_ids]
+
+
+def issue_token(deps: Deps, user: User, team_ids: list[str] | None = None) -> str:
+    """A signed access token: the tenant, role and teams travel in it, never in a request."""
+    teams = _team_ids(deps, user) if team_ids is None else team_ids
+    claims = {
+        "typ": ACCESS,
+        "sub": user.id,
+        "tid": user.tenant_id,
+        "role": user.role.value,
+        "teams": teams,
+        "org": user.organization_id,
+        "email": user.email,
+        "name": user.name,
+    }
+    return deps.tokens.issue(claims, deps.settings.token_ttl_seconds)
+
+
+def principal_from_token(deps: Deps, token: str) -> Principal:
+    """The caller behind a bearer token; Unauthorized for anything else."""
+    claims = deps.tokens.verify(token)
+    if not claims or claims.get("typ") != ACCESS:
+        raise Unauthorized("invalid or expired token")
+    try:
+        return Principal(
+            tenant_id=claims["tid"],
+            user_id=claims["sub"],
+            role=Role(claims["role"]),
+            team_ids=tuple(claims.get("teams") or ()),
+            organization_id=claims.get("org"),
+            email=claims.get("email", ""),
+            name=claims.get("name", ""),
+        )
+    except (KeyError, ValueError) as exc:
+        raise Unauthorized("invalid token") from exc
+
+
+def log_in(deps: Deps, *, tenant_slug: str, email: str, password: str) -> str:
+    """Password sign-in; every failure looks the same so accounts cannot be probed."""
+    failure = Unauthorized("wrong tenant, email or password")
+    if not all(isinstance(v, str) and v for v in (tenant_slug, email, password)):
+        raise ValidationError("tenant, email and password are required")
+    tenant = deps.repos.tenants.by_slug(tenant_slug.strip().lower())
+    if tenant is None:
+        raise failure
+    try:
+        user = deps.repos.users.by_email(tenant.id, normalize_email(email))
+    except ValidationError:
+        raise failure from None
+    if user is None or not user.active or not user.password_hash:
+        deps.passwords.verify("$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$0000", password)  # even out timing
+        raise failure
+    if not deps.passwords.verify(user.password_hash, password):
+        raise failure
+    return issue_token(deps, user)
+
+
+def request_magic_link(deps: Deps, *, tenant_slug: str, email: str) -> None:
+    """Email a one-time sign-in link; silent when the address is unknown (no account probing)."""
+    tenant = deps.repos.tenants.by_slug((tenant_slug or "").strip().lower())
+    if tenant is None:
+        return
+    user = deps.repos.users.by_email(tenant.id, normalize_email(email))
+    if user is None or not user.active or user.email_failing:
+        return
+    token = deps.tokens.issue({"typ": MAGIC, "sub": user.id, "tid": tenant.id}, deps.settings.magic_link_ttl_seconds)
+    url = f"{deps.settings.portal_url}/portal/{tenant.slug}/#/signin?token={token}"
+    text = (
+        f"Hello {user.name},\n\nSign in to {tenant.name} with this link (valid for "
+        f"{deps.settings.magic_link_ttl_seconds // 60} minutes):\n\n{url}\n\n"
+        "If you did not ask for it, ignore this mail.\n"
+    )
+    deps.mailer.send(
+        tenant,
+        OutboundMail(
+            to=[user.email],
+            subject=f"Sign in to {tenant.name}",
+            text=text,
+            headers={"Auto-Submitted": "auto-generated"},
+        ),
+    )
+
+
+def redeem_magic_link(deps: Deps, token: str) -> str:
+    """Exchange a magic-link token for an access token."""
+    claims = deps.tokens.verify(token or "")
+    if not claims or claims.get("typ") != MAGIC:
+        raise Unauthorized("invalid or expired link")
+    user = deps.repos.users.get(claims["tid"], claims["sub"])
+    if user is None or not user.active:
+        raise Unauthorized("invalid or expired link")
+    return issue_token(deps, user)

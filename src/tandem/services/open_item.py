@@ -1,0 +1,165 @@
+"""Opening an item (ticket or task) from the API, a web form or an email: one use case for all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from tandem.domain.activity import Activity
+from tandem.domain.errors import NotFound, ValidationError
+from tandem.domain.item_types import ItemType, check_priority, validate_answers
+from tandem.domain.items import Cause, Item, diff_and_apply
+from tandem.domain.people import Role, User, normalize_email
+from tandem.domain.permissions import Action, Principal, ProjectTarget, allowed
+from tandem.domain.tenants import Tenant
+from tandem.services.deps import Deps
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim
+
+
+@dataclass
+class NewItem:
+    """What a caller asks for; every field optional but the type and title."""
+
+    type_id: str
+    title: str
+    description: str = ""
+    kind: str | None = None
+    project_id: str | None = None
+    priority: str | None = None
+    requester: str | None = None  # user id or email
+    assignees: list[str] | None = None
+    followers: list[str] | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    due_date: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # planned dates, tags, points ...
+
+
+def fingerprint(payload: dict[str, Any]) -> str:
+    """Same key + different body is a client bug worth a 422, so remember what the body was."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def ensure_customer(deps: Deps, tenant: Tenant, email: str, name: str | None = None) -> User:
+    """The person behind an email: an existing user, or a new customer joined to their domain's organisation."""
+    from tandem.services.manage_people import find_organization_for
+
+    email = normalize_email(email)
+    user = deps.repos.users.by_email(tenant.id, email)
+    if user is not None:
+        return user
+    user = User(
+        tenant.id,
+        deps.new_id(),
+        email,
+        (name or email.split("@")[0]).strip()[:200],
+        Role.CUSTOMER,
+        deps.clock(),
+        organization_id=find_organization_for(deps, tenant.id, email),
+    )
+    try:
+        return deps.repos.users.add(user)
+    except Exception:
+        # Two deliveries racing to create the same customer: the other one won, use it.
+        existing = deps.repos.users.by_email(tenant.id, email)
+        if existing is None:
+            raise
+        return existing
+
+
+def _requester(deps: Deps, tenant: Tenant, actor: Principal | None, value: str | None) -> User | None:
+    if actor is not None and actor.role is Role.CUSTOMER:
+        return deps.repos.users.get(tenant.id, actor.user_id)
+    if not value:
+        return deps.repos.users.get(tenant.id, actor.user_id) if actor else None
+    if "@" in value:
+        return ensure_customer(deps, tenant, value)
+    user = deps.repos.users.get(tenant.id, value)
+    if user is None:
+        raise ValidationError("unknown requester", {"field": "requester"})
+    return user
+
+
+def _project(deps: Deps, tenant: Tenant, actor: Principal | None, item_type: ItemType, asked: str | None) -> str | None:
+    """The asked project if the caller may file there, else the type's default."""
+    if not asked or actor is None:
+        # Visitors and mail never choose a project: the type's default (and later the rules) decide.
+        return item_type.defaults.project_id
+    project = deps.repos.projects.get(tenant.id, asked)
+    if project is None:
+        raise ValidationError("unknown project", {"field": "project_id"})
+    if actor.role is Role.ADMIN:
+        return project.id
+    if actor.role is Role.CUSTOMER:
+        if actor.user_id not in project.followers:
+            raise ValidationError("unknown project", {"field": "project_id"})
+        return project.id
+    if not allowed(actor, Action.READ, ProjectTarget(tenant, project)):
+        raise ValidationError("unknown project", {"field": "project_id"})
+    return project.id
+
+
+def open_item(
+    deps: Deps,
+    tenant: Tenant,
+    actor: Principal | None,
+    new: NewItem,
+    *,
+    via: str,
+    cause: Cause,
+    claim: IdempotencyClaim | None = None,
+) -> Item:
+    """Validate, default, number and store a new item with its 'created' activity in one write."""
+    item_type = deps.repos.item_types.get(tenant.id, new.type_id) if new.type_id else None
+    if item_type is None:
+        raise ValidationError("unknown item type", {"field": "type_id"})
+    if new.kind and new.kind != item_type.kind:
+        raise ValidationError("kind does not match the item type", {"field": "kind"})
+    staff = actor is not None and actor.is_staff
+    requester = _requester(deps, tenant, actor, new.requester)
+    followers = list(dict.fromkeys(([requester.id] if requester else []) + (new.followers or [] if staff else [])))
+    status = tenant.initial_status(item_type.kind)
+    now = deps.clock()
+    item = Item(
+        tenant_id=tenant.id,
+        id=deps.new_id(),
+        ref="",
+        kind=item_type.kind,
+        type_id=item_type.id,
+        title="-",
+        status=status.key,
+        status_category=status.category,
+        created_at=now,
+        updated_at=now,
+        priority=check_priority(new.priority if staff and new.priority else item_type.defaults.priority),
+        requester_id=requester.id if requester else None,
+        organization_id=requester.organization_id if requester else None,
+        assignees=list(item_type.defaults.assignees),
+        followers=followers,
+        project_id=_project(deps, tenant, actor, item_type, new.project_id),
+        fields=validate_answers(item_type.form, new.fields or {}),
+        via=via,
+    )
+    changes: dict[str, Any] = {"title": new.title, "description": new.description or "", "due_date": new.due_date}
+    if staff:
+        changes.update(new.extra)
+        if new.assignees is not None:
+            changes["assignees"] = new.assignees
+    item, _ = diff_and_apply(item, {k: v for k, v in changes.items() if k == "title" or v not in (None, "")})
+    actor_id = actor.user_id if actor else (requester.id if requester else None)
+    activity = Activity(tenant.id, deps.new_id(), item.id, now, "created", cause, actor_id=actor_id)
+    try:
+        return deps.repos.items.create(item, activity, claim=claim)
+    except DuplicateRequest as dup:
+        return replay(deps, tenant, claim, dup)
+
+
+def replay(deps: Deps, tenant: Tenant, claim: IdempotencyClaim | None, dup: DuplicateRequest) -> Item:
+    """The first result of a repeated create (same Idempotency-Key, same body)."""
+    if claim is not None and dup.fingerprint != claim.fingerprint:
+        raise ValidationError("Idempotency-Key reused with a different request", {"code": "idempotency_mismatch"})
+    item = deps.repos.items.get(tenant.id, dup.result_ref)
+    if item is None:
+        raise NotFound("item not found")
+    return item

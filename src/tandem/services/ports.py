@@ -1,0 +1,235 @@
+"""The ports the use cases need; adapters in dal/, aws/, auth/ and local/ implement them.
+
+Positions (`after`) are the store's own continuation markers (a dict); the API turns them into
+signed opaque cursors so a client can neither forge nor read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from tandem.domain.activity import Activity
+from tandem.domain.hierarchy import Portfolio, Project
+from tandem.domain.item_types import ItemType
+from tandem.domain.items import Item
+from tandem.domain.messages import Attachment, Message
+from tandem.domain.people import Organization, Team, User
+from tandem.domain.tenants import Tenant
+
+T = TypeVar("T")
+Position = dict[str, Any] | None
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    after: Position = None
+
+
+@dataclass(frozen=True)
+class ItemQuery:
+    """Filters of an item list. Exactly one Query serves a page: the store picks the key from
+    project → requester → organisation → kind and applies the other filters to that Query."""
+
+    tenant_id: str
+    kind: str | None = None
+    project_id: str | None = None
+    requester_id: str | None = None
+    organization_id: str | None = None
+    status: str | None = None
+    assignee: str | None = None
+    type_id: str | None = None
+    limit: int = 50
+    after: Position = None
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """An Idempotency-Key claimed in the same write as the create it protects."""
+
+    scope: str
+    key: str
+    fingerprint: str
+
+
+class DuplicateRequest(Exception):
+    """A create repeated with an Idempotency-Key already used; carries what the first one made."""
+
+    def __init__(self, result_ref: str, fingerprint: str) -> None:
+        super().__init__(result_ref)
+        self.result_ref = result_ref
+        self.fingerprint = fingerprint
+
+
+class EntityRepo(Protocol[T]):
+    """Tenant configuration records (teams, organisations, portfolios, projects, item types)."""
+
+    def add(self, entity: T) -> T: ...
+
+    def get(self, tenant_id: str, entity_id: str) -> T | None: ...
+
+    def save(self, entity: T) -> T:
+        """Optimistic update: `entity.version` must be the stored one; returns it with version + 1."""
+        ...
+
+    def list(self, tenant_id: str, *, limit: int = 50, after: Position = None) -> Page[T]: ...
+
+
+class TeamRepo(EntityRepo[Team], Protocol): ...
+
+
+class OrganizationRepo(EntityRepo[Organization], Protocol):
+    def by_domain(self, tenant_id: str, domain: str) -> Organization | None: ...
+
+
+class PortfolioRepo(EntityRepo[Portfolio], Protocol): ...
+
+
+class ProjectRepo(EntityRepo[Project], Protocol):
+    def list_in_portfolio(
+        self, tenant_id: str, portfolio_id: str, *, limit: int = 50, after: Position = None
+    ) -> Page[Project]: ...
+
+
+class ItemTypeRepo(EntityRepo[ItemType], Protocol):
+    def by_address(self, address: str) -> ItemType | None:
+        """Inbound addresses are global: mail routing finds the tenant through them."""
+        ...
+
+
+class UserRepo(Protocol):
+    def add(self, user: User) -> User:
+        """Conflict when the tenant already has the email."""
+        ...
+
+    def get(self, tenant_id: str, user_id: str) -> User | None: ...
+
+    def by_email(self, tenant_id: str, email: str) -> User | None: ...
+
+    def save(self, user: User, *, previous_email: str | None = None) -> User: ...
+
+    def list(self, tenant_id: str, *, staff: bool, limit: int = 50, after: Position = None) -> Page[User]: ...
+
+    def list_in_organization(
+        self, tenant_id: str, organization_id: str, *, limit: int = 50, after: Position = None
+    ) -> Page[User]: ...
+
+
+class TenantRepo(Protocol):
+    def bootstrap(
+        self, tenant: Tenant, owner: User, types: list[ItemType], portfolio: Portfolio, projects: list[Project]
+    ) -> None:
+        """Create a tenant ready to use in one atomic write; Conflict when the slug or an address is taken."""
+        ...
+
+    def get(self, tenant_id: str) -> Tenant | None: ...
+
+    def by_slug(self, slug: str) -> Tenant | None: ...
+
+    def save(self, tenant: Tenant) -> Tenant: ...
+
+
+class ItemRepo(Protocol):
+    def create(self, item: Item, activity: Activity, *, claim: IdempotencyClaim | None = None) -> Item:
+        """Number the item from the tenant's counter for its kind and store it with its first activity,
+        all in one transaction. Raises DuplicateRequest when the claim was already used."""
+        ...
+
+    def get(self, tenant_id: str, ref: str) -> Item | None:
+        """The item under `ref`, following a reference retired by conversion to the current one."""
+        ...
+
+    def save(self, item: Item, activity: Activity) -> Item:
+        """Optimistic update with its activity entry; Conflict when `item.version` is stale."""
+        ...
+
+    def convert(self, old: Item, new: Item, activity: Activity) -> Item:
+        """Store `new` under a fresh reference of its kind and leave `old.ref` resolving to it forever."""
+        ...
+
+    def query(self, q: ItemQuery) -> Page[Item]: ...
+
+
+class ConversationRepo(Protocol):
+    def add_message(self, item: Item, message: Message, activity: Activity) -> Message: ...
+
+    def messages(
+        self, tenant_id: str, item_id: str, *, public_only: bool, limit: int = 50, after: Position = None
+    ) -> Page[Message]: ...
+
+    def activity(self, tenant_id: str, item_id: str, *, limit: int = 50, after: Position = None) -> Page[Activity]: ...
+
+    def add_attachment(self, tenant_id: str, item_id: str, attachment: Attachment) -> Attachment: ...
+
+    def attachment(self, tenant_id: str, item_id: str, attachment_id: str) -> Attachment | None: ...
+
+
+class IdempotencyStore(Protocol):
+    """Remembered responses of non-item creates (items claim their key inside their own write)."""
+
+    def get(self, tenant_id: str, key: str) -> dict[str, Any] | None: ...
+
+    def put(self, tenant_id: str, key: str, response: dict[str, Any]) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, stored: str, password: str) -> bool: ...
+
+
+class TokenSigner(Protocol):
+    def issue(self, claims: dict[str, Any], ttl_seconds: int) -> str: ...
+
+    def verify(self, token: str) -> dict[str, Any] | None:
+        """The claims of a valid, unexpired token; None otherwise."""
+        ...
+
+
+class BlobStore(Protocol):
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    def get(self, key: str) -> bytes: ...
+
+    def upload_url(self, key: str, content_type: str, max_bytes: int) -> dict[str, Any]: ...
+
+    def download_url(self, key: str, filename: str) -> str: ...
+
+
+@dataclass
+class OutboundMail:
+    to: list[str]
+    subject: str
+    text: str
+    html: str | None = None
+    reply_to: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    from_name: str | None = None
+
+
+class Mailer(Protocol):
+    def send(self, tenant: Tenant, mail: OutboundMail) -> str:
+        """Send through the tenant's domain; returns the provider's message id."""
+        ...
+
+
+Clock = Callable[[], str]
+IdFactory = Callable[[], str]
+
+
+@dataclass
+class Repos:
+    """Everything a use case may touch, handed over by the composition root."""
+
+    tenants: TenantRepo
+    users: UserRepo
+    teams: TeamRepo
+    organizations: OrganizationRepo
+    portfolios: PortfolioRepo
+    projects: ProjectRepo
+    item_types: ItemTypeRepo
+    items: ItemRepo
+    conversations: ConversationRepo
+    idempotency: IdempotencyStore

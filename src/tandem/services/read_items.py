@@ -1,0 +1,71 @@
+"""Reading items: one item, or a page of a list, always through the permission function."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tandem.domain.activity import Activity
+from tandem.domain.items import Item
+from tandem.domain.messages import Message
+from tandem.domain.people import Role
+from tandem.domain.permissions import Action, Principal, ProjectTarget, visible
+from tandem.domain.tenants import PortalVisibility, Tenant
+from tandem.services.access import item_target, load_item, tenant_of
+from tandem.services.deps import Deps
+from tandem.services.editing import check_limit
+from tandem.services.ports import ItemQuery, Page, Position
+
+
+def get_item(deps: Deps, p: Principal, ref: str) -> Item:
+    """The item (under its current reference) if the caller may see it; 404 otherwise."""
+    return load_item(deps, p, ref)[1]
+
+
+def _scope_for_customer(deps: Deps, p: Principal, tenant: Tenant, q: ItemQuery) -> ItemQuery | None:
+    """Customers list through a key that only holds what they may see; None means nothing to list."""
+    mode = tenant.portal.visibility
+    if mode is PortalVisibility.NONE:
+        return None
+    if q.project_id:
+        project = deps.repos.projects.get(tenant.id, q.project_id)
+        if project is None or not visible(p, Action.READ, ProjectTarget(tenant, project)):
+            return replace(q, requester_id=p.user_id)
+        return q
+    if mode is PortalVisibility.OWN_AND_ORGANIZATION and p.organization_id and not q.requester_id:
+        return replace(q, organization_id=p.organization_id)
+    if mode is PortalVisibility.ALL_PUBLIC and not q.requester_id:
+        return q
+    return replace(q, requester_id=p.user_id)
+
+
+def list_items(deps: Deps, p: Principal, q: ItemQuery) -> Page[Item]:
+    """One Query per page on the most selective key; every row is then checked by the permission function."""
+    tenant = tenant_of(deps, p)
+    q = replace(q, tenant_id=p.tenant_id, limit=check_limit(q.limit))
+    if p.role is Role.CUSTOMER:
+        scoped = _scope_for_customer(deps, p, tenant, q)
+        if scoped is None:
+            return Page([])
+        q = scoped
+    page = deps.repos.items.query(q)
+    cache: dict = {}
+    kept = [i for i in page.items if visible(p, Action.READ, item_target(deps, p, tenant, i, cache))]
+    return Page(kept, page.after)
+
+
+def list_messages(
+    deps: Deps, p: Principal, ref: str, *, limit: int | None = None, after: Position = None
+) -> Page[Message]:
+    """The conversation; private messages never reach a customer."""
+    _, item = load_item(deps, p, ref)
+    return deps.repos.conversations.messages(
+        p.tenant_id, item.id, public_only=not p.is_staff, limit=check_limit(limit), after=after
+    )
+
+
+def list_activity(
+    deps: Deps, p: Principal, ref: str, *, limit: int | None = None, after: Position = None
+) -> Page[Activity]:
+    """Who changed what, when and why. Customers see the item but not its internal history."""
+    _, item = load_item(deps, p, ref, Action.UPDATE)
+    return deps.repos.conversations.activity(p.tenant_id, item.id, limit=check_limit(limit), after=after)

@@ -1,0 +1,65 @@
+"""Public web forms: what a visitor may use, and a submission that becomes an item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tandem.domain.errors import NotFound, Unauthorized, ValidationError
+from tandem.domain.item_types import ItemType
+from tandem.domain.items import Cause, Item
+from tandem.domain.permissions import Principal
+from tandem.domain.tenants import Tenant
+from tandem.services.deps import Deps
+from tandem.services.open_item import NewItem, ensure_customer, open_item
+from tandem.services.ports import IdempotencyClaim
+
+
+def tenant_by_slug(deps: Deps, slug: str) -> Tenant:
+    tenant = deps.repos.tenants.by_slug((slug or "").lower())
+    if tenant is None:
+        raise NotFound("no such help desk", {"slug": slug})
+    return tenant
+
+
+def public_forms(deps: Deps, slug: str, p: Principal | None = None) -> tuple[Tenant, list[ItemType]]:
+    """The forms of a tenant's public item types; a signed-in caller of another tenant sees the same."""
+    tenant = tenant_by_slug(deps, slug)
+    types = [t for t in deps.repos.item_types.list(tenant.id, limit=200).items if t.public]
+    return tenant, types
+
+
+def submit_form(
+    deps: Deps,
+    slug: str,
+    type_id: str,
+    answers: dict[str, Any],
+    p: Principal | None,
+    claim: IdempotencyClaim | None = None,
+) -> Item:
+    """A form submission: signed-in customers file as themselves; visitors give an email unless login is required."""
+    tenant = tenant_by_slug(deps, slug)
+    item_type = deps.repos.item_types.get(tenant.id, type_id)
+    if item_type is None or not item_type.public:
+        raise NotFound("form not found", {"type_id": type_id})
+    actor = p if p is not None and p.tenant_id == tenant.id else None
+    if actor is None and tenant.portal.require_login:
+        raise Unauthorized("sign in to submit this form")
+    if not isinstance(answers, dict):
+        raise ValidationError("answers must be an object")
+    requester = None
+    if actor is None:
+        email = answers.get("email")
+        if not isinstance(email, str):
+            raise ValidationError("email is required", {"fields": {"email": "is required"}})
+        requester = ensure_customer(deps, tenant, email, answers.get("name")).id
+    new = NewItem(
+        type_id=item_type.id,
+        title=str(answers.get("title") or item_type.name),
+        description=str(answers.get("description") or ""),
+        project_id=answers.get("project_id"),
+        requester=requester,
+        fields=answers.get("fields") or {},
+        due_date=answers.get("due_date"),
+    )
+    cause = Cause.USER if actor else Cause.API
+    return open_item(deps, tenant, actor, new, via="web", cause=cause, claim=claim)

@@ -1,0 +1,68 @@
+"""Tenant settings: who sees what (agents, portal), acknowledgements, branding."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from tandem.domain.errors import ValidationError
+from tandem.domain.permissions import Action, Area, Principal
+from tandem.domain.tenants import Branding, PortalSettings, PortalVisibility, Tenant
+from tandem.services.access import require_area, tenant_of
+from tandem.services.deps import Deps
+from tandem.services.editing import apply_fields, boolean, check_version, string_list, text
+
+
+def _portal(current: PortalSettings):
+    def check(value: Any) -> PortalSettings:
+        if not isinstance(value, dict):
+            raise ValidationError("portal must be an object", {"field": "portal"})
+        changes = dict(value)
+        if "visibility" in changes:
+            try:
+                changes["visibility"] = PortalVisibility(changes["visibility"])
+            except ValueError as exc:
+                options = ", ".join(v.value for v in PortalVisibility)
+                raise ValidationError(f"portal.visibility must be one of {options}", {"field": "portal"}) from exc
+        if "branding" in changes:
+            b = changes["branding"]
+            if not isinstance(b, dict):
+                raise ValidationError("portal.branding must be an object", {"field": "portal.branding"})
+            changes["branding"] = (
+                apply_fields(
+                    current.branding,
+                    b,
+                    {
+                        "name": text("name"),
+                        "logo_url": text("logo_url", required=False, max_len=500),
+                        "color": text("color", max_len=20),
+                    },
+                )
+                if b
+                else Branding()
+            )
+        checks = {
+            "visibility": lambda v: v,
+            "require_login": boolean("require_login"),
+            "branding": lambda v: v,
+            "allowed_origins": string_list("allowed_origins"),
+        }
+        return apply_fields(current, changes, checks)
+
+    return check
+
+
+def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_version: int | None = None) -> Tenant:
+    """PATCH /v1/settings (admins)."""
+    require_area(p, Area.SETTINGS, Action.ADMINISTER)
+    tenant = tenant_of(deps, p)
+    check_version(tenant, expected_version)
+    checks = {
+        "name": text("name"),
+        "agents_see_all": boolean("agents_see_all"),
+        "acknowledge_new_tickets": boolean("acknowledge_new_tickets"),
+        "notify_status_changes": boolean("notify_status_changes"),
+        "portal": _portal(tenant.portal),
+    }
+    updated = apply_fields(tenant, changes, checks)
+    return deps.repos.tenants.save(replace(updated))
