@@ -1,0 +1,40 @@
+# The two commands: `make run` (the whole product on the embedded local stack) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml functions/requirements.txt 2>/dev/null | sha1sum | cut -c1-12)
+
+.PHONY: run test lint unit package deploy bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/tandem dev
+
+lint: $(STAMP)
+	$(BIN)/ruff check src functions tests bench
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit tests/contract -q
+
+package: $(STAMP)
+	$(BIN)/tandem package --out build/package
+
+deploy: package
+	$(BIN)/tandem deploy --stage $${STAGE:-prod}
+
+bench: $(STAMP)
+	$(BIN)/python bench/requests_per_op.py
+	$(BIN)/python bench/cold_start.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache
