@@ -28,6 +28,7 @@ class Api:
         fn = getattr(self.client.http, method.lower())
         resp = fn(path, headers=h, body=raw) if raw is not None else fn(path, headers=h)
         resp.data = json.loads(resp.body) if resp.body else None
+        resp.headers = {k.lower(): v for k, v in resp.headers.items()}
         return resp
 
 

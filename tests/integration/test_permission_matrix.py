@@ -1,0 +1,150 @@
+"""Every route × every role against a written table of expected outcomes.
+
+Given the agency world (closed tenant, portal "own and followed"), when each role calls each route,
+then the status is the one in the table. A route registered without a row fails the coverage test.
+"""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from integration.world import PASSWORD, ROLES, build_world
+
+# Columns: admin, agent member of Incoming (A), agent not a member, customer A, customer B (other organisation),
+# customer of another tenant, anonymous.
+MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
+    ("GET", "/v1/health"): (200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/v1/openapi.json"): (200, 200, 200, 200, 200, 200, 200),
+    ("POST", "/v1/signup"): (201, 201, 201, 201, 201, 201, 201),
+    ("POST", "/v1/auth/login"): (200, 200, 200, 200, 200, 200, 200),
+    ("POST", "/v1/auth/magic-link/redeem"): (401, 401, 401, 401, 401, 401, 401),
+    ("POST", "/v1/public/{slug}/magic-link"): (202, 202, 202, 202, 202, 202, 202),
+    ("GET", "/v1/public/{slug}/forms"): (200, 200, 200, 200, 200, 200, 200),
+    # The agency requires login: visitors and other tenants' people cannot file.
+    ("POST", "/v1/public/{slug}/forms/{type_id}"): (201, 201, 201, 201, 201, 401, 401),
+    ("GET", "/v1/me"): (200, 200, 200, 200, 200, 200, 401),
+    ("GET", "/v1/settings"): (200, 403, 403, 403, 403, 403, 401),
+    ("PATCH", "/v1/settings"): (200, 403, 403, 403, 403, 403, 401),
+    # Another tenant's customer cannot even name our item type: it is unknown in their tenant.
+    ("POST", "/v1/items"): (201, 201, 201, 201, 201, 400, 401),
+    ("GET", "/v1/items"): (200, 200, 200, 200, 200, 200, 401),
+    ("GET", "/v1/items/{ref}"): (200, 200, 404, 200, 404, 404, 401),
+    ("PATCH", "/v1/items/{ref}"): (200, 200, 404, 403, 404, 404, 401),
+    ("POST", "/v1/items/{ref}/convert"): (200, 200, 404, 403, 404, 404, 401),
+    ("GET", "/v1/items/{ref}/messages"): (200, 200, 404, 200, 404, 404, 401),
+    ("POST", "/v1/items/{ref}/messages"): (201, 201, 404, 201, 404, 404, 401),
+    ("GET", "/v1/items/{ref}/activity"): (200, 200, 404, 403, 404, 404, 401),
+    ("POST", "/v1/items/{ref}/attachments"): (201, 201, 404, 201, 404, 404, 401),
+    # Uploaded by staff and not yet on a public message: customers cannot fetch it.
+    ("GET", "/v1/items/{ref}/attachments/{attachment_id}"): (200, 200, 404, 404, 404, 404, 401),
+    ("GET", "/v1/users"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/users"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/users/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    # The row's target is the member agent: changing one's own name is self-service.
+    ("PATCH", "/v1/users/{id}"): (200, 200, 403, 403, 403, 403, 401),
+    ("GET", "/v1/customers"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/customers"): (201, 201, 201, 403, 403, 403, 401),
+    # The row's target is customer A: customers read and rename themselves only.
+    ("GET", "/v1/customers/{id}"): (200, 200, 200, 200, 403, 403, 401),
+    ("PATCH", "/v1/customers/{id}"): (200, 403, 403, 200, 403, 403, 401),
+    ("GET", "/v1/teams"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/teams"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/teams/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("PATCH", "/v1/teams/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/organizations"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/organizations"): (201, 201, 201, 403, 403, 403, 401),
+    ("GET", "/v1/organizations/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("PATCH", "/v1/organizations/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/portfolios"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/portfolios"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/portfolios/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("PATCH", "/v1/portfolios/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/projects"): (200, 200, 200, 200, 200, 200, 401),
+    ("POST", "/v1/projects"): (201, 403, 403, 403, 403, 403, 401),
+    # The row's target is Incoming tickets (A), followed by customer A, team member agent.
+    ("GET", "/v1/projects/{id}"): (200, 200, 404, 200, 404, 404, 401),
+    ("PATCH", "/v1/projects/{id}"): (200, 403, 404, 403, 404, 404, 401),
+    ("GET", "/v1/item-types"): (200, 200, 200, 200, 200, 200, 401),
+    ("POST", "/v1/item-types"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/item-types/{id}"): (200, 200, 200, 200, 200, 404, 401),
+    ("PATCH", "/v1/item-types/{id}"): (200, 403, 403, 403, 403, 403, 401),
+}
+
+TARGET_IDS = {
+    "/v1/users/{id}": "member", "/v1/customers/{id}": "cust_a", "/v1/teams/{id}": "team",
+    "/v1/organizations/{id}": "org_a", "/v1/portfolios/{id}": "pf_a", "/v1/projects/{id}": "incoming_a",
+    "/v1/item-types/{id}": "ticket_type",
+}
+_counter = itertools.count()
+
+
+def _path(template: str, w) -> str:
+    ids = w.ids
+    path = template.replace("{slug}", "agency").replace("{ref}", ids["item_a"].ref)
+    path = path.replace("{type_id}", ids["ticket_type"].id).replace("{attachment_id}", ids["attachment"].id)
+    if "{id}" in path:
+        path = path.replace("{id}", ids[TARGET_IDS[template]].id)
+    return path
+
+
+def _body(method: str, template: str, w) -> dict | None:
+    n = next(_counter)
+    bodies = {
+        "/v1/signup": {"organization": "New", "slug": f"new-{n}", "email": f"x{n}@new.example",
+                       "password": PASSWORD},
+        "/v1/auth/login": {"tenant": "agency", "email": "admin@agency.example", "password": PASSWORD},
+        "/v1/auth/magic-link/redeem": {"token": "not-a-token"},
+        "/v1/public/{slug}/magic-link": {"email": "alice@customer-a.example"},
+        "/v1/public/{slug}/forms/{type_id}": {"title": "Form request", "description": "from the matrix"},
+        "/v1/settings": {"acknowledge_new_tickets": True},
+        "/v1/items": {"type_id": w.ids["ticket_type"].id, "title": "New from matrix"},
+        "/v1/items/{ref}": {"priority": "high"},
+        "/v1/items/{ref}/convert": {"to": "task"},
+        "/v1/items/{ref}/messages": {"body": "hello", "visibility": "public"},
+        "/v1/items/{ref}/attachments": {"filename": "a.txt", "content_type": "text/plain", "size": 5},
+        "/v1/users": {"email": f"u{n}@agency.example", "name": "New User", "role": "agent"},
+        "/v1/customers": {"email": f"c{n}@customer-a.example", "name": "New Customer"},
+        "/v1/teams": {"name": f"Team {n}"},
+        "/v1/organizations": {"name": f"Org {n}", "domains": [f"org{n}.example"]},
+        "/v1/portfolios": {"name": f"Portfolio {n}"},
+        "/v1/projects": {"name": f"Project {n}"},
+        "/v1/item-types": {"name": f"Type {n}", "kind": "ticket"},
+    }
+    if method == "PATCH" and "{id}" in template:
+        return {"name": f"Renamed {n}"}
+    return bodies.get(template, None if method == "GET" else {})
+
+
+def registered_routes() -> set[tuple[str, str]]:
+    from app import app
+
+    return {(m, path) for path, entries in app.routes.items() for m in entries}
+
+
+def test_every_route_has_a_row():
+    missing = registered_routes() - set(MATRIX)
+    extra = set(MATRIX) - registered_routes()
+    assert not missing, f"routes without a row in the permission matrix: {sorted(missing)}"
+    assert not extra, f"rows for routes that do not exist: {sorted(extra)}"
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_matrix(route, api, container):
+    method, template = route
+    expected = dict(zip(ROLES, MATRIX[route], strict=True))
+    got = {}
+    for role in ROLES:
+        container.deps.repos = _fresh_repos()
+        w = build_world(container.deps)
+        resp = api.call(method, _path(template, w), _body(method, template, w), token=w.token(role))
+        got[role] = resp.status_code
+        if resp.status_code >= 400:
+            assert set(resp.data) == {"error"} and resp.data["error"]["code"], resp.data
+    assert got == expected
+
+
+def _fresh_repos():
+    from tandem.dal.memory import memory_repos
+
+    return memory_repos()
