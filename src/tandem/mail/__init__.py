@@ -1,0 +1,1 @@
+"""Pure email: parsing, reply separation, auto-reply classification, rendering. No AWS imports."""
