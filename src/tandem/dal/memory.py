@@ -10,9 +10,11 @@ from typing import Any, Generic, TypeVar
 
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
+from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item, format_ref
+from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.people import Organization, Team, User
 from tandem.domain.tenants import Tenant
@@ -39,6 +41,11 @@ class _Store:
         self.claims: dict[str, str] = {}
         self.entities: dict[tuple[str, str, str], Any] = {}
         self.counters: dict[tuple[str, str], int] = {}
+        # What a DynamoDB stream would carry: tests drain it into the same handler the rules Lambda runs.
+        self.events: list[Event] = []
+
+    def emit(self, event_type: type, *args: Any) -> None:
+        self.events.append(event_type(f"mem-{len(self.events) + 1}", *(copy.deepcopy(a) for a in args)))
 
     def claim(self, keys: Iterable[str], owner: str) -> None:
         keys = list(keys)
@@ -193,24 +200,47 @@ class MemoryItemRepo:
         self._aliases: dict[tuple[str, str], str] = {}  # retired ref → current ref
         self._activity: dict[tuple[str, str], list[Activity]] = {}
         self._idem: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self.threads: dict[tuple[str, str], str] = {}  # (tenant, Message-ID) → item id
+        self.conversations: MemoryConversationRepo = None  # type: ignore[assignment]  # set by memory_repos
+
+    def by_id(self, tenant_id: str, item_id: str) -> Item | None:
+        return next((copy.deepcopy(i) for (t, _), i in self._items.items() if t == tenant_id and i.id == item_id), None)
 
     def _next_ref(self, tenant_id: str, kind: str) -> str:
         n = self._s.counters.get((tenant_id, kind), 0) + 1
         self._s.counters[(tenant_id, kind)] = n
         return format_ref(kind, n)
 
-    def create(self, item: Item, activity: Activity, *, claim: IdempotencyClaim | None = None) -> Item:
+    def create(
+        self,
+        item: Item,
+        activity: Activity,
+        *,
+        claim: IdempotencyClaim | None = None,
+        message: Message | None = None,
+        thread_ids: tuple[str, ...] = (),
+    ) -> Item:
         with self._s.lock:
-            if claim is not None:
-                first = self._idem.get((item.tenant_id, claim.scope, claim.key))
-                if first is not None:
-                    raise DuplicateRequest(*first)
+            self.check_claim(item.tenant_id, claim)
             stored = replace(item, ref=self._next_ref(item.tenant_id, item.kind), version=1)
             self._items[(item.tenant_id, stored.ref)] = copy.deepcopy(stored)
-            self._activity.setdefault((item.tenant_id, item.id), []).append(copy.deepcopy(activity))
-            if claim is not None:
-                self._idem[(item.tenant_id, claim.scope, claim.key)] = (stored.ref, claim.fingerprint)
+            self.record(activity)
+            self.take_claim(item.tenant_id, claim, stored.ref)
+            self._s.emit(ItemCreated, stored)
+            if message is not None:
+                self.conversations.store_message(stored, replace(message, item_id=stored.id, item_ref=stored.ref))
+            self.threads.update({(item.tenant_id, mid): stored.id for mid in thread_ids})
             return stored
+
+    def check_claim(self, tenant_id: str, claim: IdempotencyClaim | None) -> None:
+        if claim is not None:
+            first = self._idem.get((tenant_id, claim.scope, claim.key))
+            if first is not None:
+                raise DuplicateRequest(*first)
+
+    def take_claim(self, tenant_id: str, claim: IdempotencyClaim | None, ref: str) -> None:
+        if claim is not None:
+            self._idem[(tenant_id, claim.scope, claim.key)] = (ref, claim.fingerprint)
 
     def get(self, tenant_id: str, ref: str) -> Item | None:
         ref = self._aliases.get((tenant_id, ref), ref)
@@ -223,7 +253,8 @@ class MemoryItemRepo:
                 raise Conflict("item changed meanwhile, read it again")
             stored = replace(item, version=item.version + 1)
             self._items[(item.tenant_id, item.ref)] = copy.deepcopy(stored)
-            self._activity.setdefault((item.tenant_id, item.id), []).append(copy.deepcopy(activity))
+            self.record(activity)
+            self._s.emit(ItemChanged, current, stored)
             return stored
 
     def convert(self, old: Item, new: Item, activity: Activity) -> Item:
@@ -238,7 +269,8 @@ class MemoryItemRepo:
                 if t == old.tenant_id and target == old.ref:
                     self._aliases[(t, r)] = stored.ref
             self._aliases[(old.tenant_id, old.ref)] = stored.ref
-            self._activity.setdefault((old.tenant_id, old.id), []).append(copy.deepcopy(activity))
+            self.record(activity)
+            self._s.emit(ItemChanged, current, stored)
             return stored
 
     def query(self, q: ItemQuery) -> Page[Item]:
@@ -277,14 +309,41 @@ class MemoryConversationRepo:
         self._messages: dict[tuple[str, str], list[Message]] = {}
         self._attachments: dict[tuple[str, str, str], Attachment] = {}
 
-    def add_message(self, item: Item, message: Message, activity: Activity) -> Message:
+    def add_message(
+        self,
+        item: Item,
+        message: Message,
+        activity: Activity,
+        *,
+        claim: IdempotencyClaim | None = None,
+        thread_ids: tuple[str, ...] = (),
+    ) -> Message:
         with self._s.lock:
-            for att in message.attachments:
-                att.message_id, att.visibility = message.id, message.visibility
-                self._attachments[(item.tenant_id, item.id, att.id)] = copy.deepcopy(att)
-            self._messages.setdefault((item.tenant_id, item.id), []).append(copy.deepcopy(message))
+            self._items.check_claim(item.tenant_id, claim)
+            message = replace(message, item_ref=item.ref)
+            self.store_message(item, message)
             self._items.record(activity)
+            self._items.take_claim(item.tenant_id, claim, item.ref)
+            self._items.threads.update({(item.tenant_id, mid): item.id for mid in thread_ids})
             return copy.deepcopy(message)
+
+    def store_message(self, item: Item, message: Message) -> None:
+        for att in message.attachments:
+            att.message_id, att.visibility = message.id, message.visibility
+            self._attachments[(item.tenant_id, item.id, att.id)] = copy.deepcopy(att)
+        self._messages.setdefault((item.tenant_id, item.id), []).append(copy.deepcopy(message))
+        self._s.emit(MessageAdded, message)
+
+    def thread_of(self, tenant_id: str, message_ids: list[str]) -> str | None:
+        for mid in message_ids:
+            item_id = self._items.threads.get((tenant_id, mid))
+            item = self._items.by_id(tenant_id, item_id) if item_id else None
+            if item is not None:
+                return item.ref
+        return None
+
+    def add_thread_ids(self, tenant_id: str, item: Item, message_ids: list[str]) -> None:
+        self._items.threads.update({(tenant_id, mid): item.id for mid in message_ids})
 
     def messages(
         self, tenant_id: str, item_id: str, *, public_only: bool, limit: int = 50, after: Position = None
@@ -305,6 +364,39 @@ class MemoryConversationRepo:
         return copy.deepcopy(self._attachments.get((tenant_id, item_id, attachment_id)))
 
 
+class MemoryMailLog:
+    def __init__(self) -> None:
+        self._rejections: list[Rejection] = []
+        self._claims: set[tuple[str, str]] = set()
+        self._counters: dict[tuple[str, str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def reject(self, rejection: Rejection) -> None:
+        with self._lock:
+            self._rejections.append(copy.deepcopy(rejection))
+
+    def rejections(self, tenant_id: str | None, *, limit: int = 50, after: Position = None) -> Page[Rejection]:
+        rows = [r for r in self._rejections if r.tenant_id == tenant_id]
+        return _page(rows, lambda r: r.id, limit, after)
+
+    def claim(self, tenant_id: str, key: str, ttl_seconds: int) -> bool:
+        with self._lock:
+            if (tenant_id, key) in self._claims:
+                return False
+            self._claims.add((tenant_id, key))
+            return True
+
+    def release(self, tenant_id: str, key: str) -> None:
+        with self._lock:
+            self._claims.discard((tenant_id, key))
+
+    def bump(self, tenant_id: str, key: str, window: str, ttl_seconds: int) -> int:
+        with self._lock:
+            count = self._counters.get((tenant_id, key, window), 0) + 1
+            self._counters[(tenant_id, key, window)] = count
+            return count
+
+
 class MemoryIdempotencyStore:
     def __init__(self) -> None:
         self._data: dict[tuple[str, str], dict[str, Any]] = {}
@@ -314,6 +406,13 @@ class MemoryIdempotencyStore:
 
     def put(self, tenant_id: str, key: str, response: dict[str, Any]) -> None:
         self._data.setdefault((tenant_id, key), copy.deepcopy(response))
+
+
+def drain_events(repos: Repos) -> list[Event]:
+    """The events written since the last drain, oldest first (what the stream would deliver)."""
+    store = repos.items._s  # type: ignore[attr-defined]
+    events, store.events = store.events, []
+    return events
 
 
 def memory_repos() -> Repos:
@@ -331,6 +430,8 @@ def memory_repos() -> Repos:
         items=items,
         conversations=MemoryConversationRepo(store, items),
         idempotency=MemoryIdempotencyStore(),
+        mail=MemoryMailLog(),
     )
+    items.conversations = repos.conversations  # type: ignore[assignment]
     repos.tenants = MemoryTenantRepo(store, repos)
     return repos

@@ -1,4 +1,5 @@
 """Identifiers: time-ordered so that keys sort by creation without a second attribute."""
+
 from __future__ import annotations
 
 import os

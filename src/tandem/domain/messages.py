@@ -41,6 +41,7 @@ class Message:
     html: str | None = None  # sanitised HTML when the message came as HTML mail
     quoted: str = ""  # quoted history and signature, kept and shown collapsed
     email_message_id: str | None = None
+    item_ref: str = ""  # the reference when written; old references keep resolving after conversion
 
 
 MENTION_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9][A-Za-z0-9._-]{0,63})")

@@ -3,6 +3,7 @@
 A reply address is `<local>+<ref>.<sig>@<domain>`: the type's inbound address plus the item's
 reference, signed so nobody can post into an item by guessing its number.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -14,6 +14,7 @@ from tandem.domain.activity import Activity
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
+from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.people import Organization, Team, User
 from tandem.domain.tenants import Tenant
@@ -132,9 +133,20 @@ class TenantRepo(Protocol):
 
 
 class ItemRepo(Protocol):
-    def create(self, item: Item, activity: Activity, *, claim: IdempotencyClaim | None = None) -> Item:
+    def create(
+        self,
+        item: Item,
+        activity: Activity,
+        *,
+        claim: IdempotencyClaim | None = None,
+        message: Message | None = None,
+        thread_ids: tuple[str, ...] = (),
+    ) -> Item:
         """Number the item from the tenant's counter for its kind and store it with its first activity,
-        all in one transaction. Raises DuplicateRequest when the claim was already used."""
+        all in one transaction. Raises DuplicateRequest when the claim was already used.
+
+        Mail ingest adds the first `message` (its `item_id`/`item_ref` are filled in here) and the
+        Message-IDs that thread into the item, in the same transaction."""
         ...
 
     def get(self, tenant_id: str, ref: str) -> Item | None:
@@ -153,7 +165,27 @@ class ItemRepo(Protocol):
 
 
 class ConversationRepo(Protocol):
-    def add_message(self, item: Item, message: Message, activity: Activity) -> Message: ...
+    def add_message(
+        self,
+        item: Item,
+        message: Message,
+        activity: Activity,
+        *,
+        claim: IdempotencyClaim | None = None,
+        thread_ids: tuple[str, ...] = (),
+    ) -> Message:
+        """Store the message, its activity and the Message-IDs that thread to the item in one transaction;
+        attachments named by the message are marked with its id and visibility. DuplicateRequest when
+        the claim was already used (its result_ref is the item's reference)."""
+        ...
+
+    def thread_of(self, tenant_id: str, message_ids: list[str]) -> str | None:
+        """The reference of the item one of these Message-IDs belongs to (first match in the given order)."""
+        ...
+
+    def add_thread_ids(self, tenant_id: str, item: Item, message_ids: list[str]) -> None:
+        """Remember Message-IDs we sent about an item so replies to them thread back."""
+        ...
 
     def messages(
         self, tenant_id: str, item_id: str, *, public_only: bool, limit: int = 50, after: Position = None
@@ -164,6 +196,24 @@ class ConversationRepo(Protocol):
     def add_attachment(self, tenant_id: str, item_id: str, attachment: Attachment) -> Attachment: ...
 
     def attachment(self, tenant_id: str, item_id: str, attachment_id: str) -> Attachment | None: ...
+
+
+class MailLog(Protocol):
+    """Mail bookkeeping: rejections (never lose mail), one-time send claims, rate counters."""
+
+    def reject(self, rejection: Rejection) -> None: ...
+
+    def rejections(self, tenant_id: str | None, *, limit: int = 50, after: Position = None) -> Page[Rejection]: ...
+
+    def claim(self, tenant_id: str, key: str, ttl_seconds: int) -> bool:
+        """True the first time `key` is claimed (within its lifetime), False on any repeat."""
+        ...
+
+    def release(self, tenant_id: str, key: str) -> None: ...
+
+    def bump(self, tenant_id: str, key: str, window: str, ttl_seconds: int) -> int:
+        """Count one more event for `key` in the time `window` (e.g. an hour's stamp); returns the new count."""
+        ...
 
 
 class IdempotencyStore(Protocol):
@@ -233,3 +283,4 @@ class Repos:
     items: ItemRepo
     conversations: ConversationRepo
     idempotency: IdempotencyStore
+    mail: MailLog = None  # type: ignore[assignment]  # every backend sets it; default keeps old call sites
