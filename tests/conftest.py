@@ -1,4 +1,5 @@
 """Shared test setup: the Chalice app on sys.path and fake AWS credentials (nothing here reaches AWS)."""
+
 from __future__ import annotations
 
 import os

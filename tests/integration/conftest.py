@@ -1,4 +1,5 @@
 """API tests through chalice.test.Client on a fresh in-memory container per test."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,9 @@ class Api:
 
     client: Any
 
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None,
-             headers: dict[str, str] | None = None) -> Any:
+    def call(
+        self, method: str, path: str, body: Any = None, token: str | None = None, headers: dict[str, str] | None = None
+    ) -> Any:
         h = {"Content-Type": "application/json", **(headers or {})}
         if token:
             h["Authorization"] = f"Bearer {token}"

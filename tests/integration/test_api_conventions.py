@@ -1,4 +1,5 @@
 """The conventions of API.md: errors, ETag/If-Match, Idempotency-Key, cursors, bad input never a 500."""
+
 from __future__ import annotations
 
 from integration.world import build_world
@@ -96,28 +97,39 @@ def test_mentions_are_resolved_and_stored(api, container):
 
 def test_customers_cannot_write_private_notes(api, container):
     w = build_world(container.deps)
-    resp = api.call("POST", "/v1/items/T-1/messages", {"body": "psst", "visibility": "private"},
-                    token=w.token("customer_a"))
+    resp = api.call(
+        "POST", "/v1/items/T-1/messages", {"body": "psst", "visibility": "private"}, token=w.token("customer_a")
+    )
     assert resp.status_code == 403
 
 
 def test_typed_form_fields_are_validated(api, container):
     w = build_world(container.deps)
     admin = w.token("admin")
-    form = {"fields": [{"key": "due", "label": "Due date", "type": "date", "required": True},
-                       {"key": "clinic", "label": "Clinic", "type": "single_choice", "options": ["North", "South"]},
-                       {"key": "budget", "label": "Budget", "type": "number"}]}
+    form = {
+        "fields": [
+            {"key": "due", "label": "Due date", "type": "date", "required": True},
+            {"key": "clinic", "label": "Clinic", "type": "single_choice", "options": ["North", "South"]},
+            {"key": "budget", "label": "Budget", "type": "number"},
+        ]
+    }
     t = api.call("POST", "/v1/item-types", {"name": "Marketing request", "kind": "ticket", "form": form}, token=admin)
     assert t.status_code == 201, t.data
-    bad = api.call("POST", "/v1/items", {"type_id": t.data["id"], "title": "x",
-                                          "fields": {"clinic": "East", "budget": "lots"}}, token=admin)
+    bad = api.call(
+        "POST",
+        "/v1/items",
+        {"type_id": t.data["id"], "title": "x", "fields": {"clinic": "East", "budget": "lots"}},
+        token=admin,
+    )
     assert bad.status_code == 400
     assert set(bad.data["error"]["details"]["fields"]) == {"due", "clinic", "budget"}
-    good = api.call("POST", "/v1/items", {"type_id": t.data["id"], "title": "x",
-                                           "fields": {"due": "2026-12-01", "clinic": "North", "budget": "1500"}},
-                    token=admin)
-    assert good.status_code == 201 and good.data["fields"] == {"due": "2026-12-01", "clinic": "North",
-                                                               "budget": 1500}
+    good = api.call(
+        "POST",
+        "/v1/items",
+        {"type_id": t.data["id"], "title": "x", "fields": {"due": "2026-12-01", "clinic": "North", "budget": "1500"}},
+        token=admin,
+    )
+    assert good.status_code == 201 and good.data["fields"] == {"due": "2026-12-01", "clinic": "North", "budget": 1500}
 
 
 def test_magic_link_signs_a_customer_in(api, container):

@@ -1,4 +1,5 @@
 """The served OpenAPI document is valid 3.1 and describes every registered route."""
+
 from __future__ import annotations
 
 from openapi_spec_validator import validate

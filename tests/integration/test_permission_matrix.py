@@ -3,6 +3,7 @@
 Given the agency world (closed tenant, portal "own and followed"), when each role calls each route,
 then the status is the one in the table. A route registered without a row fails the coverage test.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -72,8 +73,12 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
 }
 
 TARGET_IDS = {
-    "/v1/users/{id}": "member", "/v1/customers/{id}": "cust_a", "/v1/teams/{id}": "team",
-    "/v1/organizations/{id}": "org_a", "/v1/portfolios/{id}": "pf_a", "/v1/projects/{id}": "incoming_a",
+    "/v1/users/{id}": "member",
+    "/v1/customers/{id}": "cust_a",
+    "/v1/teams/{id}": "team",
+    "/v1/organizations/{id}": "org_a",
+    "/v1/portfolios/{id}": "pf_a",
+    "/v1/projects/{id}": "incoming_a",
     "/v1/item-types/{id}": "ticket_type",
 }
 _counter = itertools.count()
@@ -91,8 +96,7 @@ def _path(template: str, w) -> str:
 def _body(method: str, template: str, w) -> dict | None:
     n = next(_counter)
     bodies = {
-        "/v1/signup": {"organization": "New", "slug": f"new-{n}", "email": f"x{n}@new.example",
-                       "password": PASSWORD},
+        "/v1/signup": {"organization": "New", "slug": f"new-{n}", "email": f"x{n}@new.example", "password": PASSWORD},
         "/v1/auth/login": {"tenant": "agency", "email": "admin@agency.example", "password": PASSWORD},
         "/v1/auth/magic-link/redeem": {"token": "not-a-token"},
         "/v1/public/{slug}/magic-link": {"email": "alice@customer-a.example"},

@@ -1,4 +1,5 @@
 """SPEC scenarios through the HTTP API: S4 (customers never see each other's work) and S1 (conversion)."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,13 +22,24 @@ def test_s4_customers_never_see_each_others_work(api, container, mode):
     listed_b = {i["ref"] for i in api.call("GET", "/v1/items", token=b).data["items"]}
     assert listed_a == {item_a.ref} and listed_b == {item_b.ref}
     # Filters naming the other's project, requester or organisation reveal nothing either
-    for query in (f"project_id={w.ids['incoming_a'].id}", f"requester={w.ids['cust_a'].id}",
-                  f"organization_id={w.ids['org_a'].id}", "kind=ticket"):
+    for query in (
+        f"project_id={w.ids['incoming_a'].id}",
+        f"requester={w.ids['cust_a'].id}",
+        f"organization_id={w.ids['org_a'].id}",
+        "kind=ticket",
+    ):
         refs = {i["ref"] for i in api.call("GET", f"/v1/items?{query}", token=b).data["items"]}
         assert item_a.ref not in refs, query
     # Every item route of A's item answers 404 to B
-    for method, path in (("GET", ""), ("PATCH", ""), ("GET", "/messages"), ("POST", "/messages"),
-                         ("GET", "/activity"), ("POST", "/convert"), ("POST", "/attachments")):
+    for method, path in (
+        ("GET", ""),
+        ("PATCH", ""),
+        ("GET", "/messages"),
+        ("POST", "/messages"),
+        ("GET", "/activity"),
+        ("POST", "/convert"),
+        ("POST", "/attachments"),
+    ):
         resp = api.call(method, f"/v1/items/{item_a.ref}{path}", {"body": "x", "priority": "high"}, token=b)
         assert resp.status_code == 404, (method, path, resp.status_code)
         assert "A's ticket" not in _texts(resp)
@@ -44,14 +56,22 @@ def test_s4_followed_project_items_visible_only_in_followed_mode(api, container)
     # Given an agent-created task in Incoming (A) whose requester is the agent, not customer A
     w = build_world(container.deps, visibility="own_and_followed")
     admin = w.token("admin")
-    r = api.call("POST", "/v1/items", {"type_id": w.ids["ticket_type"].id, "title": "Internal work for A",
-                                        "project_id": w.ids["incoming_a"].id}, token=admin)
+    r = api.call(
+        "POST",
+        "/v1/items",
+        {"type_id": w.ids["ticket_type"].id, "title": "Internal work for A", "project_id": w.ids["incoming_a"].id},
+        token=admin,
+    )
     ref = r.data["ref"]
     # Then customer A (a follower of the project) sees it, customer B does not
     assert api.call("GET", f"/v1/items/{ref}", token=w.token("customer_a")).status_code == 200
     assert api.call("GET", f"/v1/items/{ref}", token=w.token("customer_b")).status_code == 404
-    listed = {i["ref"] for i in api.call("GET", f"/v1/items?project_id={w.ids['incoming_a'].id}",
-                                          token=w.token("customer_a")).data["items"]}
+    listed = {
+        i["ref"]
+        for i in api.call("GET", f"/v1/items?project_id={w.ids['incoming_a'].id}", token=w.token("customer_a")).data[
+            "items"
+        ]
+    }
     assert ref in listed
     # When the tenant switches to "own requests", the same item disappears for A
     api.call("PATCH", "/v1/settings", {"portal": {"visibility": "own"}}, token=admin)

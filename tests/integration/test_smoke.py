@@ -2,8 +2,17 @@ from __future__ import annotations
 
 
 def test_signup_create_and_read_an_item(api):
-    r = api.call("POST", "/v1/signup", {"organization": "Acme", "slug": "acme", "email": "boss@acme.example",
-                                         "name": "Boss", "password": "correct horse battery"})
+    r = api.call(
+        "POST",
+        "/v1/signup",
+        {
+            "organization": "Acme",
+            "slug": "acme",
+            "email": "boss@acme.example",
+            "name": "Boss",
+            "password": "correct horse battery",
+        },
+    )
     assert r.status_code == 201, r.data
     token = r.data["token"]
     types = api.call("GET", "/v1/item-types", token=token).data["items"]

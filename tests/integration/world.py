@@ -1,10 +1,13 @@
 """A small agency world (SPEC S4) built through the use cases: the fixture of the matrix and scenario tests."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.domain.hierarchy import team_ref, user_ref
+from tandem.domain.items import Cause
+from tandem.domain.messages import Visibility
 from tandem.domain.people import Role
 from tandem.domain.permissions import Principal
 from tandem.services import manage_people, manage_projects
@@ -14,8 +17,6 @@ from tandem.services.open_item import NewItem, open_item
 from tandem.services.post_message import add_message, request_upload
 from tandem.services.sign_up import sign_up
 from tandem.services.tenant_settings import update_settings
-from tandem.domain.items import Cause
-from tandem.domain.messages import Visibility
 
 PASSWORD = "correct horse battery"
 
@@ -37,49 +38,109 @@ def _principal(user) -> Principal:
 def build_world(deps: Deps, *, visibility: str = "own_and_followed") -> World:
     """Agency tenant: CustomerA (follows Incoming A) and CustomerB; one ticket of A, one of B; a second tenant."""
     w = World(deps)
-    agency = sign_up(deps, organization="Agency", slug="agency", email="admin@agency.example", name="Ada Admin",
-                     password=PASSWORD)
+    agency = sign_up(
+        deps, organization="Agency", slug="agency", email="admin@agency.example", name="Ada Admin", password=PASSWORD
+    )
     admin = _principal(agency.user)
     update_settings(deps, admin, {"portal": {"visibility": visibility}})
     member = manage_people.create_user(deps, admin, email="mia@agency.example", name="Mia Member", password=PASSWORD)
-    outsider = manage_people.create_user(deps, admin, email="olaf@agency.example", name="Olaf Outsider",
-                                         password=PASSWORD)
+    outsider = manage_people.create_user(
+        deps, admin, email="olaf@agency.example", name="Olaf Outsider", password=PASSWORD
+    )
     support = manage_people.create_team(deps, admin, name="Customer support", member_ids=[member.id])
     org_a = manage_people.create_organization(deps, admin, name="CustomerA", domains=["customer-a.example"])
     org_b = manage_people.create_organization(deps, admin, name="CustomerB", domains=["customer-b.example"])
-    cust_a = manage_people.create_customer(deps, admin, email="alice@customer-a.example", name="Alice A",
-                                           password=PASSWORD)
-    cust_b = manage_people.create_customer(deps, admin, email="bob@customer-b.example", name="Bob B",
-                                           password=PASSWORD)
+    cust_a = manage_people.create_customer(
+        deps, admin, email="alice@customer-a.example", name="Alice A", password=PASSWORD
+    )
+    cust_b = manage_people.create_customer(deps, admin, email="bob@customer-b.example", name="Bob B", password=PASSWORD)
     pf_a = manage_projects.create_portfolio(deps, admin, name="Customer A")
     pf_b = manage_projects.create_portfolio(deps, admin, name="Customer B")
-    incoming_a = manage_projects.create_project(deps, admin, name="Incoming tickets (A)", portfolio_id=pf_a.id,
-                                                members=[team_ref(support.id)], followers=[cust_a.id])
-    incoming_b = manage_projects.create_project(deps, admin, name="Incoming tickets (B)", portfolio_id=pf_b.id,
-                                                members=[user_ref(outsider.id)], followers=[cust_b.id])
+    incoming_a = manage_projects.create_project(
+        deps,
+        admin,
+        name="Incoming tickets (A)",
+        portfolio_id=pf_a.id,
+        members=[team_ref(support.id)],
+        followers=[cust_a.id],
+    )
+    incoming_b = manage_projects.create_project(
+        deps,
+        admin,
+        name="Incoming tickets (B)",
+        portfolio_id=pf_b.id,
+        members=[user_ref(outsider.id)],
+        followers=[cust_b.id],
+    )
     types = deps.repos.item_types.list(agency.tenant.id).items
     ticket_type = next(t for t in types if t.kind == "ticket")
     tenant = agency.tenant
     tenant = deps.repos.tenants.get(tenant.id)
-    item_a = open_item(deps, tenant, admin, NewItem(type_id=ticket_type.id, title="A's ticket", requester=cust_a.id,
-                                                    project_id=incoming_a.id), via="web", cause=Cause.USER)
-    item_b = open_item(deps, tenant, admin, NewItem(type_id=ticket_type.id, title="B's ticket", requester=cust_b.id,
-                                                    project_id=incoming_b.id), via="web", cause=Cause.USER)
-    add_message(deps, tenant, item_a, body="Public reply to A", visibility=Visibility.PUBLIC, via="web",
-                author_id=admin.user_id, cause=Cause.USER)
-    add_message(deps, tenant, item_a, body="Private: A is a difficult client", visibility=Visibility.PRIVATE,
-                via="web", author_id=admin.user_id, cause=Cause.USER)
+    item_a = open_item(
+        deps,
+        tenant,
+        admin,
+        NewItem(type_id=ticket_type.id, title="A's ticket", requester=cust_a.id, project_id=incoming_a.id),
+        via="web",
+        cause=Cause.USER,
+    )
+    item_b = open_item(
+        deps,
+        tenant,
+        admin,
+        NewItem(type_id=ticket_type.id, title="B's ticket", requester=cust_b.id, project_id=incoming_b.id),
+        via="web",
+        cause=Cause.USER,
+    )
+    add_message(
+        deps,
+        tenant,
+        item_a,
+        body="Public reply to A",
+        visibility=Visibility.PUBLIC,
+        via="web",
+        author_id=admin.user_id,
+        cause=Cause.USER,
+    )
+    add_message(
+        deps,
+        tenant,
+        item_a,
+        body="Private: A is a difficult client",
+        visibility=Visibility.PRIVATE,
+        via="web",
+        author_id=admin.user_id,
+        cause=Cause.USER,
+    )
     att, _ = request_upload(deps, admin, item_a.ref, filename="notes.txt", content_type="text/plain", size=10)
 
-    other = sign_up(deps, organization="Other Co", slug="otherco", email="admin@other.example", name="Oscar",
-                    password=PASSWORD)
+    other = sign_up(
+        deps, organization="Other Co", slug="otherco", email="admin@other.example", name="Oscar", password=PASSWORD
+    )
     other_admin = _principal(other.user)
-    other_cust = manage_people.create_customer(deps, other_admin, email="carol@carol.example", name="Carol",
-                                               password=PASSWORD)
-    w.ids.update(tenant=tenant, admin=agency.user, member=member, outsider=outsider, team=support, org_a=org_a,
-                 org_b=org_b, cust_a=cust_a, cust_b=cust_b, pf_a=pf_a, incoming_a=incoming_a, incoming_b=incoming_b,
-                 ticket_type=ticket_type, item_a=item_a, item_b=item_b, attachment=att, other_tenant=other.tenant,
-                 other_cust=other_cust)
+    other_cust = manage_people.create_customer(
+        deps, other_admin, email="carol@carol.example", name="Carol", password=PASSWORD
+    )
+    w.ids.update(
+        tenant=tenant,
+        admin=agency.user,
+        member=member,
+        outsider=outsider,
+        team=support,
+        org_a=org_a,
+        org_b=org_b,
+        cust_a=cust_a,
+        cust_b=cust_b,
+        pf_a=pf_a,
+        incoming_a=incoming_a,
+        incoming_b=incoming_b,
+        ticket_type=ticket_type,
+        item_a=item_a,
+        item_b=item_b,
+        attachment=att,
+        other_tenant=other.tenant,
+        other_cust=other_cust,
+    )
     w.tokens = {
         "admin": agency.token,
         "agent_member": issue_token(deps, member),
