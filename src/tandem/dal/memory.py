@@ -43,9 +43,11 @@ class _Store:
         self.counters: dict[tuple[str, str], int] = {}
         # What a DynamoDB stream would carry: tests drain it into the same handler the rules Lambda runs.
         self.events: list[Event] = []
+        self.event_seq = 0
 
     def emit(self, event_type: type, *args: Any) -> None:
-        self.events.append(event_type(f"mem-{len(self.events) + 1}", *(copy.deepcopy(a) for a in args)))
+        self.event_seq += 1
+        self.events.append(event_type(f"mem-{self.event_seq}", *(copy.deepcopy(a) for a in args)))
 
     def claim(self, keys: Iterable[str], owner: str) -> None:
         keys = list(keys)

@@ -41,6 +41,7 @@ class Message:
     html: str | None = None  # sanitised HTML when the message came as HTML mail
     quoted: str = ""  # quoted history and signature, kept and shown collapsed
     email_message_id: str | None = None
+    raw_key: str | None = None  # the raw mail in the inbound bucket, kept as received
     item_ref: str = ""  # the reference when written; old references keep resolving after conversion
 
 

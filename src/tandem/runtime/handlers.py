@@ -7,30 +7,82 @@ from typing import TYPE_CHECKING, Any
 from tandem.runtime.observability import logger
 
 if TYPE_CHECKING:
+    from tandem.domain.events import Event
     from tandem.runtime.wiring import Container
 
 
+def envelope_of(record: dict, raw_prefix: str = "inbound/") -> Any:
+    """The SES receipt record → our Envelope (verdicts included; missing verdicts count as PASS)."""
+    from tandem.domain.mail import Envelope
+
+    ses = record.get("ses") or {}
+    mail, receipt = ses.get("mail") or {}, ses.get("receipt") or {}
+
+    def verdict(name: str) -> str:
+        return str((receipt.get(name) or {}).get("status", "PASS")).upper()
+
+    message_id = str(mail.get("messageId") or "")
+    return Envelope(
+        ses_message_id=message_id,
+        recipients=list(receipt.get("recipients") or mail.get("destination") or []),
+        raw_key=f"{raw_prefix}{message_id}",
+        spam=verdict("spamVerdict"),
+        virus=verdict("virusVerdict"),
+        spf=verdict("spfVerdict"),
+        dkim=verdict("dkimVerdict"),
+        dmarc=verdict("dmarcVerdict"),
+    )
+
+
 def ingest_ses_event(c: Container, event: dict) -> dict:
-    """Each SES record names a stored raw message; the email channel turns it into items (issue 4)."""
-    records = event.get("Records") or []
-    seen = []
-    for record in records:
-        mail = (record.get("ses") or {}).get("mail") or {}
-        seen.append(mail.get("messageId"))
-        logger.info(
-            "ses receipt", extra={"ses_message_id": mail.get("messageId"), "destination": mail.get("destination")}
-        )
-    return {"received": len(seen), "message_ids": seen}
+    """Each SES record names a raw message the receipt rule stored in S3: read, parse, ingest (idempotently)."""
+    from tandem.mail.parse import parse_email
+    from tandem.services.ingest_email import ingest
+
+    outcomes = []
+    for record in event.get("Records") or []:
+        env = envelope_of(record)
+        if not env.ses_message_id:
+            logger.warning("ses record without a message id", extra={"record": record})
+            continue
+        raw = c.inbound_blobs().get(env.raw_key)
+        mail = parse_email(raw)
+        for outcome in ingest(c.deps, mail, env, secret=c.settings.token_secret):
+            logger.info(
+                "mail ingested",
+                extra={
+                    "ses_message_id": env.ses_message_id,
+                    "result": outcome.result,
+                    "tenant_id": outcome.tenant_id,
+                    "item_ref": outcome.ref,
+                    "reason": outcome.reason,
+                },
+            )
+            outcomes.append(
+                {"result": outcome.result, "tenant_id": outcome.tenant_id, "ref": outcome.ref, "reason": outcome.reason}
+            )
+    return {"outcomes": outcomes}
+
+
+def react_to(c: Container, event: Event) -> int:
+    """One change → its mail (and, with the automation issue, its rules)."""
+    from tandem.services.notify import react
+
+    return react(c.deps, event, c.settings.token_secret)
 
 
 def process_stream_batch(c: Container, event: dict) -> dict:
     """Run every stream record through the record handler; failures are reported per record."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+    from tandem.dal.stream import decode
+
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
     def handle(record: Any) -> None:
-        logger.debug("stream record", extra={"event_id": record.event_id, "event_name": str(record.event_name)})
+        change = decode(record.raw_event)
+        if change is not None:
+            react_to(c, change)
 
     return process_partial_response(event=event, record_handler=handle, processor=processor)
 

@@ -27,8 +27,22 @@ class Container:
     settings: Settings
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def inbound_blobs(self) -> Any:
+        """The bucket SES's receipt rule writes raw mail to (a memory store in tests)."""
+        if "inbound" not in self.extras:
+            if self.settings.backend == "memory":
+                from tandem.runtime.memory_adapters import MemoryBlobStore
+
+                self.extras["inbound"] = MemoryBlobStore()
+            else:
+                from tandem.aws.clients import client
+                from tandem.aws.s3 import S3BlobStore
+
+                self.extras["inbound"] = S3BlobStore(client("s3"), self.settings.inbound_bucket)
+        return self.extras["inbound"]
+
     def ingest_ses_event(self, event: dict) -> dict:
-        """SES receipt → the ingest use case (filled in by the email channel)."""
+        """SES receipt → read the raw mail → the ingest use case."""
         from tandem.runtime.handlers import ingest_ses_event
 
         return ingest_ses_event(self, event)

@@ -1,0 +1,370 @@
+"""Every mail to a tenant address becomes the right ticket or reply, exactly once.
+
+Order of threading: a signed reply address among the recipients; In-Reply-To/References against
+Message-IDs we stored; a subject reference only when the sender already takes part in that item;
+otherwise a new ticket. Automatic mail (bounces, auto-replies) never opens tickets or triggers mail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from tandem.domain.activity import Activity
+from tandem.domain.errors import ValidationError
+from tandem.domain.item_types import ItemType
+from tandem.domain.items import Cause, Item, Link
+from tandem.domain.mail import Envelope, Rejection
+from tandem.domain.messages import Attachment, Message, Visibility
+from tandem.domain.people import User, normalize_email
+from tandem.domain.statuses import Category, status_for_category
+from tandem.domain.tenants import Tenant
+from tandem.domain.threading import base_address, reply_ref, subject_refs
+from tandem.mail.model import InboundEmail
+from tandem.mail.render import cut_at_marker
+from tandem.services.deps import Deps
+from tandem.services.open_item import ensure_customer
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim
+from tandem.services.post_message import resolve_handles
+from tandem.services.update_item import change_item
+
+REOPEN = {"ticket": "customer_replied", "task": "in_progress"}
+
+
+@dataclass
+class Outcome:
+    """What happened to one mail for one tenant (or to the mail as a whole when no tenant matched)."""
+
+    result: str  # created | replied | duplicate | rejected | bounce
+    tenant_id: str | None = None
+    ref: str | None = None
+    reason: str = ""
+
+
+def _candidates(mail: InboundEmail, env: Envelope) -> list[str]:
+    seen: dict[str, None] = {}
+    for address in [*env.recipients, *mail.to, *mail.cc, *mail.delivered_to]:
+        if address and "@" in address:
+            seen.setdefault(address.strip().lower(), None)
+    return list(seen)
+
+
+def route(deps: Deps, mail: InboundEmail, env: Envelope) -> dict[str, tuple[ItemType, list[str]]]:
+    """tenant id → (the item type of the first of its addresses, every recipient address of that tenant)."""
+    routed: dict[str, tuple[ItemType, list[str]]] = {}
+    for address in _candidates(mail, env):
+        item_type = deps.repos.item_types.by_address(base_address(address))
+        if item_type is None:
+            continue
+        first, addresses = routed.get(item_type.tenant_id, (item_type, []))
+        routed[item_type.tenant_id] = (first, [*addresses, address])
+    return routed
+
+
+def reject(deps: Deps, mail: InboundEmail, env: Envelope, reason: str, tenant_id: str | None = None) -> Outcome:
+    """Keep a mail we will not turn into anything, with the reason (the raw bytes stay in the inbound bucket)."""
+    deps.repos.mail.reject(
+        Rejection(
+            id=deps.new_id(),
+            at=deps.clock(),
+            reason=reason,
+            tenant_id=tenant_id,
+            ses_message_id=env.ses_message_id,
+            message_id=mail.message_id or "",
+            sender=mail.from_addr or "",
+            recipients=_candidates(mail, env),
+            subject=(mail.subject or "")[:300],
+            raw_key=env.raw_key,
+        )
+    )
+    return Outcome("rejected", tenant_id, reason=reason)
+
+
+def ingest(deps: Deps, mail: InboundEmail, env: Envelope, *, secret: str) -> list[Outcome]:
+    """One received mail → one outcome per tenant it was addressed to (or one rejection)."""
+    routed = route(deps, mail, env)
+    if not routed:
+        return [reject(deps, mail, env, "no known recipient address")]
+    outcomes = []
+    for tenant_id, (item_type, addresses) in routed.items():
+        tenant = deps.repos.tenants.get(tenant_id)
+        if tenant is None:
+            outcomes.append(reject(deps, mail, env, "tenant no longer exists", tenant_id))
+            continue
+        outcomes.append(_for_tenant(deps, tenant, item_type, addresses, mail, env, secret))
+    return outcomes
+
+
+def _sender(deps: Deps, tenant: Tenant, mail: InboundEmail) -> User | None:
+    try:
+        email = normalize_email(mail.from_addr or "")
+    except ValidationError:
+        return None
+    return ensure_customer(deps, tenant, email, mail.from_name or None)
+
+
+def _is_own_address(deps: Deps, email: str) -> bool:
+    return deps.repos.item_types.by_address(base_address(email)) is not None
+
+
+def _thread(
+    deps: Deps,
+    tenant: Tenant,
+    addresses: list[str],
+    mail: InboundEmail,
+    sender: User | None,
+    trusted_staff: bool,
+    secret: str,
+) -> Item | None:
+    for address in addresses:
+        ref = reply_ref(secret, tenant.id, address)
+        item = deps.repos.items.get(tenant.id, ref) if ref else None
+        if item is not None:
+            return item
+    ids = [i for i in [mail.in_reply_to, *reversed(mail.references)] if i]
+    ref = deps.repos.conversations.thread_of(tenant.id, ids) if ids else None
+    if ref and (item := deps.repos.items.get(tenant.id, ref)) is not None:
+        return item
+    for ref in subject_refs(mail.subject or ""):
+        item = deps.repos.items.get(tenant.id, ref)
+        if item is not None and sender is not None and _participant(item, sender, trusted_staff):
+            return item
+    return None
+
+
+def _participant(item: Item, user: User, trusted_staff: bool) -> bool:
+    """A subject reference is only believed from someone already on the item (staff only when authenticated)."""
+    if trusted_staff:
+        return True
+    return user.id == item.requester_id or user.id in item.followers
+
+
+def _claim(mail: InboundEmail, env: Envelope) -> IdempotencyClaim:
+    key = (mail.message_id or "").strip() or f"ses:{env.ses_message_id}"
+    return IdempotencyClaim("mail", hashlib.sha256(key.encode()).hexdigest()[:40], "mail")
+
+
+def _attachments(deps: Deps, tenant: Tenant, item_id: str, mail: InboundEmail, claim_key: str) -> list[Attachment]:
+    """Store attachments under keys derived from the mail, so a redelivery overwrites instead of duplicating."""
+    stored = []
+    for index, att in enumerate(mail.attachments):
+        att_id = hashlib.sha256(f"{claim_key}:{index}".encode()).hexdigest()[:26]
+        key = f"{tenant.id}/{item_id}/{att_id}"
+        deps.blobs.put(key, att.content, att.content_type or "application/octet-stream")
+        stored.append(
+            Attachment(
+                att_id,
+                (att.filename or f"attachment-{index + 1}")[:200],
+                att.content_type,
+                len(att.content),
+                key,
+                content_id=att.content_id,
+            )
+        )
+    return stored
+
+
+def _for_tenant(
+    deps: Deps,
+    tenant: Tenant,
+    item_type: ItemType,
+    addresses: list[str],
+    mail: InboundEmail,
+    env: Envelope,
+    secret: str,
+) -> Outcome:
+    if env.virus.upper() == "FAIL":
+        return reject(deps, mail, env, "virus verdict FAIL", tenant.id)
+    if mail.from_addr and _is_own_address(deps, mail.from_addr):
+        return reject(deps, mail, env, "mail from one of our own addresses (loop)", tenant.id)
+    auto = mail.auto
+    sender = None if auto.kind == "bounce" else _sender(deps, tenant, mail)
+    trusted_staff = sender is not None and sender.role.is_staff and env.authenticated
+    item = _thread(deps, tenant, addresses, mail, sender, trusted_staff, secret)
+    if auto.kind in ("bounce", "auto_reply"):
+        return _automatic(deps, tenant, item, mail, env, sender)
+    if sender is None:
+        return reject(deps, mail, env, "no usable sender address", tenant.id)
+    if item is not None and item.status_category is not Category.CLOSED:
+        return _reply(deps, tenant, item, mail, env, sender, trusted_staff)
+    return _new_ticket(deps, tenant, item_type, mail, env, sender, follow_up_of=item)
+
+
+def _message(
+    deps: Deps,
+    tenant: Tenant,
+    item_id: str,
+    mail: InboundEmail,
+    env: Envelope,
+    author: User | None,
+    via: str,
+    visibility: Visibility,
+    claim: IdempotencyClaim,
+) -> Message:
+    text = cut_at_marker(mail.reply_text or mail.text or "")
+    return Message(
+        tenant.id,
+        deps.new_id(),
+        item_id,
+        author.id if author else None,
+        text or "(no text)",
+        visibility,
+        via,
+        deps.clock(),
+        mentions=resolve_handles(deps, tenant.id, text) if via == "email" else [],
+        attachments=_attachments(deps, tenant, item_id, mail, claim.key),
+        html=mail.html_safe,
+        quoted=mail.quoted_text or "",
+        email_message_id=mail.message_id,
+        raw_key=env.raw_key,
+    )
+
+
+def _followers(deps: Deps, tenant: Tenant, mail: InboundEmail, sender: User) -> list[str]:
+    """The sender and every Cc that is not one of our own addresses."""
+    ids = [sender.id]
+    for address in mail.cc:
+        if _is_own_address(deps, address):
+            continue
+        try:
+            ids.append(ensure_customer(deps, tenant, address).id)
+        except ValidationError:
+            continue
+    return list(dict.fromkeys(ids))
+
+
+def _new_ticket(
+    deps: Deps,
+    tenant: Tenant,
+    item_type: ItemType,
+    mail: InboundEmail,
+    env: Envelope,
+    sender: User,
+    follow_up_of: Item | None,
+) -> Outcome:
+    claim = _claim(mail, env)
+    status = tenant.initial_status(item_type.kind)
+    now = deps.clock()
+    tags = ["spam"] if env.spam.upper() == "FAIL" else (["bulk"] if mail.auto.kind in ("list", "bulk") else [])
+    item = Item(
+        tenant_id=tenant.id,
+        id=deps.new_id(),
+        ref="",
+        kind=item_type.kind,
+        type_id=item_type.id,
+        title=(mail.subject or "").strip()[:500] or "(no subject)",
+        status=status.key,
+        status_category=status.category,
+        created_at=now,
+        updated_at=now,
+        description=cut_at_marker(mail.reply_text or mail.text or ""),
+        priority=item_type.defaults.priority,
+        requester_id=sender.id,
+        organization_id=sender.organization_id,
+        assignees=list(item_type.defaults.assignees),
+        followers=_followers(deps, tenant, mail, sender),
+        project_id=item_type.defaults.project_id,
+        via="email",
+        tags=tags,
+        links=[Link("relates_to", follow_up_of.ref)] if follow_up_of else [],
+    )
+    message = _message(deps, tenant, item.id, mail, env, sender, "email", Visibility.PUBLIC, claim)
+    activity = Activity(
+        tenant.id,
+        deps.new_id(),
+        item.id,
+        now,
+        "created",
+        Cause.EMAIL,
+        actor_id=sender.id,
+        note="spam verdict FAIL" if "spam" in tags else "",
+    )
+    try:
+        created = deps.repos.items.create(
+            item, activity, claim=claim, message=message, thread_ids=tuple(i for i in [mail.message_id] if i)
+        )
+    except DuplicateRequest as dup:
+        return Outcome("duplicate", tenant.id, dup.result_ref)
+    return Outcome("created", tenant.id, created.ref)
+
+
+def _reply(
+    deps: Deps, tenant: Tenant, item: Item, mail: InboundEmail, env: Envelope, sender: User, trusted_staff: bool
+) -> Outcome:
+    claim = _claim(mail, env)
+    message = _message(deps, tenant, item.id, mail, env, sender, "email", Visibility.PUBLIC, claim)
+    activity = Activity(
+        tenant.id,
+        deps.new_id(),
+        item.id,
+        message.created_at,
+        "message_added",
+        Cause.EMAIL,
+        actor_id=sender.id,
+        changes={"message": [None, message.id]},
+        note="public",
+    )
+    try:
+        deps.repos.conversations.add_message(
+            item, message, activity, claim=claim, thread_ids=tuple(i for i in [mail.message_id] if i)
+        )
+    except DuplicateRequest as dup:
+        return Outcome("duplicate", tenant.id, dup.result_ref)
+    _after_reply(deps, tenant, item, mail, sender, trusted_staff)
+    return Outcome("replied", tenant.id, item.ref)
+
+
+def _after_reply(deps: Deps, tenant: Tenant, item: Item, mail: InboundEmail, sender: User, trusted_staff: bool) -> None:
+    """New followers from the mail, and a customer's reply moves a waiting or done item back to work."""
+    changes: dict[str, object] = {}
+    followers = list(dict.fromkeys([*item.followers, *_followers(deps, tenant, mail, sender)]))
+    if followers != item.followers:
+        changes["followers"] = followers
+    if not trusted_staff and item.status_category in (Category.WAITING, Category.DONE):
+        target = tenant.status(item.kind, REOPEN[item.kind]) or status_for_category(
+            tenant.statuses[item.kind], Category.OPEN
+        )
+        changes["status"] = target.key
+    if changes:
+        current = deps.repos.items.get(tenant.id, item.ref) or item
+        change_item(deps, tenant, current, changes, actor_id=sender.id, cause=Cause.EMAIL, note="reply by email")
+
+
+def _automatic(
+    deps: Deps, tenant: Tenant, item: Item | None, mail: InboundEmail, env: Envelope, sender: User | None
+) -> Outcome:
+    """Bounces mark addresses as failing; automatic mail lands as a private note on its item, or is kept aside."""
+    if mail.auto.kind == "bounce":
+        _mark_failing(deps, tenant, mail.auto.bounced_recipients)
+    if item is None:
+        return reject(
+            deps, mail, env, f"automatic mail ({mail.auto.kind}: {mail.auto.reason}) matches no item", tenant.id
+        )
+    claim = _claim(mail, env)
+    message = _message(deps, tenant, item.id, mail, env, None, "email-auto", Visibility.PRIVATE, claim)
+    message = replace(message, body=f"[{mail.auto.kind}] {message.body}"[:100_000])
+    activity = Activity(
+        tenant.id,
+        deps.new_id(),
+        item.id,
+        message.created_at,
+        "message_added",
+        Cause.EMAIL,
+        changes={"message": [None, message.id]},
+        note=mail.auto.kind,
+    )
+    try:
+        deps.repos.conversations.add_message(item, message, activity, claim=claim)
+    except DuplicateRequest as dup:
+        return Outcome("duplicate", tenant.id, dup.result_ref)
+    return Outcome("bounce" if mail.auto.kind == "bounce" else "replied", tenant.id, item.ref, mail.auto.kind)
+
+
+def _mark_failing(deps: Deps, tenant: Tenant, addresses: list[str]) -> None:
+    for address in addresses:
+        try:
+            user = deps.repos.users.by_email(tenant.id, normalize_email(address))
+        except ValidationError:
+            continue
+        if user is not None and not user.email_failing:
+            deps.repos.users.save(replace(user, email_failing=True))

@@ -1,0 +1,207 @@
+"""Who hears about what, by email: acknowledgements, conversation mail, @mentions, status changes.
+
+Driven by change events (the table's stream), so it runs at least once per change: every mail is
+claimed per (event, recipient) before it is sent, and a redelivered event sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
+from tandem.domain.items import Item
+from tandem.domain.messages import Message, Visibility
+from tandem.domain.people import User
+from tandem.domain.statuses import Category
+from tandem.domain.tenants import Tenant
+from tandem.domain.threading import reply_address
+from tandem.services.deps import Deps
+from tandem.services.ports import OutboundMail
+
+QUIET_TAGS = frozenset({"spam", "bulk", "auto"})
+ACKS_PER_SENDER_PER_HOUR = 3
+CLAIM_TTL = 7 * 24 * 3600
+STATUS_CATEGORIES_TOLD = (Category.WAITING, Category.DONE, Category.CLOSED)
+
+
+@dataclass
+class Audience:
+    user: User
+    mentioned: bool = False
+
+
+def react(deps: Deps, event: Event, secret: str) -> int:
+    """Send the mail one change calls for; returns how many went out."""
+    if isinstance(event, ItemCreated):
+        return acknowledge(deps, event.event_id, event.item, secret)
+    if isinstance(event, MessageAdded):
+        return conversation(deps, event.event_id, event.message, secret)
+    if isinstance(event, ItemChanged):
+        return status_change(deps, event.event_id, event.old, event.new, secret)
+    return 0
+
+
+def _thread_headers(tenant: Tenant, item: Item, event_id: str) -> dict[str, str]:
+    root = f"<item-{item.id}@{tenant.mail_domain}>"
+    return {
+        "Message-ID": f"<{event_id.replace(':', '.')}.{item.id}@{tenant.mail_domain}>",
+        "In-Reply-To": root,
+        "References": root,
+        "X-Auto-Response-Suppress": "All",
+        "X-Tandem-Ref": item.ref,
+    }
+
+
+def _reply_to(deps: Deps, tenant: Tenant, item: Item, secret: str) -> str:
+    item_type = deps.repos.item_types.get(tenant.id, item.type_id)
+    inbound = item_type.inbound_address if item_type and item_type.inbound_address else f"support@{tenant.mail_domain}"
+    return reply_address(secret, tenant.id, inbound, item.ref)
+
+
+def _send(
+    deps: Deps,
+    tenant: Tenant,
+    item: Item,
+    event_id: str,
+    to: User,
+    template: str,
+    secret: str,
+    automatic: bool,
+    **context: object,
+) -> int:
+    """Render and send one mail, once: the claim makes a redelivered event a no-op."""
+    from tandem.mail.render import render
+
+    if not to.active or to.email_failing:
+        return 0
+    key = f"sent:{event_id}:{to.id}"
+    if not deps.repos.mail.claim(tenant.id, key, CLAIM_TTL):
+        return 0
+    portal = f"{deps.settings.portal_url}/portal/{tenant.slug}/#/items/{item.ref}"
+    unsubscribe = None
+    if not to.role.is_staff:
+        token = deps.tokens.issue({"typ": "unsub", "tid": tenant.id, "sub": to.id, "ref": item.ref}, CLAIM_TTL * 4)
+        unsubscribe = f"{deps.settings.portal_url}/v1/public/{tenant.slug}/unsubscribe?token={token}"
+    rendered = render(
+        template,
+        tenant=tenant,
+        item=item,
+        recipient=to,
+        portal_url=portal,
+        unsubscribe_url=unsubscribe,
+        subject_line=item.title,
+        **context,
+    )
+    headers = _thread_headers(tenant, item, event_id)
+    if automatic:
+        headers["Auto-Submitted"] = "auto-generated"
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail = OutboundMail(
+        to=[to.email],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        reply_to=_reply_to(deps, tenant, item, secret),
+        headers=headers,
+    )
+    try:
+        deps.mailer.send(tenant, mail)
+    except Exception:
+        deps.repos.mail.release(tenant.id, key)  # let the redelivery try again
+        raise
+    deps.repos.conversations.add_thread_ids(tenant.id, item, [headers["Message-ID"], headers["In-Reply-To"]])
+    return 1
+
+
+def acknowledge(deps: Deps, event_id: str, item: Item, secret: str) -> int:
+    """Tell the requester of a new ticket it was received (tenant setting; never for automatic or spam mail)."""
+    tenant = deps.repos.tenants.get(item.tenant_id)
+    if tenant is None or item.kind != "ticket" or not tenant.acknowledge_new_tickets or not item.requester_id:
+        return 0
+    if QUIET_TAGS & set(item.tags):
+        return 0
+    requester = deps.repos.users.get(tenant.id, item.requester_id)
+    if requester is None or requester.role.is_staff:
+        return 0
+    hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
+    if deps.repos.mail.bump(tenant.id, f"ack:{requester.email}", hour, 7200) > ACKS_PER_SENDER_PER_HOUR:
+        return 0  # a sender flooding us (or a loop) gets no more acknowledgements this hour
+    return _send(deps, tenant, item, event_id, requester, "ack", secret, automatic=True)
+
+
+def _audience(deps: Deps, tenant: Tenant, item: Item, message: Message) -> list[Audience]:
+    """Followers and assignees (public: everyone; private: staff only) plus @mentioned users and teams' members."""
+    users: dict[str, Audience] = {}
+    ids = list(item.followers) + [a.split(":", 1)[1] for a in item.assignees if a.startswith("user:")]
+    for ref in list(item.assignees) + list(message.mentions):
+        if ref.startswith("team:"):
+            team = deps.repos.teams.get(tenant.id, ref.split(":", 1)[1])
+            ids += team.member_ids if team else []
+    mentioned = {m.split(":", 1)[1] for m in message.mentions if m.startswith("user:")}
+    for ref in message.mentions:
+        if ref.startswith("team:"):
+            team = deps.repos.teams.get(tenant.id, ref.split(":", 1)[1])
+            mentioned |= set(team.member_ids if team else [])
+    for user_id in dict.fromkeys(ids + sorted(mentioned)):
+        user = deps.repos.users.get(tenant.id, user_id)
+        if user is None or user.id == message.author_id:
+            continue
+        if message.visibility is Visibility.PRIVATE and not user.role.is_staff:
+            continue  # private notes never reach a customer, whatever the list says
+        users[user.id] = Audience(user, user.id in mentioned)
+    return list(users.values())
+
+
+def conversation(deps: Deps, event_id: str, message: Message, secret: str) -> int:
+    """Mail a new message to its audience (mail that arrived automatically is never relayed)."""
+    if message.via == "email-auto":
+        return 0
+    tenant = deps.repos.tenants.get(message.tenant_id)
+    item = deps.repos.items.get(message.tenant_id, message.item_ref) if tenant and message.item_ref else None
+    if tenant is None or item is None or QUIET_TAGS & set(item.tags):
+        return 0
+    author = deps.repos.users.get(tenant.id, message.author_id) if message.author_id else None
+    author_name = author.name if author else "Tandem"
+    sent = 0
+    for who in _audience(deps, tenant, item, message):
+        sent += _send(
+            deps,
+            tenant,
+            item,
+            event_id,
+            who.user,
+            "message",
+            secret,
+            automatic=False,
+            message=message,
+            author_name=author_name,
+            mentioned=who.mentioned,
+        )
+    return sent
+
+
+def status_change(deps: Deps, event_id: str, old: Item, new: Item, secret: str) -> int:
+    """Tell the requester when their item waits on them, is resolved or closed (tenant setting)."""
+    if old.status == new.status or new.status_category not in STATUS_CATEGORIES_TOLD or not new.requester_id:
+        return 0
+    tenant = deps.repos.tenants.get(new.tenant_id)
+    if tenant is None or not tenant.notify_status_changes or QUIET_TAGS & set(new.tags):
+        return 0
+    requester = deps.repos.users.get(tenant.id, new.requester_id)
+    if requester is None or requester.role.is_staff:
+        return 0
+    status = tenant.status(new.kind, new.status)
+    return _send(
+        deps,
+        tenant,
+        new,
+        event_id,
+        requester,
+        "status",
+        secret,
+        automatic=True,
+        status_name=status.name if status else new.status,
+    )
