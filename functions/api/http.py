@@ -82,8 +82,41 @@ def bearer(request: Any) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def optional_principal(request: Any) -> Principal | None:
+SESSION_COOKIE = "tandem_session"
+CSRF_HEADER = "x-tandem-csrf"
+
+
+def session_cookie(request: Any) -> str | None:
+    for part in ((request.headers or {}).get("cookie") or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == SESSION_COOKIE and value:
+            return value
+    return None
+
+
+def set_session(token: str, max_age: int) -> dict[str, str]:
+    """The portal's session: an HttpOnly cookie, so page scripts never hold the token."""
+    return {"Set-Cookie": f"{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/v1; Max-Age={max_age}"}
+
+
+def clear_session() -> dict[str, str]:
+    return {"Set-Cookie": f"{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/v1; Max-Age=0"}
+
+
+def _credential(request: Any) -> str | None:
     token = bearer(request)
+    if token is not None:
+        return token
+    token = session_cookie(request)
+    if token is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # A cookie rides along cross-site; a custom header cannot without CORS consent: that is the CSRF guard.
+        if (request.headers or {}).get(CSRF_HEADER) != "1":
+            raise Forbidden("cookie sessions need the X-Tandem-CSRF: 1 header on changes")
+    return token
+
+
+def optional_principal(request: Any) -> Principal | None:
+    token = _credential(request)
     if token is None:
         return None
     p = principal_from_token(current().deps, token)

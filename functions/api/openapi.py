@@ -187,6 +187,7 @@ OPS: list[tuple[str, str, str, Any, Any, int, bool]] = [
         200,
         True,
     ),
+    ("post", "/v1/auth/logout", "Clear the portal's session cookie", None, obj({"status": S}), 200, True),
     ("post", "/v1/auth/magic-link/redeem", "Exchange a magic-link token", obj({"token": S}), ref("Token"), 200, True),
     ("post", "/v1/public/{slug}/magic-link", "Email a sign-in link", obj({"email": S}), obj({"status": S}), 202, True),
     (

@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Response
 
 from api import api, render
-from api.http import JSON, body, current, endpoint, if_match, principal, with_etag
+from api.http import JSON, body, clear_session, current, endpoint, if_match, principal, set_session, with_etag
 from tandem.domain.errors import ValidationError
 from tandem.domain.permissions import Action, Area
 from tandem.services import authenticate
@@ -45,27 +45,40 @@ def signup() -> Response:
     return Response(
         body={"token": result.token, "tenant": render.tenant(result.tenant), "user": render.user(result.user)},
         status_code=201,
-        headers=dict(JSON),
+        headers={**JSON, **_session(data, result.token)},
     )
+
+
+def _session(data: dict, token: str) -> dict[str, str]:
+    """`"session": true` asks for an HttpOnly cookie as well (the portal's way of signing in)."""
+    return set_session(token, current().settings.token_ttl_seconds) if data.get("session") is True else {}
 
 
 @api.route("/v1/auth/login", methods=["POST"])
 @endpoint
-def login() -> dict[str, Any]:
+def login() -> Response:
     data = body(api.current_request)
     token = authenticate.log_in(
         current().deps, tenant_slug=data.get("tenant"), email=data.get("email"), password=data.get("password")
     )
-    return {"token": token}
+    return Response(body={"token": token}, status_code=200, headers={**JSON, **_session(data, token)})
+
+
+@api.route("/v1/auth/logout", methods=["POST"])
+@endpoint
+def logout() -> Response:
+    return Response(body={"status": "signed out"}, status_code=200, headers={**JSON, **clear_session()})
 
 
 @api.route("/v1/auth/magic-link/redeem", methods=["POST"])
 @endpoint
-def redeem_magic_link() -> dict[str, Any]:
-    token = body(api.current_request).get("token")
+def redeem_magic_link() -> Response:
+    data = body(api.current_request)
+    token = data.get("token")
     if not isinstance(token, str):
         raise ValidationError("token is required", {"field": "token"})
-    return {"token": authenticate.redeem_magic_link(current().deps, token)}
+    access = authenticate.redeem_magic_link(current().deps, token)
+    return Response(body={"token": access}, status_code=200, headers={**JSON, **_session(data, access)})
 
 
 @api.route("/v1/me", methods=["GET"])

@@ -1,10 +1,9 @@
 """Conversation mail from change events: who gets what, private notes stay internal, redelivery sends nothing twice."""
 from __future__ import annotations
 
+from integration.world import build_world
 from tandem.dal.memory import drain_events
 from tandem.runtime.handlers import react_to
-
-from integration.world import build_world
 
 
 def pump(container, *, twice: bool = False) -> list:

@@ -19,6 +19,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/openapi.json"): (200, 200, 200, 200, 200, 200, 200),
     ("POST", "/v1/signup"): (201, 201, 201, 201, 201, 201, 201),
     ("POST", "/v1/auth/login"): (200, 200, 200, 200, 200, 200, 200),
+    ("POST", "/v1/auth/logout"): (200, 200, 200, 200, 200, 200, 200),
     ("POST", "/v1/auth/magic-link/redeem"): (401, 401, 401, 401, 401, 401, 401),
     ("POST", "/v1/public/{slug}/magic-link"): (202, 202, 202, 202, 202, 202, 202),
     ("GET", "/v1/public/{slug}/forms"): (200, 200, 200, 200, 200, 200, 200),
