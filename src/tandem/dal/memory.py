@@ -18,7 +18,7 @@ from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.people import Organization, Team, User
 from tandem.domain.tenants import Tenant
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position, Repos
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position, Repos, Timer
 
 E = TypeVar("E")
 
@@ -399,6 +399,43 @@ class MemoryMailLog:
             return count
 
 
+class MemoryTimerRepo:
+    def __init__(self) -> None:
+        self._timers: dict[tuple[str, str], Timer] = {}
+        self._lock = threading.Lock()
+
+    def schedule(self, timer: Timer) -> None:
+        with self._lock:
+            self._timers[(timer.tenant_id, timer.key)] = copy.deepcopy(timer)
+
+    def cancel(self, tenant_id: str, key: str) -> None:
+        with self._lock:
+            self._timers.pop((tenant_id, key), None)
+
+    def due(self, now: str, *, since: str, limit: int = 100) -> list[Timer]:
+        rows = sorted((t for t in self._timers.values() if since <= t.due_at <= now), key=lambda t: t.due_at)
+        return [copy.deepcopy(t) for t in rows[:limit]]
+
+    def take(self, timer: Timer) -> bool:
+        with self._lock:
+            current = self._timers.get((timer.tenant_id, timer.key))
+            if current is None or current.due_at != timer.due_at:
+                return False
+            del self._timers[(timer.tenant_id, timer.key)]
+            return True
+
+
+class MemoryJobQueue:
+    def __init__(self) -> None:
+        self.jobs: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+
+    def enqueue(self, tenant_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
+        if (tenant_id, key) in self.jobs:
+            return False
+        self.jobs[(tenant_id, key)] = (kind, copy.deepcopy(payload))
+        return True
+
+
 class MemoryIdempotencyStore:
     def __init__(self) -> None:
         self._data: dict[tuple[str, str], dict[str, Any]] = {}
@@ -433,6 +470,11 @@ def memory_repos() -> Repos:
         conversations=MemoryConversationRepo(store, items),
         idempotency=MemoryIdempotencyStore(),
         mail=MemoryMailLog(),
+        rules=MemoryEntityRepo(store, "rule"),
+        macros=MemoryEntityRepo(store, "macro"),
+        sla_policies=MemoryEntityRepo(store, "sla"),
+        timers=MemoryTimerRepo(),
+        jobs=MemoryJobQueue(),
     )
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.tenants = MemoryTenantRepo(store, repos)

@@ -66,6 +66,11 @@ class Item:
     portal_visible: bool = True
     former_refs: list[str] = field(default_factory=list)
     via: str = "web"
+    # Who made the latest change: lets the rules engine skip its own echo and bound chains of rule changes.
+    cause_rule: str | None = None
+    rule_depth: int = 0
+    sla_policy_id: str | None = None
+    sla: dict[str, Any] = field(default_factory=dict)  # clocks and due times, see domain/sla.py
     version: int = 0
 
 

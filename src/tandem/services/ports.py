@@ -17,6 +17,7 @@ from tandem.domain.items import Item
 from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.people import Organization, Team, User
+from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
 
 T = TypeVar("T")
@@ -216,6 +217,37 @@ class MailLog(Protocol):
         ...
 
 
+@dataclass
+class Timer:
+    """Something to do at `due_at` (an SLA warning, an idle check, a webhook retry), fired once."""
+
+    tenant_id: str
+    key: str  # unique per tenant: scheduling the same key again moves the timer
+    due_at: str
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class TimerRepo(Protocol):
+    def schedule(self, timer: Timer) -> None: ...
+
+    def cancel(self, tenant_id: str, key: str) -> None: ...
+
+    def due(self, now: str, *, since: str, limit: int = 100) -> list[Timer]:
+        """Timers due between `since` and `now`, found through time buckets (never a scan)."""
+        ...
+
+    def take(self, timer: Timer) -> bool:
+        """Remove the timer if it is still the one scheduled; True for exactly one caller."""
+        ...
+
+
+class JobQueue(Protocol):
+    def enqueue(self, tenant_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
+        """Queue a job once per `key` (a repeat is ignored and answers False)."""
+        ...
+
+
 class IdempotencyStore(Protocol):
     """Remembered responses of non-item creates (items claim their key inside their own write)."""
 
@@ -283,4 +315,10 @@ class Repos:
     items: ItemRepo
     conversations: ConversationRepo
     idempotency: IdempotencyStore
-    mail: MailLog = None  # type: ignore[assignment]  # every backend sets it; default keeps old call sites
+    # Every backend sets these; the defaults keep older call sites working.
+    mail: MailLog = None  # type: ignore[assignment]
+    rules: EntityRepo[Rule] = None  # type: ignore[assignment]
+    macros: EntityRepo[Macro] = None  # type: ignore[assignment]
+    sla_policies: EntityRepo[Any] = None  # type: ignore[assignment]
+    timers: TimerRepo = None  # type: ignore[assignment]
+    jobs: JobQueue = None  # type: ignore[assignment]

@@ -42,8 +42,11 @@ def change_item(
     cause: Cause,
     p: Principal | None = None,
     note: str = "",
+    rule: tuple[str, int] | None = None,
 ) -> Item:
-    """Apply `changes` to a loaded item and store it with one activity entry (also used by rules and mail)."""
+    """Apply `changes` to a loaded item and store it with one activity entry (also used by rules and mail).
+
+    `rule` is (rule id, chain depth) when a rule makes the change, so the engine can recognise its own echo."""
     changes = dict(changes)
     if "requester" in changes:
         changes["requester_id"] = changes.pop("requester")
@@ -63,7 +66,8 @@ def change_item(
         requester = deps.repos.users.get(tenant.id, updated.requester_id)
         updated = replace(updated, organization_id=requester.organization_id if requester else None)
     now = deps.clock()
-    updated = replace(updated, updated_at=now)
+    rule_id, depth = rule if rule else (None, 0)
+    updated = replace(updated, updated_at=now, cause_rule=rule_id, rule_depth=depth)
     activity = Activity(
         tenant.id, deps.new_id(), item.id, now, "updated", cause, actor_id=actor_id, changes=diff, note=note
     )

@@ -1,0 +1,254 @@
+"""Rules: trigger + conditions (all/any groups) + ordered actions, evaluated purely.
+
+The engine here decides *whether* a rule matches a situation and *which* actions it would take;
+carrying them out (writes, mail, webhooks) is the use case's job, so a dry run is just `plan()`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from tandem.domain.errors import ValidationError
+from tandem.domain.items import Item
+from tandem.domain.messages import Message
+
+# A chain of rule-caused changes stops here: change → rule → change → rule … at most this deep.
+MAX_DEPTH = 3
+
+
+class Trigger(StrEnum):
+    ITEM_CREATED = "item_created"
+    ITEM_CHANGED = "item_changed"
+    STATUS_CHANGED = "status_changed"
+    MESSAGE_ADDED = "message_added"
+    EMAIL_RECEIVED = "email_received"
+    SLA_WARNING = "sla_warning"
+    SLA_BREACH = "sla_breach"
+    IDLE = "idle"  # no change for `hours`
+    DUE_SOON = "due_soon"  # due date within `hours`
+
+
+OPERATORS = frozenset({
+    "equals", "not_equals", "in", "not_in", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty",
+    "gt", "lt", "gte", "lte", "changed", "changed_from", "changed_to", "domain_is",
+})
+ACTIONS = frozenset({
+    "set_status", "set_priority", "set_type", "set_project", "set_assignee", "add_assignee", "set_field",
+    "add_follower", "add_tag", "post_message", "send_email", "call_webhook", "convert_to_task", "apply_sla", "stop",
+})
+SET_ACTIONS = {"set_status": "status", "set_priority": "priority", "set_type": "type_id", "set_project": "project_id"}
+
+
+@dataclass
+class Condition:
+    field: str
+    op: str
+    value: Any = None
+
+
+@dataclass
+class Group:
+    mode: str = "all"  # all | any
+    conditions: list[Condition | Group] = field(default_factory=list)
+
+
+@dataclass
+class Action:
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Rule:
+    tenant_id: str
+    id: str
+    name: str
+    trigger: Trigger
+    created_at: str
+    conditions: Group = field(default_factory=Group)
+    actions: list[Action] = field(default_factory=list)
+    enabled: bool = True
+    position: int = 0
+    # Trigger options: message visibility/author ("public", "customer"…), hours for idle/due_soon.
+    options: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+
+
+@dataclass
+class Macro:
+    """An agent-applied bundle of the same actions rules take."""
+
+    tenant_id: str
+    id: str
+    name: str
+    created_at: str
+    actions: list[Action] = field(default_factory=list)
+    version: int = 0
+
+
+@dataclass
+class Situation:
+    """Everything a rule may look at; built by the use case from a change event."""
+
+    trigger: Trigger
+    item: Item
+    old: Item | None = None
+    message: Message | None = None
+    message_author_role: str | None = None  # customer | agent | admin | None (bot / system)
+    requester_email: str | None = None
+    depth: int = 0
+    caused_by_rule: str | None = None
+
+
+def check_rule(rule: Rule) -> Rule:
+    """A rule's definition is valid: known trigger options, operators and actions."""
+    def walk(group: Group) -> None:
+        if group.mode not in ("all", "any"):
+            raise ValidationError("condition groups are 'all' or 'any'", {"field": "conditions"})
+        for c in group.conditions:
+            if isinstance(c, Group):
+                walk(c)
+            elif c.op not in OPERATORS:
+                raise ValidationError(f"unknown operator {c.op!r}", {"field": "conditions"})
+    walk(rule.conditions)
+    for action in rule.actions:
+        if action.type not in ACTIONS:
+            raise ValidationError(f"unknown action {action.type!r}", {"field": "actions"})
+    if rule.trigger in (Trigger.IDLE, Trigger.DUE_SOON) and not isinstance(rule.options.get("hours"), int | float):
+        raise ValidationError("idle and due_soon rules need options.hours", {"field": "options.hours"})
+    return rule
+
+
+def _read(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+    return obj
+
+
+def value_of(s: Situation, path: str, *, old: bool = False) -> Any:
+    """A field of the situation: item fields by name, `fields.<key>`, `requester.email|domain`, `message.*`."""
+    item = s.old if old else s.item
+    if path in ("requester.email", "requester_email"):
+        return s.requester_email
+    if path in ("requester.domain", "requester_domain"):
+        return s.requester_email.rsplit("@", 1)[-1].lower() if s.requester_email else None
+    if path == "message.author_role":
+        return s.message_author_role
+    if path.startswith("message."):
+        return _read(s.message, path.removeprefix("message."))
+    value = _read(item, path)
+    return value.value if hasattr(value, "value") and not isinstance(value, str | int | float) else value
+
+
+def _comparable(a: Any, b: Any) -> tuple[Any, Any]:
+    """Numbers compare as numbers, ISO dates as dates, everything else as case-folded text."""
+    try:
+        return float(a), float(b)
+    except (TypeError, ValueError):
+        pass
+    try:
+        return date.fromisoformat(str(a)[:10]), date.fromisoformat(str(b)[:10])
+    except ValueError:
+        return str(a).casefold(), str(b).casefold()
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.casefold() == b.casefold()
+    return a == b
+
+
+def _test(op: str, actual: Any, expected: Any, s: Situation, path: str) -> bool:
+    if op in ("changed", "changed_from", "changed_to"):
+        if s.old is None:
+            return False  # a creation is not a change of any field
+        before = value_of(s, path, old=True)
+        if before == actual:
+            return False
+        return op == "changed" or _equal(before if op == "changed_from" else actual, expected)
+    if op == "is_empty":
+        return actual in (None, "", [], {})
+    if op == "is_not_empty":
+        return actual not in (None, "", [], {})
+    if actual is None:
+        return op in ("not_equals", "not_in", "not_contains")
+    return _compare(op, actual, expected)
+
+
+def _compare(op: str, actual: Any, expected: Any) -> bool:
+    if op == "equals":
+        return _equal(actual, expected)
+    if op == "not_equals":
+        return not _equal(actual, expected)
+    if op in ("in", "not_in"):
+        found = any(_equal(actual, e) for e in (expected or []))
+        return found if op == "in" else not found
+    if op in ("contains", "not_contains"):
+        hay = actual if isinstance(actual, list) else str(actual).casefold()
+        needle = expected if isinstance(actual, list) else str(expected).casefold()
+        return (needle in hay) if op == "contains" else needle not in hay
+    if op == "starts_with":
+        return str(actual).casefold().startswith(str(expected).casefold())
+    if op == "domain_is":
+        domain = str(actual).rsplit("@", 1)[-1].casefold()
+        wanted = expected if isinstance(expected, list) else [expected]
+        return any(domain == str(w).lstrip("@").casefold() for w in wanted)
+    a, b = _comparable(actual, expected)
+    try:
+        return {"gt": a > b, "lt": a < b, "gte": a >= b, "lte": a <= b}[op]
+    except TypeError:
+        return False
+
+
+def holds(group: Group, s: Situation) -> bool:
+    """Whether a condition group holds (an empty group always does)."""
+    results = (holds(c, s) if isinstance(c, Group) else _test(c.op, value_of(s, c.field), c.value, s, c.field)
+               for c in group.conditions)
+    return all(results) if group.mode == "all" else any(results) if group.conditions else True
+
+
+def _trigger_fits(rule: Rule, s: Situation) -> bool:
+    if rule.trigger == s.trigger:
+        pass
+    elif rule.trigger is Trigger.ITEM_CHANGED and s.trigger is Trigger.STATUS_CHANGED:
+        pass  # a status change is a change
+    else:
+        return False
+    if s.trigger is Trigger.MESSAGE_ADDED and s.message is not None:
+        wanted_vis, wanted_author = rule.options.get("visibility"), rule.options.get("author")
+        if wanted_vis and s.message.visibility.value != wanted_vis:
+            return False
+        if wanted_author == "customer" and s.message_author_role != "customer":
+            return False
+        if wanted_author == "agent" and s.message_author_role not in ("agent", "admin"):
+            return False
+    return True
+
+
+def matches(rule: Rule, s: Situation) -> bool:
+    """Enabled, fits the trigger, not the rule's own echo, within the depth limit, and the conditions hold."""
+    if not rule.enabled or not _trigger_fits(rule, s):
+        return False
+    if s.caused_by_rule == rule.id or s.depth >= MAX_DEPTH:
+        return False
+    return holds(rule.conditions, s)
+
+
+def plan(rules: list[Rule], s: Situation) -> list[tuple[Rule, list[Action]]]:
+    """The rules that fire, in order, with the actions each would take; a `stop` action ends the evaluation."""
+    fired: list[tuple[Rule, list[Action]]] = []
+    for rule in sorted(rules, key=lambda r: (r.position, r.created_at, r.id)):
+        if not matches(rule, s):
+            continue
+        actions = []
+        for action in rule.actions:
+            if action.type == "stop":
+                fired.append((rule, actions))
+                return fired
+            actions.append(action)
+        fired.append((rule, actions))
+    return fired
