@@ -7,4 +7,4 @@ from chalice import Blueprint
 api = Blueprint(__name__)
 
 # Route modules register themselves on `api` when imported.
-from api import routes_auth, routes_directory, routes_items, routes_public  # noqa: E402,F401
+from api import routes_auth, routes_automation, routes_directory, routes_items, routes_public  # noqa: E402,F401

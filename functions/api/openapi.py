@@ -159,6 +159,20 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Token": obj({"token": S}, ["token"]),
+    "Rule": obj(
+        {
+            "id": S,
+            "name": S,
+            "trigger": S,
+            "conditions": {"type": "object"},
+            "actions": {"type": "array"},
+            "enabled": B,
+            "position": I,
+            "options": {"type": "object"},
+            "version": I,
+        }
+    ),
+    "Macro": obj({"id": S, "name": S, "actions": {"type": "array"}, "version": I}),
     "Patch": {"type": "object", "description": "Fields to change; If-Match with the ETag of the read."},
 }
 
@@ -247,6 +261,39 @@ OPS: list[tuple[str, str, str, Any, Any, int, bool]] = [
     ("get", "/v1/items/{ref}/attachments/{attachment_id}", "A download link", None, obj({"url": S}), 200, False),
 ]
 
+RULE_BODY = obj(
+    {
+        "name": S,
+        "trigger": S,
+        "conditions": {"type": "object"},
+        "actions": {"type": "array"},
+        "enabled": B,
+        "position": I,
+        "options": {"type": "object"},
+    }
+)
+OPS += [
+    ("get", "/v1/rules", "List rules in evaluation order", None, page_of("Rule"), 200, False),
+    ("post", "/v1/rules", "Create a rule", RULE_BODY, ref("Rule"), 201, False),
+    ("get", "/v1/rules/{id}", "Read a rule", None, ref("Rule"), 200, False),
+    ("patch", "/v1/rules/{id}", "Change, enable or disable a rule", RULE_BODY, ref("Rule"), 200, False),
+    ("put", "/v1/rules/order", "Reorder rules", obj({"order": ARR}, ["order"]), page_of("Rule"), 200, False),
+    (
+        "post",
+        "/v1/rules/{id}/dry-run",
+        "What the rule would do to an item, changing nothing",
+        obj({"ref": S}),
+        obj({"matches": B, "actions": {"type": "array"}, "changes": {"type": "object"}}),
+        200,
+        False,
+    ),
+    ("get", "/v1/macros", "List macros", None, page_of("Macro"), 200, False),
+    ("post", "/v1/macros", "Create a macro", obj({"name": S, "actions": {"type": "array"}}), ref("Macro"), 201, False),
+    ("get", "/v1/macros/{id}", "Read a macro", None, ref("Macro"), 200, False),
+    ("patch", "/v1/macros/{id}", "Change a macro", ref("Patch"), ref("Macro"), 200, False),
+    ("post", "/v1/items/{ref}/macros/{macro_id}", "Apply a macro to an item", None, ref("Item"), 200, False),
+]
+
 DIRECTORY = [
     ("users", "User"),
     ("customers", "User"),
@@ -293,7 +340,7 @@ def _operation(method: str, path: str, summary: str, req: Any, res: Any, status:
         params += [{"name": "limit", "in": "query", "schema": I}, {"name": "cursor", "in": "query", "schema": S}]
     if method == "post":
         params.append({"name": "Idempotency-Key", "in": "header", "schema": S})
-    if method == "patch":
+    if method in ("patch", "put"):
         params.append({"name": "If-Match", "in": "header", "schema": S})
     op: dict[str, Any] = {
         "summary": summary,

@@ -180,3 +180,30 @@ def activity(a: Activity) -> dict[str, Any]:
         "changes": a.changes,
         "note": a.note,
     }
+
+
+def rule(r: Any) -> dict[str, Any]:
+    from tandem.services.manage_rules import group_json
+
+    return {
+        "id": r.id,
+        "name": r.name,
+        "trigger": r.trigger.value,
+        "conditions": group_json(r.conditions),
+        "actions": [{"type": a.type, **a.params} for a in r.actions],
+        "enabled": r.enabled,
+        "position": r.position,
+        "options": r.options,
+        "created_at": r.created_at,
+        "version": r.version,
+    }
+
+
+def macro(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "name": m.name,
+        "actions": [{"type": a.type, **a.params} for a in m.actions],
+        "created_at": m.created_at,
+        "version": m.version,
+    }

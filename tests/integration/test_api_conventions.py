@@ -150,15 +150,19 @@ def test_magic_link_signs_a_customer_in(api, container):
 
 def test_portal_session_cookie_is_httponly_and_csrf_guarded(api, container):
     build_world(container.deps)
-    login = api.call("POST", "/v1/auth/login", {"tenant": "agency", "email": "alice@customer-a.example",
-                                                 "password": "correct horse battery", "session": True})
+    login = api.call(
+        "POST",
+        "/v1/auth/login",
+        {"tenant": "agency", "email": "alice@customer-a.example", "password": "correct horse battery", "session": True},
+    )
     cookie = login.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     session = cookie.split(";")[0]
     assert api.call("GET", "/v1/me", headers={"Cookie": session}).data["email"] == "alice@customer-a.example"
     no_header = api.call("POST", "/v1/items/T-1/messages", {"body": "hi"}, headers={"Cookie": session})
     assert no_header.status_code == 403
-    with_header = api.call("POST", "/v1/items/T-1/messages", {"body": "hi"},
-                           headers={"Cookie": session, "X-Tandem-CSRF": "1"})
+    with_header = api.call(
+        "POST", "/v1/items/T-1/messages", {"body": "hi"}, headers={"Cookie": session, "X-Tandem-CSRF": "1"}
+    )
     assert with_header.status_code == 201
     assert "Max-Age=0" in api.call("POST", "/v1/auth/logout").headers["set-cookie"]

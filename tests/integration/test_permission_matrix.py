@@ -71,6 +71,17 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/item-types"): (201, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/item-types/{id}"): (200, 200, 200, 200, 200, 404, 401),
     ("PATCH", "/v1/item-types/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/rules"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/rules"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/rules/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("PATCH", "/v1/rules/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("PUT", "/v1/rules/order"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/rules/{id}/dry-run"): (200, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/macros"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/macros"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/macros/{id}"): (200, 200, 200, 404, 404, 404, 401),
+    ("PATCH", "/v1/macros/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/items/{ref}/macros/{macro_id}"): (200, 200, 404, 403, 404, 404, 401),
 }
 
 TARGET_IDS = {
@@ -81,6 +92,9 @@ TARGET_IDS = {
     "/v1/portfolios/{id}": "pf_a",
     "/v1/projects/{id}": "incoming_a",
     "/v1/item-types/{id}": "ticket_type",
+    "/v1/rules/{id}": "rule",
+    "/v1/rules/{id}/dry-run": "rule",
+    "/v1/macros/{id}": "macro",
 }
 _counter = itertools.count()
 
@@ -89,6 +103,7 @@ def _path(template: str, w) -> str:
     ids = w.ids
     path = template.replace("{slug}", "agency").replace("{ref}", ids["item_a"].ref)
     path = path.replace("{type_id}", ids["ticket_type"].id).replace("{attachment_id}", ids["attachment"].id)
+    path = path.replace("{macro_id}", ids["macro"].id)
     if "{id}" in path:
         path = path.replace("{id}", ids[TARGET_IDS[template]].id)
     return path
@@ -115,6 +130,10 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/portfolios": {"name": f"Portfolio {n}"},
         "/v1/projects": {"name": f"Project {n}"},
         "/v1/item-types": {"name": f"Type {n}", "kind": "ticket"},
+        "/v1/rules": {"name": f"Rule {n}", "trigger": "item_created", "actions": [{"type": "add_tag", "value": "x"}]},
+        "/v1/rules/order": {"order": [w.ids["rule"].id]},
+        "/v1/rules/{id}/dry-run": {"ref": w.ids["item_a"].ref},
+        "/v1/macros": {"name": f"Macro {n}", "actions": [{"type": "set_priority", "value": "high"}]},
     }
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}

@@ -10,7 +10,7 @@ from tandem.domain.items import Cause
 from tandem.domain.messages import Visibility
 from tandem.domain.people import Role
 from tandem.domain.permissions import Principal
-from tandem.services import manage_people, manage_projects
+from tandem.services import manage_people, manage_projects, manage_rules
 from tandem.services.authenticate import issue_token
 from tandem.services.deps import Deps
 from tandem.services.open_item import NewItem, open_item
@@ -114,6 +114,28 @@ def build_world(deps: Deps, *, visibility: str = "own_and_followed") -> World:
     )
     att, _ = request_upload(deps, admin, item_a.ref, filename="notes.txt", content_type="text/plain", size=10)
 
+    rule = manage_rules.create_rule(
+        deps,
+        admin,
+        {
+            "name": "Urgent to support",
+            "trigger": "item_changed",
+            "conditions": {"all": [{"field": "priority", "op": "changed_to", "value": "urgent"}]},
+            "actions": [{"type": "set_assignee", "value": team_ref(support.id)}],
+        },
+    )
+    macro = manage_rules.create_macro(
+        deps,
+        admin,
+        {
+            "name": "Solved",
+            "actions": [
+                {"type": "set_status", "value": "resolved"},
+                {"type": "post_message", "visibility": "public", "body": "Solved, thanks!"},
+            ],
+        },
+    )
+
     other = sign_up(
         deps, organization="Other Co", slug="otherco", email="admin@other.example", name="Oscar", password=PASSWORD
     )
@@ -140,6 +162,8 @@ def build_world(deps: Deps, *, visibility: str = "own_and_followed") -> World:
         attachment=att,
         other_tenant=other.tenant,
         other_cust=other_cust,
+        rule=rule,
+        macro=macro,
     )
     w.tokens = {
         "admin": agency.token,

@@ -64,10 +64,12 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
     return {"outcomes": outcomes}
 
 
-def react_to(c: Container, event: Event) -> int:
-    """One change → its mail (and, with the automation issue, its rules)."""
+def react_to(c: Container, event: Event, load: Any = None) -> int:
+    """One change → its rules, then its mail. `load` caches the tenant's rules for the whole batch."""
+    from tandem.services.apply_rules import apply_rules, rule_loader
     from tandem.services.notify import react
 
+    apply_rules(c.deps, event, load or rule_loader(c.deps), c.settings.token_secret)
     return react(c.deps, event, c.settings.token_secret)
 
 
@@ -76,13 +78,15 @@ def process_stream_batch(c: Container, event: dict) -> dict:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     from tandem.dal.stream import decode
+    from tandem.services.apply_rules import rule_loader
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+    load = rule_loader(c.deps)  # at most one Query per tenant for the whole batch
 
     def handle(record: Any) -> None:
         change = decode(record.raw_event)
         if change is not None:
-            react_to(c, change)
+            react_to(c, change, load)
 
     return process_partial_response(event=event, record_handler=handle, processor=processor)
 

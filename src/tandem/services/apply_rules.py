@@ -1,0 +1,143 @@
+"""Rules over change events: situations from the stream, the pure plan, then the actions, once.
+
+Idempotent under redelivery: a rule run is marked done per (event, rule) after it succeeded, and each
+side effect inside it is claimed on its own, so a batch delivered twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
+from tandem.domain.items import Cause, Item
+from tandem.domain.rules import Rule, Situation, Trigger, plan
+from tandem.domain.tenants import Tenant
+from tandem.services.deps import Deps
+from tandem.services.run_actions import Actor, run
+
+DONE_TTL = 7 * 24 * 3600
+RuleLoader = Callable[[str], list[Rule]]
+
+# Changes a rule reacts to as "item changed"; bookkeeping fields alone are not a change.
+WATCHED = (
+    "status",
+    "priority",
+    "type_id",
+    "project_id",
+    "assignees",
+    "fields",
+    "title",
+    "description",
+    "tags",
+    "due_date",
+    "requester_id",
+    "followers",
+    "kind",
+    "percent_complete",
+)
+
+
+def rule_loader(deps: Deps) -> RuleLoader:
+    """All rules of a tenant, read once per batch (one Query per tenant, whatever the batch holds)."""
+    cache: dict[str, list[Rule]] = {}
+
+    def load(tenant_id: str) -> list[Rule]:
+        if tenant_id not in cache:
+            rules, after = [], None
+            while True:
+                page = deps.repos.rules.list(tenant_id, limit=200, after=after)
+                rules += page.items
+                after = page.after
+                if not after:
+                    break
+            cache[tenant_id] = rules
+        return cache[tenant_id]
+
+    return load
+
+
+def _requester_email(deps: Deps, item: Item) -> str | None:
+    user = deps.repos.users.get(item.tenant_id, item.requester_id) if item.requester_id else None
+    return user.email if user else None
+
+
+def situations(deps: Deps, event: Event) -> list[Situation]:
+    """What the change means for rules: created / changed / status changed / message added / email received."""
+    if isinstance(event, ItemCreated):
+        item = event.item
+        base = dict(item=item, requester_email=_requester_email(deps, item))
+        found = [Situation(Trigger.ITEM_CREATED, **base)]
+        if item.via == "email":
+            found.append(Situation(Trigger.EMAIL_RECEIVED, **base))
+        return found
+    if isinstance(event, ItemChanged):
+        old, new = event.old, event.new
+        if all(getattr(old, f) == getattr(new, f) for f in WATCHED):
+            return []
+        trigger = Trigger.STATUS_CHANGED if old.status != new.status else Trigger.ITEM_CHANGED
+        return [
+            Situation(
+                trigger,
+                new,
+                old=old,
+                requester_email=_requester_email(deps, new),
+                depth=new.rule_depth,
+                caused_by_rule=new.cause_rule,
+            )
+        ]
+    if isinstance(event, MessageAdded):
+        return _message_situations(deps, event)
+    return []
+
+
+def _message_situations(deps: Deps, event: MessageAdded) -> list[Situation]:
+    message = event.message
+    if message.via in ("rule", "email-auto") or not message.item_ref:
+        return []  # the bot's own words and automatic mail never trigger rules
+    item = deps.repos.items.get(message.tenant_id, message.item_ref)
+    if item is None:
+        return []
+    author = deps.repos.users.get(item.tenant_id, message.author_id) if message.author_id else None
+    base = dict(
+        item=item,
+        message=message,
+        message_author_role=author.role.value if author else None,
+        requester_email=_requester_email(deps, item),
+    )
+    found = [Situation(Trigger.MESSAGE_ADDED, **base)]
+    if message.via == "email":
+        found.append(Situation(Trigger.EMAIL_RECEIVED, **base))
+    return found
+
+
+def apply_rules(deps: Deps, event: Event, load: RuleLoader, secret: str) -> int:
+    """Run the rules one change calls for; returns how many rule runs happened."""
+    runs = 0
+    for situation in situations(deps, event):
+        runs += run_situation(deps, situation, load, event.event_id, secret)
+    return runs
+
+
+def run_situation(deps: Deps, s: Situation, load: RuleLoader, event_key: str, secret: str) -> int:
+    tenant = deps.repos.tenants.get(s.item.tenant_id)
+    if tenant is None:
+        return 0
+    runs = 0
+    for rule, actions in plan(load(tenant.id), s):
+        done_key = f"rule-done:{event_key}:{s.trigger.value}:{rule.id}"
+        if not deps.repos.mail.claim(tenant.id, done_key, DONE_TTL):
+            continue
+        try:
+            _run_rule(deps, tenant, s, rule, actions, f"{event_key}:{s.trigger.value}:{rule.id}", secret)
+        except Exception:
+            deps.repos.mail.release(tenant.id, done_key)  # the redelivery runs it again
+            raise
+        runs += 1
+    return runs
+
+
+def _run_rule(deps: Deps, tenant: Tenant, s: Situation, rule: Rule, actions: list, key: str, secret: str) -> None:
+    # Act on the item as it is now: an earlier rule of the same event may already have changed it.
+    item = deps.repos.items.get(tenant.id, s.item.ref) or s.item
+    actor = Actor(Cause.RULE, f'rule "{rule.name}"', rule_id=rule.id, depth=s.depth + 1)
+    run(deps, tenant, item, actions, actor, key, secret)
