@@ -166,3 +166,15 @@ def test_portal_session_cookie_is_httponly_and_csrf_guarded(api, container):
     )
     assert with_header.status_code == 201
     assert "Max-Age=0" in api.call("POST", "/v1/auth/logout").headers["set-cookie"]
+
+
+def test_public_endpoints_answer_cors_only_to_allowed_origins(api, container):
+    w = build_world(container.deps)
+    api.call("PATCH", "/v1/settings", {"portal": {"allowed_origins": ["https://intranet.clinic.example"]}},
+             token=w.token("admin"))
+    ok = api.call("GET", "/v1/public/agency/forms", headers={"Origin": "https://intranet.clinic.example"})
+    assert ok.headers.get("access-control-allow-origin") == "https://intranet.clinic.example"
+    other = api.call("GET", "/v1/public/agency/forms", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    private = api.call("GET", "/v1/me", token=w.token("admin"), headers={"Origin": "https://intranet.clinic.example"})
+    assert "access-control-allow-origin" not in private.headers

@@ -7,6 +7,24 @@ from typing import Any
 from tandem.runtime.observability import logger, metrics
 
 
+def _cors(event: Any, response: Any) -> None:
+    """Public endpoints answer cross-origin reads only to the tenant's allowed origins (the widget's hosts)."""
+    origin = (event.headers or {}).get("origin")
+    parts = (event.path or "").split("/")
+    if not origin or len(parts) < 4 or parts[1:3] != ["v1", "public"]:
+        return
+    from tandem.runtime.wiring import container
+    from tandem.services.submit_form import allowed_origins
+
+    try:
+        allowed = allowed_origins(container().deps, parts[3])
+    except Exception:  # an unknown tenant simply gets no CORS header
+        return
+    if origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+
+
 def install_middleware(app: Any) -> None:
     """Attach logging context and metrics to every event type of the app."""
 
@@ -15,9 +33,11 @@ def install_middleware(app: Any) -> None:
         ctx = event.context or {}
         logger.append_keys(request_id=ctx.get("requestId"), path=event.path, method=event.method)
         try:
-            return get_response(event)
+            response = get_response(event)
+            _cors(event, response)
+            return response
         finally:
-            logger.remove_keys(["request_id", "path", "method", "tenant_id", "item_ref"])
+            logger.remove_keys(["request_id", "path", "method", "tenant_id", "item_ref", "user_id"])
             if metrics.metric_set:
                 metrics.flush_metrics()
 

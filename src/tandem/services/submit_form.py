@@ -63,3 +63,8 @@ def submit_form(
     )
     cause = Cause.USER if actor else Cause.API
     return open_item(deps, tenant, actor, new, via="web", cause=cause, claim=claim)
+
+
+def allowed_origins(deps: Deps, slug: str) -> list[str]:
+    """Sites allowed to call the tenant's public endpoints from a browser (CORS)."""
+    return list(tenant_by_slug(deps, slug).portal.allowed_origins)
