@@ -10,14 +10,14 @@ from tandem.runtime.observability import logger, metrics
 def _cors(event: Any, response: Any) -> None:
     """Public endpoints answer cross-origin reads only to the tenant's allowed origins (the widget's hosts)."""
     origin = (event.headers or {}).get("origin")
-    parts = (event.path or "").split("/")
-    if not origin or len(parts) < 4 or parts[1:3] != ["v1", "public"]:
+    slug = (event.uri_params or {}).get("slug")
+    if not origin or not slug or not (event.path or "").startswith("/v1/public/"):
         return
     from tandem.runtime.wiring import container
     from tandem.services.submit_form import allowed_origins
 
     try:
-        allowed = allowed_origins(container().deps, parts[3])
+        allowed = allowed_origins(container().deps, slug)
     except Exception:  # an unknown tenant simply gets no CORS header
         return
     if origin in allowed:
