@@ -68,8 +68,13 @@ def react_to(c: Container, event: Event, load: Any = None) -> int:
     """One change → its rules, then its mail. `load` caches the tenant's rules for the whole batch."""
     from tandem.services.apply_rules import apply_rules, rule_loader
     from tandem.services.notify import react
+    from tandem.services.run_timers import schedule_time_rules
+    from tandem.services.sla_clocks import track
 
-    apply_rules(c.deps, event, load or rule_loader(c.deps), c.settings.token_secret)
+    load = load or rule_loader(c.deps)
+    apply_rules(c.deps, event, load, c.settings.token_secret)
+    track(c.deps, event)
+    schedule_time_rules(c.deps, event, load)
     return react(c.deps, event, c.settings.token_secret)
 
 
@@ -91,7 +96,11 @@ def process_stream_batch(c: Container, event: dict) -> dict:
     return process_partial_response(event=event, record_handler=handle, processor=processor)
 
 
-def run_timers(c: Container) -> dict:
-    """Due timers (SLA clocks, reminders) arrive with the automation issue; the tick itself is wired."""
-    logger.debug("timers tick")
-    return {"fired": 0}
+def run_timers(c: Container, now: str | None = None) -> dict:
+    """Fire every due timer once: SLA warnings and breaches, idle and due-soon rules."""
+    from tandem.services.apply_rules import rule_loader
+    from tandem.services.run_timers import run_timers as fire_due
+
+    fired = fire_due(c.deps, rule_loader(c.deps), c.settings.token_secret, now=now)
+    logger.info("timers tick", extra={"fired": fired})
+    return {"fired": fired}

@@ -1,0 +1,102 @@
+"""The timers Lambda's work: fire every due timer once (SLA warnings and breaches, idle and due-date rules).
+
+Timers are found through time buckets (never a scan) and taken with a conditional delete, so two
+overlapping ticks, or a redelivered schedule event, fire each timer exactly once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from tandem.domain.clock import iso, parse_iso
+from tandem.domain.events import Event, ItemChanged, ItemCreated
+from tandem.domain.items import Item
+from tandem.domain.rules import Situation, Trigger
+from tandem.services.apply_rules import RuleLoader, run_situation
+from tandem.services.deps import Deps
+from tandem.services.ports import Timer
+
+# A tick looks this far back, so timers survive a scheduler outage of a few hours.
+LOOKBACK = timedelta(hours=6)
+CLOSED_CATEGORIES = ("done", "closed")
+
+
+def run_timers(deps: Deps, load: RuleLoader, secret: str, now: str | None = None) -> dict[str, int]:
+    """Fire what is due now; returns counts per kind."""
+    now = now or deps.clock()
+    since = iso(parse_iso(now) - LOOKBACK)
+    fired: dict[str, int] = {}
+    for timer in deps.repos.timers.due(now, since=since, limit=500):
+        if not deps.repos.timers.take(timer):
+            continue  # another tick got it
+        fired[timer.kind] = fired.get(timer.kind, 0) + _fire(deps, timer, load, secret, now)
+    return fired
+
+
+def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> int:
+    item = deps.repos.items.get(timer.tenant_id, timer.payload.get("ref", ""))
+    if item is None:
+        return 0
+    if timer.kind == "sla":
+        from tandem.services.sla_clocks import fire_sla
+
+        return fire_sla(deps, item, timer, load, secret)
+    if timer.kind in ("idle", "due_soon"):
+        trigger = Trigger.IDLE if timer.kind == "idle" else Trigger.DUE_SOON
+        if not _still_applies(item, timer, now):
+            return 0
+        s = Situation(trigger, item, requester_email=_requester_email(deps, item))
+        return run_situation(
+            deps, s, _only_hours(load, trigger, timer.payload.get("hours")), f"{timer.key}@{timer.due_at}", secret
+        )
+    return 0
+
+
+def _only_hours(load: RuleLoader, trigger: Trigger, hours: float | None) -> RuleLoader:
+    """Each timer stands for one threshold: only the rules of that trigger and threshold fire on it."""
+
+    def filtered(tenant_id: str) -> list:
+        return [r for r in load(tenant_id) if r.trigger is trigger and r.options.get("hours") == hours]
+
+    return filtered
+
+
+def _still_applies(item: Item, timer: Timer, now: str) -> bool:
+    if item.status_category.value in CLOSED_CATEGORIES:
+        return False
+    if timer.kind == "idle":
+        return item.updated_at == timer.payload.get("updated_at")  # any change since restarts the idle clock
+    return item.due_date == timer.payload.get("due_date")
+
+
+def _requester_email(deps: Deps, item: Item) -> str | None:
+    user = deps.repos.users.get(item.tenant_id, item.requester_id) if item.requester_id else None
+    return user.email if user else None
+
+
+def schedule_time_rules(deps: Deps, event: Event, load: RuleLoader) -> int:
+    """After a change, (re)schedule the idle and due-soon checks the tenant's rules ask for."""
+    if not isinstance(event, ItemCreated | ItemChanged):
+        return 0
+    item = event.item if isinstance(event, ItemCreated) else event.new
+    if item.status_category.value in CLOSED_CATEGORIES:
+        return 0
+    scheduled = 0
+    for rule in load(item.tenant_id):
+        hours = rule.options.get("hours")
+        if not rule.enabled or not isinstance(hours, int | float):
+            continue
+        if rule.trigger is Trigger.IDLE:
+            at = parse_iso(item.updated_at) + timedelta(hours=hours)
+            payload = {"ref": item.ref, "hours": hours, "updated_at": item.updated_at}
+        elif rule.trigger is Trigger.DUE_SOON and item.due_date:
+            due = datetime.combine(
+                date.fromisoformat(item.due_date), datetime.min.time(), tzinfo=parse_iso(item.updated_at).tzinfo
+            )
+            at, payload = due - timedelta(hours=hours), {"ref": item.ref, "hours": hours, "due_date": item.due_date}
+        else:
+            continue
+        key = f"{rule.trigger.value}:{item.id}:{hours}"
+        deps.repos.timers.schedule(Timer(item.tenant_id, key, iso(at), rule.trigger.value, payload))
+        scheduled += 1
+    return scheduled
