@@ -172,6 +172,29 @@ SCHEMAS: dict[str, Any] = {
             "version": I,
         }
     ),
+    "SlaPolicy": obj(
+        {
+            "id": S,
+            "name": S,
+            "first_response_minutes": {"type": ["integer", "null"]},
+            "resolution_minutes": {"type": ["integer", "null"]},
+            "warning_percent": I,
+            "calendar": obj(
+                {
+                    "timezone": S,
+                    "working_days": {"type": "array", "items": I},
+                    "start": S,
+                    "end": S,
+                    "holiday_country": SN,
+                    "extra_holidays": ARR,
+                }
+            ),
+            "match": obj({"type_ids": ARR, "priorities": ARR, "organization_ids": ARR}),
+            "position": I,
+            "enabled": B,
+            "version": I,
+        }
+    ),
     "Macro": obj({"id": S, "name": S, "actions": {"type": "array"}, "version": I}),
     "Patch": {"type": "object", "description": "Fields to change; If-Match with the ETag of the read."},
 }
@@ -292,6 +315,10 @@ OPS += [
     ("get", "/v1/macros/{id}", "Read a macro", None, ref("Macro"), 200, False),
     ("patch", "/v1/macros/{id}", "Change a macro", ref("Patch"), ref("Macro"), 200, False),
     ("post", "/v1/items/{ref}/macros/{macro_id}", "Apply a macro to an item", None, ref("Item"), 200, False),
+    ("get", "/v1/sla-policies", "List SLA policies in matching order", None, page_of("SlaPolicy"), 200, False),
+    ("post", "/v1/sla-policies", "Create an SLA policy", ref("SlaPolicy"), ref("SlaPolicy"), 201, False),
+    ("get", "/v1/sla-policies/{id}", "Read an SLA policy", None, ref("SlaPolicy"), 200, False),
+    ("patch", "/v1/sla-policies/{id}", "Change an SLA policy", ref("Patch"), ref("SlaPolicy"), 200, False),
 ]
 
 DIRECTORY = [

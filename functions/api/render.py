@@ -140,6 +140,7 @@ def item(i: Item, *, staff: bool = True) -> dict[str, Any]:
     out["requester"] = i.requester_id
     out["status_category"] = i.status_category.value
     out["links"] = [asdict(link) for link in i.links]
+    out["sla"] = i.sla
     if not staff:  # customers see who handles it as principals, not internal followers
         out["followers"] = [f for f in i.followers if f == i.requester_id]
     return out

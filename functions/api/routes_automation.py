@@ -9,6 +9,7 @@ from chalice import Response
 from api import api, render
 from api.http import JSON, body, current, endpoint, if_match, principal, remembered_create, with_etag
 from tandem.services import manage_rules as rules
+from tandem.services import manage_sla as sla
 
 
 @api.route("/v1/rules", methods=["GET"])
@@ -101,3 +102,40 @@ def apply_macro(ref: str, macro_id: str) -> Response:
     p = principal(api.current_request)
     item = rules.apply_macro(c.deps, p, ref, macro_id, c.settings.token_secret)
     return Response(body=render.item(item), status_code=200, headers={**JSON, "ETag": f'"{item.version}"'})
+
+
+def _policy(x) -> dict[str, Any]:
+    return x.to_dict()
+
+
+@api.route("/v1/sla-policies", methods=["GET"])
+@endpoint
+def list_sla_policies() -> dict[str, Any]:
+    p = principal(api.current_request)
+    return {"items": [_policy(x) for x in sla.list_policies(current().deps, p, limit=200).items], "next_cursor": None}
+
+
+@api.route("/v1/sla-policies", methods=["POST"])
+@endpoint
+def create_sla_policy() -> Response:
+    request = api.current_request
+    p = principal(request)
+    data = body(request)
+    return remembered_create(
+        request, p, "/v1/sla-policies", lambda: _policy(sla.create_policy(current().deps, p, data))
+    )
+
+
+@api.route("/v1/sla-policies/{id}", methods=["GET"])
+@endpoint
+def get_sla_policy(id: str) -> Response:
+    policy = sla.get_policy(current().deps, principal(api.current_request), id)
+    return with_etag(_policy(policy), policy.version)
+
+
+@api.route("/v1/sla-policies/{id}", methods=["PATCH"])
+@endpoint
+def update_sla_policy(id: str) -> Response:
+    request = api.current_request
+    policy = sla.update_policy(current().deps, principal(request), id, body(request), if_match(request))
+    return with_etag(_policy(policy), policy.version)

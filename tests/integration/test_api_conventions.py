@@ -170,8 +170,12 @@ def test_portal_session_cookie_is_httponly_and_csrf_guarded(api, container):
 
 def test_public_endpoints_answer_cors_only_to_allowed_origins(api, container):
     w = build_world(container.deps)
-    api.call("PATCH", "/v1/settings", {"portal": {"allowed_origins": ["https://intranet.clinic.example"]}},
-             token=w.token("admin"))
+    api.call(
+        "PATCH",
+        "/v1/settings",
+        {"portal": {"allowed_origins": ["https://intranet.clinic.example"]}},
+        token=w.token("admin"),
+    )
     ok = api.call("GET", "/v1/public/agency/forms", headers={"Origin": "https://intranet.clinic.example"})
     assert ok.headers.get("access-control-allow-origin") == "https://intranet.clinic.example"
     other = api.call("GET", "/v1/public/agency/forms", headers={"Origin": "https://evil.example"})

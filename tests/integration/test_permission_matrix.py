@@ -82,6 +82,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/macros/{id}"): (200, 200, 200, 404, 404, 404, 401),
     ("PATCH", "/v1/macros/{id}"): (200, 403, 403, 403, 403, 403, 401),
     ("POST", "/v1/items/{ref}/macros/{macro_id}"): (200, 200, 404, 403, 404, 404, 401),
+    ("GET", "/v1/sla-policies"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/sla-policies"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/sla-policies/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("PATCH", "/v1/sla-policies/{id}"): (200, 403, 403, 403, 403, 403, 401),
 }
 
 TARGET_IDS = {
@@ -95,6 +99,7 @@ TARGET_IDS = {
     "/v1/rules/{id}": "rule",
     "/v1/rules/{id}/dry-run": "rule",
     "/v1/macros/{id}": "macro",
+    "/v1/sla-policies/{id}": "sla_policy",
 }
 _counter = itertools.count()
 
@@ -133,6 +138,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/rules": {"name": f"Rule {n}", "trigger": "item_created", "actions": [{"type": "add_tag", "value": "x"}]},
         "/v1/rules/order": {"order": [w.ids["rule"].id]},
         "/v1/rules/{id}/dry-run": {"ref": w.ids["item_a"].ref},
+        "/v1/sla-policies": {"name": f"SLA {n}", "first_response_minutes": 60},
         "/v1/macros": {"name": f"Macro {n}", "actions": [{"type": "set_priority", "value": "high"}]},
     }
     if method == "PATCH" and "{id}" in template:

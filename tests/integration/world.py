@@ -10,7 +10,7 @@ from tandem.domain.items import Cause
 from tandem.domain.messages import Visibility
 from tandem.domain.people import Role
 from tandem.domain.permissions import Principal
-from tandem.services import manage_people, manage_projects, manage_rules
+from tandem.services import manage_people, manage_projects, manage_rules, manage_sla
 from tandem.services.authenticate import issue_token
 from tandem.services.deps import Deps
 from tandem.services.open_item import NewItem, open_item
@@ -136,6 +136,10 @@ def build_world(deps: Deps, *, visibility: str = "own_and_followed") -> World:
         },
     )
 
+    sla_policy = manage_sla.create_policy(
+        deps, admin, {"name": "Standard", "resolution_minutes": 480, "match": {"priorities": ["urgent"]}}
+    )
+
     other = sign_up(
         deps, organization="Other Co", slug="otherco", email="admin@other.example", name="Oscar", password=PASSWORD
     )
@@ -164,6 +168,7 @@ def build_world(deps: Deps, *, visibility: str = "own_and_followed") -> World:
         other_cust=other_cust,
         rule=rule,
         macro=macro,
+        sla_policy=sla_policy,
     )
     w.tokens = {
         "admin": agency.token,
