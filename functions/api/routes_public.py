@@ -13,6 +13,7 @@ from tandem.services import authenticate
 from tandem.services.open_item import fingerprint
 from tandem.services.ports import IdempotencyClaim
 from tandem.services.submit_form import public_forms, submit_form
+from tandem.services.submit_form import unsubscribe as unsubscribe_from
 
 
 @api.route("/v1/public/{slug}/forms", methods=["GET"])
@@ -56,3 +57,15 @@ def magic_link(slug: str) -> Response:
         raise ValidationError("email is required", {"field": "email"})
     authenticate.request_magic_link(current().deps, tenant_slug=slug, email=email)
     return Response(body={"status": "sent if the address is known"}, status_code=202, headers=dict(JSON))
+
+
+@api.route(
+    "/v1/public/{slug}/unsubscribe",
+    methods=["POST"],
+    content_types=["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data"],
+)
+@endpoint
+def unsubscribe(slug: str) -> dict[str, Any]:
+    token = (api.current_request.query_params or {}).get("token", "")
+    ref = unsubscribe_from(current().deps, slug, token)
+    return {"status": "unsubscribed", "ref": ref}

@@ -92,3 +92,19 @@ def test_failing_addresses_get_nothing(api, container):
     api.call("POST", "/v1/items/T-1/messages", {"body": "Hello?"}, token=w.token("admin"))
     pump(container)
     assert "alice@customer-a.example" not in [to for to, _ in sent_to(container)]
+
+
+def test_one_click_unsubscribe_removes_the_follower(api, container):
+    w = build_world(container.deps)
+    pump(container)
+    ack = next(m for _, m in container.deps.mailer.sent if m.to == ["alice@customer-a.example"])
+    url = ack.headers["List-Unsubscribe"].strip("<>")
+    path = url.split("127.0.0.1:8000", 1)[1]
+    resp = api.call(
+        "POST", path, "List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert resp.status_code == 200 and resp.data["ref"] == "T-1"
+    item = api.call("GET", "/v1/items/T-1", token=w.token("admin")).data
+    assert w.ids["cust_a"].id not in item["followers"]
+    forged = api.call("POST", path.replace("token=", "token=x"), "")
+    assert forged.status_code == 401

@@ -68,3 +68,37 @@ def submit_form(
 def allowed_origins(deps: Deps, slug: str) -> list[str]:
     """Sites allowed to call the tenant's public endpoints from a browser (CORS)."""
     return list(tenant_by_slug(deps, slug).portal.allowed_origins)
+
+
+def unsubscribe(deps: Deps, slug: str, token: str) -> str:
+    """One-click unsubscribe (RFC 8058) from an item's mail: the signed token names the person and the item."""
+    from dataclasses import replace as _replace
+
+    from tandem.domain.activity import Activity
+    from tandem.domain.items import Cause
+
+    tenant = tenant_by_slug(deps, slug)
+    claims = deps.tokens.verify(token or "")
+    if not claims or claims.get("typ") != "unsub" or claims.get("tid") != tenant.id:
+        raise Unauthorized("invalid or expired unsubscribe link")
+    item = deps.repos.items.get(tenant.id, str(claims.get("ref", "")))
+    if item is None:
+        raise NotFound("item not found")
+    user_id = claims["sub"]
+    if user_id in item.followers:
+        updated = _replace(item, followers=[f for f in item.followers if f != user_id], updated_at=deps.clock())
+        deps.repos.items.save(
+            updated,
+            Activity(
+                tenant.id,
+                deps.new_id(),
+                item.id,
+                deps.clock(),
+                "updated",
+                Cause.EMAIL,
+                actor_id=user_id,
+                changes={"followers": [item.followers, updated.followers]},
+                note="unsubscribed by mail",
+            ),
+        )
+    return item.ref
