@@ -90,6 +90,10 @@ def build(
             repos = memory_repos()
         else:
             repos = _dynamodb_repos(s)
+    from tandem.runtime.caching import CachedTenantRepo
+
+    if not isinstance(repos.tenants, CachedTenantRepo) and s.backend != "memory":
+        repos.tenants = CachedTenantRepo(repos.tenants)
     if blobs is None or mailer is None:
         blobs, mailer = _edge_adapters(s, blobs, mailer)
     deps = Deps(
