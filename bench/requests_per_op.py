@@ -1,0 +1,115 @@
+"""DynamoDB requests and items read per API operation, with 10 and with 10,000 items in a tenant.
+
+Runs the real API (chalice.test.Client) on PynamoDB repos against moto in-process. The numbers are
+counts, not times, so they are the same on any machine. Usage: python bench/requests_per_op.py [--big N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "bench")]
+os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
+                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-bench",
+                  TANDEM_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_NAMESPACE="Tandem")
+
+from counting import counting  # noqa: E402
+
+OPERATIONS = ["create item", "get item", "list page (kind)", "list page (project)", "list page (requester)",
+              "patch item", "post message", "list messages"]
+
+
+def call(client, method: str, path: str, token: str, body: dict | None = None) -> dict:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    fn = getattr(client.http, method.lower())
+    resp = fn(path, headers=headers, body=json.dumps(body)) if body is not None else fn(path, headers=headers)
+    assert resp.status_code < 300, (method, path, resp.status_code, resp.body[:300])
+    return json.loads(resp.body)
+
+
+def seed_items(container, tenant, admin, type_id: str, project_id: str, requester_id: str, n: int) -> None:
+    """Bulk items straight through the use case (the API path is what we measure, not the seeding)."""
+    from tandem.domain.items import Cause
+    from tandem.services.open_item import NewItem, open_item
+
+    for i in range(n):
+        open_item(container.deps, tenant, admin, NewItem(type_id=type_id, title=f"Seed {i}", requester=requester_id,
+                                                         project_id=project_id), via="api", cause=Cause.API)
+
+
+def measure(size: int) -> dict[str, tuple[str, int]]:
+    from chalice.test import Client
+    from moto import mock_aws
+
+    with mock_aws():
+        from tandem.dal import records
+        from tandem.runtime import wiring
+        from tandem.runtime.settings import read_settings
+
+        records.configure("tandem-bench", host=None, region="us-east-1")
+        records.create_table()
+        container = wiring.build(read_settings(), password_costs={"time_cost": 1, "memory_cost": 1024,
+                                                                 "parallelism": 1})
+        wiring.use(container)
+        from app import app
+
+        with Client(app) as client:
+            return _measure_with(client, container, size)
+
+
+def _measure_with(client, container, size: int) -> dict[str, tuple[str, int]]:
+    from tandem.domain.permissions import Principal
+    from tandem.services.sign_up import sign_up
+
+    up = sign_up(container.deps, organization="Bench", slug="bench", email="admin@bench.example", name="Admin",
+                 password="benchmark password")
+    token = up.token
+    admin = Principal(up.tenant.id, up.user.id, up.user.role)
+    ticket = next(t for t in container.deps.repos.item_types.list(up.tenant.id).items if t.kind == "ticket")
+    customer = call(client, "POST", "/v1/customers", token, {"email": "c@customer.example", "name": "C"})
+    started = time.perf_counter()
+    seed_items(container, up.tenant, admin, ticket.id, up.incoming_project.id, customer["id"], size)
+    seeded = time.perf_counter() - started
+    call(client, "GET", "/v1/me", token)  # warm the tenant cache as a warm Lambda would have it
+    ops = {
+        "create item": ("POST", "/v1/items", {"type_id": ticket.id, "title": "Measured", "requester": customer["id"]}),
+        "get item": ("GET", "/v1/items/T-1", None),
+        "list page (kind)": ("GET", "/v1/items?kind=ticket&limit=50", None),
+        "list page (project)": ("GET", f"/v1/items?project_id={up.incoming_project.id}&limit=50", None),
+        "list page (requester)": ("GET", f"/v1/items?requester={customer['id']}&limit=50", None),
+        "patch item": ("PATCH", "/v1/items/T-1", {"priority": "high"}),
+        "post message": ("POST", "/v1/items/T-1/messages", {"body": "Measured reply"}),
+        "list messages": ("GET", "/v1/items/T-1/messages", None),
+    }
+    results = {}
+    for name, (method, path, body) in ops.items():
+        with counting() as tally:
+            call(client, method, path, token, body)
+        results[name] = (tally.summary(), tally.items_read)
+    print(f"  seeded {size} items in {seeded:.1f} s", file=sys.stderr)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", type=int, default=10)
+    parser.add_argument("--big", type=int, default=10_000)
+    args = parser.parse_args()
+    small, big = measure(args.small), measure(args.big)
+    lines = [f"| operation | requests ({args.small} items) | items read | requests ({args.big:,} items) | items read |",
+             "|---|---|---|---|---|"]
+    for op in OPERATIONS:
+        lines.append(f"| {op} | {small[op][0]} | {small[op][1]} | {big[op][0]} | {big[op][1]} |")
+    table = "\n".join(lines)
+    print(table)
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / "requests_per_op.md").write_text(table + "\n")
+
+
+if __name__ == "__main__":
+    main()
