@@ -64,11 +64,11 @@ def _core(s: Settings) -> CoreSettings:
 
 
 def _dynamodb_repos(s: Settings) -> Repos:
-    from tandem.dal import records
-    from tandem.dal.repos import pynamo_repos
+    from tandem.dal import table
+    from tandem.dal.dynamo import dynamo_repos
 
-    records.configure(s.table_name, host=s.aws_endpoint, region=s.region)
-    return pynamo_repos()
+    table.configure(s.table_name, host=s.aws_endpoint, region=s.region)
+    return dynamo_repos()
 
 
 def build(

@@ -1,0 +1,127 @@
+"""PynamoDB repos for tenants, people and configuration; `dynamo_repos()` assembles every repo."""
+from __future__ import annotations
+
+from pynamodb.exceptions import TransactWriteError
+
+from tandem.dal.codec import loads
+from tandem.dal.dynamo_base import DynamoEntityRepo, get, one_page, tkey, transaction
+from tandem.dal.table import Record
+from tandem.domain.errors import Conflict
+from tandem.domain.hierarchy import Portfolio, Project
+from tandem.domain.item_types import ItemType
+from tandem.domain.people import Organization, Team, User
+from tandem.domain.rules import Macro, Rule
+from tandem.domain.sla import SlaPolicy
+from tandem.domain.tenants import Tenant
+from tandem.services.ports import Page, Position, Repos
+
+
+class DynamoUserRepo(DynamoEntityRepo[User]):
+    def __init__(self) -> None:
+        super().__init__("user", User, "USER", claims=lambda u: [f"EMAIL#{u.tenant_id}#{u.email}"],
+                         extra=self._index_keys)
+
+    @staticmethod
+    def _index_keys(u: User) -> dict[str, str | None]:
+        group = "staff" if u.role.is_staff else "customer"
+        keys: dict[str, str | None] = {"gsi1pk": f"{tkey(u.tenant_id)}#PEOPLE#{group}", "gsi1sk": f"{u.email}#{u.id}"}
+        if u.organization_id:
+            keys.update(gsi2pk=f"{tkey(u.tenant_id)}#ORGPEOPLE#{u.organization_id}", gsi2sk=f"{u.email}#{u.id}")
+        return keys
+
+    def by_email(self, tenant_id: str, email: str) -> User | None:
+        return self.by_claim(f"EMAIL#{tenant_id}#{email.lower()}")
+
+    def save(self, user: User, *, previous_email: str | None = None) -> User:  # type: ignore[override]
+        return super().save(user)
+
+    def list(self, tenant_id: str, *, staff: bool, limit: int = 50,  # type: ignore[override]
+             after: Position = None) -> Page[User]:
+        key = f"{tkey(tenant_id)}#PEOPLE#{'staff' if staff else 'customer'}"
+        records, last = one_page(lambda **kw: Record.gsi1.query(key, **kw), limit, after)
+        return Page([loads(User, r.data) for r in records], last)
+
+    def list_in_organization(self, tenant_id: str, organization_id: str, *, limit: int = 50,
+                             after: Position = None) -> Page[User]:
+        key = f"{tkey(tenant_id)}#ORGPEOPLE#{organization_id}"
+        records, last = one_page(lambda **kw: Record.gsi2.query(key, **kw), limit, after)
+        return Page([loads(User, r.data) for r in records], last)
+
+
+class DynamoOrganizationRepo(DynamoEntityRepo[Organization]):
+    def __init__(self) -> None:
+        super().__init__("org", Organization, "ORG", claims=lambda o: [f"DOMAIN#{o.tenant_id}#{d}" for d in o.domains])
+
+    def by_domain(self, tenant_id: str, domain: str) -> Organization | None:
+        return self.by_claim(f"DOMAIN#{tenant_id}#{domain.lower()}")
+
+
+class DynamoItemTypeRepo(DynamoEntityRepo[ItemType]):
+    def __init__(self) -> None:
+        super().__init__("type", ItemType, "TYPE",
+                         claims=lambda t: [f"ADDR#{t.inbound_address}"] if t.inbound_address else [])
+
+    def by_address(self, address: str) -> ItemType | None:
+        return self.by_claim(f"ADDR#{address.lower()}")
+
+
+class DynamoProjectRepo(DynamoEntityRepo[Project]):
+    def __init__(self) -> None:
+        super().__init__("project", Project, "PROJECT", extra=lambda p: {
+            "gsi1pk": f"{tkey(p.tenant_id)}#PORTFOLIO#{p.portfolio_id}", "gsi1sk": p.id} if p.portfolio_id else {})
+
+    def list_in_portfolio(self, tenant_id: str, portfolio_id: str, *, limit: int = 50,
+                          after: Position = None) -> Page[Project]:
+        key = f"{tkey(tenant_id)}#PORTFOLIO#{portfolio_id}"
+        records, last = one_page(lambda **kw: Record.gsi1.query(key, **kw), limit, after)
+        return Page([loads(Project, r.data) for r in records], last)
+
+
+class DynamoTenantRepo:
+    def __init__(self, repos: Repos) -> None:
+        self._repos = repos
+        self._tenants = DynamoEntityRepo[Tenant]("tenant", Tenant, "TENANT", claims=lambda t: [f"SLUG#{t.slug}"])
+
+    def bootstrap(self, tenant: Tenant, owner: User, types: list[ItemType], portfolio: Portfolio,
+                  projects: list[Project]) -> None:
+        """Everything a new tenant starts with, in one transaction."""
+        try:
+            with transaction() as tx:
+                self._tenants.add(tenant, tx)
+                self._repos.users.add(owner, tx)  # type: ignore[call-arg]
+                self._repos.portfolios.add(portfolio, tx)  # type: ignore[call-arg]
+                for project in projects:
+                    self._repos.projects.add(project, tx)  # type: ignore[call-arg]
+                for item_type in types:
+                    self._repos.item_types.add(item_type, tx)  # type: ignore[call-arg]
+        except TransactWriteError as exc:
+            raise Conflict("that slug, email or address is already taken") from exc
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        found = get(tkey(tenant_id), f"TENANT#{tenant_id}")
+        return loads(Tenant, found.data) if found is not None else None
+
+    def by_slug(self, slug: str) -> Tenant | None:
+        return self._tenants.by_claim(f"SLUG#{slug}")
+
+    def save(self, tenant: Tenant) -> Tenant:
+        return self._tenants.save(tenant)
+
+
+def dynamo_repos() -> Repos:
+    """Every repository on the one table."""
+    from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
+    from tandem.dal.dynamo_mail import DynamoIdempotencyStore, DynamoJobQueue, DynamoMailLog, DynamoTimerRepo
+
+    items = DynamoItemRepo()
+    repos = Repos(
+        tenants=None,  # type: ignore[arg-type]  # needs the other repos, set below
+        users=DynamoUserRepo(), teams=DynamoEntityRepo("team", Team, "TEAM"),
+        organizations=DynamoOrganizationRepo(), portfolios=DynamoEntityRepo("portfolio", Portfolio, "PORTFOLIO"),
+        projects=DynamoProjectRepo(), item_types=DynamoItemTypeRepo(), items=items,
+        conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
+        rules=DynamoEntityRepo("rule", Rule, "RULE"), macros=DynamoEntityRepo("macro", Macro, "MACRO"),
+        sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(), jobs=DynamoJobQueue(),
+    )
+    repos.tenants = DynamoTenantRepo(repos)
+    return repos

@@ -1,0 +1,124 @@
+"""Shared mechanics of the PynamoDB repos: one-page queries, transactions, claims, optimistic versions."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any, Generic, TypeVar
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from tandem.dal.codec import dumps, loads
+from tandem.dal.table import Record
+from tandem.domain.errors import Conflict
+from tandem.services.ports import Page, Position
+
+E = TypeVar("E")
+
+
+def tkey(tenant_id: str) -> str:
+    return f"T#{tenant_id}"
+
+
+def ttl(seconds: int) -> timedelta:
+    """An expiry `seconds` from now, for the TTL attribute (DynamoDB deletes the record some time after)."""
+    return timedelta(seconds=seconds)
+
+
+def transaction() -> TransactWrite:
+    return TransactWrite(connection=Record._get_connection().connection)
+
+
+def failed_items(exc: TransactWriteError) -> list[int]:
+    """Positions of the transaction's items whose condition failed."""
+    reasons = exc.cancellation_reasons or []
+    return [i for i, r in enumerate(reasons) if r is not None and r.code == "ConditionalCheckFailed"]
+
+
+def get(pk: str, sk: str) -> Record | None:
+    try:
+        return Record.get(pk, sk)
+    except DoesNotExist:
+        return None
+
+
+def one_page(query: Callable[..., Any], limit: int, after: Position, **kwargs: Any) -> tuple[list[Record], Position]:
+    """Exactly one Query request: a page of at most `limit` records (filters may leave it shorter)."""
+    results = query(limit=limit, page_size=limit, last_evaluated_key=after or None, **kwargs)
+    page = next(results.page_iter)
+    return [Record.from_raw_data(raw) for raw in page.get("Items", [])], results.page_iter.last_evaluated_key
+
+
+def claim_record(key: str, owner: str) -> Record:
+    """A unique value (slug, email, domain, address) held by one owner."""
+    return Record(pk=key, sk="CLAIM", kind="claim", owner=owner)
+
+
+class DynamoEntityRepo(Generic[E]):
+    """Tenant configuration records of one kind, with their unique claims written in the same transaction."""
+
+    def __init__(self, kind: str, cls: type[E], prefix: str, claims: Callable[[E], list[str]] = lambda e: [],
+                 extra: Callable[[E], dict[str, Any]] = lambda e: {}) -> None:
+        self.kind, self.cls, self.prefix, self.claims, self.extra = kind, cls, prefix, claims, extra
+
+    def key(self, tenant_id: str, entity_id: str) -> tuple[str, str]:
+        return tkey(tenant_id), f"{self.prefix}#{entity_id}"
+
+    def record(self, e: Any) -> Record:
+        pk, sk = self.key(e.tenant_id, e.id)
+        return Record(pk=pk, sk=sk, kind=self.kind, data=dumps(e), version=e.version, **self.extra(e))
+
+    def owner(self, e: Any) -> str:
+        return f"{self.kind}:{e.tenant_id}:{e.id}"
+
+    def add(self, entity: E, tx: TransactWrite | None = None) -> E:
+        stored = replace(entity, version=1)  # type: ignore[type-var]
+        if tx is not None:
+            self._add_to(tx, stored)
+            return stored
+        try:
+            with transaction() as own:
+                self._add_to(own, stored)
+        except TransactWriteError as exc:
+            raise Conflict(f"{self.kind} already exists or a unique value is taken") from exc
+        return stored
+
+    def _add_to(self, tx: TransactWrite, stored: Any) -> None:
+        tx.save(self.record(stored), condition=Record.pk.does_not_exist())
+        for claim in self.claims(stored):
+            tx.save(claim_record(claim, self.owner(stored)), condition=Record.pk.does_not_exist())
+
+    def get(self, tenant_id: str, entity_id: str) -> E | None:
+        found = get(*self.key(tenant_id, entity_id))
+        return loads(self.cls, found.data) if found is not None and found.kind == self.kind else None
+
+    def save(self, entity: E) -> E:
+        current = self.get(entity.tenant_id, entity.id)  # type: ignore[attr-defined]
+        if current is None or current.version != entity.version:  # type: ignore[attr-defined]
+            raise Conflict(f"{self.kind} changed meanwhile, read it again")
+        stored = replace(entity, version=entity.version + 1)  # type: ignore[type-var,attr-defined]
+        old, new = set(self.claims(current)), set(self.claims(stored))
+        try:
+            with transaction() as tx:
+                tx.save(self.record(stored), condition=Record.version == entity.version)  # type: ignore[attr-defined]
+                for claim in new - old:
+                    tx.save(claim_record(claim, self.owner(stored)), condition=Record.pk.does_not_exist())
+                for claim in old - new:
+                    tx.delete(claim_record(claim, self.owner(stored)))
+        except TransactWriteError as exc:
+            raise Conflict(f"{self.kind} changed meanwhile or a unique value is taken") from exc
+        return stored
+
+    def list(self, tenant_id: str, *, limit: int = 50, after: Position = None) -> Page[E]:
+        records, last = one_page(lambda **kw: Record.query(tkey(tenant_id), Record.sk.startswith(f"{self.prefix}#"),
+                                                           **kw), limit, after)
+        return Page([loads(self.cls, r.data) for r in records], last)
+
+    def by_claim(self, claim: str) -> E | None:
+        """The entity holding a unique value (two reads: the claim, then the entity)."""
+        found = get(claim, "CLAIM")
+        if found is None or not found.owner or not found.owner.startswith(self.kind + ":"):
+            return None
+        _, tenant_id, entity_id = found.owner.split(":", 2)
+        return self.get(tenant_id, entity_id)

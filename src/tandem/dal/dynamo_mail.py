@@ -1,0 +1,114 @@
+"""PynamoDB repos for bookkeeping: mail rejections, once-only claims, rate counters, timers, jobs, responses."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, PutError
+
+from tandem.dal.codec import dumps, loads
+from tandem.dal.dynamo_base import get, one_page, tkey, ttl
+from tandem.dal.table import Record
+from tandem.domain.clock import iso, parse_iso
+from tandem.domain.mail import Rejection
+from tandem.services.ports import Page, Position, Timer
+
+REJECTION_TTL = 90 * 24 * 3600
+RESPONSE_TTL = 24 * 3600
+
+
+def _conditional_failure(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+class DynamoMailLog:
+    def reject(self, rejection: Rejection) -> None:
+        owner = tkey(rejection.tenant_id) if rejection.tenant_id else "T#-"
+        Record(pk=f"{owner}#REJECT", sk=f"{rejection.at}#{rejection.id}", kind="rejection", data=dumps(rejection),
+               expires_at=ttl(REJECTION_TTL)).save()
+
+    def rejections(self, tenant_id: str | None, *, limit: int = 50, after: Position = None) -> Page[Rejection]:
+        owner = tkey(tenant_id) if tenant_id else "T#-"
+        records, last = one_page(lambda **kw: Record.query(f"{owner}#REJECT", **kw), limit, after)
+        return Page([loads(Rejection, r.data) for r in records], last)
+
+    def claim(self, tenant_id: str, key: str, ttl_seconds: int) -> bool:
+        try:
+            Record(pk=f"{tkey(tenant_id)}#ONCE#{key}", sk="ONCE", kind="once", expires_at=ttl(ttl_seconds)).save(
+                condition=Record.pk.does_not_exist())
+        except PutError as exc:
+            if _conditional_failure(exc):
+                return False
+            raise
+        return True
+
+    def release(self, tenant_id: str, key: str) -> None:
+        Record(pk=f"{tkey(tenant_id)}#ONCE#{key}", sk="ONCE", kind="once").delete()
+
+    def bump(self, tenant_id: str, key: str, window: str, ttl_seconds: int) -> int:
+        record = Record(pk=f"{tkey(tenant_id)}#COUNT#{key}#{window}", sk="COUNT", kind="count")
+        record.update(actions=[Record.n.add(1), Record.expires_at.set(ttl(ttl_seconds))])
+        return int(record.n or 0)
+
+
+def _bucket(at: str) -> str:
+    return at[:13]  # one bucket per hour: YYYY-MM-DDTHH
+
+
+class DynamoTimerRepo:
+    def schedule(self, timer: Timer) -> None:
+        Record(pk=f"{tkey(timer.tenant_id)}#TIMER#{timer.key}", sk="TIMER", kind="timer", owner=timer.kind,
+               due_bucket=_bucket(timer.due_at), due_at=timer.due_at, data=json.dumps(timer.payload)).save()
+
+    def cancel(self, tenant_id: str, key: str) -> None:
+        Record(pk=f"{tkey(tenant_id)}#TIMER#{key}", sk="TIMER", kind="timer").delete()
+
+    def due(self, now: str, *, since: str, limit: int = 100) -> list[Timer]:
+        """One Query per hour bucket between `since` and `now` on the `timers` index."""
+        found: list[Timer] = []
+        hour = parse_iso(since).replace(minute=0, second=0, microsecond=0)
+        while iso(hour) <= now and len(found) < limit:
+            bucket = _bucket(iso(hour))
+            for r in Record.timers.query(bucket, Record.due_at.between(since, now), limit=limit - len(found)):
+                tenant_id = r.pk.split("#TIMER#", 1)[0].removeprefix("T#")
+                key = r.pk.split("#TIMER#", 1)[1]
+                found.append(Timer(tenant_id, key, r.due_at or "", r.owner or "", json.loads(r.data or "{}")))
+            hour += timedelta(hours=1)
+        return found
+
+    def take(self, timer: Timer) -> bool:
+        record = Record(pk=f"{tkey(timer.tenant_id)}#TIMER#{timer.key}", sk="TIMER", kind="timer")
+        try:
+            record.delete(condition=Record.due_at == timer.due_at)
+        except DeleteError as exc:
+            if _conditional_failure(exc):
+                return False
+            raise
+        return True
+
+
+class DynamoJobQueue:
+    def enqueue(self, tenant_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
+        try:
+            Record(pk=f"{tkey(tenant_id)}#JOB#{key}", sk="JOB", kind="job", owner=kind,
+                   data=json.dumps(payload)).save(condition=Record.pk.does_not_exist())
+        except PutError as exc:
+            if _conditional_failure(exc):
+                return False
+            raise
+        return True
+
+
+class DynamoIdempotencyStore:
+    def get(self, tenant_id: str, key: str) -> dict[str, Any] | None:
+        found = get(f"{tkey(tenant_id)}#RESPONSE#{key}", "RESPONSE")
+        return json.loads(found.data) if found is not None and found.data else None
+
+    def put(self, tenant_id: str, key: str, response: dict[str, Any]) -> None:
+        try:
+            Record(pk=f"{tkey(tenant_id)}#RESPONSE#{key}", sk="RESPONSE", kind="response", data=json.dumps(response),
+                   expires_at=ttl(RESPONSE_TTL)).save(condition=Record.pk.does_not_exist())
+        except PutError as exc:
+            if not _conditional_failure(exc):
+                raise

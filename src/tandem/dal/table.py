@@ -1,0 +1,85 @@
+"""The one DynamoDB table, as a PynamoDB model: keys, indexes, TTL and the stream.
+
+Every record is a `Record` with a `kind` discriminator; the domain object rides in `data` (JSON) and
+the attributes keys and filters need are copied beside it. See ACCESS_PATTERNS.md for each key.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+INDEXES = ("gsi1", "gsi2", "gsi3", "gsi4")
+
+
+def _index(name: str, hash_attr: str, range_attr: str) -> GlobalSecondaryIndex:
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    attrs = {"Meta": meta, hash_attr: UnicodeAttribute(hash_key=True), range_attr: UnicodeAttribute(range_key=True)}
+    return type(f"{name.title()}Index", (GlobalSecondaryIndex,), attrs)()
+
+
+class Record(Model):
+    class Meta:
+        table_name = "tandem"
+        region = "us-east-1"
+        host: str | None = None
+        billing_mode = "PAY_PER_REQUEST"
+        stream_view_type = "NEW_AND_OLD_IMAGES"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    data = UnicodeAttribute(null=True)
+    version = NumberAttribute(null=True)
+    # Index keys (sparse: only records listed through an index carry them)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
+    due_bucket = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    # Copied fields that list queries filter on
+    item_kind = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    type_id = UnicodeAttribute(null=True)
+    visibility = UnicodeAttribute(null=True)
+    assignees = ListAttribute(null=True)
+    # Small scalars of bookkeeping records (claims, counters, aliases, thread ids)
+    owner = UnicodeAttribute(null=True)
+    target = UnicodeAttribute(null=True)
+    n = NumberAttribute(null=True)
+
+    gsi1 = _index("gsi1", "gsi1pk", "gsi1sk")
+    gsi2 = _index("gsi2", "gsi2pk", "gsi2sk")
+    gsi3 = _index("gsi3", "gsi3pk", "gsi3sk")
+    gsi4 = _index("gsi4", "gsi4pk", "gsi4sk")
+    timers = _index("timers", "due_bucket", "due_at")
+
+
+def configure(table_name: str, host: str | None = None, region: str = "us-east-1") -> None:
+    """Point the model at a table (PynamoDB reads Meta lazily per connection, so reset the cached one)."""
+    Record.Meta.table_name = table_name
+    Record.Meta.host = host
+    Record.Meta.region = region
+    Record._connection = None
+    for index in (Record.gsi1, Record.gsi2, Record.gsi3, Record.gsi4, Record.timers):
+        index._connection = None
+
+
+def create_table(wait: bool = True) -> None:
+    """Create the table from the model (tests and the local stack), with its stream and TTL."""
+    if not Record.exists():
+        Record.create_table(wait=wait, billing_mode="PAY_PER_REQUEST")
+    conn: Any = Record._get_connection().connection
+    try:
+        conn.client.update_time_to_live(TableName=Record.Meta.table_name,
+                                        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"})
+    except Exception:  # already enabled
+        pass

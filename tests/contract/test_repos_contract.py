@@ -1,0 +1,234 @@
+"""The behaviour every backend of the ports must share (see services/ports.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tandem.domain.activity import Activity
+from tandem.domain.errors import Conflict
+from tandem.domain.hierarchy import Portfolio, Project
+from tandem.domain.ids import new_id
+from tandem.domain.item_types import ItemType
+from tandem.domain.items import Cause, Item
+from tandem.domain.mail import Rejection
+from tandem.domain.messages import Attachment, Message, Visibility
+from tandem.domain.people import Organization, Role, User
+from tandem.domain.statuses import Category
+from tandem.domain.tenants import Tenant
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Timer
+
+NOW = "2026-11-22T10:00:00.000Z"
+
+
+def tenant(repos, slug: str = "acme") -> Tenant:
+    t = Tenant(new_id(), slug, slug.title(), f"{slug}.tandem.local", NOW)
+    owner = User(t.id, new_id(), f"boss@{slug}.example", "Boss", Role.ADMIN, NOW)
+    pf = Portfolio(t.id, new_id(), "Support", NOW)
+    project = Project(t.id, new_id(), "Incoming", NOW, portfolio_id=pf.id)
+    types = [
+        ItemType(t.id, new_id(), "ticket", "Support", NOW, inbound_address=f"support@{slug}.tandem.local"),
+        ItemType(t.id, new_id(), "task", "Task", NOW, inbound_address=f"tasks@{slug}.tandem.local"),
+    ]
+    repos.tenants.bootstrap(t, owner, types, pf, [project])
+    return t
+
+
+def item(t: Tenant, n: int = 0, **kw) -> Item:
+    base = dict(
+        tenant_id=t.id,
+        id=new_id(),
+        ref="",
+        kind="ticket",
+        type_id="ty",
+        title=f"Item {n}",
+        status="new",
+        status_category=Category.NEW,
+        created_at=f"2026-11-22T10:00:{n:02d}.000Z",
+        updated_at=f"2026-11-22T10:00:{n:02d}.000Z",
+    )
+    return Item(**{**base, **kw})
+
+
+def created(t: Tenant, it: Item) -> Activity:
+    return Activity(t.id, new_id(), it.id, NOW, "created", Cause.API)
+
+
+def create(repos, t: Tenant, n: int = 0, claim: IdempotencyClaim | None = None, **kw) -> Item:
+    """Store a new item with its own 'created' activity."""
+    it = item(t, n, **kw)
+    return repos.items.create(it, created(t, it), claim=claim)
+
+
+def test_bootstrap_and_lookups(repos):
+    t = tenant(repos)
+    assert repos.tenants.by_slug("acme").id == t.id
+    assert repos.tenants.get(t.id).mail_domain == "acme.tandem.local"
+    assert repos.item_types.by_address("support@acme.tandem.local").tenant_id == t.id
+    assert repos.users.by_email(t.id, "boss@acme.example").role is Role.ADMIN
+    assert len(repos.projects.list(t.id).items) == 1
+
+
+def test_bootstrap_is_all_or_nothing(repos):
+    tenant(repos)
+    with pytest.raises(Conflict):
+        tenant(repos, "acme")  # slug and addresses taken
+    t2 = Tenant(new_id(), "other", "Other", "other.tandem.local", NOW)
+    owner = User(t2.id, new_id(), "x@other.example", "X", Role.ADMIN, NOW)
+    clash = [ItemType(t2.id, new_id(), "ticket", "S", NOW, inbound_address="support@acme.tandem.local")]
+    with pytest.raises(Conflict):
+        repos.tenants.bootstrap(t2, owner, clash, Portfolio(t2.id, new_id(), "P", NOW), [])
+    assert repos.tenants.by_slug("other") is None
+    assert repos.users.by_email(t2.id, "x@other.example") is None
+
+
+def test_versions_and_unique_claims(repos):
+    t = tenant(repos)
+    u = repos.users.add(User(t.id, new_id(), "a@acme.example", "A", Role.AGENT, NOW))
+    assert u.version == 1
+    with pytest.raises(Conflict):
+        repos.users.add(User(t.id, new_id(), "a@acme.example", "A2", Role.AGENT, NOW))
+    moved = repos.users.save(replace(u, email="b@acme.example"), previous_email=u.email)
+    assert moved.version == 2 and repos.users.by_email(t.id, "a@acme.example") is None
+    assert repos.users.add(User(t.id, new_id(), "a@acme.example", "A3", Role.AGENT, NOW)).name == "A3"
+    with pytest.raises(Conflict):
+        repos.users.save(replace(u, name="stale"))
+    org = repos.organizations.add(Organization(t.id, new_id(), "Club", NOW, domains=["club.example"]))
+    assert repos.organizations.by_domain(t.id, "club.example").id == org.id
+    with pytest.raises(Conflict):
+        repos.organizations.add(Organization(t.id, new_id(), "Copy", NOW, domains=["club.example"]))
+
+
+def test_people_lists(repos):
+    t = tenant(repos)
+    org = repos.organizations.add(Organization(t.id, new_id(), "Club", NOW, domains=[]))
+    for n in range(3):
+        repos.users.add(User(t.id, new_id(), f"c{n}@club.example", f"C{n}", Role.CUSTOMER, NOW, organization_id=org.id))
+    assert [u.email for u in repos.users.list(t.id, staff=True).items] == ["boss@acme.example"]
+    assert len(repos.users.list(t.id, staff=False).items) == 3
+    assert len(repos.users.list_in_organization(t.id, org.id).items) == 3
+
+
+def test_items_are_numbered_per_tenant_and_kind(repos):
+    a, b = tenant(repos), tenant(repos, "beta")
+    refs = [create(repos, a, n).ref for n in range(2)]
+    refs.append(create(repos, a, 2, kind="task").ref)
+    refs.append(create(repos, b, 3).ref)
+    assert refs == ["T-1", "T-2", "K-1", "T-1"]
+    assert repos.items.get(a.id, "T-1").title == "Item 0"
+    assert repos.items.get(b.id, "T-1").title == "Item 3"
+    assert repos.items.get(b.id, "T-2") is None
+
+
+def test_idempotent_create(repos):
+    t = tenant(repos)
+    claim = IdempotencyClaim("items:u", "k1", "fp")
+    first = create(repos, t, claim=claim)
+    with pytest.raises(DuplicateRequest) as dup:
+        create(repos, t, 1, claim=claim)
+    assert dup.value.result_ref == first.ref and dup.value.fingerprint == "fp"
+    assert repos.items.get(t.id, "T-2") is None
+
+
+def test_optimistic_save_and_activity(repos):
+    t = tenant(repos)
+    it = create(repos, t)
+    saved = repos.items.save(replace(it, title="New"), Activity(t.id, new_id(), it.id, NOW, "updated", Cause.USER))
+    assert saved.version == 2
+    with pytest.raises(Conflict):
+        repos.items.save(replace(it, title="Stale"), Activity(t.id, new_id(), it.id, NOW, "updated", Cause.USER))
+    history = repos.conversations.activity(t.id, it.id).items
+    assert [a.action for a in history] == ["created", "updated"]
+
+
+def test_conversion_keeps_old_references_resolving(repos):
+    t = tenant(repos)
+    it = create(repos, t)
+    task = repos.items.convert(
+        it, replace(it, kind="task", former_refs=["T-1"]), Activity(t.id, new_id(), it.id, NOW, "converted", Cause.USER)
+    )
+    assert task.ref == "K-1" and task.id == it.id
+    assert repos.items.get(t.id, "T-1").ref == "K-1"
+    with pytest.raises(Conflict):
+        repos.items.convert(it, replace(it, kind="task"), Activity(t.id, new_id(), it.id, NOW, "x", Cause.USER))
+
+
+def test_queries_page_newest_first_on_each_key(repos):
+    t = tenant(repos)
+    project, requester, org = new_id(), new_id(), new_id()
+    for n in range(5):
+        create(
+            repos,
+            t,
+            n,
+            project_id=project,
+            requester_id=requester,
+            organization_id=org,
+            status="open" if n % 2 else "new",
+            assignees=["user:x"] if n == 4 else [],
+        )
+    create(repos, t, 9, kind="task")
+    seen, after = [], None
+    while True:
+        page = repos.items.query(ItemQuery(t.id, project_id=project, limit=2, after=after))
+        seen += [i.title for i in page.items]
+        after = page.after
+        if not after:
+            break
+    assert seen == [f"Item {n}" for n in (4, 3, 2, 1, 0)]
+    assert len(repos.items.query(ItemQuery(t.id, requester_id=requester)).items) == 5
+    assert len(repos.items.query(ItemQuery(t.id, organization_id=org, status="open")).items) == 2
+    assert [i.title for i in repos.items.query(ItemQuery(t.id, assignee="user:x")).items] == ["Item 4"]
+    assert [i.kind for i in repos.items.query(ItemQuery(t.id, kind="task")).items] == ["task"]
+    assert len(repos.items.query(ItemQuery(t.id)).items) == 6
+
+
+def test_messages_attachments_and_threads(repos):
+    t = tenant(repos)
+    it = create(repos, t)
+    att = repos.conversations.add_attachment(t.id, it.id, Attachment(new_id(), "a.txt", "text/plain", 3, "k"))
+    public = Message(t.id, new_id(), it.id, "u", "hello", Visibility.PUBLIC, "web", NOW, attachments=[att])
+    private = Message(t.id, new_id(), it.id, "u", "secret", Visibility.PRIVATE, "web", NOW)
+    for m in (public, private):
+        repos.conversations.add_message(
+            it, m, Activity(t.id, new_id(), it.id, NOW, "message_added", Cause.USER), thread_ids=(f"<{m.id}@x>",)
+        )
+    assert [m.body for m in repos.conversations.messages(t.id, it.id, public_only=False).items] == ["hello", "secret"]
+    assert [m.body for m in repos.conversations.messages(t.id, it.id, public_only=True).items] == ["hello"]
+    stored = repos.conversations.attachment(t.id, it.id, att.id)
+    assert stored.message_id == public.id and stored.visibility is Visibility.PUBLIC
+    assert repos.conversations.thread_of(t.id, ["<nope@x>", f"<{private.id}@x>"]) == it.ref
+    claim = IdempotencyClaim("mail", "m1", "mail")
+    repos.conversations.add_message(it, replace(public, id=new_id()), created(t, it), claim=claim)
+    with pytest.raises(DuplicateRequest):
+        repos.conversations.add_message(it, replace(public, id=new_id()), created(t, it), claim=claim)
+
+
+def test_mail_log_claims_counters_rejections(repos):
+    t = tenant(repos)
+    assert repos.mail.claim(t.id, "k", 60) is True and repos.mail.claim(t.id, "k", 60) is False
+    repos.mail.release(t.id, "k")
+    assert repos.mail.claim(t.id, "k", 60) is True
+    assert [repos.mail.bump(t.id, "ack:x", "2026-11-22T10", 60) for _ in range(3)] == [1, 2, 3]
+    repos.mail.reject(Rejection(new_id(), NOW, "no known recipient address"))
+    assert repos.mail.rejections(None).items[-1].reason == "no known recipient address"
+
+
+def test_timers_fire_once(repos):
+    t = tenant(repos)
+    repos.timers.schedule(Timer(t.id, "a", "2026-11-22T10:05:00.000Z", "sla", {"ref": "T-1"}))
+    repos.timers.schedule(Timer(t.id, "b", "2026-11-22T12:00:00.000Z", "idle", {}))
+    due = repos.timers.due("2026-11-22T11:00:00.000Z", since="2026-11-22T08:00:00.000Z")
+    assert [x.key for x in due] == ["a"] and due[0].payload == {"ref": "T-1"}
+    assert repos.timers.take(due[0]) is True and repos.timers.take(due[0]) is False
+    repos.timers.schedule(Timer(t.id, "b", "2026-11-22T10:30:00.000Z", "idle", {}))  # moved earlier
+    assert [x.key for x in repos.timers.due("2026-11-22T11:00:00.000Z", since="2026-11-22T08:00:00.000Z")] == ["b"]
+
+
+def test_tenants_never_mix(repos):
+    a, b = tenant(repos), tenant(repos, "beta")
+    it = create(repos, a)
+    assert repos.items.query(ItemQuery(b.id)).items == []
+    assert repos.conversations.messages(b.id, it.id, public_only=False).items == []
+    assert repos.users.by_email(b.id, "boss@acme.example") is None
