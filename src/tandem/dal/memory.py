@@ -271,8 +271,7 @@ class MemoryItemRepo:
                 if t == old.tenant_id and target == old.ref:
                     self._aliases[(t, r)] = stored.ref
             self._aliases[(old.tenant_id, old.ref)] = stored.ref
-            self.record(activity)
-            self._s.emit(ItemChanged, current, stored)
+            self.record(activity)  # like the stream decoder, a conversion is no item change event
             return stored
 
     def query(self, q: ItemQuery) -> Page[Item]:
