@@ -1,0 +1,116 @@
+// The one way pages talk to /v1. The session is the HttpOnly `tandem_session` cookie the API set
+// at sign-in: page scripts never see a token, so there is nothing to steal from storage or memory.
+// Every change carries X-Tandem-CSRF: 1, which a cross-site form cannot send (the API's CSRF guard).
+
+// Requests in flight, on <html data-pending>: lets tests (and styles) know when a view has settled.
+let pending = 0;
+function track(delta) {
+  pending += delta;
+  document.documentElement.dataset.pending = String(pending);
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code;
+    this.details = details || {};
+  }
+
+  /** Field errors from a 400: {fields: {key: msg}} or {field: key}. */
+  fieldErrors() {
+    const d = this.details || {};
+    if (d.fields && typeof d.fields === "object") return { ...d.fields };
+    if (typeof d.field === "string") return { [d.field]: this.message };
+    return {};
+  }
+}
+
+/**
+ * api("GET", "/v1/items", {query: {kind: "ticket"}}) → {data, etag, status}
+ * Options: body (JSON), query, ifMatch (an ETag), idempotencyKey.
+ */
+export async function api(method, path, { body, query, ifMatch, idempotencyKey } = {}) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
+  }
+  const headers = { Accept: "application/json" };
+  if (method !== "GET" && method !== "HEAD") headers["X-Tandem-CSRF"] = "1";
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (ifMatch) headers["If-Match"] = ifMatch;
+  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+  let res;
+  track(1);
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch (err) {
+    track(-1);
+    throw new ApiError(0, "network", "The help desk cannot be reached. Check your connection and try again.");
+  }
+  let data = null;
+  let text = "";
+  try {
+    text = await res.text();
+  } finally {
+    track(-1);
+  }
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const e = (data && data.error) || {};
+    throw new ApiError(res.status, e.code || "http_error", e.message || `HTTP ${res.status}`, e.details);
+  }
+  return { data, etag: res.headers.get("ETag"), status: res.status };
+}
+
+export const get = (path, query) => api("GET", path, { query }).then((r) => r.data);
+
+/** Every page of a list, up to `max` rows (lists are cursor-paged; boards and trees need all of a scope). */
+export async function getAll(path, query = {}, max = 1000) {
+  const rows = [];
+  let cursor = null;
+  do {
+    const page = await get(path, { ...query, limit: 200, cursor });
+    rows.push(...(page.items || []));
+    cursor = page.next_cursor;
+  } while (cursor && rows.length < max);
+  return rows;
+}
+
+/** The signed-in caller, or null when the cookie is missing or expired. */
+export async function me() {
+  try {
+    return await get("/v1/me");
+  } catch (err) {
+    if (err.status === 401 || err.status === 403) return null;
+    throw err;
+  }
+}
+
+export async function signIn(tenant, email, password) {
+  await api("POST", "/v1/auth/login", { body: { tenant, email, password, session: true } });
+}
+
+export async function signOut() {
+  try {
+    await api("POST", "/v1/auth/logout", { body: {} });
+  } catch {
+    // Signing out must always appear to work; the cookie expires anyway.
+  }
+}
+
+export function newKey() {
+  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}

@@ -1,0 +1,89 @@
+// Customer portal (and, with embedded=true, the widget panel): boot, header and routes.
+import { signOut } from "../js/api.js";
+import { h, mount } from "../js/dom.js";
+import { go, startRouter, currentRoute } from "../js/router.js";
+import { ctx, slugFromLocation, loadTenant, refreshMe, brandName, logo, page } from "./context.js";
+import { signInView } from "./signin.js";
+import { homeView, requestsView } from "./requests.js";
+import { newRequestView, thanksView } from "./newrequest.js";
+import { itemView } from "./item.js";
+
+function shell() {
+  const header = document.getElementById("topbar");
+  const { path } = currentRoute();
+  const link = (to, label) =>
+    h("a", { href: `#${to}`, "aria-current": path === to || (to !== "/" && path.startsWith(to)) ? "page" : null, text: label });
+  mount(
+    header,
+    h("a", { class: "brand", href: "#/" }, logo(), brandName()),
+    h("nav", { "aria-label": "Portal" }, link("/", "New request"), ctx.me ? link("/requests", "My requests") : null),
+    h("span", { class: "spacer" }),
+    ctx.me
+      ? [h("span", { class: "who", text: ctx.me.name || ctx.me.email }),
+         h("button", { type: "button", class: "secondary", onclick: doSignOut, text: "Sign out" })]
+      : h("a", { href: "#/signin", text: "Sign in" }),
+    ctx.embedded ? h("a", { href: `/portal/${ctx.slug}/`, target: "_blank", rel: "noopener", text: "Open portal ↗" }) : null,
+  );
+}
+
+async function doSignOut() {
+  await signOut();
+  await refreshMe();
+  go("/");
+}
+
+/** Views that need a signed-in customer send visitors to sign-in and come back afterwards. */
+function needsLogin(view) {
+  return (args, route) => {
+    if (!ctx.me) return go("/signin", { next: route.path });
+    return view(args, route);
+  };
+}
+
+export async function startPortal({ embedded = false } = {}) {
+  ctx.embedded = embedded;
+  ctx.root = document.getElementById("main");
+  ctx.onShell = shell;
+  if (embedded) {
+    document.body.classList.add("embedded");
+    // Escape inside the panel never reaches the host page: ask widget.js to close it. The message
+    // carries no data, so any target origin is fine.
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && window.parent !== window) window.parent.postMessage({ type: "tandem:close" }, "*");
+    });
+  }
+  // "#main" would be read as a route: the skip link moves focus itself.
+  document.querySelector(".skip")?.addEventListener("click", (e) => {
+    e.preventDefault();
+    ctx.root.focus();
+  });
+  ctx.slug = slugFromLocation();
+  if (!ctx.slug) {
+    mount(ctx.root, h("h1", { text: "Which help desk?" }), h("p", {}, "This address does not name a help desk. ", h("a", { href: "/", text: "Choose one" })));
+    return;
+  }
+  try {
+    await loadTenant();
+  } catch (err) {
+    mount(ctx.root, h("h1", { text: "Help desk not found" }), h("p", { class: "muted", text: err.status === 404 ? "No help desk answers at this address." : err.message }));
+    return;
+  }
+  await refreshMe();
+  const guard = (view) => (args, route) => {
+    // Require-login tenants show nothing but the sign-in page to visitors.
+    if (ctx.requireLogin && !ctx.me && route.path !== "/signin") return go("/signin", { next: route.path === "/" ? "" : route.path });
+    return view(args, route);
+  };
+  startRouter(
+    [
+      [/^\/signin$/, (args, route) => signInView(route)],
+      [/^\/new\/([^/]+)$/, guard(([typeId]) => newRequestView(typeId))],
+      [/^\/thanks\/([^/]+)$/, guard(([ref]) => thanksView(ref))],
+      [/^\/requests$/, needsLogin(() => requestsView())],
+      [/^\/items\/([^/]+)$/, needsLogin(([ref]) => itemView(ref))],
+      [/^\/?$/, guard(() => homeView())],
+    ],
+    () => page("Page not found", h("p", {}, h("a", { href: "#/", text: "Back to the start" }))),
+  );
+  window.addEventListener("hashchange", shell);
+}
