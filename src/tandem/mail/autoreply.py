@@ -19,7 +19,7 @@ BOUNCE_SUBJECTS = re.compile(
 )
 AUTO_SUBJECTS = re.compile(
     r"^(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|abwesenheitsnotiz|absence|"
-    r"r[ée]ponse automatique|on vacation|away from)",
+    r"r[ée]ponse automatique|on vacation|away from|complaint about message from|abuse report)",
     re.I,
 )
 FAILED_RCPT = re.compile(r"<?([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>?")
@@ -60,6 +60,21 @@ def _bounce_reason(msg: Message, sender: str, subject: str) -> str | None:
     return None
 
 
+NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|donotreply|notifications?|feedbackloop|dmarc-noreply)([+@.-]|$)",
+                      re.I)
+REPORT_TYPES = ("message/feedback-report", "message/disposition-notification")
+
+
+def _report_reason(msg: Message) -> str | None:
+    """Abuse/feedback (ARF), DMARC forensic and read-receipt reports: machines reporting on mail."""
+    if msg.get_content_type() == "multipart/report":
+        return f"report ({msg.get_param('report-type') or 'unknown type'})"
+    for part in msg.walk():
+        if part.get_content_type() in REPORT_TYPES:
+            return part.get_content_type()
+    return None
+
+
 def _auto_reason(msg: Message, subject: str) -> str | None:
     submitted = _header(msg, "Auto-Submitted").lower()
     if submitted and submitted != "no":
@@ -86,8 +101,10 @@ def classify(msg: Message, sender: str = "", subject: str = "") -> AutoClassific
             a.lower() for a in FAILED_RCPT.findall(_header(msg, "X-Failed-Recipients"))
         ]
         return AutoClassification("bounce", reason, failed)
-    if reason := _auto_reason(msg, subject):
+    if reason := _auto_reason(msg, subject) or _report_reason(msg):
         return AutoClassification("auto_reply", reason)
+    if NO_REPLY.match(sender.split("@")[0] if sender else ""):
+        return AutoClassification("auto_reply", "no-reply sender")
     if BOUNCE_SENDERS.match(sender.split("@")[0] if sender else ""):
         return AutoClassification("auto_reply", "mailer-daemon sender")
     if _header(msg, "List-Id") or _header(msg, "List-Unsubscribe"):

@@ -68,13 +68,30 @@ def _addresses(msg: Message, *names: str) -> list[str]:
     return found
 
 
+def _raw_header(msg: Message, name: str) -> str:
+    """The header as it came over the wire (encoded words still encoded)."""
+    try:
+        raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), "")  # type: ignore[attr-defined]
+    except Exception:
+        raw = msg.get(name, "")
+    return str(raw or "")
+
+
 def _sender(msg: Message) -> tuple[str | None, str]:
-    raw = _header(msg, "From") or _header(msg, "Sender") or _header(msg, "Return-Path")
-    pairs = getaddresses([raw])
-    if not pairs or "@" not in pairs[0][1] or "=?" in pairs[0][1]:
+    raw = _raw_header(msg, "From") or _raw_header(msg, "Sender") or _raw_header(msg, "Return-Path")
+    _, raw_addr = (getaddresses([raw]) or [("", "")])[0]
+    if "=?" in raw_addr:
+        return None, ""  # an encoded word inside the address itself is a spoofing trick, never decode it
+    try:
+        address = msg["From"].addresses[0]  # type: ignore[union-attr]
+        name, addr = address.display_name, address.addr_spec
+    except Exception:
+        name, addr = (getaddresses([_header(msg, "From") or raw]) or [("", "")])[0]
+    if not addr or "@" not in addr:
         return None, ""
-    name, addr = pairs[0]
-    return addr.strip().lower(), name.strip().strip('"')
+    if not name and (comment := re.search(r"\(([^()]+)\)\s*$", raw)):
+        name = comment.group(1)  # `addr (Display Name)`, the old comment form
+    return addr.strip().lower(), str(name).strip().strip('"')
 
 
 def _text_of(part: Message) -> str:
@@ -110,20 +127,49 @@ def _is_attachment(part: Message) -> bool:
     return bool(part.get("Content-ID")) and part.get_content_maintype() not in ("text", "multipart")
 
 
+def _parts(msg: Message):
+    """Leaf parts in order, treating an attached message (message/rfc822) as one leaf, not as our body."""
+    if msg.get_content_type() in ("message/rfc822", "message/delivery-status") or not msg.is_multipart():
+        yield msg
+        return
+    for part in msg.get_payload() or []:
+        if isinstance(part, Message):
+            yield from _parts(part)
+
+
+def _default_name(part: Message) -> str:
+    """Names for unnamed parts, as help desks show them (Zammad's conventions)."""
+    ctype = part.get_content_type()
+    if ctype == "message/delivery-status":
+        return "Delivery report.txt"
+    if ctype == "message/rfc822":
+        inner = part.get_payload()
+        inner = inner[0] if isinstance(inner, list) and inner else inner
+        subject = _header(inner, "Subject") if isinstance(inner, Message) else ""
+        return f"{subject or 'message'}.eml".replace("/", "_")
+    return f"attachment.{part.get_content_subtype()}"
+
+
+def _bytes_of(part: Message) -> bytes:
+    if part.get_content_type() == "message/rfc822":
+        inner = part.get_payload()
+        inner = inner[0] if isinstance(inner, list) and inner else inner
+        return inner.as_bytes() if isinstance(inner, Message) else str(inner).encode("utf-8", "replace")
+    if part.get_content_type() == "message/delivery-status":
+        return "\n".join(str(b) for b in (part.get_payload() or [])).encode("utf-8", "replace")
+    data = part.get_payload(decode=True)
+    return data if data is not None else str(part.get_payload()).encode("utf-8", "replace")
+
+
 def _walk(msg: Message) -> tuple[list[str], list[str], list[InboundAttachment]]:
     texts, htmls, attachments = [], [], []
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
+    for part in _parts(msg):
         ctype = part.get_content_type()
         if _is_attachment(part) or ctype in ("message/rfc822", "message/delivery-status"):
-            data = part.get_payload(decode=True)
-            if data is None:
-                data = str(part.get_payload()).encode("utf-8", "replace")
             cid = (part.get("Content-ID") or "").strip("<> ") or None
             inline = (part.get("Content-Disposition") or "").lower().startswith("inline") or bool(cid)
-            default = "message.eml" if ctype == "message/rfc822" else f"attachment.{part.get_content_subtype()}"
-            attachments.append(InboundAttachment(_filename(part) or default, ctype, data, cid, inline))
+            attachments.append(InboundAttachment(_filename(part) or _default_name(part), ctype, _bytes_of(part),
+                                                 cid, inline))
         elif ctype == "text/plain":
             texts.append(_text_of(part))
         elif ctype == "text/html":
