@@ -4,7 +4,7 @@ from __future__ import annotations
 from pynamodb.exceptions import TransactWriteError
 
 from tandem.dal.codec import loads
-from tandem.dal.dynamo_base import DynamoEntityRepo, get, one_page, tkey, transaction
+from tandem.dal.dynamo_base import DynamoEntityRepo, failed_items, get, one_page, tkey, transaction
 from tandem.dal.table import Record
 from tandem.domain.errors import Conflict
 from tandem.domain.hierarchy import Portfolio, Project
@@ -95,6 +95,8 @@ class DynamoTenantRepo:
                 for item_type in types:
                     self._repos.item_types.add(item_type, tx)  # type: ignore[call-arg]
         except TransactWriteError as exc:
+            if not failed_items(exc):
+                raise
             raise Conflict("that slug, email or address is already taken") from exc
 
     def get(self, tenant_id: str) -> Tenant | None:

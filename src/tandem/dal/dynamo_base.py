@@ -81,6 +81,8 @@ class DynamoEntityRepo(Generic[E]):
             with transaction() as own:
                 self._add_to(own, stored)
         except TransactWriteError as exc:
+            if not failed_items(exc):
+                raise
             raise Conflict(f"{self.kind} already exists or a unique value is taken") from exc
         return stored
 
@@ -107,6 +109,8 @@ class DynamoEntityRepo(Generic[E]):
                 for claim in old - new:
                     tx.delete(claim_record(claim, self.owner(stored)))
         except TransactWriteError as exc:
+            if not failed_items(exc):
+                raise
             raise Conflict(f"{self.kind} changed meanwhile or a unique value is taken") from exc
         return stored
 

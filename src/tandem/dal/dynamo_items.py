@@ -129,6 +129,8 @@ class DynamoItemRepo:
                 tx.save(item_record(stored), condition=(Record.version == item.version) & (Record.kind == "item"))
                 tx.save(activity_record(activity))
         except TransactWriteError as exc:
+            if not failed_items(exc):
+                raise
             raise Conflict("item changed meanwhile, read it again") from exc
         return stored
 
