@@ -207,3 +207,13 @@ def test_the_ses_event_shape_is_read_with_its_verdicts():
 
     env = envelope_of(event["Records"][0])
     assert env.spam == "FAIL" and env.recipients == [SUPPORT] and env.authenticated
+
+
+def test_undecodable_bytes_never_block_a_mail(api, container, w):
+    raw = (b"From: x@y.example\r\nTo: support@agency.tandem.local\r\nSubject: caf\xe9 \xff\xfe\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nbody \xff\xfe\xfd\r\n")
+    [outcome] = deliver(container, raw, [SUPPORT])
+    assert outcome["result"] == "created"
+    item = api.call("GET", f"/v1/items/{outcome['ref']}", token=w.token("admin")).data
+    item["title"].encode("utf-8")  # valid Unicode, storable anywhere
+    assert "caf" in item["title"]

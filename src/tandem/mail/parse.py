@@ -36,8 +36,17 @@ def _codec(charset: str | None) -> str:
     return name
 
 
+def clean(text: str) -> str:
+    """Valid Unicode only: undecodable bytes (kept by the parser as surrogates) become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if text else text
+
+
 def _header(msg: Message, name: str) -> str:
     """A header as text; encoded words decoded, broken ones kept raw rather than lost."""
+    return clean(_header_raw(msg, name))
+
+
+def _header_raw(msg: Message, name: str) -> str:
     try:
         value = msg.get(name)
     except Exception:
@@ -64,7 +73,7 @@ def _addresses(msg: Message, *names: str) -> list[str]:
         for _, addr in getaddresses([str(v) for v in values]):
             # An encoded word inside an address is a spoofing trick (=?utf-8?Q?agent?=@victim): refuse it.
             if addr and "@" in addr and "=?" not in addr and addr.lower() not in found:
-                found.append(addr.strip().lower())
+                found.append(clean(addr.strip().lower()))
     return found
 
 
@@ -91,10 +100,14 @@ def _sender(msg: Message) -> tuple[str | None, str]:
         return None, ""
     if not name and (comment := re.search(r"\(([^()]+)\)\s*$", raw)):
         name = comment.group(1)  # `addr (Display Name)`, the old comment form
-    return addr.strip().lower(), str(name).strip().strip('"')
+    return clean(addr.strip().lower()), clean(str(name).strip().strip('"'))
 
 
 def _text_of(part: Message) -> str:
+    return clean(_decoded_text(part))
+
+
+def _decoded_text(part: Message) -> str:
     try:
         if isinstance(part, EmailMessage):
             content = part.get_content()
@@ -116,7 +129,7 @@ def _filename(part: Message) -> str | None:
             name = str(make_header(decode_header(name)))
         except Exception:
             pass
-        return name.replace("/", "_").replace("\\", "_").strip() or None
+        return clean(name.replace("/", "_").replace("\\", "_").strip()) or None
     return None
 
 

@@ -1,0 +1,110 @@
+"""Mail ingestion throughput and AWS requests per message, on the same files as the django-helpdesk peer.
+
+Usage: python bench/ingest.py [--mails /tmp/peer/mails] [--peer /tmp/peer/results.json]
+Runs every message through the `on_ses_receipt` handler code twice: on PynamoDB repos against moto
+(end to end, raw mail read from S3) and on in-memory repos (pure processing). Stream work (rules, mail)
+is not part of ingestion and is not counted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "bench"), str(ROOT / "tests")]
+os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
+                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_TABLE="tandem-ingest", TANDEM_LOG_LEVEL="ERROR",
+                  TANDEM_INBOUND_BUCKET="bench-inbound", TANDEM_ATTACHMENT_BUCKET="bench-attachments",
+                  POWERTOOLS_METRICS_NAMESPACE="Tandem")
+
+from counting import counting  # noqa: E402
+
+ADDRESS = "support@bench.tandem.local"
+
+
+def _event(ses_id: str) -> dict:
+    return {"Records": [{"eventSource": "aws:ses", "ses": {
+        "mail": {"messageId": ses_id, "destination": [ADDRESS]},
+        "receipt": {"recipients": [ADDRESS], "spamVerdict": {"status": "PASS"}, "virusVerdict": {"status": "PASS"},
+                    "spfVerdict": {"status": "PASS"}, "dkimVerdict": {"status": "PASS"},
+                    "dmarcVerdict": {"status": "PASS"}}}}]}
+
+
+def _tenant(container) -> None:
+    from tandem.services.sign_up import sign_up
+
+    sign_up(container.deps, organization="Bench", slug="bench", email="admin@bench.example", name="Admin",
+            password="benchmark password")
+
+
+def run(backend: str, mails: list[Path]) -> dict:
+    """Ingest every mail once; returns rate, failures, outcomes and requests per message."""
+    from moto import mock_aws
+
+    os.environ["TANDEM_BACKEND"] = backend
+    with mock_aws():
+        import boto3
+
+        from tandem.runtime import wiring
+        from tandem.runtime.settings import read_settings
+
+        if backend == "dynamodb":
+            from tandem.dal import table
+
+            table.configure("tandem-ingest", host=None, region="us-east-1")
+            table.create_table()
+            for bucket in ("bench-inbound", "bench-attachments"):
+                boto3.client("s3").create_bucket(Bucket=bucket)
+        c = wiring.build(read_settings(), password_costs={"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+        _tenant(c)
+        for i, path in enumerate(mails):
+            c.inbound_blobs().put(f"inbound/bench-{i}", path.read_bytes(), "message/rfc822")
+        outcomes, failures, elapsed = {}, 0, []
+        with counting() as tally:
+            for i, _ in enumerate(mails):
+                started = time.perf_counter()
+                try:
+                    for o in c.ingest_ses_event(_event(f"bench-{i}"))["outcomes"]:
+                        outcomes[o["result"]] = outcomes.get(o["result"], 0) + 1
+                except Exception as exc:  # counted, never hidden
+                    failures += 1
+                    print(f"  failure on {mails[i].name}: {exc!r}", file=sys.stderr)
+                elapsed.append(time.perf_counter() - started)
+        total = sum(elapsed)
+        return {"backend": backend, "messages": len(mails), "seconds": round(total, 2),
+                "per_second": round(len(mails) / total, 1), "median_ms": round(statistics.median(elapsed) * 1000, 2),
+                "failures": failures, "outcomes": outcomes,
+                "requests_per_message": {op: round(n / len(mails), 2) for op, n in sorted(tally.requests.items())}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mails", default="/tmp/peer/mails")
+    parser.add_argument("--peer", default="/tmp/peer/results.json")
+    args = parser.parse_args()
+    mails = sorted(p for p in Path(args.mails).glob("*") if p.is_file())
+    if not mails:
+        sys.exit(f"no mails in {args.mails}: run ../shared/peers/bench_django_helpdesk.py --n 300 first")
+    ours = [run("dynamodb", mails), run("memory", mails)]
+    peer = json.loads(Path(args.peer).read_text()) if Path(args.peer).exists() else None
+    lines = ["| system | messages | msgs/s | failures | requests per message |", "|---|---|---|---|---|"]
+    for r in ours:
+        reqs = ", ".join(f"{k} {v}" for k, v in r["requests_per_message"].items()) or "none (in memory)"
+        lines.append(f"| Tandem ({r['backend']}) | {r['messages']} | {r['per_second']} | {r['failures']} | {reqs} |")
+    if peer:
+        lines.append(f"| django-helpdesk (peer, SQLite) | {args.peer} | see results | | |")
+    table = "\n".join(lines)
+    print(table)
+    print(json.dumps({"ours": ours, "peer": peer}, indent=1, default=str)[:3000])
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / "ingest.md").write_text(table + "\n")
+    (ROOT / "bench" / "results" / "ingest.json").write_text(json.dumps({"ours": ours, "peer": peer}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
