@@ -109,3 +109,43 @@ def test_sisimai_bounces_are_classified_as_automatic():
     share = 1 - len(missed) / len(bounces)
     print(f"\nsisimai bounces classified automatic: {len(bounces) - len(missed)}/{len(bounces)} ({share:.0%})")
     assert not missed, missed
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def reply_cases() -> list[tuple[str, str, str]]:
+    """(name, input text, expected new text) from talon's fixtures: standard replies expect their
+    `<name>_reply_text` or "Hello" (talon's own rule); signature samples expect the body without it."""
+    from tandem.mail.parse import parse_email
+
+    root = CORPUS / "mailgun-talon" / "tests" / "fixtures"
+    cases = []
+    for eml in sorted((root / "standard_replies").glob("*.eml")):
+        expected = eml.with_name(eml.stem + "_reply_text")
+        text = parse_email(eml.read_bytes()).text
+        cases.append((eml.name, text, expected.read_text().strip() if expected.exists() else "Hello"))
+    for body in sorted((root / "signature" / "emails" / "stripped").glob("*_body")):
+        signature = body.with_name(body.name.replace("_body", "_signature"))
+        if signature.exists():
+            full = body.read_text(encoding="utf-8", errors="replace")
+            sig = signature.read_text(encoding="utf-8", errors="replace").strip()
+            cases.append((body.name, full, full[: full.rfind(sig)] if sig in full else full))
+    return cases
+
+
+def test_reply_separation_matches_talons_expectations():
+    from tandem.mail.reply import split_reply
+
+    cases = reply_cases()
+    matched = []
+    for _name, text, expected in cases:
+        reply, quoted = split_reply(text)
+        # We separate signatures too (kept in the collapsed part); talon keeps some in the reply.
+        same = _norm(reply) == _norm(expected) or (
+            _norm(expected).startswith(_norm(reply)) and _norm(expected)[len(_norm(reply)):].strip() in _norm(quoted))
+        matched.append(same and bool(reply))
+    share = sum(matched) / len(cases)
+    print(f"\nreply text matches talon's expectations: {sum(matched)}/{len(cases)} ({share:.0%})")
+    assert share >= 0.9, [c[0] for c, ok in zip(cases, matched, strict=True) if not ok]

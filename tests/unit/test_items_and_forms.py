@@ -106,3 +106,14 @@ def test_status_categories_map_between_kinds():
     task = default_statuses()["task"]
     assert status_for_category(task, Category.OPEN).key == "in_progress"
     assert status_for_category(task, Category.WAITING).key == "blocked"
+
+
+def test_reply_separation_keeps_content_and_drops_quotes_and_signatures():
+    from tandem.mail.reply import split_reply
+
+    assert split_reply("Thanks!\n\nOn Mon, 23 Nov 2026, Support wrote:\n> old")[0] == "Thanks!"
+    assert split_reply("Hi\n\nSee the log at\nhttps://logs.example/1")[0] == "Hi\n\nSee the log at\nhttps://logs.example/1"
+    assert split_reply("Works now.\n\n-- \nDana Club\nCEO")[0] == "Works now."
+    reply, quoted = split_reply("On 04/02/2012, Megan wrote:\n> Hi\nHello")
+    assert reply == "Hello" and "Megan wrote" in quoted
+    assert split_reply("Ok\n\nMit freundlichen Grüßen\nDana")[0] == "Ok"
