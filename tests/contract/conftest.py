@@ -18,6 +18,9 @@ def repos(request):
         return
     from moto import mock_aws
 
+    from tandem.local import moto_speedups
+
+    moto_speedups.install()  # the rollback of failed transactions is part of what this suite checks
     with mock_aws():
         from tandem.dal import table
         from tandem.dal.dynamo import dynamo_repos

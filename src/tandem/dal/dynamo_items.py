@@ -233,12 +233,12 @@ class DynamoConversationRepo:
         return loads(Attachment, found.data) if found is not None else None
 
     def thread_of(self, tenant_id: str, message_ids: list[str]) -> str | None:
-        for mid in message_ids:
-            digest = hashlib.sha256(mid.strip().encode()).hexdigest()[:40]
-            found = get(f"{tkey(tenant_id)}#MID#{digest}", "MID")
-            if found is not None and found.target:
-                return found.target
-        return None
+        """All the Message-IDs in one BatchGetItem; the first in the given order that we know wins."""
+        keys = {}
+        for mid in message_ids[:100]:
+            keys.setdefault(f"{tkey(tenant_id)}#MID#{hashlib.sha256(mid.strip().encode()).hexdigest()[:40]}", mid)
+        found = {r.pk: r.target for r in Record.batch_get([(pk, "MID") for pk in keys]) if r.target}
+        return next((found[pk] for pk in keys if pk in found), None)
 
     def add_thread_ids(self, tenant_id: str, item: Item, message_ids: list[str]) -> None:
         with Record.batch_write() as batch:

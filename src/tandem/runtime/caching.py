@@ -36,3 +36,31 @@ class CachedTenantRepo:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+class CachedAddressBook:
+    """Inbound address → item type, for mail routing: every mail asks, and addresses change rarely."""
+
+    def __init__(self, inner: Any, ttl_seconds: float = 15.0) -> None:
+        self._inner, self._ttl = inner, ttl_seconds
+        self._by_address: dict[str, tuple[float, Any]] = {}
+
+    def by_address(self, address: str) -> Any:
+        now = time.monotonic()
+        hit = self._by_address.get(address)
+        if hit and now - hit[0] < self._ttl:
+            return hit[1]
+        found = self._inner.by_address(address)
+        self._by_address[address] = (now, found)
+        return found
+
+    def save(self, entity: Any) -> Any:
+        self._by_address.clear()
+        return self._inner.save(entity)
+
+    def add(self, entity: Any, *args: Any) -> Any:
+        self._by_address.clear()
+        return self._inner.add(entity, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)

@@ -90,10 +90,11 @@ def build(
             repos = memory_repos()
         else:
             repos = _dynamodb_repos(s)
-    from tandem.runtime.caching import CachedTenantRepo
+    from tandem.runtime.caching import CachedAddressBook, CachedTenantRepo
 
     if not isinstance(repos.tenants, CachedTenantRepo) and s.backend != "memory":
         repos.tenants = CachedTenantRepo(repos.tenants)
+        repos.item_types = CachedAddressBook(repos.item_types)
     if blobs is None or mailer is None:
         blobs, mailer = _edge_adapters(s, blobs, mailer)
     deps = Deps(
