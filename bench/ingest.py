@@ -107,7 +107,8 @@ def main() -> None:
         lines.append(f"| Tandem ({name}) | {r['messages']} | {r['per_second']} | {r['failures']} | {reqs} |")
     if peer:
         errors = peer["runs"][0].get("errors") if peer.get("runs") else "?"
-        lines.append(f"| django-helpdesk 2.6.1 (peer, SQLite) | {len(mails)} | {peer['median_msgs_per_s']} | "
+        errors = len(errors) if isinstance(errors, list) else errors
+        lines.append(f"| django-helpdesk 2.6.1 (peer, SQLite) | {len(mails)} | {peer['median_msgs_per_s']:.1f} | "
                      f"{errors} (queue aborts) | {peer.get('queries_per_msg')} SQL queries |")
         for r in ours:
             lines.append(f"\nRatio Tandem ({r['backend']}) / peer: {r['per_second'] / peer['median_msgs_per_s']:.2f}x")
