@@ -57,6 +57,8 @@ def endpoint(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if "ref" in kwargs:
+            logger.append_keys(item_ref=kwargs["ref"])
         try:
             result = fn(*args, **kwargs)
         except DomainError as exc:
