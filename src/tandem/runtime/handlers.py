@@ -64,8 +64,10 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
     return {"outcomes": outcomes}
 
 
-def react_to(c: Container, event: Event, load: Any = None) -> int:
-    """One change → its rules, then its mail. `load` caches the tenant's rules for the whole batch."""
+def react_to(c: Container, event: Event, load: Any = None, policies: dict | None = None) -> int:
+    """One change → its rules, SLA clocks and time-based checks, then its mail.
+
+    `load` and `policies` cache the tenant's rules and SLA policies for the whole batch."""
     from tandem.services.apply_rules import apply_rules, rule_loader
     from tandem.services.notify import react
     from tandem.services.run_timers import schedule_time_rules
@@ -73,7 +75,7 @@ def react_to(c: Container, event: Event, load: Any = None) -> int:
 
     load = load or rule_loader(c.deps)
     apply_rules(c.deps, event, load, c.settings.token_secret)
-    track(c.deps, event)
+    track(c.deps, event, policies)
     schedule_time_rules(c.deps, event, load)
     return react(c.deps, event, c.settings.token_secret)
 
@@ -86,12 +88,13 @@ def process_stream_batch(c: Container, event: dict) -> dict:
     from tandem.services.apply_rules import rule_loader
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-    load = rule_loader(c.deps)  # at most one Query per tenant for the whole batch
+    load = rule_loader(c.deps)  # the tenant's rules and SLA policies: one Query each per batch
+    policies: dict = {}
 
     def handle(record: Any) -> None:
         change = decode(record.raw_event)
         if change is not None:
-            react_to(c, change, load)
+            react_to(c, change, load, policies)
 
     return process_partial_response(event=event, record_handler=handle, processor=processor)
 

@@ -45,7 +45,7 @@ def rule_loader(deps: Deps) -> RuleLoader:
         if tenant_id not in cache:
             rules, after = [], None
             while True:
-                page = deps.repos.rules.list(tenant_id, limit=200, after=after)
+                page = deps.repos.rules.list(tenant_id, limit=1000, after=after)
                 rules += page.items
                 after = page.after
                 if not after:

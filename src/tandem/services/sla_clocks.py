@@ -27,8 +27,14 @@ from tandem.services.ports import Timer
 STAGES = ("warning", "breach")
 
 
-def _policies(deps: Deps, tenant_id: str) -> list[SlaPolicy]:
-    return deps.repos.sla_policies.list(tenant_id, limit=200).items
+def _policies(deps: Deps, tenant_id: str, cache: dict[str, list[SlaPolicy]] | None = None) -> list[SlaPolicy]:
+    """The tenant's policies, read once per stream batch when the caller passes a cache."""
+    if cache is not None and tenant_id in cache:
+        return cache[tenant_id]
+    policies = deps.repos.sla_policies.list(tenant_id, limit=200).items
+    if cache is not None:
+        cache[tenant_id] = policies
+    return policies
 
 
 def _calendar(policy: SlaPolicy, around: str):
@@ -127,20 +133,20 @@ def apply_policy(deps: Deps, tenant: Tenant, item: Item, policy_id: str | None, 
     )
 
 
-def track(deps: Deps, event: Event) -> Item | None:
+def track(deps: Deps, event: Event, cache: dict[str, list[SlaPolicy]] | None = None) -> Item | None:
     """Keep an item's clocks in step with a change (called for every stream event)."""
     if isinstance(event, ItemCreated):
-        return _choose(deps, event.item)
+        return _choose(deps, event.item, cache)
     if isinstance(event, ItemChanged):
-        return _changed(deps, event.old, event.new)
+        return _changed(deps, event.old, event.new, cache)
     if isinstance(event, MessageAdded):
         return _first_response(deps, event)
     return None
 
 
-def _choose(deps: Deps, item: Item) -> Item | None:
+def _choose(deps: Deps, item: Item, cache: dict | None = None) -> Item | None:
     policy = choose_policy(
-        _policies(deps, item.tenant_id),
+        _policies(deps, item.tenant_id, cache),
         type_id=item.type_id,
         priority=item.priority,
         organization_id=item.organization_id,
@@ -150,9 +156,9 @@ def _choose(deps: Deps, item: Item) -> Item | None:
     return _store(deps, item, start(item, policy), f"SLA policy {policy.name} chosen")
 
 
-def _changed(deps: Deps, old: Item, new: Item) -> Item | None:
+def _changed(deps: Deps, old: Item, new: Item, cache: dict | None = None) -> Item | None:
     if not new.sla and not new.sla_policy_id:
-        return _choose(deps, new) if (old.type_id, old.priority) != (new.type_id, new.priority) else None
+        return _choose(deps, new, cache) if (old.type_id, old.priority) != (new.type_id, new.priority) else None
     policy = deps.repos.sla_policies.get(new.tenant_id, new.sla.get("policy_id", ""))
     if policy is None:
         return None
@@ -162,7 +168,7 @@ def _changed(deps: Deps, old: Item, new: Item) -> Item | None:
         new.organization_id,
     ):
         chosen = choose_policy(
-            _policies(deps, new.tenant_id),
+            _policies(deps, new.tenant_id, cache),
             type_id=new.type_id,
             priority=new.priority,
             organization_id=new.organization_id,

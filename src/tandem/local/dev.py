@@ -1,0 +1,251 @@
+"""`tandem dev`: the whole product on one machine, no AWS account.
+
+moto (table, buckets, SES) → restore the data directory → the container → stream poller → demo tenant →
+scheduler → SMTP → HTTP (last, so `GET /v1/health` answers only once everything is up). Ctrl-C or SIGTERM
+stops it all in reverse, saves the buckets and compacts the table journal, and exits 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("tandem.local")
+
+TABLE = "tandem"
+MAIL_ROOT = "tandem.local"
+PASSWORD_COSTS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
+TIMER_INTERVAL = 60.0
+
+
+# --------------------------------------------------------------------------- environment and paths
+
+
+def project_dir(name: str) -> Path:
+    """A folder of the repository (functions/, static_portal/): next to the working directory or the package."""
+    import tandem
+
+    for base in (Path.cwd(), Path(tandem.__file__).resolve().parents[2]):
+        if (base / name).is_dir():
+            return base / name
+    raise SystemExit(f"tandem dev: cannot find the {name}/ folder (run it from the repository)")
+
+
+def token_secret(data_dir: Path) -> str:
+    """The token secret: from the environment, else one generated once and kept in the data directory."""
+    if os.environ.get("TANDEM_TOKEN_SECRET"):
+        return os.environ["TANDEM_TOKEN_SECRET"]
+    path = data_dir / "token-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def configure_environment(port: int, data_dir: Path) -> None:
+    """Everything Tandem's settings read, set before the app or the wiring is imported."""
+    os.environ["TANDEM_BACKEND"] = "dynamodb"
+    os.environ["TANDEM_TABLE"] = TABLE
+    os.environ["TANDEM_PORTAL_URL"] = f"http://127.0.0.1:{port}"
+    os.environ["TANDEM_MAIL_DOMAIN"] = os.environ.get("TANDEM_MAIL_DOMAIN") or MAIL_ROOT
+    os.environ["TANDEM_TOKEN_SECRET"] = token_secret(data_dir)
+    os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "tandem-local")
+    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Tandem")
+    os.environ.setdefault("POWERTOOLS_DEV", "false")
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    for noisy in ("werkzeug", "botocore", "boto3", "urllib3", "mail.log"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def load_app() -> Any:
+    """The Chalice app of functions/app.py (its blueprints import as top-level packages)."""
+    functions = str(project_dir("functions"))
+    if functions not in sys.path:
+        sys.path.insert(0, functions)
+    from app import app  # type: ignore[import-not-found]
+
+    return app
+
+
+# --------------------------------------------------------------------------- the scheduler
+
+
+class Scheduler:
+    """Invokes the timers handler at start and then every minute, like the EventBridge schedule."""
+
+    def __init__(self, tick: Any, interval: float = TIMER_INTERVAL) -> None:
+        self._tick, self._interval = tick, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="scheduler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._tick()
+            except Exception:
+                log.exception("timers tick failed")
+            self._stop.wait(self._interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
+# --------------------------------------------------------------------------- the stack
+
+
+@dataclass
+class Stack:
+    port: int
+    smtp_port: int
+    data_dir: Path
+    parts: dict[str, Any] = field(default_factory=dict)
+    restored: dict[str, int] = field(default_factory=dict)
+    seeded: bool = False
+
+    def start(self) -> None:
+        from tandem.local import moto_server, persist, smtp
+        from tandem.local.http import HttpServer
+        from tandem.local.stream import StreamPoller
+        from tandem.runtime.wiring import container
+
+        moto = self.parts["moto"] = moto_server.start_moto(TABLE)
+        moto_server.install_sender_verification()
+        journal = self.parts["journal"] = persist.Journal(self.data_dir)
+        had_journal = journal.path.exists()
+        self.restored["records"] = persist.restore_table(moto.client("dynamodb"), TABLE, journal)
+        buckets = list(moto_server.bucket_names().values())
+        self.restored["objects"] = persist.restore_buckets(moto.client("s3"), buckets, self.data_dir)
+        c = self._container(moto)
+        # Bind the HTTP port now (fail early if taken) but serve only at the very end.
+        http = HttpServer(load_app(), self.port, project_dir("static_portal"), moto.endpoint)
+        self.parts["http"] = http
+        poller = StreamPoller(
+            moto.client("dynamodbstreams"),
+            moto_server.stream_arn(moto),
+            lambda event: container().process_stream_batch(event),
+            journal.append,
+            start_at="LATEST" if had_journal else "TRIM_HORIZON",
+        )
+        poller.start()
+        self.parts["poller"] = poller
+        self.seeded = self._seed(c)
+        self.parts["scheduler"] = Scheduler(lambda: container().run_timers())
+        self.parts["scheduler"].start()
+        inbound = c.inbound_blobs()
+        receipt = smtp.ReceiptHandler(
+            lambda key, raw: inbound.put(key, raw, "message/rfc822"), lambda event: container().ingest_ses_event(event)
+        )
+        self.parts["smtp"] = smtp.SmtpListener(receipt, self.smtp_port)
+        self.parts["smtp"].start()
+        http.start()
+
+    def _container(self, moto: Any) -> Any:
+        from tandem.aws.clients import client
+        from tandem.local.blobs import LocalBlobStore
+        from tandem.runtime import wiring
+        from tandem.runtime.settings import read_settings
+
+        s = read_settings()
+        blobs = LocalBlobStore(client("s3"), s.attachment_bucket, moto.endpoint, s.portal_url)
+        c = wiring.build(s, blobs=blobs, password_costs=PASSWORD_COSTS)
+        wiring.use(c)
+        return c
+
+    def _seed(self, c: Any) -> bool:
+        from tandem.local.seed import seed_demo
+
+        try:
+            return seed_demo(c.deps)
+        except Exception:
+            log.exception("seeding the demo tenant failed")
+            return False
+
+    def stop(self) -> None:
+        """Stop in reverse order; each step on its own so one failure does not lose the data."""
+        from tandem.local import moto_server, persist
+
+        buckets = list(moto_server.bucket_names().values())
+        steps = [
+            ("http", "http", lambda: self.parts["http"].stop()),
+            ("smtp", "smtp", lambda: self.parts["smtp"].stop()),
+            ("scheduler", "scheduler", lambda: self.parts["scheduler"].stop()),
+            ("poller", "poller", lambda: self.parts["poller"].stop(drain=True)),
+            ("buckets", "moto", lambda: persist.save_buckets(self.parts["moto"].client("s3"), buckets, self.data_dir)),
+            ("journal", "journal", lambda: self.parts["journal"].compact()),
+            ("moto", "moto", lambda: self.parts["moto"].stop()),
+        ]
+        for name, part, step in steps:
+            if part not in self.parts:
+                continue
+            try:
+                step()
+            except Exception:
+                log.exception("stopping %s failed", name)
+
+
+def banner(stack: Stack, seconds: float) -> str:
+    """What runs where, and the demo logins."""
+    from tandem.local.seed import LOGINS, SLUG
+
+    base = f"http://127.0.0.1:{stack.port}"
+    moto = stack.parts["moto"].endpoint
+    lines = [
+        "",
+        f"Tandem local stack is up ({seconds:.1f} s)",
+        f"  Portal & agent workspace  {base}/        (agents: {base}/app/, customers: {base}/portal/{SLUG}/)",
+        f"  API                       {base}/v1/     (health: {base}/v1/health)",
+        f"  Outbox (sent mail)        {base}/_local/outbox",
+        f"  Inbound mail (SMTP)       127.0.0.1:{stack.smtp_port}  → e.g. support@{SLUG}.{MAIL_ROOT}",
+        f"  Emulated AWS (moto)       {moto}",
+        f"  Data directory            {stack.data_dir}  (restored {stack.restored.get('records', 0)} records, "
+        f"{stack.restored.get('objects', 0)} objects)",
+        "",
+        f"Demo logins (tenant '{SLUG}'){' — just created' if stack.seeded else ''}:",
+    ]
+    lines += [f"  {login.role:<22} {login.email:<28} {login.password}" for login in LOGINS]
+    lines += ["", "Ctrl-C stops everything (data is kept; --reset starts empty).", ""]
+    return "\n".join(lines)
+
+
+def run_dev(port: int = 8000, smtp_port: int = 2525, data_dir: str | Path = ".tandem", reset: bool = False) -> int:
+    """Run the local stack until Ctrl-C or SIGTERM; returns the exit code."""
+    started = time.monotonic()
+    data = Path(data_dir).resolve()
+    if reset and data.exists():
+        shutil.rmtree(data)
+    data.mkdir(parents=True, exist_ok=True)
+    configure_environment(port, data)
+    configure_logging()
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    stack = Stack(port, smtp_port, data)
+    try:
+        stack.start()
+    except Exception:
+        log.exception("the local stack could not start")
+        stack.stop()
+        return 1
+    print(banner(stack, time.monotonic() - started), flush=True)
+    while not stopping.wait(0.5):
+        pass
+    print("Stopping the local stack…", flush=True)
+    stack.stop()
+    print("Stopped; data saved in", data, flush=True)
+    return 0

@@ -1,0 +1,150 @@
+"""The local event-source mapping: poll the table's stream and feed batches to the rules handler.
+
+moto keeps the stream but runs no mappings, so this thread does what Lambda's poller does: read a batch,
+shape it as the Lambda event (`eventSourceARN`, a numeric `ApproximateCreationDateTime`), invoke the handler,
+and honour its `batchItemFailures` by redelivering from the first failed record (a few times, then skip it).
+Every record is also handed to a journal hook first, which is how the local stack persists the table.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+log = logging.getLogger("tandem.local.stream")
+
+MAX_ATTEMPTS = 3
+BATCH_SIZE = 50
+
+Handler = Callable[[dict], dict]
+Journal = Callable[[list[dict]], None]
+
+
+def lambda_record(record: dict, arn: str) -> dict:
+    """A stream record as Lambda delivers it: the source ARN added and the timestamp as epoch seconds."""
+    out = dict(record)
+    out["eventSourceARN"] = arn
+    body = dict(out.get("dynamodb") or {})
+    stamp = body.get("ApproximateCreationDateTime")
+    if isinstance(stamp, datetime):
+        body["ApproximateCreationDateTime"] = int(stamp.timestamp())
+    out["dynamodb"] = body
+    return out
+
+
+def failed_sequence(answer: Any) -> str | None:
+    """The first failed sequence number of a partial-batch answer (None when all succeeded)."""
+    failures = (answer.get("batchItemFailures") or []) if isinstance(answer, dict) else []
+    ids = [str(f.get("itemIdentifier")) for f in failures if f.get("itemIdentifier")]
+    return min(ids, key=int) if ids else None
+
+
+class StreamPoller:
+    """One thread reading one shard (moto keeps a single shard per table)."""
+
+    def __init__(
+        self,
+        streams: Any,
+        arn: str,
+        handler: Handler,
+        journal: Journal | None = None,
+        *,
+        start_at: str = "TRIM_HORIZON",
+        interval: float = 0.5,
+    ) -> None:
+        self._streams, self._arn, self._handler, self._journal = streams, arn, handler, journal
+        self._start_at, self._interval = start_at, interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._iterator: str | None = None
+        self._journaled = -1
+        self._attempts: dict[str, int] = {}
+        self.processed = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        self._iterator = self._open(self._start_at)
+        self._thread = threading.Thread(target=self._run, name="stream-poller", daemon=True)
+        self._thread.start()
+
+    def stop(self, drain: bool = True) -> None:
+        """Stop the thread, then (optionally) hand the records still waiting to the handler and journal."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        if drain:
+            for _ in range(100):
+                if not self.poll_once():
+                    break
+
+    # ------------------------------------------------------------------ polling
+
+    def _shard_id(self) -> str:
+        shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
+        return shards[0]["ShardId"]
+
+    def _open(self, kind: str, sequence: str | None = None) -> str:
+        args: dict[str, Any] = {"StreamArn": self._arn, "ShardId": self._shard_id(), "ShardIteratorType": kind}
+        if sequence is not None:
+            args["SequenceNumber"] = sequence
+        return self._streams.get_shard_iterator(**args)["ShardIterator"]
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.poll_once()
+            except Exception:  # keep polling: a broken batch must not stop the mapping
+                log.exception("stream poll failed")
+                busy = False
+            if not busy:
+                self._stop.wait(self._interval)
+
+    def poll_once(self) -> bool:
+        """Read and deliver one batch; True when there was something to deliver."""
+        answer = self._streams.get_records(ShardIterator=self._iterator, Limit=BATCH_SIZE)
+        records = answer.get("Records") or []
+        if not records:
+            self._iterator = answer.get("NextShardIterator") or self._iterator
+            return False
+        self._write_journal(records)
+        failed = self._deliver(records)
+        if failed is None:
+            self._iterator = answer["NextShardIterator"]
+        else:
+            self._iterator = self._retry_from(failed)
+        return True
+
+    def _write_journal(self, records: list[dict]) -> None:
+        fresh = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) > self._journaled]
+        if fresh and self._journal is not None:
+            try:
+                self._journal(fresh)
+            except Exception:
+                log.exception("journal write failed")
+        if fresh:
+            self._journaled = int(fresh[-1]["dynamodb"]["SequenceNumber"])
+
+    def _deliver(self, records: list[dict]) -> str | None:
+        event = {"Records": [lambda_record(r, self._arn) for r in records]}
+        try:
+            answer = self._handler(event)
+        except Exception:
+            log.exception("stream handler raised: the whole batch is retried")
+            return str(records[0]["dynamodb"]["SequenceNumber"])
+        self.processed += len(records)
+        return failed_sequence(answer)
+
+    def _retry_from(self, sequence: str) -> str:
+        """Redeliver from the failed record, or skip it once it has failed MAX_ATTEMPTS times."""
+        attempts = self._attempts.get(sequence, 0) + 1
+        self._attempts[sequence] = attempts
+        if attempts < MAX_ATTEMPTS:
+            log.warning("stream record %s failed (attempt %d): redelivering", sequence, attempts)
+            return self._open("AT_SEQUENCE_NUMBER", sequence)
+        log.error("stream record %s failed %d times: skipped", sequence, attempts)
+        self._attempts.pop(sequence, None)
+        return self._open("AFTER_SEQUENCE_NUMBER", sequence)
