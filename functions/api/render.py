@@ -31,6 +31,14 @@ def tenant_settings(t: Tenant) -> dict[str, Any]:
     }
 
 
+def statuses(t: Tenant) -> dict[str, list[dict[str, str]]]:
+    """Each kind's lifecycle: what the portal and the board show (names, categories, order)."""
+    return {
+        kind: [{"key": st.key, "name": st.name, "category": st.category.value} for st in lifecycle]
+        for kind, lifecycle in t.statuses.items()
+    }
+
+
 def user(u: User) -> dict[str, Any]:
     return {
         "id": u.id,
@@ -156,10 +164,11 @@ def attachment(a: Attachment) -> dict[str, Any]:
     }
 
 
-def message(m: Message) -> dict[str, Any]:
+def message(m: Message, author_name: str | None = None) -> dict[str, Any]:
     return {
         "id": m.id,
         "author": m.author_id,
+        "author_name": author_name,
         "body": m.body,
         "html": m.html,
         "quoted": m.quoted,

@@ -94,6 +94,8 @@ def me() -> dict[str, Any]:
         "team_ids": list(p.team_ids),
         "organization_id": p.organization_id,
         "tenant": render.tenant(tenant),
+        "statuses": render.statuses(tenant),
+        "portal_visibility": tenant.portal.visibility.value,
     }
 
 

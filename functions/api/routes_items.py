@@ -147,8 +147,14 @@ def messages(ref: str) -> dict[str, Any]:
     request = api.current_request
     p = principal(request)
     scope = f"{p.user_id}/items/{ref}/messages"
-    page = list_messages(current().deps, p, ref, limit=limit_of(request), after=decode_cursor(request, scope))
-    return page_body(page, render.message, scope)
+    deps = current().deps
+    page = list_messages(deps, p, ref, limit=limit_of(request), after=decode_cursor(request, scope))
+    names: dict[str | None, str | None] = {None: None}
+    for m in page.items:
+        if m.author_id not in names:
+            author = deps.repos.users.get(p.tenant_id, m.author_id)
+            names[m.author_id] = author.name if author else None
+    return page_body(page, lambda m: render.message(m, names[m.author_id]), scope)
 
 
 @api.route("/v1/items/{ref}/messages", methods=["POST"])
@@ -163,7 +169,7 @@ def post_message(ref: str) -> Response:
     message = conversation.post_message(
         current().deps, p, ref, body=data.get("body"), visibility=data.get("visibility", "public"), attachment_ids=ids
     )
-    return Response(body=render.message(message), status_code=201, headers=dict(JSON))
+    return Response(body=render.message(message, p.name), status_code=201, headers=dict(JSON))
 
 
 @api.route("/v1/items/{ref}/activity", methods=["GET"])

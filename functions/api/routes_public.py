@@ -32,6 +32,8 @@ def forms(slug: str) -> dict[str, Any]:
             },
         },
         "require_login": portal.require_login,
+        "visibility": portal.visibility.value,
+        "statuses": render.statuses(tenant),
         "items": [render.public_form(t) for t in types],
     }
 
