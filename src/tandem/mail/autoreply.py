@@ -14,7 +14,12 @@ from tandem.mail.model import AutoClassification
 BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|bounces?|mdaemon)([+@-]|$)", re.I)
 BOUNCE_SUBJECTS = re.compile(
     r"(undeliver(ed|able)|delivery (status notification|failure|has failed)|returned mail|mail delivery failed|"
-    r"failure notice|non[- ]delivery|nicht zustellbar|unzustellbar|returned to sender)",
+    r"failure notice|non[- ]delivery|nicht zustellbar|unzustellbar|return(ed|ing) to sender|mail failed)",
+    re.I,
+)
+BOUNCE_SUBJECT_START = re.compile(
+    r"^\s*(undeliver(ed|able)( mail)?\b|delivery status notification \((failure|delay)\)|mail delivery (failed|failure|"
+    r"subsystem)|returned mail:|failure notice$|delivery failure|non[- ]delivery report|unzustellbar)",
     re.I,
 )
 AUTO_SUBJECTS = re.compile(
@@ -57,6 +62,8 @@ def _bounce_reason(msg: Message, sender: str, subject: str) -> str | None:
         return "null return path bounce"
     if _header(msg, "X-Failed-Recipients"):
         return "X-Failed-Recipients"
+    if BOUNCE_SUBJECT_START.match(subject):
+        return "bounce subject"  # anchored: "Fwd: Undeliverable…" from a person is not a bounce
     return None
 
 
@@ -107,8 +114,10 @@ def classify(msg: Message, sender: str = "", subject: str = "") -> AutoClassific
         return AutoClassification("auto_reply", "no-reply sender")
     if BOUNCE_SENDERS.match(sender.split("@")[0] if sender else ""):
         return AutoClassification("auto_reply", "mailer-daemon sender")
-    if _header(msg, "List-Id") or _header(msg, "List-Unsubscribe"):
-        return AutoClassification("list", "List-Id" if _header(msg, "List-Id") else "List-Unsubscribe")
-    if _header(msg, "Precedence").lower() in ("bulk", "junk", "list"):
-        return AutoClassification("bulk", f"Precedence: {_header(msg, 'Precedence').lower()}")
+    precedence = _header(msg, "Precedence").lower()
+    if _header(msg, "List-Id") or _header(msg, "List-Unsubscribe") or precedence == "list":
+        return AutoClassification("list", "List-Id" if _header(msg, "List-Id") else
+                                  "List-Unsubscribe" if _header(msg, "List-Unsubscribe") else "Precedence: list")
+    if precedence in ("bulk", "junk"):
+        return AutoClassification("bulk", f"Precedence: {precedence}")
     return AutoClassification()

@@ -22,8 +22,8 @@ from tandem.mail.sanitize import html_to_text, sanitize_html
 
 # Labels mail clients use that Python does not know, mapped to the codec that reads them.
 CHARSET_ALIASES = {"ks_c_5601-1987": "cp949", "x-sjis": "shift_jis", "unicode-1-1-utf-7": "utf-7",
-                   "gb2312": "gb18030", "gbk": "gb18030", "iso-8859-8-i": "iso-8859-8", "x-unknown": "utf-8",
-                   "unknown-8bit": "utf-8", "windows-874": "cp874", "ansi_x3.4-1968": "ascii"}
+                   "gb2312": "gb18030", "gbk": "gb18030", "iso-8859-8-i": "iso-8859-8",
+                   "windows-874": "cp874", "ansi_x3.4-1968": "ascii"}
 MSGID_RE = re.compile(r"<[^<>\s]+>")
 LEAVES = ("message/rfc822", "message/delivery-status")
 
@@ -33,14 +33,29 @@ def clean(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if text else text
 
 
-def _codec(charset: str | None) -> str:
-    name = (charset or "utf-8").strip().strip('"').lower()
+def _codec(charset: str | None) -> str | None:
+    """The codec for a declared charset, through our aliases; None when nobody knows the label."""
+    name = (charset or "").strip().strip('"').lower()
     name = CHARSET_ALIASES.get(name, name)
+    if not name:
+        return None
     try:
-        codecs.lookup(name)
+        return codecs.lookup(name).name
     except LookupError:
-        return "utf-8"
-    return name
+        return None
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Bytes in a declared charset → text. A wrong label is common (UTF-8 sent as Latin-1 and back), so
+    a strict try with the label, then UTF-8, then the label (or windows-1252) with U+FFFD for the rest."""
+    codec = _codec(charset)
+    for name in (codec, "utf-8"):
+        if name:
+            try:
+                return data.decode(name)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return data.decode(codec or "cp1252", errors="replace")
 
 
 def decode_words(value: str) -> str:
@@ -52,7 +67,7 @@ def decode_words(value: str) -> str:
     out = []
     for chunk, charset in chunks:
         if isinstance(chunk, bytes):
-            out.append(chunk.decode(_codec(charset) if charset else "utf-8", errors="replace"))
+            out.append(decode_bytes(chunk, charset))
         else:
             out.append(chunk)
     return clean("".join(out))
@@ -113,7 +128,7 @@ def _text_of(part: Message) -> str:
     payload = part.get_payload(decode=True)
     if payload is None:
         payload = str(part.get_payload() or "").encode("utf-8", "surrogateescape")
-    return clean(payload.decode(_codec(part.get_content_charset()), errors="replace"))
+    return clean(decode_bytes(payload, part.get_content_charset())).replace("\r\n", "\n")
 
 
 def _filename(part: Message) -> str | None:

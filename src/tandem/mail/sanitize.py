@@ -30,6 +30,20 @@ def sanitize_html(raw: str) -> str:
                      clean_content_tags={"script", "style", "title", "head"})
 
 
+# Blockquote boundaries, marked while parsing and turned into "> " prefixes after, as text mail quotes.
+QUOTE_OPEN, QUOTE_CLOSE = "\x0e", "\x0f"
+
+
+def _quote_lines(text: str) -> str:
+    out, depth = [], 0
+    for line in text.split("\n"):
+        opened = depth + line.count(QUOTE_OPEN)
+        depth = max(0, opened - line.count(QUOTE_CLOSE))
+        line = line.replace(QUOTE_OPEN, "").replace(QUOTE_CLOSE, "")
+        out.append("> " * opened + line.strip() if opened and line.strip() else line)
+    return "\n".join(out)
+
+
 class _Text(HTMLParser):
     BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "hr"}
     SKIP = {"script", "style", "head", "title"}
@@ -43,17 +57,17 @@ class _Text(HTMLParser):
         if tag in self.SKIP:
             self._skip += 1
         elif tag in self.BLOCK:
-            self.parts.append("\n")
+            self.parts.append("\n" + (QUOTE_OPEN if tag == "blockquote" else ""))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP:
             self._skip = max(0, self._skip - 1)
         elif tag in self.BLOCK:
-            self.parts.append("\n")
+            self.parts.append((QUOTE_CLOSE if tag == "blockquote" else "") + "\n")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self.parts.append(data)
+            self.parts.append(data.replace(QUOTE_OPEN, "").replace(QUOTE_CLOSE, ""))
 
 
 def html_to_text(raw: str) -> str:
@@ -64,6 +78,6 @@ def html_to_text(raw: str) -> str:
         parser.close()
     except Exception:  # the stdlib parser is lenient; anything left is not worth failing a mail for
         return html.unescape(re.sub(r"<[^>]+>", " ", raw))
-    text = "".join(parser.parts).replace("\xa0", " ")
+    text = _quote_lines("".join(parser.parts).replace("\xa0", " "))
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
