@@ -30,24 +30,31 @@ def parser() -> argparse.ArgumentParser:
     dev.add_argument("--data-dir", default=os.environ.get("TANDEM_DATA_DIR", ".tandem"), help="where data is kept")
     dev.add_argument("--reset", action="store_true", help="delete the data directory first (start empty)")
 
-    sub.add_parser("seed", help="create the demo tenant in the table the environment points at (if missing)")
+    seed = sub.add_parser("seed", help="create the demo tenant in the table the environment points at (if missing)")
+    seed.add_argument("--allow-aws", action="store_true", help="seed even without TANDEM_AWS_ENDPOINT (a real table)")
 
-    package = sub.add_parser("package", help="build the SAM template and deployment zip")
+    package = sub.add_parser("package", help="build the SAM template and deployment zip (chalice package)")
     package.add_argument("--out", default="build/package", help="output directory")
+    package.add_argument("--stage", default="dev", help="Chalice stage to package")
 
-    deploy = sub.add_parser("deploy", help="deploy the packaged stack to an AWS account")
+    deploy = sub.add_parser("deploy", help="package and deploy to the AWS account of the current credentials")
     deploy.add_argument("--stage", default="prod")
     deploy.add_argument("--out", default="build/package")
+    deploy.add_argument("--stack-name", default=os.environ.get("TANDEM_STACK_NAME", "tandem"))
+    deploy.add_argument("--artifact-bucket", default=os.environ.get("TANDEM_ARTIFACT_BUCKET"))
+    deploy.add_argument("--mail-domain", default=os.environ.get("TANDEM_MAIL_DOMAIN"))
+    deploy.add_argument("--certificate-arn", default=os.environ.get("TANDEM_CERTIFICATE_ARN"))
+    deploy.add_argument("--portal-domain", default=os.environ.get("TANDEM_PORTAL_DOMAIN"))
     return p
 
 
-def _optional(module: str, what: str) -> Any:
-    """Import a module that ships later in the project, with a clear message when it is missing."""
+def _deploy_module() -> Any:
+    """`tandem.deploy` (packaging and deployment), with a clear message when this checkout lacks it."""
     try:
-        return importlib.import_module(module)
+        return importlib.import_module("tandem.deploy")
     except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            print(f"tandem {what}: {module} is not available in this checkout yet.", file=sys.stderr)
+        if exc.name in ("tandem.deploy", "tandem"):
+            print("tandem: packaging (tandem.deploy) is not available in this checkout yet.", file=sys.stderr)
             raise SystemExit(2) from None
         raise
 
@@ -63,7 +70,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from tandem.runtime.settings import read_settings
     from tandem.runtime.wiring import build
 
-    created = seed_demo(build(read_settings()).deps)
+    s = read_settings()
+    if s.backend == "dynamodb" and not s.aws_endpoint and not args.allow_aws:
+        print(
+            "tandem seed: TANDEM_AWS_ENDPOINT is not set; refusing to seed a real table (--allow-aws).", file=sys.stderr
+        )
+        return 2
+    created = seed_demo(build(s).deps)
     print("demo tenant created" if created else "demo tenant already exists")
     for login in LOGINS:
         print(f"  {login.role:<22} {login.email:<28} {login.password}")
@@ -71,19 +84,35 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_package(args: argparse.Namespace) -> int:
-    module = _optional("tandem.deploy.package", "package")
-    out = Path(args.out)
-    if hasattr(module, "package"):
-        result = module.package(out)
-    else:
-        result = module.main(["--out", str(out)])
-    return result if isinstance(result, int) else 0
+    template = _deploy_module().package(Path(args.out), stage=args.stage)
+    print(f"SAM template: {template}")
+    return 0
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    module = _optional("tandem.deploy.deploy", "deploy")
-    result = module.main(["--stage", args.stage, "--out", args.out])
-    return result if isinstance(result, int) else 0
+    missing = [
+        flag
+        for flag, value in (("--artifact-bucket", args.artifact_bucket), ("--mail-domain", args.mail_domain))
+        if not value
+    ]
+    if missing:
+        print(
+            f"tandem deploy: {' and '.join(missing)} required (or TANDEM_ARTIFACT_BUCKET / TANDEM_MAIL_DOMAIN)",
+            file=sys.stderr,
+        )
+        return 2
+    outputs = _deploy_module().deploy(
+        args.stage,
+        args.stack_name,
+        args.artifact_bucket,
+        args.mail_domain,
+        certificate_arn=args.certificate_arn,
+        portal_domain=args.portal_domain,
+        out_dir=Path(args.out),
+    )
+    for name, value in sorted(outputs.items()):
+        print(f"{name:<28} {value}")
+    return 0
 
 
 COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy}

@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import sys
 import threading
 import time
@@ -38,6 +39,14 @@ def project_dir(name: str) -> Path:
         if (base / name).is_dir():
             return base / name
     raise SystemExit(f"tandem dev: cannot find the {name}/ folder (run it from the repository)")
+
+
+def static_root() -> Path:
+    """static_portal/ of the repository (the HTTP server shows a placeholder page while it does not exist)."""
+    try:
+        return project_dir("static_portal")
+    except SystemExit:
+        return Path.cwd() / "static_portal"
 
 
 def token_secret(data_dir: Path) -> str:
@@ -77,6 +86,64 @@ def load_app() -> Any:
     from app import app  # type: ignore[import-not-found]
 
     return app
+
+
+# --------------------------------------------------------------------------- the app's Lambdas
+
+
+FUNCTION_TIMEOUTS_MS = {"on_ses_receipt": 60_000, "on_table_change": 300_000, "on_tick": 60_000}
+
+
+class Lambdas:
+    """The app's Lambda functions, invoked as the Lambda service does: `handler(event, context)`.
+
+    Each call goes through Chalice's handler map (the same wrapper and middleware the deployed function runs),
+    not around it; unlike `chalice.test.Client` it leaves `os.environ` alone, so other threads are unaffected.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+
+    def invoke(self, name: str, event: dict) -> Any:
+        """Invoke one function with a fresh Lambda context; returns what the handler returns."""
+        from chalice.local import LambdaContext
+
+        context = LambdaContext(
+            f"{self._app.app_name}-dev-{name}", memory_size=1024, max_runtime_ms=FUNCTION_TIMEOUTS_MS.get(name, 60_000)
+        )
+        return self._app.handler_map[name](event, context)
+
+    def ingest(self, event: dict) -> Any:
+        """The SES receipt rule's Lambda action."""
+        return self.invoke("on_ses_receipt", event)
+
+    def table_change(self, event: dict) -> Any:
+        """The stream's event-source mapping."""
+        return self.invoke("on_table_change", event)
+
+    def tick(self) -> Any:
+        """The every-minute EventBridge schedule."""
+        return self.invoke("on_tick", scheduled_event())
+
+
+def scheduled_event() -> dict:
+    """An EventBridge "Scheduled Event" as the schedule delivers it."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from tandem.local.moto_server import ACCOUNT_ID, REGION
+
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT_ID,
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/tandem-dev-on_tick-event"],
+        "detail": {},
+    }
 
 
 # --------------------------------------------------------------------------- the scheduler
@@ -122,7 +189,6 @@ class Stack:
         from tandem.local import moto_server, persist, smtp
         from tandem.local.http import HttpServer
         from tandem.local.stream import StreamPoller
-        from tandem.runtime.wiring import container
 
         moto = self.parts["moto"] = moto_server.start_moto(TABLE)
         moto_server.install_sender_verification()
@@ -132,25 +198,29 @@ class Stack:
         buckets = list(moto_server.bucket_names().values())
         self.restored["objects"] = persist.restore_buckets(moto.client("s3"), buckets, self.data_dir)
         c = self._container(moto)
+        arn = os.environ["TANDEM_STREAM_ARN"] = moto_server.stream_arn(moto)  # read by the rules blueprint
+        app = load_app()
+        lambdas = Lambdas(app)
         # Bind the HTTP port now (fail early if taken) but serve only at the very end.
-        http = HttpServer(load_app(), self.port, project_dir("static_portal"), moto.endpoint)
+        http = HttpServer(app, self.port, static_root(), moto.endpoint)
         self.parts["http"] = http
         poller = StreamPoller(
             moto.client("dynamodbstreams"),
-            moto_server.stream_arn(moto),
-            lambda event: container().process_stream_batch(event),
+            arn,
+            lambdas.table_change,
             journal.append,
             start_at="LATEST" if had_journal else "TRIM_HORIZON",
         )
         poller.start()
         self.parts["poller"] = poller
         self.seeded = self._seed(c)
-        self.parts["scheduler"] = Scheduler(lambda: container().run_timers())
+        # The seed's changes reach rules and mail before anyone can sign in (a calm start, and a fair health check).
+        if not poller.wait_idle(timeout=60):
+            log.warning("the stream poller has not caught up after 60 s; starting anyway")
+        self.parts["scheduler"] = Scheduler(lambdas.tick)
         self.parts["scheduler"].start()
         inbound = c.inbound_blobs()
-        receipt = smtp.ReceiptHandler(
-            lambda key, raw: inbound.put(key, raw, "message/rfc822"), lambda event: container().ingest_ses_event(event)
-        )
+        receipt = smtp.ReceiptHandler(lambda key, raw: inbound.put(key, raw, "message/rfc822"), lambdas.ingest)
         self.parts["smtp"] = smtp.SmtpListener(receipt, self.smtp_port)
         self.parts["smtp"].start()
         http.start()
@@ -223,13 +293,58 @@ def banner(stack: Stack, seconds: float) -> str:
     return "\n".join(lines)
 
 
+def port_problem(port: int, what: str) -> str | None:
+    """Why the port cannot be used (in use, not allowed), or None."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            return f"{what} port {port} is not available ({exc.strerror})"
+    return None
+
+
+def lock_data_dir(data: Path) -> Any:
+    """Hold an exclusive lock on the data directory for the process's lifetime (None when another stack has it)."""
+    import fcntl
+
+    handle = (data / ".lock").open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def clear_data_dir(data: Path) -> None:
+    """`--reset`: remove everything in the data directory but its lock."""
+    for entry in data.iterdir():
+        if entry.name == ".lock":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def run_dev(port: int = 8000, smtp_port: int = 2525, data_dir: str | Path = ".tandem", reset: bool = False) -> int:
     """Run the local stack until Ctrl-C or SIGTERM; returns the exit code."""
     started = time.monotonic()
     data = Path(data_dir).resolve()
-    if reset and data.exists():
-        shutil.rmtree(data)
     data.mkdir(parents=True, exist_ok=True)
+    problems = [p for p in (port_problem(port, "HTTP"), port_problem(smtp_port, "SMTP")) if p]
+    lock = lock_data_dir(data)
+    if lock is None:
+        problems.append(f"another tandem dev is using {data}")
+    if problems:
+        print(
+            "tandem dev cannot start: " + "; ".join(problems) + " (see --port, --smtp-port, --data-dir)",
+            file=sys.stderr,
+        )
+        return 1
+    if reset:
+        clear_data_dir(data)
     configure_environment(port, data)
     configure_logging()
     stopping = threading.Event()

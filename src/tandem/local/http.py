@@ -1,9 +1,9 @@
 """The one local origin: the API (Chalice's LocalGateway), the portal's static files, the outbox and an S3 proxy.
 
-    /v1/...              the Chalice app, as API Gateway would invoke it
-    /_local/outbox       the mail SES was asked to send (HTML, or JSON with `Accept: application/json`)
-    /_local/s3/<b>/<k>   moto's S3, so presigned uploads and downloads stay on this origin
-    everything else      static_portal/ (`/portal/<slug>/...` falls back to the portal's index.html)
+/v1/...              the Chalice app, as API Gateway would invoke it
+/_local/outbox       the mail SES was asked to send (HTML, or JSON with `Accept: application/json`)
+/_local/s3/<b>/<k>   moto's S3, so presigned uploads and downloads stay on this origin
+everything else      static_portal/ (`/portal/<slug>/...` falls back to the portal's index.html)
 """
 
 from __future__ import annotations
@@ -154,9 +154,17 @@ def static_file(root: Path, path: str) -> Path | None:
     if candidate.is_file():
         return candidate
     for prefix, fallback in SPA_FALLBACKS:
-        if ("/" + rel).startswith(prefix) and "\x00" not in rel:
+        if ("/" + rel).startswith(prefix) and "\x00" not in rel and (root / fallback).is_file():
             return root / fallback
     return None
+
+
+PLACEHOLDER = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tandem</title></head><body><main>'
+    "<h1>Tandem local stack</h1><p>The portal is not built yet (no static_portal/index.html).</p>"
+    '<ul><li><a href="/v1/health">API health</a></li><li><a href="/v1/openapi.json">OpenAPI</a></li>'
+    '<li><a href="/_local/outbox">Outbox (sent mail)</a></li></ul></main></body></html>'
+)
 
 
 def content_type(path: Path) -> str:
@@ -275,6 +283,10 @@ class LocalHandler(BaseHTTPRequestHandler):
 
     def _static(self, path: str) -> None:
         file = static_file(self.server.static_root, path)
+        if file is None and path in ("/", "/index.html"):
+            headers = {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CSP}
+            self._send(200, headers, PLACEHOLDER.encode("utf-8"))
+            return
         if file is None:
             self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, b"not found")
             return

@@ -55,6 +55,31 @@ class MotoStack:
         self.server.stop()
 
 
+def _serial(base: type) -> type:
+    """moto's backends are not safe under concurrent requests (the API, the stream poller and the scheduler all
+    call at once): serve one request at a time, each one fully, on the server's threads."""
+    import threading
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    class SerialMotoServer(base):  # type: ignore[misc,valid-type]
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            lock = threading.Lock()
+
+            def one_at_a_time(environ: dict, start_response: Any) -> list[bytes]:
+                with lock:
+                    return list(app(environ, start_response))
+
+            self._server = make_server(self._ip_address, self._port, one_at_a_time, True,
+                                       request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return SerialMotoServer
+
+
 def start_moto(table_name: str = "tandem") -> MotoStack:
     """Start moto on a free port of 127.0.0.1, point the environment at it, create the table and buckets."""
     from moto.server import ThreadedMotoServer
@@ -63,7 +88,7 @@ def start_moto(table_name: str = "tandem") -> MotoStack:
 
     set_aws_environment()
     moto_speedups.install()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server = _serial(ThreadedMotoServer)(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
@@ -73,12 +98,18 @@ def start_moto(table_name: str = "tandem") -> MotoStack:
     return stack
 
 
-def create_resources(stack: MotoStack) -> None:
-    """The table (stream, indexes, TTL), the buckets and the mail root's SES identity."""
+def table_models() -> Any:
+    """The module declaring the table's PynamoDB model."""
     from tandem.dal import table
 
-    table.configure(stack.table_name, host=stack.endpoint, region=REGION)
-    table.create_table(wait=True)
+    return table
+
+
+def create_resources(stack: MotoStack) -> None:
+    """The table (from the models: stream, indexes, TTL), the buckets and the mail root's SES identity."""
+    records = table_models()
+    records.configure(stack.table_name, host=stack.endpoint, region=REGION)
+    records.create_table(wait=True)
     s3 = stack.client("s3")
     for name in bucket_names().values():
         s3.create_bucket(Bucket=name)

@@ -6,6 +6,7 @@ which makes the local stack (and any benchmark on moto) measure the emulator, no
 moto's own transaction logic and rollback semantics but snapshots only the records the transaction
 touches (and the stream records it appended). Local development and benchmarks only: AWS has no such cost.
 """
+
 from __future__ import annotations
 
 import copy

@@ -138,12 +138,28 @@ def _sample_items(
         )
         return open_item(deps, tenant, admin, request, via="web", cause=Cause.USER)
 
-    printer = new(ticket, "Printer on floor 2 keeps jamming", people["alice"], "incoming_a",
-                  description="Since Monday every third page jams.", priority="high")
-    new(ticket, "Question about the March invoice", people["bob"], "incoming_b",
-        description="Line 4 seems to be billed twice.")
-    new(marketing, "Flyers for the spring open day", people["alice"], "project1",
-        fields={"due_date": "2027-03-01", "clinic": "North clinic", "details": "500 flyers, A5"})
+    printer = new(
+        ticket,
+        "Printer on floor 2 keeps jamming",
+        people["alice"],
+        "incoming_a",
+        description="Since Monday every third page jams.",
+        priority="high",
+    )
+    new(
+        ticket,
+        "Question about the March invoice",
+        people["bob"],
+        "incoming_b",
+        description="Line 4 seems to be billed twice.",
+    )
+    new(
+        marketing,
+        "Flyers for the spring open day",
+        people["alice"],
+        "project1",
+        fields={"due_date": "2027-03-01", "clinic": "North clinic", "details": "500 flyers, A5"},
+    )
     new(ticket, "Website contact form sends no confirmation", people["bob"], "project2")
 
     def say(body: str, visibility: Visibility, author: Any) -> None:
@@ -152,5 +168,8 @@ def _sample_items(
         )
 
     say("Thanks Alice, a technician is on the way this afternoon.", Visibility.PUBLIC, people["agent"])
-    say("Private note: this printer was already repaired twice this year; consider replacing it.",
-        Visibility.PRIVATE, people["agent"])
+    say(
+        "Private note: this printer was already repaired twice this year; consider replacing it.",
+        Visibility.PRIVATE,
+        people["agent"],
+    )

@@ -24,9 +24,77 @@ def new_message_id() -> str:
     return f"local{secrets.token_hex(8)}-{secrets.token_hex(4)}-{secrets.token_hex(12)}-000000"
 
 
-def ses_event(message_id: str, source: str, recipients: list[str], timestamp: str | None = None) -> dict:
-    """The event SES's Lambda action sends (headers omitted: the handler reads the raw mail from S3)."""
-    stamp = timestamp or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+HEADERS_LIMIT = 10 * 1024  # SES truncates the event's header list beyond 10 KB
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:tandem-dev-on_ses_receipt"
+COMMON = (  # commonHeaders field → header, as SES fills them (lists for address headers)
+    ("returnPath", "Return-Path", False),
+    ("from", "From", True),
+    ("sender", "Sender", False),
+    ("replyTo", "Reply-To", True),
+    ("date", "Date", False),
+    ("to", "To", True),
+    ("cc", "Cc", True),
+    ("bcc", "Bcc", True),
+    ("messageId", "Message-ID", False),
+    ("subject", "Subject", False),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def mail_headers(raw: bytes, source: str, recipients: list[str], moment: datetime | None = None) -> tuple[list, bool]:
+    """The event's `headers`: what SES prepends (Return-Path, Received), then the message's own, up to 10 KB."""
+    from email.parser import BytesHeaderParser
+    from email.utils import format_datetime
+
+    when = format_datetime(moment or _now())
+    received = f"from localhost by tandem-local-smtp with SMTP for {', '.join(recipients)}; {when}"
+    pairs = [("Return-Path", f"<{source}>"), ("Received", received)]
+    message = BytesHeaderParser().parsebytes(raw)
+    pairs += [(name, " ".join(str(value).split())) for name, value in message.items()]
+    headers, size = [], 0
+    for name, value in pairs:
+        size += len(name) + len(value) + 4
+        if size > HEADERS_LIMIT:
+            return headers, True
+        headers.append({"name": name, "value": value})
+    return headers, False
+
+
+def common_headers(headers: list[dict]) -> dict:
+    """SES's `commonHeaders`: the usual envelope headers, address headers split into lists."""
+    from email.utils import formataddr, getaddresses
+
+    by_name: dict[str, list[str]] = {}
+    for header in headers:
+        by_name.setdefault(header["name"].lower(), []).append(header["value"])
+    out: dict[str, Any] = {}
+    for field, name, is_list in COMMON:
+        values = by_name.get(name.lower())
+        if not values:
+            continue
+        if is_list:
+            out[field] = [formataddr((n, a)) if n else a for n, a in getaddresses(values) if a]
+        elif field == "returnPath":
+            out[field] = values[0].strip("<> ")
+        else:
+            out[field] = values[0]
+    return out
+
+
+def ses_event(
+    message_id: str, source: str, recipients: list[str], raw: bytes = b"", moment: datetime | None = None
+) -> dict:
+    """The event SES's Lambda action sends: mail (headers, commonHeaders) and receipt (verdicts, action)."""
+    moment = moment or _now()
+    stamp = _stamp(moment)
+    headers, truncated = mail_headers(raw, source, recipients, moment)
     return {
         "Records": [
             {
@@ -38,7 +106,9 @@ def ses_event(message_id: str, source: str, recipients: list[str], timestamp: st
                         "source": source,
                         "messageId": message_id,
                         "destination": list(recipients),
-                        "headersTruncated": False,
+                        "headersTruncated": truncated,
+                        "headers": headers,
+                        "commonHeaders": common_headers(headers),
                     },
                     "receipt": {
                         "timestamp": stamp,
@@ -49,7 +119,7 @@ def ses_event(message_id: str, source: str, recipients: list[str], timestamp: st
                         "spfVerdict": dict(PASS),
                         "dkimVerdict": dict(PASS),
                         "dmarcVerdict": dict(PASS),
-                        "action": {"type": "Lambda", "invocationType": "Event"},
+                        "action": {"type": "Lambda", "functionArn": FUNCTION_ARN, "invocationType": "Event"},
                     },
                 },
             }
@@ -81,7 +151,7 @@ class ReceiptHandler:
             return message_id
         log.info("mail received %s from %s to %s (%d bytes)", message_id, source, ", ".join(recipients), len(raw))
         try:
-            answer = self._ingest(ses_event(message_id, source, recipients))
+            answer = self._ingest(ses_event(message_id, source, recipients, raw))
         except Exception:
             log.exception("ingest of %s failed (the raw mail stays in the inbound bucket)", message_id)
             return message_id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -63,6 +64,8 @@ class StreamPoller:
         self._journaled = -1
         self._attempts: dict[str, int] = {}
         self.processed = 0
+        self.skipped = 0  # records given up on after MAX_ATTEMPTS failed deliveries
+        self._empty_polls = 0
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -80,6 +83,15 @@ class StreamPoller:
             for _ in range(100):
                 if not self.poll_once():
                     break
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Wait until the poller has caught up with the stream (an empty read after this call)."""
+        seen, deadline = self._empty_polls, time.monotonic() + timeout
+        while self._empty_polls <= seen + 1:
+            if time.monotonic() > deadline or self._thread is None or not self._thread.is_alive():
+                return False
+            time.sleep(0.05)
+        return True
 
     # ------------------------------------------------------------------ polling
 
@@ -109,6 +121,7 @@ class StreamPoller:
         records = answer.get("Records") or []
         if not records:
             self._iterator = answer.get("NextShardIterator") or self._iterator
+            self._empty_polls += 1
             return False
         self._write_journal(records)
         failed = self._deliver(records)
@@ -145,6 +158,7 @@ class StreamPoller:
         if attempts < MAX_ATTEMPTS:
             log.warning("stream record %s failed (attempt %d): redelivering", sequence, attempts)
             return self._open("AT_SEQUENCE_NUMBER", sequence)
-        log.error("stream record %s failed %d times: skipped", sequence, attempts)
+        self.skipped += 1
+        log.error("stream record %s failed %d times: skipped (%d skipped so far)", sequence, attempts, self.skipped)
         self._attempts.pop(sequence, None)
         return self._open("AFTER_SEQUENCE_NUMBER", sequence)

@@ -1,0 +1,115 @@
+"""`chalice package` with the merge template: cfn-lint clean and every resource the product needs is there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tandem import deploy
+
+FUNCTIONS = ("APIHandler", "OnSesReceipt", "OnTableChange", "OnTick")
+
+
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    path = deploy.package(tmp_path_factory.mktemp("package") / "out")
+    return path, deploy.load_template(path)
+
+
+def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def _statements(node: Any):
+    if isinstance(node, dict):
+        if "Statement" in node and isinstance(node["Statement"], list):
+            yield from node["Statement"]
+        for value in node.values():
+            yield from _statements(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _statements(value)
+
+
+def test_template_lints_clean(packaged):
+    path, _ = packaged
+    assert path.name == "sam.yaml" and (path.parent / "deployment.zip").exists()
+    errors, warnings = deploy.lint_report(path)
+    for line in warnings:
+        print("cfn-lint warning:", line)
+    assert errors == []
+
+
+def test_table_matches_the_model(packaged):
+    _, t = packaged
+    table = t["Resources"]["Table"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
+    indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]] for i in table["GlobalSecondaryIndexes"]}
+    assert indexes == {"gsi1": ["gsi1pk", "gsi1sk"], "gsi2": ["gsi2pk", "gsi2sk"], "gsi3": ["gsi3pk", "gsi3sk"],
+                       "gsi4": ["gsi4pk", "gsi4sk"], "timers": ["due_bucket", "due_at"]}
+    assert all(i["Projection"] == {"ProjectionType": "ALL"} for i in table["GlobalSecondaryIndexes"])
+
+
+def test_buckets_and_portal_distribution(packaged):
+    _, t = packaged
+    buckets = _of_type(t, "AWS::S3::Bucket")
+    assert {"InboundMailBucket", "AttachmentBucket", "PortalBucket"} <= set(buckets)
+    for bucket in buckets.values():
+        assert all(bucket["Properties"]["PublicAccessBlockConfiguration"].values())
+    (dist,) = _of_type(t, "AWS::CloudFront::Distribution").values()
+    config = dist["Properties"]["DistributionConfig"]
+    api = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/v1/*"]
+    assert len(api) == 1
+    origin = next(o for o in config["Origins"] if o["Id"] == api[0]["TargetOriginId"])
+    assert origin["OriginPath"] == "/api" and "RestAPI" in str(origin["DomainName"])
+
+
+def test_ses_receipt_rule_stores_then_invokes(packaged):
+    _, t = packaged
+    (rule,) = _of_type(t, "AWS::SES::ReceiptRule").values()
+    actions = rule["Properties"]["Rule"]["Actions"]
+    assert [next(iter(a)) for a in actions] == ["S3Action", "LambdaAction"]
+    assert actions[0]["S3Action"]["ObjectKeyPrefix"] == "inbound/"
+    assert actions[1]["LambdaAction"]["FunctionArn"] == {"Fn::GetAtt": ["OnSesReceipt", "Arn"]}
+    permissions = _of_type(t, "AWS::Lambda::Permission").values()
+    assert any(p["Properties"]["Principal"] == "ses.amazonaws.com" for p in permissions)
+
+
+def test_stream_mapping_and_schedule(packaged):
+    _, t = packaged
+    events = t["Resources"]["OnTableChange"]["Properties"]["Events"]
+    (stream,) = [e["Properties"] for e in events.values() if e["Type"] == "DynamoDB"]
+    assert stream["Stream"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    assert stream["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert "Destination" in stream["DestinationConfig"]["OnFailure"]
+    schedules = [e for e in t["Resources"]["OnTick"]["Properties"]["Events"].values() if e["Type"] == "Schedule"]
+    assert schedules and schedules[0]["Properties"]["Schedule"] == "rate(1 minute)"
+
+
+def test_one_least_privilege_role_per_function(packaged):
+    _, t = packaged
+    roles = _of_type(t, "AWS::IAM::Role")
+    assert len(roles) == 4
+    used = {t["Resources"][f]["Properties"]["Role"]["Fn::GetAtt"][0] for f in FUNCTIONS}
+    assert used == set(roles)
+    for name, resource in t["Resources"].items():
+        for statement in _statements(resource.get("Properties", {})):
+            actions = statement.get("Action", [])
+            actions = [actions] if isinstance(actions, str) else actions
+            if statement.get("Effect") == "Allow":
+                assert "*" not in actions and not any(a.endswith(":*") for a in actions), (name, statement)
+
+
+def test_every_function_gets_the_settings(packaged):
+    _, t = packaged
+    for name in FUNCTIONS:
+        env = t["Resources"][name]["Properties"]["Environment"]["Variables"]
+        assert env["TANDEM_TABLE"] == {"Ref": "Table"}
+        for key in ("TANDEM_INBOUND_BUCKET", "TANDEM_ATTACHMENT_BUCKET", "TANDEM_MAIL_DOMAIN", "TANDEM_PORTAL_URL",
+                    "TANDEM_TOKEN_SECRET", "TANDEM_STREAM_ARN"):
+            assert key in env, (name, key)
