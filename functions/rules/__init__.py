@@ -17,6 +17,8 @@ _STREAM_ARN = os.environ.get(
 @rules.on_dynamodb_record(stream_arn=_STREAM_ARN, batch_size=50, name="on_table_change")
 def on_table_change(event) -> dict:
     """Hand the batch to the rules runner, which answers with the records that failed."""
+    from tandem.runtime.observability import lambda_scope
     from tandem.runtime.wiring import container
 
-    return container().process_stream_batch(event.to_dict())
+    with lambda_scope("on_table_change", getattr(event, "context", None)):
+        return container().process_stream_batch(event.to_dict())

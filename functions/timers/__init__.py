@@ -10,6 +10,8 @@ timers = Blueprint(__name__)
 @timers.schedule(Rate(1, unit=Rate.MINUTES), name="on_tick")
 def on_tick(event) -> dict:
     """Fire every timer that is due; each fires once however often the schedule delivers."""
+    from tandem.runtime.observability import lambda_scope
     from tandem.runtime.wiring import container
 
-    return container().run_timers()
+    with lambda_scope("on_tick", getattr(event, "context", None)):
+        return container().run_timers()

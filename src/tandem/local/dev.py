@@ -26,6 +26,7 @@ TABLE = "tandem"
 MAIL_ROOT = "tandem.local"
 PASSWORD_COSTS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
 TIMER_INTERVAL = 60.0
+MIRROR_INTERVAL = 10.0  # seconds between bucket mirrors to the data directory (also done at shutdown)
 
 
 # --------------------------------------------------------------------------- environment and paths
@@ -150,12 +151,12 @@ def scheduled_event() -> dict:
 
 
 class Scheduler:
-    """Invokes the timers handler at start and then every minute, like the EventBridge schedule."""
+    """Calls `tick` at start and then every `interval` seconds (the timers: every minute, like EventBridge)."""
 
-    def __init__(self, tick: Any, interval: float = TIMER_INTERVAL) -> None:
-        self._tick, self._interval = tick, interval
+    def __init__(self, tick: Any, interval: float = TIMER_INTERVAL, name: str = "timers") -> None:
+        self._tick, self._interval, self._name = tick, interval, name
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="scheduler", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"scheduler-{name}", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -165,7 +166,7 @@ class Scheduler:
             try:
                 self._tick()
             except Exception:
-                log.exception("timers tick failed")
+                log.exception("%s tick failed", self._name)
             self._stop.wait(self._interval)
 
     def stop(self) -> None:
@@ -219,6 +220,9 @@ class Stack:
             log.warning("the stream poller has not caught up after 60 s; starting anyway")
         self.parts["scheduler"] = Scheduler(lambdas.tick)
         self.parts["scheduler"].start()
+        s3, data = moto.client("s3"), self.data_dir
+        self.parts["mirror"] = Scheduler(lambda: persist.save_buckets(s3, buckets, data), MIRROR_INTERVAL, "mirror")
+        self.parts["mirror"].start()
         inbound = c.inbound_blobs()
         receipt = smtp.ReceiptHandler(lambda key, raw: inbound.put(key, raw, "message/rfc822"), lambdas.ingest)
         self.parts["smtp"] = smtp.SmtpListener(receipt, self.smtp_port)
@@ -255,6 +259,7 @@ class Stack:
             ("http", "http", lambda: self.parts["http"].stop()),
             ("smtp", "smtp", lambda: self.parts["smtp"].stop()),
             ("scheduler", "scheduler", lambda: self.parts["scheduler"].stop()),
+            ("bucket mirror", "mirror", lambda: self.parts["mirror"].stop()),
             ("poller", "poller", lambda: self.parts["poller"].stop(drain=True)),
             ("buckets", "moto", lambda: persist.save_buckets(self.parts["moto"].client("s3"), buckets, self.data_dir)),
             ("journal", "journal", lambda: self.parts["journal"].compact()),

@@ -72,8 +72,9 @@ def _serial(base: type) -> type:
                 with lock:
                     return list(app(environ, start_response))
 
-            self._server = make_server(self._ip_address, self._port, one_at_a_time, True,
-                                       request_handler=MotoRequestHandler)
+            self._server = make_server(
+                self._ip_address, self._port, one_at_a_time, True, request_handler=MotoRequestHandler
+            )
             self._server_ready_event.set()
             self._server.serve_forever()
 

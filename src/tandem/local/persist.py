@@ -3,7 +3,8 @@
 The table: every stream record's new image (or key, on REMOVE) is appended to `<data_dir>/journal.jsonl`;
 on start the journal is folded into final images, written back to the fresh table (BatchWriteItem, low-level
 DynamoDB JSON as recorded) and rewritten compacted. The buckets: mirrored to `<data_dir>/blobs/<bucket>/<key>`
-on shutdown (with an index of content types) and uploaded again on start. Only keyed reads and writes.
+every few seconds while running and on shutdown (incrementally, with an index of content types and ETags) and
+uploaded again on start. Only keyed reads and writes on the table.
 """
 
 from __future__ import annotations
@@ -101,27 +102,53 @@ def _inside(root: Path, key: str) -> Path | None:
     return path if path.is_relative_to(root.resolve()) and path != root.resolve() else None
 
 
+def _read_index(root: Path) -> dict[str, dict[str, str]]:
+    """The mirror's index: key → {type, etag} (older mirrors kept only the content type)."""
+    path = root / INDEX
+    if not path.exists():
+        return {}
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {k: v if isinstance(v, dict) else {"type": v, "etag": ""} for k, v in raw.items()}
+
+
+def _write_index(root: Path, index: dict[str, dict[str, str]]) -> None:
+    tmp = root / (INDEX + ".tmp")
+    tmp.write_text(json.dumps(index, indent=0), encoding="utf-8")
+    os.replace(tmp, root / INDEX)
+
+
+def save_bucket(s3: Any, bucket: str, data_dir: Path) -> int:
+    """Bring one bucket's mirror up to date: download new or changed objects (by ETag), drop deleted ones."""
+    root = Path(data_dir) / BLOBS / bucket
+    root.mkdir(parents=True, exist_ok=True)
+    before, index, fetched = _read_index(root), {}, 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for entry in page.get("Contents") or []:
+            key, etag = entry["Key"], entry.get("ETag", "")
+            target = _inside(root, key)
+            if target is None or key.startswith(INDEX):
+                log.warning("object key %r cannot be mirrored safely: skipped", key)
+                continue
+            known = before.get(key)
+            if known and known.get("etag") == etag and target.is_file():
+                index[key] = known
+                continue
+            obj = s3.get_object(Bucket=bucket, Key=key)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(obj["Body"].read())
+            index[key] = {"type": obj.get("ContentType") or "application/octet-stream", "etag": etag}
+            fetched += 1
+    for gone in set(before) - set(index):
+        path = _inside(root, gone)
+        if path is not None and path.is_file():
+            path.unlink()
+    _write_index(root, index)
+    return fetched
+
+
 def save_buckets(s3: Any, buckets: list[str], data_dir: Path) -> int:
-    """Mirror every object of the buckets to disk (with their content types); returns the count."""
-    count = 0
-    for bucket in buckets:
-        root = Path(data_dir) / BLOBS / bucket
-        root.mkdir(parents=True, exist_ok=True)
-        index: dict[str, str] = {}
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            for entry in page.get("Contents") or []:
-                key = entry["Key"]
-                target = _inside(root, key)
-                if target is None or key == INDEX:
-                    log.warning("object key %r cannot be mirrored safely: skipped", key)
-                    continue
-                obj = s3.get_object(Bucket=bucket, Key=key)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(obj["Body"].read())
-                index[key] = obj.get("ContentType") or "application/octet-stream"
-                count += 1
-        (root / INDEX).write_text(json.dumps(index, indent=0), encoding="utf-8")
-    return count
+    """Mirror every bucket to disk (incrementally: only new or changed objects are read); returns the count read."""
+    return sum(save_bucket(s3, bucket, data_dir) for bucket in buckets)
 
 
 def restore_buckets(s3: Any, buckets: list[str], data_dir: Path) -> int:
@@ -129,14 +156,15 @@ def restore_buckets(s3: Any, buckets: list[str], data_dir: Path) -> int:
     count = 0
     for bucket in buckets:
         root = Path(data_dir) / BLOBS / bucket
-        index_path = root / INDEX
-        if not index_path.exists():
+        index = _read_index(root)
+        if not index:
             continue
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-        for key, content_type in index.items():
+        for key, meta in index.items():
             source = _inside(root, key)
             if source is None or not source.is_file():
                 continue
-            s3.put_object(Bucket=bucket, Key=key, Body=source.read_bytes(), ContentType=content_type)
+            s3.put_object(Bucket=bucket, Key=key, Body=source.read_bytes(), ContentType=meta["type"])
             count += 1
+        # moto gives the same bytes the same ETag, so the mirror stays valid; rewrite it in the current format.
+        _write_index(root, index)
     return count

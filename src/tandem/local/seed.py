@@ -12,7 +12,7 @@ from tandem.domain.hierarchy import team_ref, user_ref
 from tandem.domain.items import Cause
 from tandem.domain.messages import Visibility
 from tandem.domain.permissions import Principal
-from tandem.services import manage_item_types, manage_people, manage_projects
+from tandem.services import manage_item_types, manage_people, manage_projects, manage_rules
 from tandem.services.deps import Deps
 from tandem.services.open_item import NewItem, open_item
 from tandem.services.post_message import add_message
@@ -56,6 +56,9 @@ def seed_demo(deps: Deps) -> bool:
     people = _people(deps, admin)
     projects = _projects(deps, admin, made.incoming_project, people)
     marketing = _marketing_type(deps, admin, made.tenant.mail_domain, projects["project1"].id)
+    _support_due_date(deps, admin)
+    _bug_type(deps, admin, made.tenant.mail_domain, projects["project2"].id)
+    _routing_rules(deps, admin, people, projects)
     _sample_items(deps, admin, people, projects, marketing)
     return True
 
@@ -124,6 +127,69 @@ def _marketing_type(deps: Deps, admin: Principal, mail_domain: str, project_id: 
             ]
         },
     )
+
+
+def _field_json(field: Any) -> dict[str, Any]:
+    return {
+        "key": field.key,
+        "label": field.label,
+        "type": field.type.value,
+        "required": field.required,
+        "help": field.help,
+        "options": list(field.options),
+    }
+
+
+def _support_due_date(deps: Deps, admin: Principal) -> None:
+    """The default Support request type gets an optional custom due date (SPEC S3)."""
+    types = manage_item_types.list_item_types(deps, admin).items
+    support = next(t for t in types if t.kind == "ticket" and t.inbound_address)
+    fields = [_field_json(f) for f in support.form]
+    if not any(f["key"] == "due_date" for f in fields):
+        fields.append({"key": "due_date", "label": "Needed by", "type": "date"})
+        manage_item_types.update_item_type(deps, admin, support.id, {"form": {"fields": fields}})
+
+
+def _bug_type(deps: Deps, admin: Principal, mail_domain: str, project_id: str) -> Any:
+    return manage_item_types.create_item_type(
+        deps,
+        admin,
+        name="Bug",
+        kind="ticket",
+        public=True,
+        inbound_address=f"bugs@{mail_domain}",
+        defaults={"project_id": project_id, "priority": "high"},
+        form={
+            "fields": [
+                {"key": "steps", "label": "Steps to reproduce", "type": "long_text", "required": True},
+                {"key": "severity", "label": "Severity", "type": "single_choice", "options": ["minor", "major"]},
+            ]
+        },
+    )
+
+
+def _routing_rules(deps: Deps, admin: Principal, people: dict[str, Any], projects: dict[str, Any]) -> None:
+    """SPEC S4: mail from a customer's domain goes to its "Incoming tickets" project, assigned to Customer support."""
+    team = team_ref(people["team"].id)
+    for letter, domain in (("A", "customer-a.example"), ("B", "customer-b.example")):
+        manage_rules.create_rule(
+            deps,
+            admin,
+            {
+                "name": f"Mail from Customer{letter} → Incoming tickets ({letter})",
+                "trigger": "item_created",
+                "conditions": {
+                    "all": [
+                        {"field": "via", "op": "equals", "value": "email"},
+                        {"field": "requester.domain", "op": "equals", "value": domain},
+                    ]
+                },
+                "actions": [
+                    {"type": "set_project", "value": projects[f"incoming_{letter.lower()}"].id},
+                    {"type": "set_assignee", "value": team},
+                ],
+            },
+        )
 
 
 def _sample_items(

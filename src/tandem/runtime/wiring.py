@@ -35,10 +35,10 @@ class Container:
 
                 self.extras["inbound"] = MemoryBlobStore()
             else:
-                from tandem.aws.clients import client
+                from tandem.aws.clients import LazyClient
                 from tandem.aws.s3 import S3BlobStore
 
-                self.extras["inbound"] = S3BlobStore(client("s3"), self.settings.inbound_bucket)
+                self.extras["inbound"] = S3BlobStore(LazyClient("s3"), self.settings.inbound_bucket)
         return self.extras["inbound"]
 
     def ingest_ses_event(self, event: dict) -> dict:
@@ -115,11 +115,11 @@ def _edge_adapters(s: Settings, blobs: Any, mailer: Any) -> tuple[Any, Any]:
         from tandem.runtime.memory_adapters import MemoryBlobStore, MemoryMailer
 
         return blobs or MemoryBlobStore(), mailer or MemoryMailer()
-    from tandem.aws.clients import client
+    from tandem.aws.clients import LazyClient
     from tandem.aws.s3 import S3BlobStore
     from tandem.aws.ses import SesMailer
 
-    return blobs or S3BlobStore(client("s3"), s.attachment_bucket), mailer or SesMailer(client("ses"))
+    return blobs or S3BlobStore(LazyClient("s3"), s.attachment_bucket), mailer or SesMailer(LazyClient("ses"))
 
 
 _lock = threading.Lock()

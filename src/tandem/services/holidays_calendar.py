@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-import holidays
-
 from tandem.domain.errors import ValidationError
 from tandem.domain.sla import BusinessCalendar, CalendarSpec, calendar_from_spec
 
@@ -19,6 +17,8 @@ from tandem.domain.sla import BusinessCalendar, CalendarSpec, calendar_from_spec
 @lru_cache(maxsize=512)
 def holidays_for(country: str, subdivision: str | None, year: int) -> frozenset[date]:
     """The public holidays of one country (and subdivision) in one year."""
+    import holidays  # ~40 ms: only Lambdas that compute SLA clocks pay for it
+
     try:
         found = holidays.country_holidays(country.upper(), subdiv=subdivision or None, years=year)
     except NotImplementedError as exc:  # the library's answer to an unknown country or subdivision

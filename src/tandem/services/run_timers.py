@@ -16,8 +16,8 @@ from tandem.services.apply_rules import RuleLoader, run_situation
 from tandem.services.deps import Deps
 from tandem.services.ports import Timer
 
-# A tick looks this far back, so timers survive a scheduler outage of a few hours.
-LOOKBACK = timedelta(hours=6)
+# A tick looks this far back (one Query per hour bucket), so timers survive a scheduler outage of an hour.
+LOOKBACK = timedelta(hours=1)
 CLOSED_CATEGORIES = ("done", "closed")
 
 
