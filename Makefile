@@ -27,14 +27,19 @@ unit: $(STAMP)
 	$(BIN)/pytest tests/unit tests/contract -q
 
 package: $(STAMP)
-	$(BIN)/tandem package --out build/package
+	$(BIN)/tandem package --stage $${STAGE:-dev} --out build/package
 
-deploy: package
-	$(BIN)/tandem deploy --stage $${STAGE:-prod}
+# make deploy STACK=tandem-prod ARTIFACT_BUCKET=my-artifacts MAIL_DOMAIN=help.example.com [CERTIFICATE_ARN=… PORTAL_DOMAIN=…]
+deploy: $(STAMP)
+	$(BIN)/tandem deploy --stage $${STAGE:-prod} --stack-name $${STACK:-tandem} --artifact-bucket $(ARTIFACT_BUCKET) \
+		--mail-domain $(MAIL_DOMAIN) $(if $(CERTIFICATE_ARN),--certificate-arn $(CERTIFICATE_ARN)) \
+		$(if $(PORTAL_DOMAIN),--portal-domain $(PORTAL_DOMAIN))
 
 bench: $(STAMP)
 	$(BIN)/python bench/requests_per_op.py
 	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/ingest.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

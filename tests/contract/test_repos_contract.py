@@ -232,3 +232,23 @@ def test_tenants_never_mix(repos):
     assert repos.items.query(ItemQuery(b.id)).items == []
     assert repos.conversations.messages(b.id, it.id, public_only=False).items == []
     assert repos.users.by_email(b.id, "boss@acme.example") is None
+
+
+def test_same_ids_in_two_tenants_never_mix(repos):
+    a, b = tenant(repos), tenant(repos, "beta")
+    same = new_id()
+    repos.organizations.add(Organization(a.id, same, "A", NOW, domains=["shared.example"]))
+    repos.organizations.add(Organization(b.id, same, "B", NOW, domains=["shared.example"]))
+    assert repos.organizations.by_domain(a.id, "shared.example").name == "A"
+    assert repos.organizations.by_domain(b.id, "shared.example").name == "B"
+
+
+def test_a_first_message_stores_its_attachments(repos):
+    t = tenant(repos)
+    it = item(t)
+    att = Attachment(new_id(), "log.txt", "text/plain", 3, "k")
+    first = Message(t.id, new_id(), "", "u", "mail body", Visibility.PUBLIC, "email", NOW, attachments=[att])
+    stored = repos.items.create(it, created(t, it), message=first, thread_ids=("<m1@x>",))
+    found = repos.conversations.attachment(t.id, stored.id, att.id)
+    assert found is not None and found.message_id == first.id and found.visibility is Visibility.PUBLIC
+    assert repos.conversations.thread_of(t.id, ["<m1@x>"]) == stored.ref

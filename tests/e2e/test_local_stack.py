@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -232,11 +233,40 @@ def test_local_stack_end_to_end(stack: LocalStack) -> None:
 
     wait_for(replied, 30, "the reply on the same item")
 
+    # The seeded SPEC S4 rule: mail from @customer-a.example lands in "Incoming tickets (A)", team assigned.
+    routed_subject = f"Invoice copy {secrets.token_hex(3)}"
+    send_mail(
+        stack.smtp_port,
+        sender="alice@customer-a.example",
+        to="support@demo.tandem.local",
+        subject=routed_subject,
+        text="Could you send the invoice again?",
+    )
+    projects = {p["name"]: p["id"] for p in agent.call("GET", "/v1/projects")["items"]}
+
+    def routed() -> dict | None:
+        found = find_item(agent, routed_subject)
+        return found if found and found["project_id"] == projects["Incoming tickets (A)"] else None
+
+    routed_item = wait_for(routed, 30, "the Customer A mail routed to Incoming tickets (A)")
+    assert any(a.startswith("team:") for a in routed_item["assignees"]), routed_item
+
+    # Each mail went through the inbound bucket (the SES S3 action) before the handler ran.
+    log = stack.log_path.read_text(errors="replace")
+    receipts = re.findall(r"mail received (\S+) from ", log)
+    assert len(receipts) == 3, stack.log_tail()
+    assert re.search(r"ingest \S+: created tenant=\S+ ref=" + re.escape(ref), log), stack.log_tail()
+
     assert stack.interrupt() == 0, stack.log_tail()
+    inbound = stack.data_dir / "blobs" / "tandem-inbound" / "inbound"
+    assert {p.name for p in inbound.iterdir()} == set(receipts), "raw mail mirrored to the data directory"
+    assert b"I cannot sign in." in (inbound / receipts[0]).read_bytes()
 
     stack.start()
     again = Api(stack.base).sign_in("agent@demo.example")
     kept = again.call("GET", f"/v1/items/{ref}")
     assert kept["title"] == subject
     assert "routed" in kept["tags"]
+    assert find_item(again, routed_subject)["project_id"] == projects["Incoming tickets (A)"]
     assert stack.interrupt() == 0, stack.log_tail()
+    assert {p.name for p in inbound.iterdir()} == set(receipts), "raw mail restored and kept"

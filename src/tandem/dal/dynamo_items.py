@@ -102,7 +102,11 @@ class DynamoItemRepo:
                     tx.save(activity_record(activity))
                     self._claim_to(tx, item.tenant_id, claim, stored.ref)
                     if message is not None:
-                        tx.save(message_record(replace(message, item_id=stored.id, item_ref=stored.ref)))
+                        first = replace(message, item_id=stored.id, item_ref=stored.ref)
+                        tx.save(message_record(first))
+                        for att in first.attachments:
+                            att.message_id, att.visibility = first.id, first.visibility
+                            tx.save(attachment_record(item.tenant_id, stored.id, att))
                     for mid in thread_ids:
                         tx.save(thread_record(item.tenant_id, mid, stored))
                 return stored

@@ -73,10 +73,13 @@ class MemoryEntityRepo(Generic[E]):
             key = (entity.tenant_id, self._kind, entity.id)
             if key in self._s.entities:
                 raise Conflict(f"{self._kind} exists")
-            self._s.claim(self._claims(entity), f"{self._kind}:{entity.id}")
+            self._s.claim(self._claims(entity), self._owner(entity))
             stored = replace(entity, version=1)
             self._s.entities[key] = copy.deepcopy(stored)
             return stored
+
+    def _owner(self, entity: Any) -> str:
+        return f"{self._kind}:{entity.tenant_id}:{entity.id}"
 
     def get(self, tenant_id: str, entity_id: str) -> E | None:
         found = self._s.entities.get((tenant_id, self._kind, entity_id))
@@ -89,7 +92,7 @@ class MemoryEntityRepo(Generic[E]):
             if current is None or current.version != entity.version:
                 raise Conflict(f"{self._kind} changed meanwhile, read it again")
             old, new = set(self._claims(current)), set(self._claims(entity))
-            self._s.claim(new - old, f"{self._kind}:{entity.id}")
+            self._s.claim(new - old, self._owner(entity))
             self._s.release(old - new)
             stored = replace(entity, version=entity.version + 1)
             self._s.entities[key] = copy.deepcopy(stored)
@@ -105,10 +108,8 @@ class MemoryEntityRepo(Generic[E]):
         owner = self._s.claims.get(claim)
         if owner is None or not owner.startswith(self._kind + ":"):
             return None
-        entity_id = owner.split(":", 1)[1]
-        return next(
-            (copy.deepcopy(e) for (_, k, i), e in self._s.entities.items() if k == self._kind and i == entity_id), None
-        )
+        _, tenant_id, entity_id = owner.split(":", 2)
+        return self.get(tenant_id, entity_id)
 
 
 class MemoryOrganizationRepo(MemoryEntityRepo[Organization]):

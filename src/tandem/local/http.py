@@ -64,10 +64,17 @@ def _parts(msg: Any) -> tuple[str, str]:
 
 
 def _sent_at(msg: Any) -> str | None:
+    """The Date header as ISO 8601 UTC (`…Z`); a date without a zone (`-0000`) counts as UTC."""
+    from datetime import UTC
+
     try:
-        return parsedate_to_datetime(str(msg["Date"])).isoformat() if msg["Date"] else None
+        moment = parsedate_to_datetime(str(msg["Date"])) if msg["Date"] else None
     except (TypeError, ValueError):
         return None
+    if moment is None:
+        return None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def outbox_entry(sent: Any) -> dict:

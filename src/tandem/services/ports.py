@@ -33,7 +33,8 @@ class Page(Generic[T]):
 @dataclass(frozen=True)
 class ItemQuery:
     """Filters of an item list. Exactly one Query serves a page: the store picks the key from
-    project → requester → organisation → kind and applies the other filters to that Query."""
+    project → requester → organisation → all items and applies the other filters to that Query, so a
+    page may hold fewer than `limit` items and still carry a position to continue from."""
 
     tenant_id: str
     kind: str | None = None
@@ -159,7 +160,8 @@ class ItemRepo(Protocol):
         ...
 
     def convert(self, old: Item, new: Item, activity: Activity) -> Item:
-        """Store `new` under a fresh reference of its kind and leave `old.ref` resolving to it forever."""
+        """Store `new` under a fresh reference of its kind and leave `old.ref` resolving to it forever.
+        The version carries on (old version + 1), so a stale If-Match cannot overwrite the converted item."""
         ...
 
     def query(self, q: ItemQuery) -> Page[Item]: ...
@@ -181,7 +183,8 @@ class ConversationRepo(Protocol):
         ...
 
     def thread_of(self, tenant_id: str, message_ids: list[str]) -> str | None:
-        """The reference of the item one of these Message-IDs belongs to (first match in the given order)."""
+        """The reference of the item one of these Message-IDs belongs to (first match in the given order).
+        It may be a reference retired by conversion since: `ItemRepo.get` follows it to the current one."""
         ...
 
     def add_thread_ids(self, tenant_id: str, item: Item, message_ids: list[str]) -> None:
