@@ -293,6 +293,26 @@ def _reply(
 ) -> Outcome:
     claim = _claim(mail, env)
     message = _message(deps, tenant, item.id, mail, env, sender, "email", Visibility.PUBLIC, claim)
+    duplicate = _store_message(
+        deps, tenant, item, message, claim, note="public", thread_ids=tuple(i for i in [mail.message_id] if i)
+    )
+    if duplicate:
+        return duplicate
+    _after_reply(deps, tenant, item, mail, sender, trusted_staff)
+    return Outcome("replied", tenant.id, item.ref)
+
+
+def _store_message(
+    deps: Deps,
+    tenant: Tenant,
+    item: Item,
+    message: Message,
+    claim: IdempotencyClaim,
+    *,
+    note: str,
+    thread_ids: tuple[str, ...] = (),
+) -> Outcome | None:
+    """Add the mail's message with its activity, once; the outcome of a repeat, or None when stored."""
     activity = Activity(
         tenant.id,
         deps.new_id(),
@@ -300,18 +320,15 @@ def _reply(
         message.created_at,
         "message_added",
         Cause.EMAIL,
-        actor_id=sender.id,
+        actor_id=message.author_id,
         changes={"message": [None, message.id]},
-        note="public",
+        note=note,
     )
     try:
-        deps.repos.conversations.add_message(
-            item, message, activity, claim=claim, thread_ids=tuple(i for i in [mail.message_id] if i)
-        )
+        deps.repos.conversations.add_message(item, message, activity, claim=claim, thread_ids=thread_ids)
     except DuplicateRequest as dup:
         return Outcome("duplicate", tenant.id, dup.result_ref)
-    _after_reply(deps, tenant, item, mail, sender, trusted_staff)
-    return Outcome("replied", tenant.id, item.ref)
+    return None
 
 
 def _after_reply(deps: Deps, tenant: Tenant, item: Item, mail: InboundEmail, sender: User, trusted_staff: bool) -> None:
@@ -343,20 +360,9 @@ def _automatic(
     claim = _claim(mail, env)
     message = _message(deps, tenant, item.id, mail, env, None, "email-auto", Visibility.PRIVATE, claim)
     message = replace(message, body=f"[{mail.auto.kind}] {message.body}"[:100_000])
-    activity = Activity(
-        tenant.id,
-        deps.new_id(),
-        item.id,
-        message.created_at,
-        "message_added",
-        Cause.EMAIL,
-        changes={"message": [None, message.id]},
-        note=mail.auto.kind,
-    )
-    try:
-        deps.repos.conversations.add_message(item, message, activity, claim=claim)
-    except DuplicateRequest as dup:
-        return Outcome("duplicate", tenant.id, dup.result_ref)
+    duplicate = _store_message(deps, tenant, item, message, claim, note=mail.auto.kind)
+    if duplicate:
+        return duplicate
     return Outcome("bounce" if mail.auto.kind == "bounce" else "replied", tenant.id, item.ref, mail.auto.kind)
 
 
