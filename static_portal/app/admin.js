@@ -1,11 +1,12 @@
-// Admin screens: item types and their web forms, people, portal settings, rules (placeholder).
+// Admin screens: item types and their web forms, people, portal settings, rules.
 import { api } from "../js/api.js";
 import { h, field, notice, humanize, uid } from "../js/dom.js";
 import { go } from "../js/router.js";
 import { state, page, isAdmin, loadDirectory } from "./state.js";
 import { PRIORITIES, options, projectPairs } from "./widgets.js";
 import { peopleView } from "./admin_people.js";
-import { portalView, rulesView } from "./admin_portal.js";
+import { portalView } from "./admin_portal.js";
+import { rulesView } from "./admin_rules.js";
 
 const FIELD_TYPES = ["text", "long_text", "number", "date", "single_choice", "multi_choice", "checkbox", "email", "file"];
 

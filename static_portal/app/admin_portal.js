@@ -1,4 +1,4 @@
-// Admin: portal settings (visibility, require login, branding, widget origins) and a rules placeholder.
+// Admin: portal settings (visibility, require login, branding, widget origins).
 import { api, get } from "../js/api.js";
 import { h, field, notice, uid, humanize } from "../js/dom.js";
 import { state, page } from "./state.js";
@@ -71,21 +71,4 @@ export async function portalView(nav) {
     h("section", { class: "card", "aria-label": "Statuses" }, h("h2", { text: "Lifecycle statuses" }),
       Object.entries(s.statuses || {}).map(([kind, list]) => h("p", {}, h("strong", { text: `${humanize(kind)}: ` }), list.map((st) => `${st.name} (${st.category})`).join(" → ")))),
   );
-}
-
-export async function rulesView(nav) {
-  let rules = [];
-  let error = null;
-  try {
-    rules = (await get("/v1/rules")).items || [];
-  } catch (err) {
-    error = err;
-  }
-  page("Rules", nav,
-    notice("info", "A rule editor comes later. Rules can be created through the API (POST /v1/rules) meanwhile."),
-    error ? notice("error", error.message) : null,
-    h("section", { class: "card", "aria-label": "Existing rules" }, h("h2", { text: "Existing rules" }),
-      rules.length
-        ? h("ol", {}, rules.map((r) => h("li", {}, h("strong", { text: r.name }), ` — on ${humanize(r.trigger)}, ${r.actions.length} action(s)${r.enabled ? "" : " (disabled)"}`)))
-        : h("p", { class: "muted", text: "No rules yet." })));
 }

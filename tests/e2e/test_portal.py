@@ -552,3 +552,27 @@ def test_screenshots_of_portal_board_and_item(world, browser):
         page.locator(f'tr[data-ref="{item["ref"]}"]').wait_for()
         screenshot(page, f"list-{name}")
         staff.close()
+
+
+def test_admin_creates_disables_and_dry_runs_a_rule(world, browser):
+    # Given the admin in the workspace's rules screen
+    ctx = new_context(browser)
+    sign_in_context(ctx, world.base, world.slug, world.ids["admin"]["email"])
+    page = open_page(ctx, f"{world.app}#/admin/rules")
+    page.get_by_role("heading", name="Rules", exact=True).wait_for()
+    # When a rule is created from the form (JSON conditions and actions)
+    form = page.get_by_role("form", name="New rule")
+    form.get_by_label("Name").fill("Escalate customer A")
+    form.get_by_role("button", name="Create rule").click()
+    card = page.locator("li.card").filter(has_text="Escalate customer A")
+    card.wait_for()
+    # Then it can be tried on an item and disabled, and the API agrees
+    item = world.client("alice").post("/v1/items", {"type_id": world.ids["support_type"]["id"], "title": "Try me"})
+    card.get_by_label("Dry run on item").fill(item["ref"])
+    card.get_by_role("button", name="Try").click()
+    card.get_by_text(re.compile(f"Matches {item['ref']}")).wait_for()
+    card.get_by_role("button", name="Disable").click()
+    page.locator("li.card").filter(has_text="Escalate customer A").get_by_role("button", name="Enable").wait_for()
+    rules = world.admin.get("/v1/rules")["items"]
+    assert [r["enabled"] for r in rules if r["name"] == "Escalate customer A"] == [False]
+    ctx.close()
