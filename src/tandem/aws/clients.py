@@ -1,4 +1,7 @@
-"""boto3 clients made once per process, pointed at the local moto server when one is configured."""
+"""AWS clients made once per process, pointed at the local moto server when one is configured.
+
+Plain botocore clients (what boto3.client returns too): PynamoDB already loaded botocore, so a Lambda
+does not also pay for importing boto3."""
 
 from __future__ import annotations
 
@@ -9,11 +12,16 @@ from tandem.runtime.settings import settings
 
 
 @cache
-def client(service: str) -> Any:
-    import boto3  # imported here so a Lambda that never needs a service never pays for it
+def _session() -> Any:
+    import botocore.session
 
+    return botocore.session.get_session()
+
+
+@cache
+def client(service: str) -> Any:
     s = settings()
-    return boto3.client(service, region_name=s.region, endpoint_url=s.aws_endpoint)
+    return _session().create_client(service, region_name=s.region, endpoint_url=s.aws_endpoint)
 
 
 class LazyClient:
