@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
+from urllib.parse import quote
 
 from chalice import Response
 
@@ -71,3 +73,25 @@ def unsubscribe(slug: str) -> dict[str, Any]:
     token = (api.current_request.query_params or {}).get("token", "")
     ref = unsubscribe_from(current().deps, slug, token)
     return {"status": "unsubscribed", "ref": ref}
+
+
+@api.route("/v1/public/{slug}/unsubscribe", methods=["GET"])
+def unsubscribe_page(slug: str) -> Response:
+    """What a click on the mail's link shows: a button, because link scanners must not unsubscribe anyone."""
+    token = (api.current_request.query_params or {}).get("token", "")
+    action = f"/v1/public/{quote(slug)}/unsubscribe?token={quote(token)}"
+    page = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Stop notifications</title>"
+        "<meta name=viewport content='width=device-width'></head><body>"
+        "<h1>Stop notifications for this request?</h1>"
+        f"<form method=post action='{html.escape(action, quote=True)}'><button type=submit>Stop notifications</button>"
+        "</form></body></html>"
+    )
+    return Response(
+        body=page,
+        status_code=200,
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "Content-Security-Policy": "default-src 'none'; form-action 'self'; base-uri 'none'",
+        },
+    )

@@ -29,7 +29,10 @@ class Api:
         raw = json.dumps(body) if body is not None and not isinstance(body, str | bytes) else body
         fn = getattr(self.client.http, method.lower())
         resp = fn(path, headers=h, body=raw) if raw is not None else fn(path, headers=h)
-        resp.data = json.loads(resp.body) if resp.body else None
+        try:
+            resp.data = json.loads(resp.body) if resp.body else None
+        except ValueError:  # an HTML page
+            resp.data = None
         resp.headers = {k.lower(): v for k, v in resp.headers.items()}
         return resp
 

@@ -2,6 +2,7 @@
 
 The corpus is read in place, never copied; without it these tests skip with the reason.
 """
+
 from __future__ import annotations
 
 import re
@@ -144,7 +145,8 @@ def test_reply_separation_matches_talons_expectations():
         reply, quoted = split_reply(text)
         # We separate signatures too (kept in the collapsed part); talon keeps some in the reply.
         same = _norm(reply) == _norm(expected) or (
-            _norm(expected).startswith(_norm(reply)) and _norm(expected)[len(_norm(reply)):].strip() in _norm(quoted))
+            _norm(expected).startswith(_norm(reply)) and _norm(expected)[len(_norm(reply)) :].strip() in _norm(quoted)
+        )
         matched.append(same and bool(reply))
     share = sum(matched) / len(cases)
     print(f"\nreply text matches talon's expectations: {sum(matched)}/{len(cases)} ({share:.0%})")

@@ -100,6 +100,9 @@ def test_one_click_unsubscribe_removes_the_follower(api, container):
     ack = next(m for _, m in container.deps.mailer.sent if m.to == ["alice@customer-a.example"])
     url = ack.headers["List-Unsubscribe"].strip("<>")
     path = url.split("127.0.0.1:8000", 1)[1]
+    confirm = api.client.http.get(path)  # a click (or a link scanner) only sees a confirmation button
+    assert confirm.status_code == 200 and b"<form method=post" in confirm.body
+    assert w.ids["cust_a"].id in api.call("GET", "/v1/items/T-1", token=w.token("admin")).data["followers"]
     resp = api.call(
         "POST", path, "List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"}
     )

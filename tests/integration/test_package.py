@@ -50,8 +50,13 @@ def test_table_matches_the_model(packaged):
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
     indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]] for i in table["GlobalSecondaryIndexes"]}
-    assert indexes == {"gsi1": ["gsi1pk", "gsi1sk"], "gsi2": ["gsi2pk", "gsi2sk"], "gsi3": ["gsi3pk", "gsi3sk"],
-                       "gsi4": ["gsi4pk", "gsi4sk"], "timers": ["due_bucket", "due_at"]}
+    assert indexes == {
+        "gsi1": ["gsi1pk", "gsi1sk"],
+        "gsi2": ["gsi2pk", "gsi2sk"],
+        "gsi3": ["gsi3pk", "gsi3sk"],
+        "gsi4": ["gsi4pk", "gsi4sk"],
+        "timers": ["due_bucket", "due_at"],
+    }
     assert all(i["Projection"] == {"ProjectionType": "ALL"} for i in table["GlobalSecondaryIndexes"])
 
 
@@ -110,6 +115,12 @@ def test_every_function_gets_the_settings(packaged):
     for name in FUNCTIONS:
         env = t["Resources"][name]["Properties"]["Environment"]["Variables"]
         assert env["TANDEM_TABLE"] == {"Ref": "Table"}
-        for key in ("TANDEM_INBOUND_BUCKET", "TANDEM_ATTACHMENT_BUCKET", "TANDEM_MAIL_DOMAIN", "TANDEM_PORTAL_URL",
-                    "TANDEM_TOKEN_SECRET", "TANDEM_STREAM_ARN"):
+        for key in (
+            "TANDEM_INBOUND_BUCKET",
+            "TANDEM_ATTACHMENT_BUCKET",
+            "TANDEM_MAIL_DOMAIN",
+            "TANDEM_PORTAL_URL",
+            "TANDEM_TOKEN_SECRET",
+            "TANDEM_STREAM_ARN",
+        ):
             assert key in env, (name, key)

@@ -26,6 +26,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # The agency requires login: visitors and other tenants' people cannot file.
     ("POST", "/v1/public/{slug}/forms/{type_id}"): (201, 201, 201, 201, 201, 401, 401),
     # An invalid token for everyone: the link itself is the credential.
+    ("GET", "/v1/public/{slug}/unsubscribe"): (200, 200, 200, 200, 200, 200, 200),
     ("POST", "/v1/public/{slug}/unsubscribe"): (401, 401, 401, 401, 401, 401, 401),
     ("GET", "/v1/me"): (200, 200, 200, 200, 200, 200, 401),
     ("GET", "/v1/settings"): (200, 403, 403, 403, 403, 403, 401),

@@ -2,6 +2,7 @@
 
 Redelivering the same batch repeats nothing; a poison record is reported alone and the rest commit.
 """
+
 from __future__ import annotations
 
 import copy
@@ -54,7 +55,8 @@ class StreamReader:
             sid = shard["ShardId"]
             if sid not in self.iterators:
                 self.iterators[sid] = self.streams.get_shard_iterator(
-                    StreamArn=self.arn, ShardId=sid, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+                    StreamArn=self.arn, ShardId=sid, ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
             out = self.streams.get_records(ShardIterator=self.iterators[sid], Limit=1000)
             self.iterators[sid] = out["NextShardIterator"]
             records += out["Records"]
@@ -81,12 +83,26 @@ def test_redelivered_stream_batch_repeats_nothing(stack):
     c, api, reader = stack
     w = build_world(c.deps)
     drain(c, reader)
-    api.call("POST", "/v1/rules", {"name": "triage", "trigger": "item_created",
-                                   "actions": [{"type": "post_message", "visibility": "private", "body": "Triage"},
-                                               {"type": "add_tag", "value": "triaged"}]}, token=w.token("admin"))
+    api.call(
+        "POST",
+        "/v1/rules",
+        {
+            "name": "triage",
+            "trigger": "item_created",
+            "actions": [
+                {"type": "post_message", "visibility": "private", "body": "Triage"},
+                {"type": "add_tag", "value": "triaged"},
+            ],
+        },
+        token=w.token("admin"),
+    )
     c.deps.mailer.sent.clear()
-    ref = api.call("POST", "/v1/items", {"type_id": w.ids["ticket_type"].id, "title": "Streamed",
-                                         "requester": w.ids["cust_a"].id}, token=w.token("admin")).data["ref"]
+    ref = api.call(
+        "POST",
+        "/v1/items",
+        {"type_id": w.ids["ticket_type"].id, "title": "Streamed", "requester": w.ids["cust_a"].id},
+        token=w.token("admin"),
+    ).data["ref"]
     batches = drain(c, reader)
     state = api.call("GET", f"/v1/items/{ref}", token=w.token("admin")).data
     messages = api.call("GET", f"/v1/items/{ref}/messages", token=w.token("admin")).data["items"]
@@ -104,14 +120,22 @@ def test_a_poison_record_fails_alone(stack):
     c, api, reader = stack
     w = build_world(c.deps)
     drain(c, reader)
-    api.call("POST", "/v1/items", {"type_id": w.ids["ticket_type"].id, "title": "Good",
-                                   "requester": w.ids["cust_a"].id}, token=w.token("admin"))
+    api.call(
+        "POST",
+        "/v1/items",
+        {"type_id": w.ids["ticket_type"].id, "title": "Good", "requester": w.ids["cust_a"].id},
+        token=w.token("admin"),
+    )
     batch = reader.batch()
     poison = copy.deepcopy(batch["Records"][0])
     poison["eventID"] = "poison-1"
     poison["eventName"] = "INSERT"
-    poison["dynamodb"]["NewImage"] = {"pk": {"S": "x"}, "sk": {"S": "ITEM"}, "kind": {"S": "item"},
-                                      "data": {"S": "{not json"}}
+    poison["dynamodb"]["NewImage"] = {
+        "pk": {"S": "x"},
+        "sk": {"S": "ITEM"},
+        "kind": {"S": "item"},
+        "data": {"S": "{not json"},
+    }
     poison["dynamodb"]["SequenceNumber"] = "999999999999"
     batch["Records"].insert(0, poison)
     c.deps.mailer.sent.clear()
