@@ -140,6 +140,7 @@ def test_magic_link_signs_a_customer_in(api, container):
     resp = api.call("POST", "/v1/auth/magic-link/redeem", {"token": token})
     assert resp.status_code == 200
     me = api.call("GET", "/v1/me", token=resp.data["token"]).data
+    assert api.call("POST", "/v1/auth/magic-link/redeem", {"token": token}).status_code == 401  # one use only
     assert me["email"] == "alice@customer-a.example" and me["role"] == "customer"
     # An unknown address is accepted silently and sends nothing
     count = len(container.deps.mailer.sent)

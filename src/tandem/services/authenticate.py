@@ -82,7 +82,7 @@ def request_magic_link(deps: Deps, *, tenant_slug: str, email: str) -> None:
     user = deps.repos.users.by_email(tenant.id, normalize_email(email))
     if user is None or not user.active or user.email_failing:
         return
-    token = deps.tokens.issue({"typ": MAGIC, "sub": user.id, "tid": tenant.id}, deps.settings.magic_link_ttl_seconds)
+    token = deps.tokens.issue({"typ": MAGIC, "sub": user.id, "tid": tenant.id, "jti": deps.new_id()}, deps.settings.magic_link_ttl_seconds)
     url = f"{deps.settings.portal_url}/portal/{tenant.slug}/#/signin?token={token}"
     text = (
         f"Hello {user.name},\n\nSign in to {tenant.name} with this link (valid for "
@@ -108,4 +108,7 @@ def redeem_magic_link(deps: Deps, token: str) -> str:
     user = deps.repos.users.get(claims["tid"], claims["sub"])
     if user is None or not user.active:
         raise Unauthorized("invalid or expired link")
+    # One use only: a link forwarded or left in a mailbox cannot sign anyone in a second time.
+    if not deps.repos.mail.claim(user.tenant_id, f"magic:{claims.get('jti')}", deps.settings.magic_link_ttl_seconds):
+        raise Unauthorized("this sign-in link was already used")
     return issue_token(deps, user)
