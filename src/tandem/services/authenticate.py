@@ -82,7 +82,9 @@ def request_magic_link(deps: Deps, *, tenant_slug: str, email: str) -> None:
     user = deps.repos.users.by_email(tenant.id, normalize_email(email))
     if user is None or not user.active or user.email_failing:
         return
-    token = deps.tokens.issue({"typ": MAGIC, "sub": user.id, "tid": tenant.id, "jti": deps.new_id()}, deps.settings.magic_link_ttl_seconds)
+    token = deps.tokens.issue(
+        {"typ": MAGIC, "sub": user.id, "tid": tenant.id, "jti": deps.new_id()}, deps.settings.magic_link_ttl_seconds
+    )
     url = f"{deps.settings.portal_url}/portal/{tenant.slug}/#/signin?token={token}"
     text = (
         f"Hello {user.name},\n\nSign in to {tenant.name} with this link (valid for "
