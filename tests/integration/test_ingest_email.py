@@ -267,3 +267,17 @@ def test_undecodable_bytes_never_block_a_mail(api, container, w):
     item = api.call("GET", f"/v1/items/{outcome['ref']}", token=w.token("admin")).data
     item["title"].encode("utf-8")  # valid Unicode, storable anywhere
     assert "caf" in item["title"]
+
+
+def test_a_mail_without_from_uses_the_envelope_sender(api, container, w):
+    from integration.mailbox import ses_event
+    from tandem.runtime.handlers import ingest_ses_event
+
+    raw = b"To: support@agency.tandem.local\r\nSubject: Hello\r\n\r\nIt broke.\r\n"
+    event = ses_event(raw, [SUPPORT], ses_id="no-from")
+    event["Records"][0]["ses"]["mail"]["source"] = "dana@club.example"
+    container.inbound_blobs().put("inbound/no-from", raw, "message/rfc822")
+    [outcome] = ingest_ses_event(container, event)["outcomes"]
+    assert outcome["result"] == "created"
+    item = api.call("GET", f"/v1/items/{outcome['ref']}", token=w.token("admin")).data
+    assert item["requester"] == container.deps.repos.users.by_email(w.ids["tenant"].id, "dana@club.example").id

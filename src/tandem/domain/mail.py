@@ -17,6 +17,7 @@ class Envelope:
     spf: str = "PASS"
     dkim: str = "PASS"
     dmarc: str = "PASS"
+    source: str = ""  # the envelope sender (MAIL FROM), when the mail itself names none
 
     @property
     def authenticated(self) -> bool:

@@ -31,6 +31,7 @@ def envelope_of(record: dict, raw_prefix: str = "inbound/") -> Any:
         spf=verdict("spfVerdict"),
         dkim=verdict("dkimVerdict"),
         dmarc=verdict("dmarcVerdict"),
+        source=str(mail.get("source") or ""),
     )
 
 

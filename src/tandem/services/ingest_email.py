@@ -95,9 +95,11 @@ def ingest(deps: Deps, mail: InboundEmail, env: Envelope, *, secret: str) -> lis
     return outcomes
 
 
-def _sender(deps: Deps, tenant: Tenant, mail: InboundEmail) -> User | None:
+def _sender(deps: Deps, tenant: Tenant, mail: InboundEmail, env: Envelope) -> User | None:
+    """The From address, or the envelope sender when the mail names none (bare scripts and some gateways)."""
+    candidate = mail.from_addr or ("" if mail.headers.get("from") else env.source.strip("<> "))
     try:
-        email = normalize_email(mail.from_addr or "")
+        email = normalize_email(candidate)
     except ValidationError:
         return None
     return ensure_customer(deps, tenant, email, mail.from_name or None)
@@ -178,7 +180,7 @@ def _for_tenant(
     if mail.from_addr and _is_own_address(deps, mail.from_addr):
         return reject(deps, mail, env, "mail from one of our own addresses (loop)", tenant.id)
     auto = mail.auto
-    sender = None if auto.kind == "bounce" else _sender(deps, tenant, mail)
+    sender = None if auto.kind == "bounce" else _sender(deps, tenant, mail, env)
     trusted_staff = sender is not None and sender.role.is_staff and env.authenticated
     item = _thread(deps, tenant, addresses, mail, sender, trusted_staff, secret)
     if auto.kind in ("bounce", "auto_reply"):
