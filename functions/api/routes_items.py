@@ -19,6 +19,7 @@ from api.http import (
     page_body,
     principal,
     query,
+    session_cookie,
     with_etag,
 )
 from tandem.domain.errors import ValidationError
@@ -79,9 +80,14 @@ def create_item() -> Response:
     key = idempotency_key(request)
     claim = IdempotencyClaim(f"items:{p.user_id}", key, fingerprint(data)) if key else None
     deps = current().deps
-    cause = Cause.USER
     item = open_item(
-        deps, tenant_of(deps, p), p, _new_item(data), via="api" if key else "web", cause=cause, claim=claim
+        deps,
+        tenant_of(deps, p),
+        p,
+        _new_item(data),
+        via="web" if session_cookie(request) else "api",
+        cause=Cause.USER,
+        claim=claim,
     )
     return Response(
         body=render.item(item, staff=p.is_staff),

@@ -98,7 +98,6 @@ def post_message(
     action = Action.COMMENT_PUBLIC if vis is Visibility.PUBLIC else Action.COMMENT_PRIVATE
     tenant, item = load_item(deps, p, ref, action)
     atts = _attachments(deps, tenant.id, item, attachment_ids or [])
-    cause = Cause.USER
     return add_message(
         deps,
         tenant,
@@ -107,7 +106,7 @@ def post_message(
         visibility=vis,
         via="web",
         author_id=p.user_id,
-        cause=cause,
+        cause=Cause.USER,
         attachments=atts,
     )
 
