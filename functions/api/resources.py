@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from api import api
+from api import api, route
 from api.http import (
     body,
     current,
@@ -67,4 +67,4 @@ def resource(
         (do_update, "/{id}", ["PATCH"]),
     ):
         fn.__name__ = f"{name}_{fn.__name__}"
-        api.route(path + suffix, methods=methods)(endpoint(fn))
+        route(path + suffix, methods=methods)(endpoint(fn))

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Response
 
-from api import api, render
+from api import api, render, route
 from api.http import JSON, body, clear_session, current, endpoint, if_match, principal, set_session, with_etag
 from tandem.domain.errors import ValidationError
 from tandem.domain.permissions import Action, Area
@@ -16,13 +16,13 @@ from tandem.services.sign_up import sign_up
 from tandem.services.tenant_settings import update_settings
 
 
-@api.route("/v1/health", methods=["GET"])
+@route("/v1/health", methods=["GET"])
 @endpoint
 def health() -> dict[str, Any]:
     return {"status": "ok"}
 
 
-@api.route("/v1/openapi.json", methods=["GET"])
+@route("/v1/openapi.json", methods=["GET"])
 @endpoint
 def openapi() -> dict[str, Any]:
     from api.openapi import document
@@ -30,7 +30,7 @@ def openapi() -> dict[str, Any]:
     return document()
 
 
-@api.route("/v1/signup", methods=["POST"])
+@route("/v1/signup", methods=["POST"])
 @endpoint
 def signup() -> Response:
     data = body(api.current_request)
@@ -54,7 +54,7 @@ def _session(data: dict, token: str) -> dict[str, str]:
     return set_session(token, current().settings.token_ttl_seconds) if data.get("session") is True else {}
 
 
-@api.route("/v1/auth/login", methods=["POST"])
+@route("/v1/auth/login", methods=["POST"])
 @endpoint
 def login() -> Response:
     data = body(api.current_request)
@@ -64,13 +64,13 @@ def login() -> Response:
     return Response(body={"token": token}, status_code=200, headers={**JSON, **_session(data, token)})
 
 
-@api.route("/v1/auth/logout", methods=["POST"])
+@route("/v1/auth/logout", methods=["POST"])
 @endpoint
 def logout() -> Response:
     return Response(body={"status": "signed out"}, status_code=200, headers={**JSON, **clear_session()})
 
 
-@api.route("/v1/auth/magic-link/redeem", methods=["POST"])
+@route("/v1/auth/magic-link/redeem", methods=["POST"])
 @endpoint
 def redeem_magic_link() -> Response:
     data = body(api.current_request)
@@ -81,7 +81,7 @@ def redeem_magic_link() -> Response:
     return Response(body={"token": access}, status_code=200, headers={**JSON, **_session(data, access)})
 
 
-@api.route("/v1/me", methods=["GET"])
+@route("/v1/me", methods=["GET"])
 @endpoint
 def me() -> dict[str, Any]:
     p = principal(api.current_request)
@@ -99,7 +99,7 @@ def me() -> dict[str, Any]:
     }
 
 
-@api.route("/v1/settings", methods=["GET"])
+@route("/v1/settings", methods=["GET"])
 @endpoint
 def get_settings() -> Response:
     p = principal(api.current_request)
@@ -108,7 +108,7 @@ def get_settings() -> Response:
     return with_etag(render.tenant_settings(tenant), tenant.version)
 
 
-@api.route("/v1/settings", methods=["PATCH"])
+@route("/v1/settings", methods=["PATCH"])
 @endpoint
 def patch_settings() -> Response:
     request = api.current_request

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Response
 
-from api import api, render
+from api import api, render, route
 from api.http import JSON, body, current, endpoint, principal
 from api.resources import resource
 from tandem.services import manage_rules as rules
@@ -41,7 +41,7 @@ resource(
 )
 
 
-@api.route("/v1/rules/order", methods=["PUT"])
+@route("/v1/rules/order", methods=["PUT"])
 @endpoint
 def reorder_rules() -> dict[str, Any]:
     request = api.current_request
@@ -49,14 +49,14 @@ def reorder_rules() -> dict[str, Any]:
     return {"items": [render.rule(r) for r in ordered], "next_cursor": None}
 
 
-@api.route("/v1/rules/{id}/dry-run", methods=["POST"])
+@route("/v1/rules/{id}/dry-run", methods=["POST"])
 @endpoint
 def dry_run(id: str) -> dict[str, Any]:
     request = api.current_request
     return rules.dry_run(current().deps, principal(request), id, str(body(request).get("ref", "")))
 
 
-@api.route("/v1/items/{ref}/macros/{macro_id}", methods=["POST"])
+@route("/v1/items/{ref}/macros/{macro_id}", methods=["POST"])
 @endpoint
 def apply_macro(ref: str, macro_id: str) -> Response:
     c = current()

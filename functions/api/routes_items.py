@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Response
 
-from api import api, render
+from api import api, render, route
 from api.http import (
     JSON,
     body,
@@ -71,7 +71,7 @@ def _new_item(data: dict[str, Any]) -> NewItem:
     )
 
 
-@api.route("/v1/items", methods=["POST"])
+@route("/v1/items", methods=["POST"])
 @endpoint
 def create_item() -> Response:
     request = api.current_request
@@ -96,7 +96,7 @@ def create_item() -> Response:
     )
 
 
-@api.route("/v1/items", methods=["GET"])
+@route("/v1/items", methods=["GET"])
 @endpoint
 def find_items() -> dict[str, Any]:
     request = api.current_request
@@ -120,7 +120,7 @@ def find_items() -> dict[str, Any]:
     return page_body(page, lambda i: render.item(i, staff=p.is_staff), scope)
 
 
-@api.route("/v1/items/{ref}", methods=["GET"])
+@route("/v1/items/{ref}", methods=["GET"])
 @endpoint
 def read_item(ref: str) -> Response:
     p = principal(api.current_request)
@@ -128,7 +128,7 @@ def read_item(ref: str) -> Response:
     return with_etag(render.item(item, staff=p.is_staff), item.version)
 
 
-@api.route("/v1/items/{ref}", methods=["PATCH"])
+@route("/v1/items/{ref}", methods=["PATCH"])
 @endpoint
 def patch_item(ref: str) -> Response:
     request = api.current_request
@@ -137,7 +137,7 @@ def patch_item(ref: str) -> Response:
     return with_etag(render.item(item), item.version)
 
 
-@api.route("/v1/items/{ref}/convert", methods=["POST"])
+@route("/v1/items/{ref}/convert", methods=["POST"])
 @endpoint
 def convert(ref: str) -> Response:
     request = api.current_request
@@ -147,7 +147,7 @@ def convert(ref: str) -> Response:
     return with_etag(render.item(item), item.version)
 
 
-@api.route("/v1/items/{ref}/messages", methods=["GET"])
+@route("/v1/items/{ref}/messages", methods=["GET"])
 @endpoint
 def messages(ref: str) -> dict[str, Any]:
     request = api.current_request
@@ -163,7 +163,7 @@ def messages(ref: str) -> dict[str, Any]:
     return page_body(page, lambda m: render.message(m, names[m.author_id]), scope)
 
 
-@api.route("/v1/items/{ref}/messages", methods=["POST"])
+@route("/v1/items/{ref}/messages", methods=["POST"])
 @endpoint
 def post_message(ref: str) -> Response:
     request = api.current_request
@@ -178,7 +178,7 @@ def post_message(ref: str) -> Response:
     return Response(body=render.message(message, p.name), status_code=201, headers=dict(JSON))
 
 
-@api.route("/v1/items/{ref}/activity", methods=["GET"])
+@route("/v1/items/{ref}/activity", methods=["GET"])
 @endpoint
 def activity(ref: str) -> dict[str, Any]:
     request = api.current_request
@@ -188,7 +188,7 @@ def activity(ref: str) -> dict[str, Any]:
     return page_body(page, render.activity, scope)
 
 
-@api.route("/v1/items/{ref}/attachments", methods=["POST"])
+@route("/v1/items/{ref}/attachments", methods=["POST"])
 @endpoint
 def upload_attachment(ref: str) -> Response:
     request = api.current_request
@@ -205,7 +205,7 @@ def upload_attachment(ref: str) -> Response:
     return Response(body={**render.attachment(att), "upload": upload}, status_code=201, headers=dict(JSON))
 
 
-@api.route("/v1/items/{ref}/attachments/{attachment_id}", methods=["GET"])
+@route("/v1/items/{ref}/attachments/{attachment_id}", methods=["GET"])
 @endpoint
 def download_attachment(ref: str, attachment_id: str) -> dict[str, Any]:
     p = principal(api.current_request)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from chalice import Response
 
-from api import api, render
+from api import api, render, route
 from api.http import JSON, body, current, endpoint, idempotency_key, optional_principal
 from tandem.domain.errors import ValidationError
 from tandem.services import authenticate
@@ -18,7 +18,7 @@ from tandem.services.submit_form import public_forms, submit_form
 from tandem.services.submit_form import unsubscribe as unsubscribe_from
 
 
-@api.route("/v1/public/{slug}/forms", methods=["GET"])
+@route("/v1/public/{slug}/forms", methods=["GET"])
 @endpoint
 def forms(slug: str) -> dict[str, Any]:
     tenant, types = public_forms(current().deps, slug)
@@ -40,7 +40,7 @@ def forms(slug: str) -> dict[str, Any]:
     }
 
 
-@api.route("/v1/public/{slug}/forms/{type_id}", methods=["POST"])
+@route("/v1/public/{slug}/forms/{type_id}", methods=["POST"])
 @endpoint
 def submit(slug: str, type_id: str) -> Response:
     request = api.current_request
@@ -53,7 +53,7 @@ def submit(slug: str, type_id: str) -> Response:
     return Response(body={"ref": item.ref, "id": item.id}, status_code=201, headers=dict(JSON))
 
 
-@api.route("/v1/public/{slug}/magic-link", methods=["POST"])
+@route("/v1/public/{slug}/magic-link", methods=["POST"])
 @endpoint
 def magic_link(slug: str) -> Response:
     email = body(api.current_request).get("email")
@@ -63,7 +63,7 @@ def magic_link(slug: str) -> Response:
     return Response(body={"status": "sent if the address is known"}, status_code=202, headers=dict(JSON))
 
 
-@api.route(
+@route(
     "/v1/public/{slug}/unsubscribe",
     methods=["POST"],
     content_types=["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data"],
@@ -75,7 +75,7 @@ def unsubscribe(slug: str) -> dict[str, Any]:
     return {"status": "unsubscribed", "ref": ref}
 
 
-@api.route("/v1/public/{slug}/unsubscribe", methods=["GET"])
+@route("/v1/public/{slug}/unsubscribe", methods=["GET"])
 def unsubscribe_page(slug: str) -> Response:
     """What a click on the mail's link shows: a button, because link scanners must not unsubscribe anyone."""
     token = (api.current_request.query_params or {}).get("token", "")

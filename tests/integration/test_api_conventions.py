@@ -183,3 +183,10 @@ def test_public_endpoints_answer_cors_only_to_allowed_origins(api, container):
     assert "access-control-allow-origin" not in other.headers
     private = api.call("GET", "/v1/me", token=w.token("admin"), headers={"Origin": "https://intranet.clinic.example"})
     assert "access-control-allow-origin" not in private.headers
+
+
+def test_a_wrong_content_type_still_gets_our_error_format(api, container):
+    build_world(container.deps)
+    resp = api.call("POST", "/v1/auth/login", "tenant=agency&email=x", headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert resp.status_code == 400 and resp.data["error"]["code"] == "validation_error"
