@@ -37,26 +37,30 @@ WATCHED = (
 )
 
 
+def all_rules(deps: Deps, tenant_id: str) -> list[Rule]:
+    """Every rule of a tenant (pages of up to 1,000: one Query for any realistic tenant)."""
+    rules, after = [], None
+    while True:
+        page = deps.repos.rules.list(tenant_id, limit=1000, after=after)
+        rules, after = rules + page.items, page.after
+        if not after:
+            return rules
+
+
 def rule_loader(deps: Deps) -> RuleLoader:
     """All rules of a tenant, read once per batch (one Query per tenant, whatever the batch holds)."""
     cache: dict[str, list[Rule]] = {}
 
     def load(tenant_id: str) -> list[Rule]:
         if tenant_id not in cache:
-            rules, after = [], None
-            while True:
-                page = deps.repos.rules.list(tenant_id, limit=1000, after=after)
-                rules += page.items
-                after = page.after
-                if not after:
-                    break
-            cache[tenant_id] = rules
+            cache[tenant_id] = all_rules(deps, tenant_id)
         return cache[tenant_id]
 
     return load
 
 
-def _requester_email(deps: Deps, item: Item) -> str | None:
+def requester_email(deps: Deps, item: Item) -> str | None:
+    """What `requester.email` / `requester.domain` conditions look at."""
     user = deps.repos.users.get(item.tenant_id, item.requester_id) if item.requester_id else None
     return user.email if user else None
 
@@ -65,7 +69,7 @@ def situations(deps: Deps, event: Event) -> list[Situation]:
     """What the change means for rules: created / changed / status changed / message added / email received."""
     if isinstance(event, ItemCreated):
         item = event.item
-        base = dict(item=item, requester_email=_requester_email(deps, item))
+        base = dict(item=item, requester_email=requester_email(deps, item))
         found = [Situation(Trigger.ITEM_CREATED, **base)]
         if item.via == "email":
             found.append(Situation(Trigger.EMAIL_RECEIVED, **base))
@@ -80,7 +84,7 @@ def situations(deps: Deps, event: Event) -> list[Situation]:
                 trigger,
                 new,
                 old=old,
-                requester_email=_requester_email(deps, new),
+                requester_email=requester_email(deps, new),
                 depth=new.rule_depth,
                 caused_by_rule=new.cause_rule,
             )
@@ -102,7 +106,7 @@ def _message_situations(deps: Deps, event: MessageAdded) -> list[Situation]:
         item=item,
         message=message,
         message_author_role=author.role.value if author else None,
-        requester_email=_requester_email(deps, item),
+        requester_email=requester_email(deps, item),
     )
     found = [Situation(Trigger.MESSAGE_ADDED, **base)]
     if message.via == "email":

@@ -11,6 +11,7 @@ from tandem.domain.permissions import Action as Perm
 from tandem.domain.permissions import Area, Principal
 from tandem.domain.rules import Action, Condition, Group, Macro, Rule, Situation, Trigger, check_rule, plan
 from tandem.services.access import load_item, require_area
+from tandem.services.apply_rules import all_rules, requester_email
 from tandem.services.deps import Deps
 from tandem.services.editing import apply_fields, boolean, check_limit, check_version, text
 from tandem.services.ports import Page, Position
@@ -100,12 +101,8 @@ def create_rule(deps: Deps, p: Principal, data: dict[str, Any]) -> Rule:
 
 
 def _all_rules(deps: Deps, tenant_id: str) -> list[Rule]:
-    rules, after = [], None
-    while True:
-        page = deps.repos.rules.list(tenant_id, limit=200, after=after)
-        rules, after = rules + page.items, page.after
-        if not after:
-            return sorted(rules, key=lambda r: (r.position, r.created_at, r.id))
+    """The tenant's rules in evaluation order."""
+    return sorted(all_rules(deps, tenant_id), key=lambda r: (r.position, r.created_at, r.id))
 
 
 def get_rule(deps: Deps, p: Principal, rule_id: str) -> Rule:
@@ -146,9 +143,7 @@ def dry_run(deps: Deps, p: Principal, rule_id: str, ref: str) -> dict[str, Any]:
     """Would the rule match this item now (as if it had just been created/changed), and what would it do."""
     rule = get_rule(deps, p, rule_id)
     _, item = load_item(deps, p, ref)
-    requester = deps.repos.users.get(item.tenant_id, item.requester_id) if item.requester_id else None
-    trigger = rule.trigger if rule.trigger not in (Trigger.ITEM_CHANGED, Trigger.STATUS_CHANGED) else rule.trigger
-    s = Situation(trigger, item, requester_email=requester.email if requester else None)
+    s = Situation(rule.trigger, item, requester_email=requester_email(deps, item))
     fired = plan([replace(rule, enabled=True)], s)
     actions = fired[0][1] if fired else []
     return {

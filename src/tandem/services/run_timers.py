@@ -12,7 +12,7 @@ from tandem.domain.clock import iso, parse_iso
 from tandem.domain.events import Event, ItemChanged, ItemCreated
 from tandem.domain.items import Item
 from tandem.domain.rules import Situation, Trigger
-from tandem.services.apply_rules import RuleLoader, run_situation
+from tandem.services.apply_rules import RuleLoader, requester_email, run_situation
 from tandem.services.deps import Deps
 from tandem.services.ports import Timer
 
@@ -45,7 +45,7 @@ def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> 
         trigger = Trigger.IDLE if timer.kind == "idle" else Trigger.DUE_SOON
         if not _still_applies(item, timer, now):
             return 0
-        s = Situation(trigger, item, requester_email=_requester_email(deps, item))
+        s = Situation(trigger, item, requester_email=requester_email(deps, item))
         return run_situation(
             deps, s, _only_hours(load, trigger, timer.payload.get("hours")), f"{timer.key}@{timer.due_at}", secret
         )
@@ -67,11 +67,6 @@ def _still_applies(item: Item, timer: Timer, now: str) -> bool:
     if timer.kind == "idle":
         return item.updated_at == timer.payload.get("updated_at")  # any change since restarts the idle clock
     return item.due_date == timer.payload.get("due_date")
-
-
-def _requester_email(deps: Deps, item: Item) -> str | None:
-    user = deps.repos.users.get(item.tenant_id, item.requester_id) if item.requester_id else None
-    return user.email if user else None
 
 
 def schedule_time_rules(deps: Deps, event: Event, load: RuleLoader) -> int:

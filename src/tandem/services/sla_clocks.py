@@ -203,7 +203,7 @@ def _first_response(deps: Deps, event: MessageAdded) -> Item | None:
 
 def fire_sla(deps: Deps, item: Item, timer: Timer, load: Any, secret: str) -> int:
     """A warning or breach timer: mark it on the clock and run the SLA rules, once."""
-    from tandem.services.apply_rules import run_situation
+    from tandem.services.apply_rules import requester_email, run_situation
 
     target, stage = timer.payload.get("target"), timer.payload.get("stage")
     state = (item.sla.get("clocks") or {}).get(target)
@@ -213,7 +213,6 @@ def fire_sla(deps: Deps, item: Item, timer: Timer, load: Any, secret: str) -> in
     sla = {**item.sla, "clocks": {**item.sla["clocks"], target: {**state, flag: True}}}
     item = _store(deps, item, sla, f"SLA {target.replace('_', ' ')} {stage}")
     trigger = Trigger.SLA_WARNING if stage == "warning" else Trigger.SLA_BREACH
-    requester = deps.repos.users.get(item.tenant_id, item.requester_id) if item.requester_id else None
-    s = Situation(trigger, item, requester_email=requester.email if requester else None)
+    s = Situation(trigger, item, requester_email=requester_email(deps, item))
     run_situation(deps, s, load, f"{timer.key}@{timer.due_at}", secret)
     return 1
