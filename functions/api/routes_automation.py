@@ -18,7 +18,7 @@ resource(
     list_=lambda d, p, q, lim, after: rules.list_rules(d, p, limit=200),
     create=rules.create_rule,
     get=rules.get_rule,
-    update=lambda d, p, i, b, v: rules.update_rule(d, p, i, b, v),
+    update=rules.update_rule,
     render_=lambda x, p: render.rule(x),
 )
 resource(
@@ -27,7 +27,7 @@ resource(
     list_=lambda d, p, q, lim, after: rules.list_macros(d, p, limit=lim, after=after),
     create=rules.create_macro,
     get=rules.get_macro,
-    update=lambda d, p, i, b, v: rules.update_macro(d, p, i, b, v),
+    update=rules.update_macro,
     render_=lambda x, p: render.macro(x),
 )
 resource(
@@ -36,7 +36,7 @@ resource(
     list_=lambda d, p, q, lim, after: sla.list_policies(d, p, limit=lim, after=after),
     create=sla.create_policy,
     get=sla.get_policy,
-    update=lambda d, p, i, b, v: sla.update_policy(d, p, i, b, v),
+    update=sla.update_policy,
     render_=lambda x, p: x.to_dict(),
 )
 

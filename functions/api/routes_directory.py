@@ -35,7 +35,7 @@ resource(
     list_=lambda d, p, q, lim, after: people.list_teams(d, p, limit=lim, after=after),
     create=lambda d, p, b: people.create_team(d, p, **pick(b, "name", "member_ids")),
     get=people.get_team,
-    update=lambda d, p, i, b, v: people.update_team(d, p, i, b, v),
+    update=people.update_team,
     render_=lambda x, p: render.team(x),
 )
 resource(
@@ -44,7 +44,7 @@ resource(
     list_=lambda d, p, q, lim, after: people.list_organizations(d, p, limit=lim, after=after),
     create=lambda d, p, b: people.create_organization(d, p, **pick(b, "name", "domains")),
     get=people.get_organization,
-    update=lambda d, p, i, b, v: people.update_organization(d, p, i, b, v),
+    update=people.update_organization,
     render_=lambda x, p: render.organization(x),
 )
 resource(
@@ -53,7 +53,7 @@ resource(
     list_=lambda d, p, q, lim, after: projects.list_portfolios(d, p, limit=lim, after=after),
     create=lambda d, p, b: projects.create_portfolio(d, p, **pick(b, "name", "description")),
     get=projects.get_portfolio,
-    update=lambda d, p, i, b, v: projects.update_portfolio(d, p, i, b, v),
+    update=projects.update_portfolio,
     render_=lambda x, p: render.portfolio(x),
 )
 resource(
@@ -66,7 +66,7 @@ resource(
         d, p, **pick(b, "name", "description", "portfolio_id", "members", "followers")
     ),
     get=projects.get_project,
-    update=lambda d, p, i, b, v: projects.update_project(d, p, i, b, v),
+    update=projects.update_project,
     render_=lambda x, p: render.project(x, staff=p.role is not Role.CUSTOMER),
 )
 resource(
@@ -77,6 +77,6 @@ resource(
         d, p, **pick(b, "name", "kind", "inbound_address", "form", "defaults", "public", "survey")
     ),
     get=types_.get_item_type,
-    update=lambda d, p, i, b, v: types_.update_item_type(d, p, i, b, v),
+    update=types_.update_item_type,
     render_=lambda x, p: render.item_type(x) if p.role is not Role.CUSTOMER else render.public_form(x),
 )
