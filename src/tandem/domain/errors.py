@@ -17,7 +17,31 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
+    """Well-formed input that breaks a rule of the model or the domain (422); `details` names the field."""
+
     code = "validation_error"
+
+
+class BadRequest(DomainError):
+    """Input that cannot be read at all: not JSON, not UTF-8, nested too deeply, a forged cursor (400)."""
+
+    code = "bad_request"
+
+
+class TooLarge(DomainError):
+    """A body over the declared size limit (413)."""
+
+    code = "too_large"
+
+
+class TooManyRequests(DomainError):
+    """A throttle said no; `retry_after` seconds until the caller may try again (429 with Retry-After)."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message, details)
+        self.retry_after = max(1, int(retry_after))
 
 
 class NotFound(DomainError):
