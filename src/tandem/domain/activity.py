@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from tandem.domain.exposure import exposed
 from tandem.domain.items import Cause
 
 
 @dataclass
 class Activity:
-    tenant_id: str
-    id: str
-    item_id: str
-    at: str
-    action: str  # created | updated | converted | message_added | ...
-    cause: Cause
-    actor_id: str | None = None
-    changes: dict[str, list[Any]] = field(default_factory=dict)
-    note: str = ""
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    item_id: str = exposed(hidden=True)
+    at: str = exposed()
+    action: str = exposed()  # created | updated | converted | message_added | ...
+    cause: Cause = exposed()
+    actor_id: str | None = exposed(name="actor", default=None)
+    changes: dict[str, list[Any]] = exposed(default_factory=dict)
+    note: str = exposed(default="")

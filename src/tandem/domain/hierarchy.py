@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from tandem.domain.exposure import exposed
+from tandem.domain.limits import Id, Ids, Name, Principals, Summary
 
 
 def user_ref(user_id: str) -> str:
@@ -15,26 +18,26 @@ def team_ref(team_id: str) -> str:
 
 @dataclass
 class Portfolio:
-    tenant_id: str
-    id: str
-    name: str
-    created_at: str
-    description: str = ""
-    version: int = 0
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    name: Name = exposed(create=True, patch=True)
+    created_at: str = exposed()
+    description: Summary = exposed(create=True, patch=True, default="")
+    version: int = exposed(default=0)
 
 
 @dataclass
 class Project:
-    tenant_id: str
-    id: str
-    name: str
-    created_at: str
-    portfolio_id: str | None = None
-    description: str = ""
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    name: Name = exposed(create=True, patch=True)
+    created_at: str = exposed()
+    portfolio_id: Id | None = exposed(create=True, patch=True, default=None)
+    description: Summary = exposed(create=True, patch=True, default="")
     # Principals as "user:<id>" or "team:<id>"; followers are user ids and may be customers.
-    members: list[str] = field(default_factory=list)
-    followers: list[str] = field(default_factory=list)
-    version: int = 0
+    members: Principals = exposed(create=True, patch=True, default_factory=list)
+    followers: Ids = exposed(create=True, patch=True, default_factory=list)
+    version: int = exposed(default=0)
 
     def has_member(self, user_id: str, team_ids: list[str] | tuple[str, ...]) -> bool:
         """Membership directly or through one of the user's teams."""

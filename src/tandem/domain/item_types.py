@@ -6,13 +6,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from msgspec import Meta
 
 from tandem.domain.errors import ValidationError
+from tandem.domain.exposure import exposed
+from tandem.domain.limits import LIST, Email, Id, Name, Principals, ShortText
 from tandem.domain.people import EMAIL_RE
 
 KINDS = ("ticket", "task")
 PRIORITIES = ("low", "normal", "high", "urgent")
+Priority = Literal["low", "normal", "high", "urgent"]
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -30,36 +35,36 @@ class FieldType(StrEnum):
 
 @dataclass
 class FormField:
-    key: str
-    label: str
+    key: Annotated[str, Meta(min_length=1, max_length=40)]
+    label: Name
     type: FieldType
     required: bool = False
-    help: str = ""
-    options: list[str] = field(default_factory=list)
+    help: Annotated[str, Meta(max_length=1000)] = ""
+    options: Annotated[list[ShortText], Meta(max_length=LIST)] = field(default_factory=list)
 
 
 @dataclass
 class Defaults:
-    project_id: str | None = None
-    priority: str = "normal"
-    assignees: list[str] = field(default_factory=list)
+    project_id: Id | None = None
+    priority: Priority = "normal"
+    assignees: Principals = field(default_factory=list)
 
 
 @dataclass
 class ItemType:
-    tenant_id: str
-    id: str
-    kind: str
-    name: str
-    created_at: str
-    inbound_address: str | None = None
-    form: list[FormField] = field(default_factory=list)
-    defaults: Defaults = field(default_factory=Defaults)
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    kind: Literal["ticket", "task"] = exposed(create=True)
+    name: Name = exposed(create=True, patch=True)
+    created_at: str = exposed()
+    inbound_address: Email | None = exposed(create=True, patch=True, default=None)
+    form: Annotated[list[FormField], Meta(max_length=LIST)] = exposed(create=True, patch=True, default_factory=list)
+    defaults: Defaults = exposed(create=True, patch=True, default_factory=Defaults)
     # Public types offer their web form to visitors and customers in the portal.
-    public: bool = True
+    public: bool = exposed(create=True, patch=True, default=True)
     # Surveys: a form whose answers become items of this type.
-    survey: bool = False
-    version: int = 0
+    survey: bool = exposed(create=True, patch=True, default=False)
+    version: int = exposed(default=0)
 
 
 def check_kind(kind: str) -> str:

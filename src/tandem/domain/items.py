@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal, get_type_hints
+
+from msgspec import Meta
 
 from tandem.domain.errors import ValidationError
+from tandem.domain.exposure import exposed, patchable
 from tandem.domain.item_types import check_priority
+from tandem.domain.limits import LIST, Answers, Date, Description, Id, Ids, Percent, Points, Tags, Title
 from tandem.domain.statuses import Category
 
 REF_RE = re.compile(r"^([TK])-(\d{1,12})$")
 PREFIX = {"ticket": "T", "task": "K"}
+Kind = Literal["ticket", "task"]
 
 
 class Cause(StrEnum):
@@ -28,50 +33,53 @@ class Cause(StrEnum):
 
 @dataclass
 class Link:
-    kind: str  # parent | child | relates_to
-    ref: str
+    kind: Literal["parent", "child", "relates_to"]
+    ref: Annotated[str, Meta(pattern=r"^[TKtk]-\d{1,12}$", max_length=20)]
 
 
 @dataclass
 class Item:
-    tenant_id: str
-    id: str
-    ref: str
-    kind: str
-    type_id: str
-    title: str
-    status: str
-    status_category: Category
-    created_at: str
-    updated_at: str
-    description: str = ""
-    priority: str = "normal"
-    requester_id: str | None = None
-    organization_id: str | None = None
-    assignees: list[str] = field(default_factory=list)
-    followers: list[str] = field(default_factory=list)
-    project_id: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
-    due_date: str | None = None
-    planned_start: str | None = None
-    planned_finish: str | None = None
-    actual_start: str | None = None
-    actual_finish: str | None = None
-    start_no_earlier_than: str | None = None
-    finish_no_later_than: str | None = None
-    percent_complete: int = 0
-    points: float | None = None
-    tags: list[str] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    portal_visible: bool = True
-    former_refs: list[str] = field(default_factory=list)
-    via: str = "web"
+    """A ticket or task. This dataclass is the one declaration of an item's fields: the API's item models
+    (tandem.schemas.items) are derived from it, with the limits and exposure written on each field here."""
+
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    ref: str = exposed()
+    kind: Kind = exposed(create=True)
+    type_id: Id = exposed(create=True, patch=True)
+    title: Title = exposed(create=True, patch=True)
+    status: Id = exposed(patch=True)
+    status_category: Category = exposed()
+    created_at: str = exposed()
+    updated_at: str = exposed()
+    description: Description = exposed(create=True, patch=True, default="")
+    priority: Id = exposed(create=True, patch=True, default="normal")
+    requester_id: Id | None = exposed(create=True, patch=True, name="requester", default=None)
+    organization_id: str | None = exposed(default=None)
+    assignees: Ids = exposed(create=True, patch=True, default_factory=list)
+    followers: Ids = exposed(create=True, patch=True, default_factory=list)
+    project_id: Id | None = exposed(create=True, patch=True, default=None)
+    fields: Answers = exposed(create=True, patch=True, default_factory=dict)
+    due_date: Date | None = exposed(create=True, patch=True, default=None)
+    planned_start: Date | None = exposed(create=True, patch=True, default=None)
+    planned_finish: Date | None = exposed(create=True, patch=True, default=None)
+    actual_start: Date | None = exposed(create=True, patch=True, default=None)
+    actual_finish: Date | None = exposed(create=True, patch=True, default=None)
+    start_no_earlier_than: Date | None = exposed(create=True, patch=True, default=None)
+    finish_no_later_than: Date | None = exposed(create=True, patch=True, default=None)
+    percent_complete: Percent = exposed(create=True, patch=True, default=0)
+    points: Points | None = exposed(create=True, patch=True, default=None)
+    tags: Tags = exposed(create=True, patch=True, default_factory=list)
+    links: Annotated[list[Link], Meta(max_length=LIST)] = exposed(create=True, patch=True, default_factory=list)
+    portal_visible: bool = exposed(create=True, patch=True, default=True)
+    former_refs: list[str] = exposed(default_factory=list)
+    via: str = exposed(default="web")
     # Who made the latest change: lets the rules engine skip its own echo and bound chains of rule changes.
-    cause_rule: str | None = None
-    rule_depth: int = 0
-    sla_policy_id: str | None = None
-    sla: dict[str, Any] = field(default_factory=dict)  # clocks and due times, see domain/sla.py
-    version: int = 0
+    cause_rule: str | None = exposed(hidden=True, default=None)
+    rule_depth: int = exposed(hidden=True, default=0)
+    sla_policy_id: str | None = exposed(hidden=True, default=None)
+    sla: dict[str, Any] = exposed(default_factory=dict)  # clocks and due times, see domain/sla.py
+    version: int = exposed(default=0)
 
 
 def format_ref(kind: str, number: int) -> str:
@@ -86,47 +94,17 @@ def check_ref(ref: str) -> str:
     return ref
 
 
-# Fields a PATCH may set directly; status, kind and ref have their own rules.
-PATCHABLE = (
-    "title",
-    "description",
-    "priority",
-    "assignees",
-    "followers",
-    "project_id",
-    "fields",
-    "due_date",
-    "planned_start",
-    "planned_finish",
-    "actual_start",
-    "actual_finish",
-    "start_no_earlier_than",
-    "finish_no_later_than",
-    "percent_complete",
-    "points",
-    "tags",
-    "links",
-    "portal_visible",
-    "type_id",
-    "status",
-    "requester_id",
-)
-DATE_FIELDS = (
-    "due_date",
-    "planned_start",
-    "planned_finish",
-    "actual_start",
-    "actual_finish",
-    "start_no_earlier_than",
-    "finish_no_later_than",
-)
+# Fields a PATCH may set directly (status and type have their own checks in the use case).
+PATCHABLE = patchable(Item)
+# Calendar dates, normalised to YYYY-MM-DD: every field declared as a `Date`.
+DATE_FIELDS = tuple(n for n, t in get_type_hints(Item, include_extras=True).items() if t == Date | None)
 
 
 def _check_value(name: str, value: Any) -> Any:
     if name == "title":
         if not isinstance(value, str) or not value.strip():
             raise ValidationError("title must not be empty", {"field": "title"})
-        return value.strip()[:500]
+        return value.strip()
     if name == "priority":
         return check_priority(value)
     if name in DATE_FIELDS and value is not None:

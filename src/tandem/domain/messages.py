@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
+
+from msgspec import Meta
+
+from tandem.domain.exposure import exposed
+from tandem.domain.limits import LIST, Filename, MessageText
 
 
 class Visibility(StrEnum):
@@ -14,35 +20,35 @@ class Visibility(StrEnum):
 
 @dataclass
 class Attachment:
-    id: str
-    filename: str
-    content_type: str
-    size: int
-    key: str  # blob key in the attachment bucket
-    content_id: str | None = None
-    uploaded_by: str | None = None
+    id: str = exposed()
+    filename: Filename = exposed(create=True)
+    content_type: Annotated[str, Meta(min_length=3, max_length=255)] = exposed(create=True)
+    size: Annotated[int, Meta(ge=0)] = exposed(create=True)
+    key: str = exposed(hidden=True)  # blob key in the attachment bucket
+    content_id: str | None = exposed(default=None)
+    uploaded_by: str | None = exposed(hidden=True, default=None)
     # Set when a message takes the attachment: customers may fetch only those of public messages.
-    message_id: str | None = None
-    visibility: Visibility | None = None
+    message_id: str | None = exposed(hidden=True, default=None)
+    visibility: Visibility | None = exposed(hidden=True, default=None)
 
 
 @dataclass
 class Message:
-    tenant_id: str
-    id: str
-    item_id: str
-    author_id: str | None
-    body: str
-    visibility: Visibility
-    via: str
-    created_at: str
-    mentions: list[str] = field(default_factory=list)  # "user:<id>" / "team:<id>"
-    attachments: list[Attachment] = field(default_factory=list)
-    html: str | None = None  # sanitised HTML when the message came as HTML mail
-    quoted: str = ""  # quoted history and signature, kept and shown collapsed
-    email_message_id: str | None = None
-    raw_key: str | None = None  # the raw mail in the inbound bucket, kept as received
-    item_ref: str = ""  # the reference when written; old references keep resolving after conversion
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    item_id: str = exposed(hidden=True)
+    author_id: str | None = exposed(name="author")
+    body: MessageText = exposed(create=True)
+    visibility: Visibility = exposed(create=True)
+    via: str = exposed()
+    created_at: str = exposed()
+    mentions: list[str] = exposed(default_factory=list)  # "user:<id>" / "team:<id>"
+    attachments: Annotated[list[Attachment], Meta(max_length=LIST)] = exposed(create=True, default_factory=list)
+    html: str | None = exposed(default=None)  # sanitised HTML when the message came as HTML mail
+    quoted: str = exposed(default="")  # quoted history and signature, kept and shown collapsed
+    email_message_id: str | None = exposed(hidden=True, default=None)
+    raw_key: str | None = exposed(hidden=True, default=None)  # the raw mail in the inbound bucket, kept as received
+    item_ref: str = exposed(hidden=True, default="")  # the reference when written; old refs keep resolving
 
 
 MENTION_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9][A-Za-z0-9._-]{0,63})")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
+
+from msgspec import Meta
 
 from tandem.domain.errors import ValidationError
+from tandem.domain.exposure import exposed
+from tandem.domain.limits import LIST, Domain, Email, Id, Ids, Name
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 DOMAIN_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -26,18 +31,18 @@ class Role(StrEnum):
 class User:
     """Anyone who can sign in or be a requester. Customers are users with the customer role."""
 
-    tenant_id: str
-    id: str
-    email: str
-    name: str
-    role: Role
-    created_at: str
-    password_hash: str | None = None
-    organization_id: str | None = None
-    active: bool = True
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    email: Email = exposed(create=True, patch=True)
+    name: Name = exposed(create=True, patch=True)
+    role: Role = exposed(create=True, patch=True)
+    created_at: str = exposed()
+    password_hash: str | None = exposed(hidden=True, default=None)
+    organization_id: Id | None = exposed(create=True, patch=True, default=None)
+    active: bool = exposed(patch=True, default=True)
     # Set when mail to this address bounces; outbound mail to it is suppressed.
-    email_failing: bool = False
-    version: int = 0
+    email_failing: bool = exposed(default=False)
+    version: int = exposed(default=0)
 
     @property
     def handle(self) -> str:
@@ -47,13 +52,13 @@ class User:
 
 @dataclass
 class Team:
-    tenant_id: str
-    id: str
-    name: str
-    created_at: str
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    name: Name = exposed(create=True, patch=True)
+    created_at: str = exposed()
     # The single truth of team membership; tokens carry the ids at issue time.
-    member_ids: list[str] = field(default_factory=list)
-    version: int = 0
+    member_ids: Ids = exposed(create=True, patch=True, default_factory=list)
+    version: int = exposed(default=0)
 
     @property
     def handle(self) -> str:
@@ -62,12 +67,12 @@ class Team:
 
 @dataclass
 class Organization:
-    tenant_id: str
-    id: str
-    name: str
-    created_at: str
-    domains: list[str] = field(default_factory=list)
-    version: int = 0
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    name: Name = exposed(create=True, patch=True)
+    created_at: str = exposed()
+    domains: Annotated[list[Domain], Meta(max_length=LIST)] = exposed(create=True, patch=True, default_factory=list)
+    version: int = exposed(default=0)
 
 
 def normalize_email(value: str) -> str:
