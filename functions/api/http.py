@@ -13,11 +13,14 @@ from typing import Any
 from chalice import Response
 
 from tandem.domain.errors import (
+    BadRequest,
     Conflict,
     DomainError,
     Forbidden,
     NotFound,
     PreconditionFailed,
+    TooLarge,
+    TooManyRequests,
     Unauthorized,
     ValidationError,
 )
@@ -27,21 +30,29 @@ from tandem.runtime.wiring import Container, container
 from tandem.services.authenticate import principal_from_token
 
 STATUS = {
-    ValidationError: 400,
+    BadRequest: 400,
     Unauthorized: 401,
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
     PreconditionFailed: 412,
+    TooLarge: 413,
+    ValidationError: 422,
+    TooManyRequests: 429,
 }
 JSON = {"Content-Type": "application/json"}
+# Credentials never travel back in an error's details, whatever a use case put there.
+SECRET_KEYS = frozenset({"password", "token", "authorization", "cookie", "secret"})
 
 
-def error(status: int, code: str, message: str, details: dict | None = None) -> Response:
+def error(status: int, code: str, message: str, details: dict | None = None, headers: dict | None = None) -> Response:
+    clean = {k: v for k, v in (details or {}).items() if k.lower() not in SECRET_KEYS}
+    if "field" in clean and "errors" not in clean:
+        clean["errors"] = [{"field": clean["field"], "message": message}]
     return Response(
-        body={"error": {"code": code, "message": message, "details": details or {}}},
+        body={"error": {"code": code, "message": message, "details": clean}},
         status_code=status,
-        headers=dict(JSON),
+        headers={**JSON, **(headers or {})},
     )
 
 
@@ -65,13 +76,25 @@ def endpoint(fn: Callable[..., Any]) -> Callable[..., Any]:
             details = exc.details
             if isinstance(exc, ValidationError) and details.get("code") == "idempotency_mismatch":
                 return error(422, "idempotency_mismatch", exc.message)
-            return error(status_of(exc), exc.code, exc.message, details)
+            extra = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+            return error(status_of(exc), exc.code, exc.message, details, extra)
         except Exception:
             logger.exception("unhandled error")
             return error(500, "internal", "something went wrong on our side; it has been logged")
         return result if isinstance(result, Response) else Response(body=result, status_code=200, headers=dict(JSON))
 
     return wrapper
+
+
+def read_path_params(params: dict[str, str]) -> None:
+    """Path parameters are ids and references: anything too long or not valid text names nothing (404)."""
+    for name, value in params.items():
+        if len(value) > 200:
+            raise NotFound(f"no such {name}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise NotFound(f"no such {name}") from exc
 
 
 def current() -> Container:
@@ -134,34 +157,6 @@ def principal(request: Any) -> Principal:
     return p
 
 
-def body(request: Any) -> dict[str, Any]:
-    """The JSON object of the request; anything else is a clear 400."""
-    raw = request.raw_body or b""
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError("the body is not valid JSON") from exc
-    if not isinstance(data, dict):
-        raise ValidationError("the body must be a JSON object")
-    return data
-
-
-def query(request: Any) -> dict[str, str]:
-    return dict(request.query_params or {})
-
-
-def limit_of(request: Any) -> int:
-    raw = query(request).get("limit")
-    if raw is None:
-        return 50
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValidationError("limit must be a number", {"field": "limit"}) from exc
-
-
 def _cursor_key(scope: str) -> bytes:
     secret = current().settings.token_secret.encode()
     return hmac.new(secret, b"cursor:" + scope.encode(), hashlib.sha256).digest()
@@ -176,21 +171,21 @@ def encode_cursor(after: dict | None, scope: str) -> str | None:
     return f"{payload}.{sig}"
 
 
-def decode_cursor(request: Any, scope: str) -> dict | None:
-    raw = query(request).get("cursor")
+def decode_cursor(raw: str | None, scope: str) -> dict | None:
+    """The store position a cursor stands for, if this caller's list signed it."""
     if not raw:
         return None
     payload, _, sig = raw.partition(".")
     expected = hmac.new(_cursor_key(scope), payload.encode(), hashlib.sha256).hexdigest()[:32]
     if not hmac.compare_digest(sig, expected):
-        raise ValidationError("invalid cursor", {"field": "cursor"})
+        raise BadRequest("invalid cursor", {"field": "cursor"})
     try:
         return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except ValueError as exc:
-        raise ValidationError("invalid cursor", {"field": "cursor"}) from exc
+        raise BadRequest("invalid cursor", {"field": "cursor"}) from exc
 
 
-def page_body(page: Any, render: Callable[[Any], dict], scope: str) -> dict[str, Any]:
+def page_body(page: Any, render: Callable[[Any], Any], scope: str) -> dict[str, Any]:
     return {"items": [render(x) for x in page.items], "next_cursor": encode_cursor(page.after, scope)}
 
 
@@ -210,8 +205,13 @@ def if_match(request: Any) -> int | None:
         raise PreconditionFailed("If-Match must be an ETag this API returned") from exc
 
 
-def with_etag(body_: dict, version: int, status: int = 200) -> Response:
-    return Response(body=body_, status_code=status, headers={**JSON, "ETag": etag(version)})
+def with_etag(body_: Any, version: int, status: int = 200, headers: dict | None = None) -> Response:
+    """A single resource with its version as the ETag (PATCH takes it back as If-Match)."""
+    from tandem.schemas.codec import encode
+
+    return Response(
+        body=encode(body_).decode(), status_code=status, headers={**JSON, "ETag": etag(version), **(headers or {})}
+    )
 
 
 def idempotency_key(request: Any) -> str | None:
@@ -220,20 +220,25 @@ def idempotency_key(request: Any) -> str | None:
         return None
     key = key.strip()
     if not key or len(key) > 200:
-        raise ValidationError("Idempotency-Key must be 1-200 characters")
+        raise BadRequest("Idempotency-Key must be 1-200 characters", {"field": "Idempotency-Key"})
     return key
 
 
-def remembered_create(request: Any, p: Principal, scope: str, create: Callable[[], dict]) -> Response:
-    """Non-item creates: a repeated Idempotency-Key returns the first result (items do this in their write)."""
+def remembered_create(request: Any, p: Principal, scope: str, create: Callable[[], Any], fingerprint: str) -> Response:
+    """Non-item creates: a repeated Idempotency-Key returns the first result, the same key with another body is 422
+    (items do this inside their own write)."""
+    from tandem.schemas.codec import encode
+
     key = idempotency_key(request)
-    store = current().deps.repos.idempotency
     if key is None:
-        return Response(body=create(), status_code=201, headers=dict(JSON))
+        return Response(body=encode(create()).decode(), status_code=201, headers=dict(JSON))
+    store = current().deps.repos.idempotency
     full = f"{scope}:{p.user_id}:{key}"
     first = store.get(p.tenant_id, full)
     if first is not None:
-        return Response(body=first, status_code=201, headers=dict(JSON))
-    result = create()
-    store.put(p.tenant_id, full, result)
-    return Response(body=result, status_code=201, headers=dict(JSON))
+        if first.get("fingerprint") != fingerprint:
+            raise ValidationError("Idempotency-Key reused with a different request", {"code": "idempotency_mismatch"})
+        return Response(body=first["response"], status_code=201, headers=dict(JSON))
+    response = encode(create()).decode()
+    store.put(p.tenant_id, full, {"fingerprint": fingerprint, "response": response})
+    return Response(body=response, status_code=201, headers=dict(JSON))

@@ -6,112 +6,99 @@ from typing import Any
 
 from chalice import Response
 
-from api import api, render, route
-from api.http import JSON, body, clear_session, current, endpoint, if_match, principal, set_session, with_etag
-from tandem.domain.errors import ValidationError
+from api import render
+from api.http import JSON, clear_session, current, if_match, principal, set_session, with_etag
+from api.ops import Call, op
 from tandem.domain.permissions import Action, Area
+from tandem.schemas import auth as m
+from tandem.schemas.codec import encode, given
 from tandem.services import authenticate
 from tandem.services.access import require_area, tenant_of
 from tandem.services.sign_up import sign_up
 from tandem.services.tenant_settings import update_settings
 
-
-@route("/v1/health", methods=["GET"])
-@endpoint
-def health() -> dict[str, Any]:
-    return {"status": "ok"}
+AUTH = "auth"
 
 
-@route("/v1/openapi.json", methods=["GET"])
-@endpoint
-def openapi() -> dict[str, Any]:
-    from api.openapi import document
+@op("GET", "/v1/health", summary="Up and able to reach its table and buckets", tag=AUTH, auth=False,
+    returns=m.Health, errors=(503,))
+def health(call: Call) -> Any:
+    return m.Health(status="ok")
+
+
+@op("GET", "/v1/openapi.json", summary="This document", tag=AUTH, auth=False, returns=dict)
+def openapi(call: Call) -> Any:
+    from api.spec import document
 
     return document()
 
 
-@route("/v1/signup", methods=["POST"])
-@endpoint
-def signup() -> Response:
-    data = body(api.current_request)
-    result = sign_up(
-        current().deps,
-        organization=data.get("organization"),
-        slug=data.get("slug"),
-        email=data.get("email"),
-        name=data.get("name") or "",
-        password=data.get("password"),
-    )
-    return Response(
-        body={"token": result.token, "tenant": render.tenant(result.tenant), "user": render.user(result.user)},
-        status_code=201,
-        headers={**JSON, **_session(data, result.token)},
-    )
-
-
-def _session(data: dict, token: str) -> dict[str, str]:
+def _answer(body: Any, status: int, token: str, session: bool) -> Response:
     """`"session": true` asks for an HttpOnly cookie as well (the portal's way of signing in)."""
-    return set_session(token, current().settings.token_ttl_seconds) if data.get("session") is True else {}
+    cookie = set_session(token, current().settings.token_ttl_seconds) if session else {}
+    return Response(body=encode(body).decode(), status_code=status, headers={**JSON, **cookie})
 
 
-@route("/v1/auth/login", methods=["POST"])
-@endpoint
-def login() -> Response:
-    data = body(api.current_request)
-    token = authenticate.log_in(
-        current().deps, tenant_slug=data.get("tenant"), email=data.get("email"), password=data.get("password")
+@op("POST", "/v1/signup", summary="Create a help desk (tenant) and its first admin", tag=AUTH, auth=False,
+    body=m.SignupIn, returns=m.SignupOut, status=201, errors=(409, 429))
+def signup(call: Call) -> Response:
+    b = call.body
+    result = sign_up(
+        current().deps, organization=b.organization, slug=b.slug, email=b.email, name=b.name, password=b.password
     )
-    return Response(body={"token": token}, status_code=200, headers={**JSON, **_session(data, token)})
+    out = m.SignupOut(token=result.token, tenant=render.tenant(result.tenant), user=render.user(result.user))
+    return _answer(out, 201, result.token, b.session)
 
 
-@route("/v1/auth/logout", methods=["POST"])
-@endpoint
-def logout() -> Response:
-    return Response(body={"status": "signed out"}, status_code=200, headers={**JSON, **clear_session()})
+@op("POST", "/v1/auth/login", summary="Sign in with a password", tag=AUTH, auth=False, body=m.LoginIn,
+    returns=m.TokenOut, errors=(401, 429))
+def login(call: Call) -> Response:
+    b = call.body
+    token = authenticate.log_in(current().deps, tenant_slug=b.tenant, email=b.email, password=b.password)
+    return _answer(m.TokenOut(token=token), 200, token, b.session)
 
 
-@route("/v1/auth/magic-link/redeem", methods=["POST"])
-@endpoint
-def redeem_magic_link() -> Response:
-    data = body(api.current_request)
-    token = data.get("token")
-    if not isinstance(token, str):
-        raise ValidationError("token is required", {"field": "token"})
-    access = authenticate.redeem_magic_link(current().deps, token)
-    return Response(body={"token": access}, status_code=200, headers={**JSON, **_session(data, access)})
+@op("POST", "/v1/auth/logout", summary="Sign out", tag=AUTH, auth=False, returns=m.Health)
+def logout(call: Call) -> Response:
+    return Response(body=encode(m.Health(status="signed out")).decode(), status_code=200,
+                    headers={**JSON, **clear_session()})
 
 
-@route("/v1/me", methods=["GET"])
-@endpoint
-def me() -> dict[str, Any]:
-    p = principal(api.current_request)
+@op("POST", "/v1/auth/magic-link/redeem", summary="Trade a magic link's token for an access token", tag=AUTH,
+    auth=False, body=m.RedeemIn, returns=m.TokenOut, errors=(401, 429))
+def redeem_magic_link(call: Call) -> Response:
+    access = authenticate.redeem_magic_link(current().deps, call.body.token)
+    return _answer(m.TokenOut(token=access), 200, access, call.body.session)
+
+
+@op("GET", "/v1/me", summary="The caller", tag=AUTH, returns=m.MeOut)
+def me(call: Call) -> Any:
+    p = principal(call.request)
     tenant = tenant_of(current().deps, p)
-    return {
-        "id": p.user_id,
-        "email": p.email,
-        "name": p.name,
-        "role": p.role.value,
-        "team_ids": list(p.team_ids),
-        "organization_id": p.organization_id,
-        "tenant": render.tenant(tenant),
-        "statuses": render.statuses(tenant),
-        "portal_visibility": tenant.portal.visibility.value,
-    }
+    return m.MeOut(
+        id=p.user_id,
+        email=p.email,
+        name=p.name,
+        role=p.role.value,
+        team_ids=list(p.team_ids),
+        organization_id=p.organization_id,
+        tenant=render.tenant(tenant),
+        statuses=render.statuses(tenant),
+        portal_visibility=tenant.portal.visibility,
+    )
 
 
-@route("/v1/settings", methods=["GET"])
-@endpoint
-def get_settings() -> Response:
-    p = principal(api.current_request)
+@op("GET", "/v1/settings", summary="The tenant's settings (admins)", tag=AUTH, returns=m.SettingsOut)
+def get_settings(call: Call) -> Response:
+    p = principal(call.request)
     require_area(p, Area.SETTINGS, Action.READ)
     tenant = tenant_of(current().deps, p)
     return with_etag(render.tenant_settings(tenant), tenant.version)
 
 
-@route("/v1/settings", methods=["PATCH"])
-@endpoint
-def patch_settings() -> Response:
-    request = api.current_request
-    p = principal(request)
-    tenant = update_settings(current().deps, p, body(request), expected_version=if_match(request))
+@op("PATCH", "/v1/settings", summary="Change the tenant's settings (admins)", tag=AUTH, body=m.SettingsPatch,
+    returns=m.SettingsOut, headers=("If-Match",))
+def patch_settings(call: Call) -> Response:
+    p = principal(call.request)
+    tenant = update_settings(current().deps, p, given(call.body), expected_version=if_match(call.request))
     return with_etag(render.tenant_settings(tenant), tenant.version)

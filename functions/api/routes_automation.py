@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Response
-
-from api import api, render, route
-from api.http import JSON, body, current, endpoint, principal
+from api import render
+from api.http import current, principal, with_etag
+from api.ops import Call, op
 from api.resources import resource
+from tandem.schemas import automation as m
+from tandem.schemas import items as im
+from tandem.schemas.common import page_of
 from tandem.services import manage_rules as rules
 from tandem.services import manage_sla as sla
 
 resource(
     "/v1/rules",
     "rules",
+    noun="rule",
+    out=m.RuleOut,
+    create_model=m.RuleCreate,
+    patch_model=m.RulePatch,
     list_=lambda d, p, q, lim, after: rules.list_rules(d, p, limit=200),
     create=rules.create_rule,
     get=rules.get_rule,
@@ -24,6 +30,10 @@ resource(
 resource(
     "/v1/macros",
     "macros",
+    noun="macro",
+    out=m.MacroOut,
+    create_model=m.MacroCreate,
+    patch_model=m.MacroPatch,
     list_=lambda d, p, q, lim, after: rules.list_macros(d, p, limit=lim, after=after),
     create=rules.create_macro,
     get=rules.get_macro,
@@ -33,33 +43,36 @@ resource(
 resource(
     "/v1/sla-policies",
     "sla_policies",
+    noun="SLA policy",
+    out=m.SlaPolicyOut,
+    create_model=m.SlaPolicyCreate,
+    patch_model=m.SlaPolicyPatch,
     list_=lambda d, p, q, lim, after: sla.list_policies(d, p, limit=lim, after=after),
     create=sla.create_policy,
     get=sla.get_policy,
     update=sla.update_policy,
-    render_=lambda x, p: x.to_dict(),
+    render_=lambda x, p: render.sla_policy(x),
 )
 
 
-@route("/v1/rules/order", methods=["PUT"])
-@endpoint
-def reorder_rules() -> dict[str, Any]:
-    request = api.current_request
-    ordered = rules.reorder_rules(current().deps, principal(request), body(request).get("order"))
+@op("PUT", "/v1/rules/order", summary="Set the evaluation order of the rules", tag="rules", body=m.ReorderIn,
+    returns=page_of(m.RuleOut))
+def reorder_rules(call: Call) -> dict[str, Any]:
+    ordered = rules.reorder_rules(current().deps, principal(call.request), call.body.order)
     return {"items": [render.rule(r) for r in ordered], "next_cursor": None}
 
 
-@route("/v1/rules/{id}/dry-run", methods=["POST"])
-@endpoint
-def dry_run(id: str) -> dict[str, Any]:
-    request = api.current_request
-    return rules.dry_run(current().deps, principal(request), id, str(body(request).get("ref", "")))
+@op("POST", "/v1/rules/{id}/dry-run", summary="Would the rule match this item now, and what would it do", tag="rules",
+    body=m.DryRunIn, returns=m.DryRunOut)
+def dry_run(call: Call, id: str) -> Any:
+    return m.DryRunOut(**rules.dry_run(current().deps, principal(call.request), id, call.body.ref))
 
 
-@route("/v1/items/{ref}/macros/{macro_id}", methods=["POST"])
-@endpoint
-def apply_macro(ref: str, macro_id: str) -> Response:
+@op("POST", "/v1/items/{ref}/macros/{macro_id}", summary="Apply a macro to an item", tag="items",
+    returns=im.ItemOut)
+def apply_macro(call: Call, ref: str, macro_id: str) -> Any:
     c = current()
-    p = principal(api.current_request)
+    p = principal(call.request)
     item = rules.apply_macro(c.deps, p, ref, macro_id, c.settings.token_secret)
-    return Response(body=render.item(item), status_code=200, headers={**JSON, "ETag": f'"{item.version}"'})
+    return with_etag(render.item(item), item.version)
+

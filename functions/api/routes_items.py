@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from chalice import Response
 
-from api import api, render, route
+from api import render
 from api.http import (
-    JSON,
-    body,
     current,
     decode_cursor,
-    endpoint,
     idempotency_key,
     if_match,
-    limit_of,
     page_body,
     principal,
-    query,
     session_cookie,
     with_etag,
 )
-from tandem.domain.errors import ValidationError
-from tandem.domain.items import Cause
+from api.ops import Call, op
+from tandem.domain.items import Cause, Item
+from tandem.schemas import items as m
+from tandem.schemas.codec import given
+from tandem.schemas.common import ListQuery, page_of
+from tandem.schemas.derive import translate
 from tandem.services import post_message as conversation
 from tandem.services.access import tenant_of
 from tandem.services.convert_item import convert_item
@@ -32,181 +32,133 @@ from tandem.services.ports import IdempotencyClaim, ItemQuery
 from tandem.services.read_items import get_item, list_activity, list_items, list_messages
 from tandem.services.update_item import update_item
 
-EXTRA = (
-    "planned_start",
-    "planned_finish",
-    "actual_start",
-    "actual_finish",
-    "start_no_earlier_than",
-    "finish_no_later_than",
-    "percent_complete",
-    "points",
-    "tags",
-    "links",
-    "portal_visible",
-)
-FILTERS = ("kind", "project_id", "status", "assignee", "requester", "type_id", "organization_id")
+ITEM = "items"
+# The create fields NewItem names itself; every other field a client may give goes to `extra` (staff only).
+NAMED = tuple(f.name for f in fields(NewItem) if f.name != "extra")
 
 
 def _new_item(data: dict[str, Any]) -> NewItem:
-    for name in ("fields",):
-        if name in data and not isinstance(data[name], dict):
-            raise ValidationError(f"{name} must be an object", {"field": name})
-    for name in ("assignees", "followers"):
-        if data.get(name) is not None and not isinstance(data[name], list):
-            raise ValidationError(f"{name} must be a list", {"field": name})
     return NewItem(
-        type_id=data.get("type_id") or "",
-        title=data.get("title"),
-        description=data.get("description") or "",
-        kind=data.get("kind"),
-        project_id=data.get("project_id"),
-        priority=data.get("priority"),
-        requester=data.get("requester"),
-        assignees=data.get("assignees"),
-        followers=data.get("followers"),
-        fields=data.get("fields") or {},
-        due_date=data.get("due_date"),
-        extra={k: data[k] for k in EXTRA if k in data},
+        **{k: data[k] for k in NAMED if k in data and data[k] is not None},
+        extra=translate(Item, {k: v for k, v in data.items() if k not in NAMED}),
     )
 
 
-@route("/v1/items", methods=["POST"])
-@endpoint
-def create_item() -> Response:
-    request = api.current_request
-    p = principal(request)
-    data = body(request)
-    key = idempotency_key(request)
+@op("POST", "/v1/items", summary="Create an item", tag=ITEM, body=m.ItemCreate, returns=m.ItemOut, status=201,
+    headers=("Idempotency-Key",))
+def create_item(call: Call) -> Response:
+    p = principal(call.request)
+    data = given(call.body)
+    key = idempotency_key(call.request)
     claim = IdempotencyClaim(f"items:{p.user_id}", key, fingerprint(data)) if key else None
     deps = current().deps
-    item = open_item(
-        deps,
-        tenant_of(deps, p),
-        p,
-        _new_item(data),
-        via="web" if session_cookie(request) else "api",
-        cause=Cause.USER,
-        claim=claim,
-    )
-    return Response(
-        body=render.item(item, staff=p.is_staff),
-        status_code=201,
-        headers={**JSON, "ETag": f'"{item.version}"', "Location": f"/v1/items/{item.ref}"},
-    )
+    via = "web" if session_cookie(call.request) else "api"
+    item = open_item(deps, tenant_of(deps, p), p, _new_item(data), via=via, cause=Cause.USER, claim=claim)
+    return with_etag(render.item(item, staff=p.is_staff), item.version, 201, {"Location": f"/v1/items/{item.ref}"})
 
 
-@route("/v1/items", methods=["GET"])
-@endpoint
-def find_items() -> dict[str, Any]:
-    request = api.current_request
-    p = principal(request)
-    params = query(request)
-    filters = {k: params.get(k) for k in FILTERS}
-    scope = f"{p.user_id}/items?" + "&".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)
+@op("GET", "/v1/items", summary="List and filter items", tag=ITEM, query=m.ItemsQuery, returns=page_of(m.ItemOut))
+def find_items(call: Call) -> dict[str, Any]:
+    p = principal(call.request)
+    f = given(call.query)
+    filters = {k: v for k, v in sorted(f.items()) if k not in ("limit", "cursor") and v is not None}
+    scope = f"{p.user_id}/items?" + "&".join(f"{k}={v}" for k, v in filters.items())
     q = ItemQuery(
         tenant_id=p.tenant_id,
-        kind=filters["kind"],
-        project_id=filters["project_id"],
-        status=filters["status"],
-        assignee=filters["assignee"],
-        requester_id=filters["requester"],
-        type_id=filters["type_id"],
-        organization_id=filters["organization_id"],
-        limit=limit_of(request),
-        after=decode_cursor(request, scope),
+        kind=f.get("kind"),
+        project_id=f.get("project_id"),
+        status=f.get("status"),
+        assignee=f.get("assignee"),
+        requester_id=f.get("requester"),
+        type_id=f.get("type_id"),
+        organization_id=f.get("organization_id"),
+        limit=call.query.limit,
+        after=decode_cursor(call.query.cursor, scope),
     )
     page = list_items(current().deps, p, q)
     return page_body(page, lambda i: render.item(i, staff=p.is_staff), scope)
 
 
-@route("/v1/items/{ref}", methods=["GET"])
-@endpoint
-def read_item(ref: str) -> Response:
-    p = principal(api.current_request)
+@op("GET", "/v1/items/{ref}", summary="Read an item", tag=ITEM, returns=m.ItemOut)
+def read_item(call: Call, ref: str) -> Response:
+    p = principal(call.request)
     item = get_item(current().deps, p, ref)
     return with_etag(render.item(item, staff=p.is_staff), item.version)
 
 
-@route("/v1/items/{ref}", methods=["PATCH"])
-@endpoint
-def patch_item(ref: str) -> Response:
-    request = api.current_request
-    p = principal(request)
-    item = update_item(current().deps, p, ref, body(request), expected_version=if_match(request))
+@op("PATCH", "/v1/items/{ref}", summary="Change an item", tag=ITEM, body=m.ItemPatch, returns=m.ItemOut,
+    headers=("If-Match",), errors=(409,))
+def patch_item(call: Call, ref: str) -> Response:
+    p = principal(call.request)
+    changes = translate(Item, given(call.body))
+    item = update_item(current().deps, p, ref, changes, expected_version=if_match(call.request))
     return with_etag(render.item(item), item.version)
 
 
-@route("/v1/items/{ref}/convert", methods=["POST"])
-@endpoint
-def convert(ref: str) -> Response:
-    request = api.current_request
-    p = principal(request)
-    data = body(request)
-    item = convert_item(current().deps, p, ref, to=data.get("to", "task"), type_id=data.get("type_id"))
+@op("POST", "/v1/items/{ref}/convert", summary="Convert a ticket to a task (or back)", tag=ITEM, body=m.ConvertIn,
+    returns=m.ItemOut)
+def convert(call: Call, ref: str) -> Response:
+    p = principal(call.request)
+    item = convert_item(current().deps, p, ref, to=call.body.to, type_id=call.body.type_id)
     return with_etag(render.item(item), item.version)
 
 
-@route("/v1/items/{ref}/messages", methods=["GET"])
-@endpoint
-def messages(ref: str) -> dict[str, Any]:
-    request = api.current_request
-    p = principal(request)
+@op("GET", "/v1/items/{ref}/messages", summary="The item's conversation", tag=ITEM, query=ListQuery,
+    returns=page_of(m.MessageOut))
+def messages(call: Call, ref: str) -> dict[str, Any]:
+    p = principal(call.request)
     scope = f"{p.user_id}/items/{ref}/messages"
     deps = current().deps
-    page = list_messages(deps, p, ref, limit=limit_of(request), after=decode_cursor(request, scope))
+    page = list_messages(deps, p, ref, limit=call.query.limit, after=decode_cursor(call.query.cursor, scope))
     names: dict[str | None, str | None] = {None: None}
-    for m in page.items:
-        if m.author_id not in names:
-            author = deps.repos.users.get(p.tenant_id, m.author_id)
-            names[m.author_id] = author.name if author else None
-    return page_body(page, lambda m: render.message(m, names[m.author_id]), scope)
+    for msg in page.items:
+        if msg.author_id not in names:
+            author = deps.repos.users.get(p.tenant_id, msg.author_id)
+            names[msg.author_id] = author.name if author else None
+    return page_body(page, lambda msg: render.message(msg, names[msg.author_id]), scope)
 
 
-@route("/v1/items/{ref}/messages", methods=["POST"])
-@endpoint
-def post_message(ref: str) -> Response:
-    request = api.current_request
-    p = principal(request)
-    data = body(request)
-    ids = data.get("attachments") or []
-    if not isinstance(ids, list):
-        raise ValidationError("attachments must be a list of ids", {"field": "attachments"})
+@op("POST", "/v1/items/{ref}/messages", summary="Reply or add a private note", tag=ITEM, body=m.MessageCreate,
+    returns=m.MessageOut, status=201, headers=("Idempotency-Key",))
+def post_message(call: Call, ref: str) -> Any:
+    p = principal(call.request)
+    data = given(call.body)
     message = conversation.post_message(
-        current().deps, p, ref, body=data.get("body"), visibility=data.get("visibility", "public"), attachment_ids=ids
-    )
-    return Response(body=render.message(message, p.name), status_code=201, headers=dict(JSON))
-
-
-@route("/v1/items/{ref}/activity", methods=["GET"])
-@endpoint
-def activity(ref: str) -> dict[str, Any]:
-    request = api.current_request
-    p = principal(request)
-    scope = f"{p.user_id}/items/{ref}/activity"
-    page = list_activity(current().deps, p, ref, limit=limit_of(request), after=decode_cursor(request, scope))
-    return page_body(page, render.activity, scope)
-
-
-@route("/v1/items/{ref}/attachments", methods=["POST"])
-@endpoint
-def upload_attachment(ref: str) -> Response:
-    request = api.current_request
-    p = principal(request)
-    data = body(request)
-    att, upload = conversation.request_upload(
         current().deps,
         p,
         ref,
-        filename=data.get("filename"),
-        content_type=data.get("content_type"),
-        size=data.get("size"),
+        body=data["body"],
+        visibility=data.get("visibility", "public"),
+        attachment_ids=data.get("attachments") or [],
     )
-    return Response(body={**render.attachment(att), "upload": upload}, status_code=201, headers=dict(JSON))
+    return render.message(message, p.name)
 
 
-@route("/v1/items/{ref}/attachments/{attachment_id}", methods=["GET"])
-@endpoint
-def download_attachment(ref: str, attachment_id: str) -> dict[str, Any]:
-    p = principal(api.current_request)
-    return {"url": conversation.download_url(current().deps, p, ref, attachment_id)}
+@op("GET", "/v1/items/{ref}/activity", summary="Every change with actor and cause", tag=ITEM, query=ListQuery,
+    returns=page_of(m.ActivityOut))
+def activity(call: Call, ref: str) -> dict[str, Any]:
+    p = principal(call.request)
+    scope = f"{p.user_id}/items/{ref}/activity"
+    page = list_activity(current().deps, p, ref, limit=call.query.limit, after=decode_cursor(call.query.cursor, scope))
+    return page_body(page, render.activity, scope)
+
+
+@op("POST", "/v1/items/{ref}/attachments", summary="Start an upload (answers a presigned POST)", tag=ITEM,
+    body=m.AttachmentCreate, returns=m.AttachmentUpload, status=201)
+def upload_attachment(call: Call, ref: str) -> Any:
+    p = principal(call.request)
+    b = call.body
+    att, upload = conversation.request_upload(
+        current().deps, p, ref, filename=b.filename, content_type=b.content_type, size=b.size
+    )
+    from tandem.schemas.derive import project
+
+    return project(m.AttachmentUpload, att, upload=upload)
+
+
+@op("GET", "/v1/items/{ref}/attachments/{attachment_id}", summary="A short-lived download link", tag=ITEM,
+    returns=m.DownloadOut)
+def download_attachment(call: Call, ref: str, attachment_id: str) -> Any:
+    p = principal(call.request)
+    return m.DownloadOut(url=conversation.download_url(current().deps, p, ref, attachment_id))
+

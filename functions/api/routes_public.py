@@ -8,78 +8,68 @@ from urllib.parse import quote
 
 from chalice import Response
 
-from api import api, render, route
-from api.http import JSON, body, current, endpoint, idempotency_key, optional_principal
-from tandem.domain.errors import ValidationError
+from api import render
+from api.http import current, idempotency_key, optional_principal
+from api.ops import Call, op
+from tandem.schemas import auth as m
+from tandem.schemas.codec import given
 from tandem.services import authenticate
 from tandem.services.open_item import fingerprint
 from tandem.services.ports import IdempotencyClaim
 from tandem.services.submit_form import public_forms, submit_form
 from tandem.services.submit_form import unsubscribe as unsubscribe_from
 
+PUBLIC = "public"
 
-@route("/v1/public/{slug}/forms", methods=["GET"])
-@endpoint
-def forms(slug: str) -> dict[str, Any]:
+
+@op("GET", "/v1/public/{slug}/forms", summary="The web forms a visitor may use", tag=PUBLIC, auth=False,
+    returns=m.PublicForms)
+def forms(call: Call, slug: str) -> Any:
     tenant, types = public_forms(current().deps, slug)
     portal = tenant.portal
-    return {
-        "tenant": {
-            "slug": tenant.slug,
-            "name": tenant.name,
-            "branding": {
-                "name": portal.branding.name,
-                "logo_url": portal.branding.logo_url,
-                "color": portal.branding.color,
-            },
-        },
-        "require_login": portal.require_login,
-        "visibility": portal.visibility.value,
-        "statuses": render.statuses(tenant),
-        "items": [render.public_form(t) for t in types],
-    }
+    b = portal.branding
+    return m.PublicForms(
+        tenant=m.PublicTenant(slug=tenant.slug, name=tenant.name,
+                              branding=m.PublicBranding(name=b.name, logo_url=b.logo_url, color=b.color)),
+        require_login=portal.require_login,
+        visibility=portal.visibility,
+        statuses=render.statuses(tenant),
+        items=[render.public_form(t) for t in types],
+    )
 
 
-@route("/v1/public/{slug}/forms/{type_id}", methods=["POST"])
-@endpoint
-def submit(slug: str, type_id: str) -> Response:
-    request = api.current_request
-    p = optional_principal(request)
-    data = body(request)
-    key = idempotency_key(request)
-    who = p.user_id if p else str(data.get("email", "")).lower()
+@op("POST", "/v1/public/{slug}/forms/{type_id}", summary="Submit a web form (becomes an item)", tag=PUBLIC,
+    auth=False, body=m.FormSubmit, returns=m.Submitted, status=201, errors=(401,), headers=("Idempotency-Key",))
+def submit(call: Call, slug: str, type_id: str) -> Any:
+    p = optional_principal(call.request)
+    data = given(call.body)
+    key = idempotency_key(call.request)
+    who = p.user_id if p else str(data.get("email") or "").lower()
     claim = IdempotencyClaim(f"form:{who}", key, fingerprint(data)) if key else None
     item = submit_form(current().deps, slug, type_id, data, p, claim=claim)
-    return Response(body={"ref": item.ref, "id": item.id}, status_code=201, headers=dict(JSON))
+    return m.Submitted(ref=item.ref, id=item.id)
 
 
-@route("/v1/public/{slug}/magic-link", methods=["POST"])
-@endpoint
-def magic_link(slug: str) -> Response:
-    email = body(api.current_request).get("email")
-    if not isinstance(email, str):
-        raise ValidationError("email is required", {"field": "email"})
-    authenticate.request_magic_link(current().deps, tenant_slug=slug, email=email)
-    return Response(body={"status": "sent if the address is known"}, status_code=202, headers=dict(JSON))
+@op("POST", "/v1/public/{slug}/magic-link", summary="Email a sign-in link", tag=PUBLIC, auth=False,
+    body=m.MagicLinkIn, returns=m.Health, status=202, errors=(429,))
+def magic_link(call: Call, slug: str) -> Any:
+    authenticate.request_magic_link(current().deps, tenant_slug=slug, email=call.body.email)
+    return m.Health(status="sent if the address is known")
 
 
-@route(
-    "/v1/public/{slug}/unsubscribe",
-    methods=["POST"],
-    content_types=["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data"],
-)
-@endpoint
-def unsubscribe(slug: str) -> dict[str, Any]:
-    token = (api.current_request.query_params or {}).get("token", "")
-    ref = unsubscribe_from(current().deps, slug, token)
-    return {"status": "unsubscribed", "ref": ref}
+@op("POST", "/v1/public/{slug}/unsubscribe", summary="Stop notifications (the mail's one-click link)", tag=PUBLIC,
+    auth=False, query=m.UnsubscribeQuery, returns=m.Unsubscribed, errors=(401,),
+    content_types=["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data"])
+def unsubscribe(call: Call, slug: str) -> Any:
+    ref = unsubscribe_from(current().deps, slug, call.query.token)
+    return m.Unsubscribed(status="unsubscribed", ref=ref)
 
 
-@route("/v1/public/{slug}/unsubscribe", methods=["GET"])
-def unsubscribe_page(slug: str) -> Response:
+@op("GET", "/v1/public/{slug}/unsubscribe", summary="The confirmation page a mail's unsubscribe link opens",
+    tag=PUBLIC, auth=False, query=m.UnsubscribeQuery, returns=str, media="text/html")
+def unsubscribe_page(call: Call, slug: str) -> Response:
     """What a click on the mail's link shows: a button, because link scanners must not unsubscribe anyone."""
-    token = (api.current_request.query_params or {}).get("token", "")
-    action = f"/v1/public/{quote(slug)}/unsubscribe?token={quote(token)}"
+    action = f"/v1/public/{quote(slug)}/unsubscribe?token={quote(call.query.token)}"
     page = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>Stop notifications</title>"
         "<meta name=viewport content='width=device-width'></head><body>"

@@ -121,7 +121,7 @@ def test_typed_form_fields_are_validated(api, container):
         {"type_id": t.data["id"], "title": "x", "fields": {"clinic": "East", "budget": "lots"}},
         token=admin,
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert set(bad.data["error"]["details"]["fields"]) == {"due", "clinic", "budget"}
     good = api.call(
         "POST",
@@ -189,4 +189,4 @@ def test_a_wrong_content_type_still_gets_our_error_format(api, container):
     build_world(container.deps)
     resp = api.call("POST", "/v1/auth/login", "tenant=agency&email=x", headers={
         "Content-Type": "application/x-www-form-urlencoded"})
-    assert resp.status_code == 400 and resp.data["error"]["code"] == "validation_error"
+    assert resp.status_code == 400 and resp.data["error"]["code"] == "bad_request"

@@ -31,16 +31,17 @@ def test_s4_customers_never_see_each_others_work(api, container, mode):
         refs = {i["ref"] for i in api.call("GET", f"/v1/items?{query}", token=b).data["items"]}
         assert item_a.ref not in refs, query
     # Every item route of A's item answers 404 to B
-    for method, path in (
-        ("GET", ""),
-        ("PATCH", ""),
-        ("GET", "/messages"),
-        ("POST", "/messages"),
-        ("GET", "/activity"),
-        ("POST", "/convert"),
-        ("POST", "/attachments"),
+    upload = {"filename": "a.txt", "content_type": "text/plain", "size": 1}
+    for method, path, body in (
+        ("GET", "", None),
+        ("PATCH", "", {"priority": "high"}),
+        ("GET", "/messages", None),
+        ("POST", "/messages", {"body": "x"}),
+        ("GET", "/activity", None),
+        ("POST", "/convert", {}),
+        ("POST", "/attachments", upload),
     ):
-        resp = api.call(method, f"/v1/items/{item_a.ref}{path}", {"body": "x", "priority": "high"}, token=b)
+        resp = api.call(method, f"/v1/items/{item_a.ref}{path}", body, token=b)
         assert resp.status_code == 404, (method, path, resp.status_code)
         assert "A's ticket" not in _texts(resp)
     # Projects: B sees only what B follows (own mode: the project list still only shows followed ones)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 from tandem.domain.clock import iso, parse_iso
 from tandem.domain.errors import ValidationError
+from tandem.domain.exposure import exposed
+from tandem.domain.limits import Date, Ids, Name, Percent
 from tandem.domain.sla_calendar import (
     BusinessCalendar,
     Pause,
@@ -27,6 +31,7 @@ __all__ = [
 ]
 
 TARGETS = ("first_response", "resolution")
+Minutes = Annotated[int, Meta(ge=1, le=525_600)]  # up to a year
 
 
 @dataclass
@@ -39,38 +44,40 @@ class SlaTarget:
 class CalendarSpec:
     """A calendar as stored and edited: plain strings, holidays named by country rather than listed."""
 
-    timezone: str = "UTC"
-    working_days: list[int] = field(default_factory=lambda: [0, 1, 2, 3, 4])
-    start: str = "09:00"
-    end: str = "17:00"  # "24:00" = end of day; 00:00–24:00 on all days is round-the-clock
-    holiday_country: str | None = None
-    holiday_subdivision: str | None = None
-    extra_holidays: list[str] = field(default_factory=list)  # ISO dates
+    timezone: Annotated[str, Meta(min_length=1, max_length=64)] = "UTC"
+    working_days: Annotated[list[Annotated[int, Meta(ge=0, le=6)]], Meta(max_length=7)] = field(
+        default_factory=lambda: [0, 1, 2, 3, 4]
+    )
+    start: Annotated[str, Meta(pattern=r"^\d{2}:\d{2}$")] = "09:00"
+    end: Annotated[str, Meta(pattern=r"^\d{2}:\d{2}$")] = "17:00"  # "24:00" = end of day
+    holiday_country: Annotated[str, Meta(min_length=2, max_length=3)] | None = None
+    holiday_subdivision: Annotated[str, Meta(min_length=1, max_length=10)] | None = None
+    extra_holidays: Annotated[list[Date], Meta(max_length=366)] = field(default_factory=list)  # ISO dates
 
 
 @dataclass
 class PolicyMatch:
     """Which items a policy covers; an empty list matches any value."""
 
-    type_ids: list[str] = field(default_factory=list)
-    priorities: list[str] = field(default_factory=list)
-    organization_ids: list[str] = field(default_factory=list)
+    type_ids: Ids = field(default_factory=list)
+    priorities: Ids = field(default_factory=list)
+    organization_ids: Ids = field(default_factory=list)
 
 
 @dataclass
 class SlaPolicy:
-    tenant_id: str
-    id: str
-    name: str
-    created_at: str
-    first_response_minutes: int | None = None
-    resolution_minutes: int | None = None
-    warning_percent: int = 80
-    calendar: CalendarSpec = field(default_factory=CalendarSpec)
-    match: PolicyMatch = field(default_factory=PolicyMatch)
-    position: int = 0
-    enabled: bool = True
-    version: int = 0
+    tenant_id: str = exposed(hidden=True)
+    id: str = exposed()
+    name: Name = exposed(create=True, patch=True)
+    created_at: str = exposed()
+    first_response_minutes: Minutes | None = exposed(create=True, patch=True, default=None)
+    resolution_minutes: Minutes | None = exposed(create=True, patch=True, default=None)
+    warning_percent: Percent = exposed(create=True, patch=True, default=80)
+    calendar: CalendarSpec = exposed(create=True, patch=True, default_factory=CalendarSpec)
+    match: PolicyMatch = exposed(create=True, patch=True, default_factory=PolicyMatch)
+    position: Annotated[int, Meta(ge=0, le=100_000)] = exposed(create=True, patch=True, default=0)
+    enabled: bool = exposed(create=True, patch=True, default=True)
+    version: int = exposed(default=0)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

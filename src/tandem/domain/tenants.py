@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Annotated
+
+from msgspec import Meta
 
 from tandem.domain.errors import ValidationError
+from tandem.domain.exposure import exposed
+from tandem.domain.limits import LIST, Name, ShortText, Url
 from tandem.domain.statuses import Status, default_statuses
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
@@ -25,9 +30,9 @@ class PortalVisibility(StrEnum):
 
 @dataclass
 class Branding:
-    name: str = ""
-    logo_url: str = ""
-    color: str = "#2f6fed"
+    name: ShortText = ""
+    logo_url: Annotated[str, Meta(max_length=500)] = ""
+    color: Annotated[str, Meta(min_length=1, max_length=20)] = "#2f6fed"
 
 
 @dataclass
@@ -35,24 +40,24 @@ class PortalSettings:
     visibility: PortalVisibility = PortalVisibility.OWN_AND_FOLLOWED
     require_login: bool = True
     branding: Branding = field(default_factory=Branding)
-    allowed_origins: list[str] = field(default_factory=list)
+    allowed_origins: Annotated[list[Url], Meta(max_length=LIST)] = field(default_factory=list)
 
 
 @dataclass
 class Tenant:
-    id: str
-    slug: str
-    name: str
-    mail_domain: str
-    created_at: str
+    id: str = exposed()
+    slug: str = exposed()
+    name: Name = exposed(patch=True)
+    mail_domain: str = exposed()
+    created_at: str = exposed(hidden=True)
     # "Open" tenants let every agent see every project; closed ones limit agents to their projects.
-    agents_see_all: bool = False
-    acknowledge_new_tickets: bool = True
-    notify_status_changes: bool = True
-    portal: PortalSettings = field(default_factory=PortalSettings)
-    statuses: dict[str, list[Status]] = field(default_factory=default_statuses)
-    modules: dict[str, bool] = field(default_factory=dict)
-    version: int = 0
+    agents_see_all: bool = exposed(patch=True, default=False)
+    acknowledge_new_tickets: bool = exposed(patch=True, default=True)
+    notify_status_changes: bool = exposed(patch=True, default=True)
+    portal: PortalSettings = exposed(patch=True, default_factory=PortalSettings)
+    statuses: dict[str, list[Status]] = exposed(default_factory=default_statuses)
+    modules: dict[str, bool] = exposed(default_factory=dict)
+    version: int = exposed(default=0)
 
     @property
     def tenant_id(self) -> str:

@@ -28,12 +28,15 @@ def derive(
     types: dict[str, Any] | None = None,
     extra: list[tuple[str, Any]] | None = None,
     required: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    optional: tuple[str, ...] = (),
 ) -> type[msgspec.Struct]:
     """A Struct named `name` from `cls`: every visible field (output), or the ones a client may `write`.
 
-    Output fields are all required (a response always carries them); writable fields are optional (UNSET when not
-    given) except those named in `required`. `types` overrides a field's type at the boundary (e.g. the requester is
-    an id or an email address on input); `extra` adds fields the dataclass does not hold (computed on output)."""
+    Output fields are all required (a response always carries them) except those named in `optional` (left out
+    for some callers); writable fields are optional (UNSET when not given) except those named in `required`.
+    `types` overrides a field's type at the boundary (e.g. the requester is an id or an email address on input);
+    `extra` adds fields the dataclass does not hold (computed on output)."""
     hints = _hints(cls)
     fields: list[tuple] = []
     for f in dataclasses.fields(cls):
@@ -41,8 +44,10 @@ def derive(
         if exp.hidden or (write and not getattr(exp, write)):
             continue
         api_name = exp.name or f.name
+        if api_name in exclude:
+            continue
         typ = (types or {}).get(api_name, hints[f.name])
-        if write is None or api_name in required:
+        if (write is None and api_name not in optional) or api_name in required:
             fields.append((api_name, typ))
         else:
             fields.append((api_name, typ | msgspec.UnsetType, msgspec.UNSET))

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from tandem.domain.errors import NotFound, ValidationError
+from tandem.domain.exposure import patchable
 from tandem.domain.permissions import Action, Area, Principal
 from tandem.domain.sla import SlaPolicy, check_policy
 from tandem.services.access import require_area
@@ -14,16 +15,7 @@ from tandem.services.editing import check_limit, check_version
 from tandem.services.holidays_calendar import calendar_for
 from tandem.services.ports import Page, Position
 
-FIELDS = (
-    "name",
-    "first_response_minutes",
-    "resolution_minutes",
-    "warning_percent",
-    "calendar",
-    "match",
-    "position",
-    "enabled",
-)
+FIELDS = patchable(SlaPolicy)
 
 
 def _build(base: dict[str, Any], changes: dict[str, Any]) -> SlaPolicy:

@@ -1,0 +1,35 @@
+"""Users, customers, teams and organisations — derived from the domain's dataclasses."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from msgspec import UNSET, UnsetType
+
+from tandem.domain.limits import Id, Password
+from tandem.domain.people import Organization, Team, User
+from tandem.schemas.common import ListQuery
+from tandem.schemas.derive import derive
+
+StaffRole = Literal["admin", "agent"]
+_PASSWORD = [("password", Password | UnsetType, UNSET)]
+
+UserOut = derive(User, "User")
+UserCreate = derive(User, "UserCreate", write="create", types={"role": StaffRole}, extra=_PASSWORD,
+                    required=("email", "name"))
+UserPatch = derive(User, "UserPatch", write="patch", types={"role": StaffRole}, extra=_PASSWORD)
+CustomerCreate = derive(User, "CustomerCreate", write="create", types={"role": Literal["customer"]},
+                        extra=_PASSWORD, required=("email",))
+CustomerPatch = derive(User, "CustomerPatch", write="patch", types={"role": Literal["customer"]}, extra=_PASSWORD)
+
+
+class CustomersQuery(ListQuery, kw_only=True):
+    organization_id: Id | None = None
+
+
+TeamOut = derive(Team, "Team")
+TeamCreate = derive(Team, "TeamCreate", write="create", required=("name",))
+TeamPatch = derive(Team, "TeamPatch", write="patch")
+OrganizationOut = derive(Organization, "Organization")
+OrganizationCreate = derive(Organization, "OrganizationCreate", write="create", required=("name",))
+OrganizationPatch = derive(Organization, "OrganizationPatch", write="patch")
