@@ -50,6 +50,8 @@ def api(container):
     from chalice.test import Client
 
     from app import app
+    from tandem.local.gateway import greedy
 
     with Client(app) as client:
+        greedy(client.http._local_gateway, app)  # unknown deep paths reach our 404, as on API Gateway
         yield Api(client)

@@ -311,7 +311,9 @@ def make_gateway(app: Any) -> Any:
     from chalice.config import Config
     from chalice.local import LocalGateway
 
-    return LocalGateway(app, Config.create(chalice_app=app, lambda_timeout=900, lambda_memory_size=1024))
+    from tandem.local.gateway import greedy
+
+    return greedy(LocalGateway(app, Config.create(chalice_app=app, lambda_timeout=900, lambda_memory_size=1024)), app)
 
 
 class HttpServer:

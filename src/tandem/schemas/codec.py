@@ -62,8 +62,8 @@ def check_text(value: str, field: str) -> str:
 
 def _path(field: str, msgspec_message: str) -> tuple[str, str]:
     """msgspec says `Expected int - at `$.a[0]``: split into our path (`field.a[0]`) and the message."""
-    message, _, where = msgspec_message.rpartition(" - at `")
-    if not where:
+    message, found, where = msgspec_message.rpartition(" - at `")
+    if not found:
         return field, msgspec_message
     suffix = _PATH.sub("", where.rstrip("`"))
     return (field + suffix if suffix.startswith("[") or not field else f"{field}{suffix}").lstrip("."), message
