@@ -43,8 +43,8 @@ def bodies(model) -> st.SearchStrategy[bytes]:
     """Raw bodies: any JSON, the model's own fields with any values, weird literals in its fields, deep nesting."""
     names = _field_names(model) or ["x"]
     fitted = st.dictionaries(st.sampled_from(names), JSON_VALUES, max_size=len(names)).map(json.dumps)
-    weird = st.tuples(st.sampled_from(names), WEIRD_TEXT).map(lambda kv: '{"%s": %s}' % kv)
-    deep = st.integers(min_value=10, max_value=5000).map(lambda n: '{"%s": ' % names[0] + "[" * n + "]" * n + "}")
+    weird = st.tuples(st.sampled_from(names), WEIRD_TEXT).map(lambda kv: '{{"{}": {}}}'.format(*kv))
+    deep = st.integers(min_value=10, max_value=5000).map(lambda n: f'{{"{names[0]}": ' + "[" * n + "]" * n + "}")
     return st.one_of(JSON_VALUES.map(json.dumps), fitted, weird, deep, st.binary(max_size=40)).map(
         lambda b: b if isinstance(b, bytes) else b.encode("utf-8", "surrogatepass")
     )
