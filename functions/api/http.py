@@ -202,7 +202,7 @@ def if_match(request: Any) -> int | None:
     try:
         return int(value)
     except ValueError as exc:
-        raise PreconditionFailed("If-Match must be an ETag this API returned") from exc
+        raise BadRequest("If-Match must be an ETag this API returned", {"field": "If-Match"}) from exc
 
 
 def with_etag(body_: Any, version: int, status: int = 200, headers: dict | None = None) -> Response:
