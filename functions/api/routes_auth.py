@@ -7,7 +7,21 @@ from typing import Any
 from chalice import Response
 
 from api import api, render, route
-from api.http import JSON, body, clear_session, current, endpoint, if_match, principal, set_session, with_etag
+from api.http import (
+    JSON,
+    bearer,
+    body,
+    clear_session,
+    client_ip,
+    current,
+    endpoint,
+    if_match,
+    principal,
+    served_over_https,
+    session_cookie,
+    set_session,
+    with_etag,
+)
 from tandem.domain.errors import ValidationError
 from tandem.domain.permissions import Action, Area
 from tandem.services import authenticate
@@ -51,15 +65,23 @@ def signup() -> Response:
 
 def _session(data: dict, token: str) -> dict[str, str]:
     """`"session": true` asks for an HttpOnly cookie as well (the portal's way of signing in)."""
-    return set_session(token, current().settings.token_ttl_seconds) if data.get("session") is True else {}
+    if data.get("session") is not True:
+        return {}
+    secure = served_over_https(api.current_request)
+    return set_session(token, current().settings.token_ttl_seconds, secure=secure)
 
 
 @route("/v1/auth/login", methods=["POST"])
 @endpoint
 def login() -> Response:
-    data = body(api.current_request)
+    request = api.current_request
+    data = body(request)
     token = authenticate.log_in(
-        current().deps, tenant_slug=data.get("tenant"), email=data.get("email"), password=data.get("password")
+        current().deps,
+        tenant_slug=data.get("tenant"),
+        email=data.get("email"),
+        password=data.get("password"),
+        ip=client_ip(request),
     )
     return Response(body={"token": token}, status_code=200, headers={**JSON, **_session(data, token)})
 
@@ -67,7 +89,12 @@ def login() -> Response:
 @route("/v1/auth/logout", methods=["POST"])
 @endpoint
 def logout() -> Response:
-    return Response(body={"status": "signed out"}, status_code=200, headers={**JSON, **clear_session()})
+    """Ends the session of the bearer token or session cookie at once; no CSRF header needed (the cookie is
+    SameSite=Strict, and the worst a forged logout does is sign someone out)."""
+    request = api.current_request
+    authenticate.log_out(current().deps, bearer(request) or session_cookie(request))
+    headers = {**JSON, **clear_session(secure=served_over_https(request))}
+    return Response(body={"status": "signed out"}, status_code=200, headers=headers)
 
 
 @route("/v1/auth/magic-link/redeem", methods=["POST"])

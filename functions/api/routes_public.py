@@ -9,7 +9,7 @@ from urllib.parse import quote
 from chalice import Response
 
 from api import api, render, route
-from api.http import JSON, body, current, endpoint, idempotency_key, optional_principal
+from api.http import JSON, body, client_ip, current, endpoint, idempotency_key, optional_principal
 from tandem.domain.errors import ValidationError
 from tandem.services import authenticate
 from tandem.services.open_item import fingerprint
@@ -56,10 +56,11 @@ def submit(slug: str, type_id: str) -> Response:
 @route("/v1/public/{slug}/magic-link", methods=["POST"])
 @endpoint
 def magic_link(slug: str) -> Response:
-    email = body(api.current_request).get("email")
+    request = api.current_request
+    email = body(request).get("email")
     if not isinstance(email, str):
         raise ValidationError("email is required", {"field": "email"})
-    authenticate.request_magic_link(current().deps, tenant_slug=slug, email=email)
+    authenticate.request_magic_link(current().deps, tenant_slug=slug, email=email, ip=client_ip(request))
     return Response(body={"status": "sent if the address is known"}, status_code=202, headers=dict(JSON))
 
 
