@@ -1,4 +1,4 @@
-"""Tenant-less public endpoints: forms for visitors and magic-link requests."""
+"""Tenant-less public endpoints: forms for visitors, magic-link requests, the widget's panel page."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from tandem.domain.errors import ValidationError
 from tandem.services import authenticate
 from tandem.services.open_item import fingerprint
 from tandem.services.ports import IdempotencyClaim
-from tandem.services.submit_form import public_forms, submit_form
+from tandem.security.headers import page_headers
+from tandem.services.submit_form import allowed_origins, public_forms, submit_form
 from tandem.services.submit_form import unsubscribe as unsubscribe_from
 
 
@@ -93,6 +94,38 @@ def unsubscribe_page(slug: str) -> Response:
         status_code=200,
         headers={
             "Content-Type": "text/html; charset=utf-8",
-            "Content-Security-Policy": "default-src 'none'; form-action 'self'; base-uri 'none'",
+            "Content-Security-Policy": "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         },
     )
+
+
+# The widget's panel (static_portal/widget.js frames it). It is served here rather than from the static bucket
+# because who may frame it is the tenant's setting (`portal.allowed_origins`): CloudFront sends every static
+# page with frame-ancestors 'none', and only this response names the tenant's sites.
+WIDGET_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Help widget</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/css/base.css">
+<script type="module" src="/widget/boot.js"></script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="topbar" id="topbar"></header>
+<main id="main" tabindex="-1"><p class="muted">Loading…</p></main>
+</body>
+</html>
+"""
+
+
+@route("/v1/public/{slug}/widget", methods=["GET"])
+@endpoint
+def widget_page(slug: str) -> Response:
+    """The widget's panel page, which only this site and the tenant's widget origins may frame."""
+    origins = allowed_origins(current().deps, slug)
+    headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", **page_headers(origins)}
+    return Response(body=WIDGET_PAGE, status_code=200, headers=headers)
