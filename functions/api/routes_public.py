@@ -11,10 +11,10 @@ from chalice import Response
 from api import api, render, route
 from api.http import JSON, body, client_ip, current, endpoint, idempotency_key, optional_principal
 from tandem.domain.errors import ValidationError
+from tandem.security.headers import page_headers
 from tandem.services import authenticate
 from tandem.services.open_item import fingerprint
 from tandem.services.ports import IdempotencyClaim
-from tandem.security.headers import page_headers
 from tandem.services.submit_form import allowed_origins, public_forms, submit_form
 from tandem.services.submit_form import unsubscribe as unsubscribe_from
 
@@ -94,7 +94,9 @@ def unsubscribe_page(slug: str) -> Response:
         status_code=200,
         headers={
             "Content-Type": "text/html; charset=utf-8",
-            "Content-Security-Policy": "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            "Content-Security-Policy": (
+                "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+            ),
         },
     )
 

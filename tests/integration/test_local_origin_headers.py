@@ -1,4 +1,4 @@
-"""The local origin's pages (the HTTP server of `tandem dev`, in process on the in-memory container): who may frame them."""
+"""Who may frame the local origin's pages (the HTTP server of `tandem dev`, in process on the memory container)."""
 
 from __future__ import annotations
 

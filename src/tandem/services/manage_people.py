@@ -9,9 +9,9 @@ from tandem.domain.people import Organization, Role, Team, User, email_domain, n
 from tandem.domain.permissions import Action, Area, Principal
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
-from tandem.services.sessions import end_sessions
 from tandem.services.editing import apply_fields, boolean, check_limit, check_version, optional_id, string_list, text
 from tandem.services.ports import Page, Position
+from tandem.services.sessions import end_sessions
 from tandem.services.sign_up import check_password
 
 

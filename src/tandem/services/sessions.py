@@ -85,6 +85,7 @@ def revoke(deps: Deps, claims: dict[str, Any]) -> None:
 
 def end_sessions(deps: Deps, user: User, *, previous_email: str | None = None) -> User:
     """Save `user` so that every token issued to them so far stops working."""
-    saved = deps.repos.users.save(replace(user, session_version=user.session_version + 1), previous_email=previous_email)
+    ended = replace(user, session_version=user.session_version + 1)
+    saved = deps.repos.users.save(ended, previous_email=previous_email)
     deps.sessions.forget(user.tenant_id, user.id)
     return saved
