@@ -54,7 +54,8 @@
       if (!frame) {
         frame = css(document.createElement("iframe"), { width: "100%", height: "100%", border: "0", display: "block" });
         frame.title = label;
-        frame.src = origin + "/widget/index.html?t=" + encodeURIComponent(slug);
+        // Served by the API: only the help desk's own widget sites (its settings) may frame this page.
+        frame.src = origin + "/v1/public/" + encodeURIComponent(slug) + "/widget";
         frame.setAttribute("data-tandem-widget", "frame");
         panel.appendChild(frame);
       }

@@ -119,13 +119,31 @@ def session_cookie(request: Any) -> str | None:
     return None
 
 
-def set_session(token: str, max_age: int) -> dict[str, str]:
-    """The portal's session: an HttpOnly cookie, so page scripts never hold the token."""
-    return {"Set-Cookie": f"{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/v1; Max-Age={max_age}"}
+def served_over_https(request: Any) -> bool:
+    """Whether the browser reached us over HTTPS: API Gateway (behind CloudFront too) says so in
+    X-Forwarded-Proto; a configured https portal URL says so for every request."""
+    proto = ((request.headers or {}).get("x-forwarded-proto") or "").split(",")[0].strip().lower()
+    return proto == "https" or current().settings.portal_url.lower().startswith("https://")
 
 
-def clear_session() -> dict[str, str]:
-    return {"Set-Cookie": f"{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/v1; Max-Age=0"}
+def client_ip(request: Any) -> str | None:
+    """The caller's address as API Gateway saw it (the throttles' per-IP key).
+
+    Behind CloudFront this is the edge's address, not the browser's: see README, "Sign-in"."""
+    identity = (request.context or {}).get("identity") or {}
+    ip = identity.get("sourceIp")
+    return ip if isinstance(ip, str) and ip else None
+
+
+def set_session(token: str, max_age: int, *, secure: bool = False) -> dict[str, str]:
+    """The portal's session: an HttpOnly cookie, so page scripts never hold the token; `Secure` over HTTPS."""
+    flags = "; Secure" if secure else ""
+    return {"Set-Cookie": f"{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/v1; Max-Age={max_age}{flags}"}
+
+
+def clear_session(*, secure: bool = False) -> dict[str, str]:
+    flags = "; Secure" if secure else ""
+    return {"Set-Cookie": f"{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/v1; Max-Age=0{flags}"}
 
 
 def _credential(request: Any) -> str | None:

@@ -7,7 +7,20 @@ from typing import Any
 from chalice import Response
 
 from api import render
-from api.http import JSON, clear_session, current, if_match, principal, set_session, with_etag
+from api.blueprint import api
+from api.http import (
+    JSON,
+    bearer,
+    clear_session,
+    client_ip,
+    current,
+    if_match,
+    principal,
+    served_over_https,
+    session_cookie,
+    set_session,
+    with_etag,
+)
 from api.ops import Call, op
 from tandem.domain.permissions import Action, Area
 from tandem.schemas import auth as m
@@ -33,9 +46,14 @@ def openapi(call: Call) -> Any:
     return document()
 
 
+def current_request() -> Any:
+    return api.current_request
+
+
 def _answer(body: Any, status: int, token: str, session: bool) -> Response:
     """`"session": true` asks for an HttpOnly cookie as well (the portal's way of signing in)."""
-    cookie = set_session(token, current().settings.token_ttl_seconds) if session else {}
+    secure = served_over_https(current_request())
+    cookie = set_session(token, current().settings.token_ttl_seconds, secure=secure) if session else {}
     return Response(body=encode(body).decode(), status_code=status, headers={**JSON, **cookie})
 
 
@@ -54,14 +72,20 @@ def signup(call: Call) -> Response:
     returns=m.TokenOut, errors=(401, 429))
 def login(call: Call) -> Response:
     b = call.body
-    token = authenticate.log_in(current().deps, tenant_slug=b.tenant, email=b.email, password=b.password)
+    token = authenticate.log_in(
+        current().deps, tenant_slug=b.tenant, email=b.email, password=b.password, ip=client_ip(call.request)
+    )
     return _answer(m.TokenOut(token=token), 200, token, b.session)
 
 
-@op("POST", "/v1/auth/logout", summary="Sign out", tag=AUTH, auth=False, returns=m.Health)
+@op("POST", "/v1/auth/logout", summary="End this session (the bearer token or the session cookie) at once",
+    tag=AUTH, auth=False, returns=m.Health)
 def logout(call: Call) -> Response:
-    return Response(body=encode(m.Health(status="signed out")).decode(), status_code=200,
-                    headers={**JSON, **clear_session()})
+    """No CSRF header needed: the cookie is SameSite=Strict, and the worst a forged logout does is sign someone out."""
+    request = call.request
+    authenticate.log_out(current().deps, bearer(request) or session_cookie(request))
+    headers = {**JSON, **clear_session(secure=served_over_https(request))}
+    return Response(body=encode(m.Health(status="signed out")).decode(), status_code=200, headers=headers)
 
 
 @op("POST", "/v1/auth/magic-link/redeem", summary="Trade a magic link's token for an access token", tag=AUTH,

@@ -1,4 +1,4 @@
-"""Tenant-less public endpoints: forms for visitors and magic-link requests."""
+"""Tenant-less public endpoints: forms for visitors, magic-link requests, the widget's panel page."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from urllib.parse import quote
 from chalice import Response
 
 from api import render
-from api.http import current, idempotency_key, optional_principal
+from api.http import client_ip, current, idempotency_key, optional_principal
 from api.ops import Call, op
 from tandem.schemas import auth as m
 from tandem.schemas.codec import given
+from tandem.security.headers import page_headers
 from tandem.services import authenticate
 from tandem.services.open_item import fingerprint
 from tandem.services.ports import IdempotencyClaim
-from tandem.services.submit_form import public_forms, submit_form
+from tandem.services.submit_form import allowed_origins, public_forms, submit_form
 from tandem.services.submit_form import unsubscribe as unsubscribe_from
 
 PUBLIC = "public"
@@ -53,7 +54,9 @@ def submit(call: Call, slug: str, type_id: str) -> Any:
 @op("POST", "/v1/public/{slug}/magic-link", summary="Email a sign-in link", tag=PUBLIC, auth=False,
     body=m.MagicLinkIn, returns=m.Health, status=202, errors=(429,))
 def magic_link(call: Call, slug: str) -> Any:
-    authenticate.request_magic_link(current().deps, tenant_slug=slug, email=call.body.email)
+    authenticate.request_magic_link(
+        current().deps, tenant_slug=slug, email=call.body.email, ip=client_ip(call.request)
+    )
     return m.Health(status="sent if the address is known")
 
 
@@ -82,6 +85,40 @@ def unsubscribe_page(call: Call, slug: str) -> Response:
         status_code=200,
         headers={
             "Content-Type": "text/html; charset=utf-8",
-            "Content-Security-Policy": "default-src 'none'; form-action 'self'; base-uri 'none'",
+            "Content-Security-Policy": (
+                "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+            ),
         },
     )
+
+
+# The widget's panel (static_portal/widget.js frames it). It is served here rather than from the static bucket
+# because who may frame it is the tenant's setting (`portal.allowed_origins`): CloudFront sends every static
+# page with frame-ancestors 'none', and only this response names the tenant's sites.
+WIDGET_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Help widget</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/css/base.css">
+<script type="module" src="/widget/boot.js"></script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="topbar" id="topbar"></header>
+<main id="main" tabindex="-1"><p class="muted">Loading…</p></main>
+</body>
+</html>
+"""
+
+
+@op("GET", "/v1/public/{slug}/widget", summary="The widget's panel page (framable by the tenant's sites only)",
+    tag=PUBLIC, auth=False, returns=str, media="text/html")
+def widget_page(call: Call, slug: str) -> Response:
+    """The widget's panel page, which only this site and the tenant's widget origins may frame."""
+    origins = allowed_origins(current().deps, slug)
+    headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", **page_headers(origins)}
+    return Response(body=WIDGET_PAGE, status_code=200, headers=headers)

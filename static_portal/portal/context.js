@@ -5,9 +5,11 @@ import { h, mount, safeUrl } from "../js/dom.js";
 
 const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/;
 
-/** /portal/<slug>/… (the served URL) or ?t=<slug> (the widget, or a plain file server). */
+/** /portal/<slug>/… (the served URL), /v1/public/<slug>/widget (the widget) or ?t=<slug> (a plain file server). */
 export function slugFromLocation() {
-  const m = location.pathname.match(/^\/portal\/([a-z0-9-]+)(?:\/|$)/);
+  const m =
+    location.pathname.match(/^\/portal\/([a-z0-9-]+)(?:\/|$)/) ||
+    location.pathname.match(/^\/v1\/public\/([a-z0-9-]+)\/widget$/);
   const candidate = m && m[1] !== "index.html" ? m[1] : new URLSearchParams(location.search).get("t");
   return candidate && SLUG_RE.test(candidate) ? candidate : null;
 }

@@ -215,6 +215,22 @@ def test_mail_log_claims_counters_rejections(repos):
     assert repos.mail.rejections(None).items[-1].reason == "no known recipient address"
 
 
+def test_throttle_counters_add_atomically_per_key_and_window(repos):
+    assert [repos.counters.add("login-ip:abc", "1953", 1, 1800) for _ in range(3)] == [1, 2, 3]
+    assert repos.counters.add("login-ip:abc", "1953", -1, 1800) == 2  # a success gives its count back
+    assert repos.counters.add("login-ip:abc", "1954", 1, 1800) == 1  # the next window starts over
+    assert repos.counters.add("login-ip:def", "1953", 1, 1800) == 1
+
+
+def test_revoked_tokens_are_remembered_per_tenant(repos):
+    a, b = tenant(repos), tenant(repos, "beta")
+    assert repos.revocations.is_revoked(a.id, "jti-1") is False
+    repos.revocations.revoke(a.id, "jti-1", 3600)
+    assert repos.revocations.is_revoked(a.id, "jti-1") is True
+    assert repos.revocations.is_revoked(b.id, "jti-1") is False
+    assert repos.revocations.is_revoked(a.id, "jti-2") is False
+
+
 def test_timers_fire_once(repos):
     t = tenant(repos)
     repos.timers.schedule(Timer(t.id, "a", "2026-11-22T10:05:00.000Z", "sla", {"ref": "T-1"}))

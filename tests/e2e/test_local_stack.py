@@ -181,6 +181,10 @@ def test_local_stack_end_to_end(stack: LocalStack) -> None:
     agent = anonymous.sign_in("agent@demo.example")
     admin = anonymous.sign_in("admin@demo.example")
     assert agent.call("GET", "/v1/items")["items"], "the demo tenant has sample items"
+    for page in ("/app/", "/portal/demo/"):  # no other site may frame the workspace or the portal
+        with urllib.request.urlopen(stack.base + page, timeout=10) as r:
+            assert r.headers["Content-Security-Policy"].endswith("; frame-ancestors 'none'"), page
+            assert r.headers["X-Frame-Options"] == "DENY", page
 
     domain = f"e2e-{secrets.token_hex(3)}.example"
     sender = f"carol@{domain}"

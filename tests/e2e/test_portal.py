@@ -350,7 +350,7 @@ def test_widget_opens_on_a_plain_page_and_submits_a_form(stack, browser):
     # The page as shipped embeds the widget of the demo tenant with one script tag
     page.goto(f"{stack.base}/widget-demo.html")
     page.get_by_role("button", name="Help").click()
-    assert page.locator("iframe[data-tandem-widget=frame]").get_attribute("src").endswith("/widget/index.html?t=demo")
+    assert page.locator("iframe[data-tandem-widget=frame]").get_attribute("src").endswith("/v1/public/demo/widget")
 
     # When the same page names our help desk instead
     def rewrite(route: Any) -> None:

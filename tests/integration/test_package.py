@@ -74,6 +74,24 @@ def test_buckets_and_portal_distribution(packaged):
     assert origin["OriginPath"] == "/api" and "RestAPI" in str(origin["DomainName"])
 
 
+def test_static_pages_are_framed_by_nobody_and_the_api_keeps_its_own_headers(packaged):
+    from tandem.security.headers import page_csp
+
+    _, t = packaged
+    (dist,) = _of_type(t, "AWS::CloudFront::Distribution").values()
+    config = dist["Properties"]["DistributionConfig"]
+    # Given the policy on the static behaviour
+    ref = config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"]
+    policy = t["Resources"][ref["Ref"]]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    # Then it is the local stack's CSP with frame-ancestors 'none', plus X-Frame-Options DENY, both enforced
+    assert policy["ContentSecurityPolicy"] == {"ContentSecurityPolicy": page_csp(), "Override": True}
+    assert "frame-ancestors 'none'" in page_csp()
+    assert policy["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+    # And the API (which serves the widget's panel with the tenant's frame-ancestors) gets no policy over it
+    (api,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/v1/*"]
+    assert "ResponseHeadersPolicyId" not in api
+
+
 def test_ses_receipt_rule_stores_then_invokes(packaged):
     _, t = packaged
     (rule,) = _of_type(t, "AWS::SES::ReceiptRule").values()

@@ -23,6 +23,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/auth/magic-link/redeem"): (401, 401, 401, 401, 401, 401, 401),
     ("POST", "/v1/public/{slug}/magic-link"): (202, 202, 202, 202, 202, 202, 202),
     ("GET", "/v1/public/{slug}/forms"): (200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/v1/public/{slug}/widget"): (200, 200, 200, 200, 200, 200, 200),
     # The agency requires login: visitors and other tenants' people cannot file.
     ("POST", "/v1/public/{slug}/forms/{type_id}"): (201, 201, 201, 201, 201, 401, 401),
     # An invalid token for everyone: the link itself is the credential.

@@ -113,7 +113,14 @@ class DynamoTenantRepo:
 def dynamo_repos() -> Repos:
     """Every repository on the one table."""
     from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
-    from tandem.dal.dynamo_mail import DynamoIdempotencyStore, DynamoJobQueue, DynamoMailLog, DynamoTimerRepo
+    from tandem.dal.dynamo_mail import (
+        DynamoCounters,
+        DynamoIdempotencyStore,
+        DynamoJobQueue,
+        DynamoMailLog,
+        DynamoRevocations,
+        DynamoTimerRepo,
+    )
 
     items = DynamoItemRepo()
     repos = Repos(
@@ -124,6 +131,7 @@ def dynamo_repos() -> Repos:
         conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
         rules=DynamoEntityRepo("rule", Rule, "RULE"), macros=DynamoEntityRepo("macro", Macro, "MACRO"),
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(), jobs=DynamoJobQueue(),
+        counters=DynamoCounters(), revocations=DynamoRevocations(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

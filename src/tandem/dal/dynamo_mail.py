@@ -1,4 +1,5 @@
-"""PynamoDB repos for bookkeeping: mail rejections, once-only claims, rate counters, timers, jobs, responses."""
+"""PynamoDB repos for bookkeeping: mail rejections, once-only claims, rate counters, revoked tokens, timers, jobs,
+responses."""
 from __future__ import annotations
 
 import json
@@ -50,6 +51,25 @@ class DynamoMailLog:
         record = Record(pk=f"{tkey(tenant_id)}#COUNT#{key}#{window}", sk="COUNT", kind="count")
         record.update(actions=[Record.n.add(1), Record.expires_at.set(ttl(ttl_seconds))])
         return int(record.n or 0)
+
+
+class DynamoCounters:
+    """Throttle counters outside any tenant (`T#-`): an IP or a sign-in name is not yet a tenant's."""
+
+    def add(self, key: str, window: str, amount: int, ttl_seconds: int) -> int:
+        record = Record(pk=f"T#-#COUNT#{key}#{window}", sk="COUNT", kind="count")
+        record.update(actions=[Record.n.add(amount), Record.expires_at.set(ttl(ttl_seconds))])
+        return int(record.n or 0)
+
+
+class DynamoRevocations:
+    def revoke(self, tenant_id: str, token_id: str, ttl_seconds: int) -> None:
+        Record(pk=f"{tkey(tenant_id)}#REVOKED#{token_id}", sk="REVOKED", kind="revoked",
+               expires_at=ttl(ttl_seconds)).save()
+
+    def is_revoked(self, tenant_id: str, token_id: str) -> bool:
+        # DynamoDB deletes expired records late, but a revoked token's own expiry has passed by then anyway.
+        return get(f"{tkey(tenant_id)}#REVOKED#{token_id}", "REVOKED") is not None
 
 
 def _bucket(at: str) -> str:

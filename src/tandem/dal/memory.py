@@ -399,6 +399,29 @@ class MemoryMailLog:
             return count
 
 
+class MemoryCounters:
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def add(self, key: str, window: str, amount: int, ttl_seconds: int) -> int:
+        with self._lock:
+            count = self._counts.get((key, window), 0) + amount
+            self._counts[(key, window)] = count
+            return count
+
+
+class MemoryRevocations:
+    def __init__(self) -> None:
+        self._revoked: set[tuple[str, str]] = set()
+
+    def revoke(self, tenant_id: str, token_id: str, ttl_seconds: int) -> None:
+        self._revoked.add((tenant_id, token_id))
+
+    def is_revoked(self, tenant_id: str, token_id: str) -> bool:
+        return (tenant_id, token_id) in self._revoked
+
+
 class MemoryTimerRepo:
     def __init__(self) -> None:
         self._timers: dict[tuple[str, str], Timer] = {}
@@ -475,6 +498,8 @@ def memory_repos() -> Repos:
         sla_policies=MemoryEntityRepo(store, "sla"),
         timers=MemoryTimerRepo(),
         jobs=MemoryJobQueue(),
+        counters=MemoryCounters(),
+        revocations=MemoryRevocations(),
     )
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.tenants = MemoryTenantRepo(store, repos)

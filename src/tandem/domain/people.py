@@ -43,6 +43,9 @@ class User:
     # Set when mail to this address bounces; outbound mail to it is suppressed.
     email_failing: bool = exposed(default=False)
     version: int = exposed(default=0)
+    # Raised whenever what a token says about the user stops being true (deactivated, new role, moved to another
+    # organisation, taken off a team): tokens carry the number they were issued under and die when it moves on.
+    session_version: int = exposed(hidden=True, default=0)
 
     @property
     def handle(self) -> str:

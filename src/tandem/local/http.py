@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from tandem.security.headers import page_headers
+
 log = logging.getLogger("tandem.local.http")
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; connect-src 'self' https://*.amazonaws.com"
-)
+# Every page the local origin serves itself is framed by nobody (the widget's panel comes from the API).
+PAGE_HEADERS = page_headers()
 TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".mjs": "text/javascript; charset=utf-8",
@@ -273,7 +273,7 @@ class LocalHandler(BaseHTTPRequestHandler):
             self._send(200, {"Content-Type": "application/json"}, json.dumps({"items": items}).encode())
         else:
             page = outbox_page(items).encode("utf-8")
-            self._send(200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CSP}, page)
+            self._send(200, {"Content-Type": "text/html; charset=utf-8", **PAGE_HEADERS}, page)
 
     def _s3_proxy(self) -> None:
         target = self.server.moto_endpoint + self.path[len("/_local/s3") :]
@@ -291,13 +291,13 @@ class LocalHandler(BaseHTTPRequestHandler):
     def _static(self, path: str) -> None:
         file = static_file(self.server.static_root, path)
         if file is None and path in ("/", "/index.html"):
-            headers = {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CSP}
+            headers = {"Content-Type": "text/html; charset=utf-8", **PAGE_HEADERS}
             self._send(200, headers, PLACEHOLDER.encode("utf-8"))
             return
         if file is None:
             self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, b"not found")
             return
-        headers = {"Content-Type": content_type(file), "Cache-Control": "no-cache", "Content-Security-Policy": CSP}
+        headers = {"Content-Type": content_type(file), "Cache-Control": "no-cache", **PAGE_HEADERS}
         self._send(200, headers, file.read_bytes())
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tandem.domain.errors import Unauthorized, ValidationError
 from tandem.domain.people import Role, User, normalize_email
 from tandem.domain.permissions import Principal
+from tandem.services import sessions, throttle
 from tandem.services.deps import Deps
 from tandem.services.ports import OutboundMail
 
@@ -20,10 +23,15 @@ def _team_ids(deps: Deps, user: User) -> list[str]:
 
 
 def issue_token(deps: Deps, user: User, team_ids: list[str] | None = None) -> str:
-    """A signed access token: the tenant, role and teams travel in it, never in a request."""
+    """A signed access token: the tenant, role and teams travel in it, never in a request.
+
+    Its id (`jti`) lets a logout end this one session; `sv` (the user's session version) lets a change to the
+    user end all of them (services/sessions.py)."""
     teams = _team_ids(deps, user) if team_ids is None else team_ids
     claims = {
         "typ": ACCESS,
+        "jti": deps.new_id(),
+        "sv": user.session_version,
         "sub": user.id,
         "tid": user.tenant_id,
         "role": user.role.value,
@@ -35,13 +43,18 @@ def issue_token(deps: Deps, user: User, team_ids: list[str] | None = None) -> st
     return deps.tokens.issue(claims, deps.settings.token_ttl_seconds)
 
 
-def principal_from_token(deps: Deps, token: str) -> Principal:
-    """The caller behind a bearer token; Unauthorized for anything else."""
+def _access_claims(deps: Deps, token: str) -> dict[str, Any] | None:
     claims = deps.tokens.verify(token)
-    if not claims or claims.get("typ") != ACCESS:
+    return claims if claims and claims.get("typ") == ACCESS else None
+
+
+def principal_from_token(deps: Deps, token: str) -> Principal:
+    """The caller behind a bearer token whose session still stands; Unauthorized for anything else."""
+    claims = _access_claims(deps, token)
+    if claims is None:
         raise Unauthorized("invalid or expired token")
     try:
-        return Principal(
+        principal = Principal(
             tenant_id=claims["tid"],
             user_id=claims["sub"],
             role=Role(claims["role"]),
@@ -52,13 +65,36 @@ def principal_from_token(deps: Deps, token: str) -> Principal:
         )
     except (KeyError, ValueError) as exc:
         raise Unauthorized("invalid token") from exc
+    if not sessions.session_alive(deps, claims):
+        raise Unauthorized("this session has ended; sign in again")
+    return principal
 
 
-def log_in(deps: Deps, *, tenant_slug: str, email: str, password: str) -> str:
-    """Password sign-in; every failure looks the same so accounts cannot be probed."""
-    failure = Unauthorized("wrong tenant, email or password")
+def log_out(deps: Deps, token: str | None) -> None:
+    """End the session of this token at once (only this one: the user's other devices stay signed in).
+
+    Anything that is not a valid access token is ignored: signing out twice, or with an expired token, is fine."""
+    claims = _access_claims(deps, token or "")
+    if claims is not None:
+        sessions.revoke(deps, claims)
+
+
+def log_in(deps: Deps, *, tenant_slug: str, email: str, password: str, ip: str | None = None) -> str:
+    """Password sign-in; every failure looks the same so accounts cannot be probed.
+
+    Throttled per account (tenant + email) and per caller IP (services/throttle.py): past a limit even the
+    right password is refused with TooManyRequests until the window ends."""
     if not all(isinstance(v, str) and v for v in (tenant_slug, email, password)):
         raise ValidationError("tenant, email and password are required")
+    hits = throttle.login_attempt(deps, tenant_slug=tenant_slug, email=email, ip=ip)
+    user = _checked_user(deps, tenant_slug, email, password)
+    for hit in hits:  # only failures count
+        throttle.give_back(deps, hit)
+    return issue_token(deps, user)
+
+
+def _checked_user(deps: Deps, tenant_slug: str, email: str, password: str) -> User:
+    failure = Unauthorized("wrong tenant, email or password")
     tenant = deps.repos.tenants.by_slug(tenant_slug.strip().lower())
     if tenant is None:
         raise failure
@@ -71,16 +107,22 @@ def log_in(deps: Deps, *, tenant_slug: str, email: str, password: str) -> str:
         raise failure
     if not deps.passwords.verify(user.password_hash, password):
         raise failure
-    return issue_token(deps, user)
+    return user
 
 
-def request_magic_link(deps: Deps, *, tenant_slug: str, email: str) -> None:
-    """Email a one-time sign-in link; silent when the address is unknown (no account probing)."""
+def request_magic_link(deps: Deps, *, tenant_slug: str, email: str, ip: str | None = None) -> None:
+    """Email a one-time sign-in link; silent when the address is unknown (no account probing).
+
+    At most `magic_links_per_address` mails per address and window (silently: the answer never tells), and
+    TooManyRequests past `magic_links_per_ip` requests from one IP."""
+    throttle.magic_link_request(deps, ip=ip)
     tenant = deps.repos.tenants.by_slug((tenant_slug or "").strip().lower())
     if tenant is None:
         return
     user = deps.repos.users.by_email(tenant.id, normalize_email(email))
     if user is None or not user.active or user.email_failing:
+        return
+    if not throttle.magic_link_mail_allowed(deps, tenant_id=tenant.id, email=user.email):
         return
     token = deps.tokens.issue(
         {"typ": MAGIC, "sub": user.id, "tid": tenant.id, "jti": deps.new_id()}, deps.settings.magic_link_ttl_seconds

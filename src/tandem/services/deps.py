@@ -5,6 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tandem.services.ports import BlobStore, Clock, IdFactory, Mailer, PasswordHasher, Repos, TokenSigner
+from tandem.services.sessions import SessionCache
+
+
+@dataclass(frozen=True)
+class ThrottleLimits:
+    """Sign-in throttles (README, "Sign-in"): counts per fixed window of `window_seconds`."""
+
+    window_seconds: int = 15 * 60
+    login_failures_per_account: int = 5  # per tenant + email
+    login_failures_per_ip: int = 30
+    magic_links_per_address: int = 3  # mails sent; further requests still answer 202 and send nothing
+    magic_links_per_ip: int = 20  # requests, answered 429 beyond
 
 
 @dataclass(frozen=True)
@@ -15,6 +27,7 @@ class CoreSettings:
     token_ttl_seconds: int = 3600
     magic_link_ttl_seconds: int = 900
     max_attachment_bytes: int = 25 * 1024 * 1024
+    throttle: ThrottleLimits = field(default_factory=ThrottleLimits)
 
 
 @dataclass
@@ -27,3 +40,5 @@ class Deps:
     blobs: BlobStore
     mailer: Mailer
     settings: CoreSettings = field(default_factory=CoreSettings)
+    # The warm process's memory of session checks (see services/sessions.py); tests move its clock.
+    sessions: SessionCache = field(default_factory=SessionCache)

@@ -11,6 +11,7 @@ from tandem.services.access import require_area
 from tandem.services.deps import Deps
 from tandem.services.editing import apply_fields, boolean, check_limit, check_version, optional_id, string_list, text
 from tandem.services.ports import Page, Position
+from tandem.services.sessions import end_sessions
 from tandem.services.sign_up import check_password
 
 
@@ -133,7 +134,19 @@ def update_person(
         checks["role"] = lambda v: _staff_role(v)
     updated = apply_fields(user, changes, checks)
     previous = user.email if updated.email != user.email else None
+    if _ends_sessions(user, updated, by_someone_else=user_id != p.user_id):
+        return end_sessions(deps, updated, previous_email=previous)
     return deps.repos.users.save(updated, previous_email=previous)
+
+
+def _ends_sessions(before: User, after: User, *, by_someone_else: bool) -> bool:
+    """Whether the change makes the user's tokens say something untrue, or is an admin locking them out.
+
+    A person changing their own password keeps their sessions: this API would sign them out mid-change."""
+    vouched = ("active", "role", "organization_id", "email")
+    if any(getattr(before, f) != getattr(after, f) for f in vouched):
+        return True
+    return by_someone_else and before.password_hash != after.password_hash
 
 
 def _staff_role(value: Any) -> Role:
@@ -171,7 +184,14 @@ def update_team(
     team = get_team(deps, p, team_id)
     check_version(team, expected_version)
     checks = {"name": text("name"), "member_ids": lambda v: _members(deps, p.tenant_id, v)}
-    return deps.repos.teams.save(apply_fields(team, changes, checks))
+    updated = apply_fields(team, changes, checks)
+    # Tokens list their teams: whoever leaves the team loses their sessions first, so a failure in between
+    # signs someone out rather than leaving them in.
+    for user_id in dict.fromkeys(m for m in team.member_ids if m not in updated.member_ids):
+        member = deps.repos.users.get(p.tenant_id, user_id)
+        if member is not None:
+            end_sessions(deps, member)
+    return deps.repos.teams.save(updated)
 
 
 def get_team(deps: Deps, p: Principal, team_id: str) -> Team:

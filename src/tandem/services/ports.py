@@ -220,6 +220,22 @@ class MailLog(Protocol):
         ...
 
 
+class Counters(Protocol):
+    """Fixed-window counters for throttles: one record per key and window, kept until its TTL."""
+
+    def add(self, key: str, window: str, amount: int, ttl_seconds: int) -> int:
+        """Atomically add `amount` (negative to give one back) to `key`'s count in `window`; the new count."""
+        ...
+
+
+class Revocations(Protocol):
+    """Access tokens ended before their expiry (logout), remembered until they would have expired anyway."""
+
+    def revoke(self, tenant_id: str, token_id: str, ttl_seconds: int) -> None: ...
+
+    def is_revoked(self, tenant_id: str, token_id: str) -> bool: ...
+
+
 @dataclass
 class Timer:
     """Something to do at `due_at` (an SLA warning, an idle check, a webhook retry), fired once."""
@@ -325,3 +341,5 @@ class Repos:
     sla_policies: EntityRepo[Any] = None  # type: ignore[assignment]
     timers: TimerRepo = None  # type: ignore[assignment]
     jobs: JobQueue = None  # type: ignore[assignment]
+    counters: Counters = None  # type: ignore[assignment]
+    revocations: Revocations = None  # type: ignore[assignment]

@@ -1,0 +1,91 @@
+"""Sessions that end before their token expires: logout, deactivation, a new role, leaving a team.
+
+An access token carries its own id (`jti`) and the user's `session_version` at issue time. Every request checks
+both against the store — the user record (still active, same session version) and the revocation list (logout) —
+and the warm Lambda remembers the answer for `SessionCache.ttl_seconds` (5 s). So a session ends at once on the
+instance that ended it (it forgets or marks its own memory) and within 5 s on every other warm instance; the
+price is at most one user read and one revocation read per token and instance every 5 s.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from tandem.domain.people import User
+
+if TYPE_CHECKING:
+    from tandem.services.deps import Deps
+
+MAX_CACHED_USERS = 10_000  # a bound on the warm Lambda's memory; past it the cache starts over
+
+
+class SessionCache:
+    """What this process recently learnt about sessions: (tenant, user) → token id → (checked at, alive)."""
+
+    def __init__(self, ttl_seconds: float = 5.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.clock = clock  # tests move it forward instead of sleeping
+        self._users: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, tenant_id: str, user_id: str, token_id: str) -> bool | None:
+        """The remembered answer, or None when there is none younger than the time-to-live."""
+        with self._lock:
+            hit = self._users.get((tenant_id, user_id), {}).get(token_id)
+        if hit is None or self.clock() - hit[0] >= self.ttl_seconds:
+            return None
+        return hit[1]
+
+    def put(self, tenant_id: str, user_id: str, token_id: str, alive: bool) -> None:
+        with self._lock:
+            if len(self._users) >= MAX_CACHED_USERS and (tenant_id, user_id) not in self._users:
+                self._users.clear()
+            self._users.setdefault((tenant_id, user_id), {})[token_id] = (self.clock(), alive)
+
+    def forget(self, tenant_id: str, user_id: str) -> None:
+        """Drop everything remembered about the user's sessions: the next request reads the store again."""
+        with self._lock:
+            self._users.pop((tenant_id, user_id), None)
+
+
+def session_alive(deps: Deps, claims: dict[str, Any]) -> bool:
+    """Whether the access token's session still stands (claims already verified: signature and expiry)."""
+    tenant_id, user_id, token_id = str(claims["tid"]), str(claims["sub"]), claims.get("jti")
+    if not isinstance(token_id, str) or not token_id:
+        return False  # issued before sessions could end: sign in again
+    known = deps.sessions.get(tenant_id, user_id, token_id)
+    if known is not None:
+        return known
+    user = deps.repos.users.get(tenant_id, user_id)
+    alive = (
+        user is not None
+        and user.active
+        and user.session_version == claims.get("sv", 0)
+        and not deps.repos.revocations.is_revoked(tenant_id, token_id)
+    )
+    deps.sessions.put(tenant_id, user_id, token_id, alive)
+    return alive
+
+
+def revoke(deps: Deps, claims: dict[str, Any]) -> None:
+    """End one session (logout): its token id is refused until the token would have expired anyway."""
+    tenant_id, user_id, token_id = str(claims["tid"]), str(claims["sub"]), claims.get("jti")
+    if not isinstance(token_id, str) or not token_id:
+        return
+    # The signer stamps `exp` from the system clock; a minute's margin covers clock skew between instances.
+    expires = claims.get("exp")
+    remaining = int(expires - time.time()) if isinstance(expires, int | float) else deps.settings.token_ttl_seconds
+    deps.repos.revocations.revoke(tenant_id, token_id, max(remaining, 0) + 60)
+    deps.sessions.put(tenant_id, user_id, token_id, False)
+
+
+def end_sessions(deps: Deps, user: User, *, previous_email: str | None = None) -> User:
+    """Save `user` so that every token issued to them so far stops working."""
+    ended = replace(user, session_version=user.session_version + 1)
+    saved = deps.repos.users.save(ended, previous_email=previous_email)
+    deps.sessions.forget(user.tenant_id, user.id)
+    return saved
