@@ -18,7 +18,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src functions tests bench
-	$(BIN)/lint-imports
+	PYTHONPATH=functions $(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest
