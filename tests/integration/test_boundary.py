@@ -101,3 +101,16 @@ def test_a_bad_query_parameter_is_422_naming_it(api, container):
     assert err["details"]["errors"][0]["field"] == "limit"
     _error(api.call("GET", "/v1/items?limit=abc", token=w.token("admin")), 422)
     _error(api.call("GET", "/v1/items?cursor=forged", token=w.token("admin")), 400)
+
+
+def test_custom_answers_that_would_outgrow_one_record_are_413_not_a_server_error(api, container):
+    w = build_world(container.deps)
+    admin = w.token("admin")
+    form = {"fields": [{"key": f"f{n}", "label": f"F{n}", "type": "long_text"} for n in range(60)]}
+    t = api.call("POST", "/v1/item-types", {"name": "Big", "kind": "ticket", "form": form}, token=admin).data
+    item = api.call("POST", "/v1/items", {"type_id": t["id"], "title": "big"}, token=admin).data
+    statuses = []
+    for batch in range(6):  # each request is within its limits; together they would not fit one record
+        answers = {f"f{n}": "é" * 9_000 for n in range(batch * 10, batch * 10 + 10)}
+        statuses.append(api.call("PATCH", f"/v1/items/{item['ref']}", {"fields": answers}, token=admin).status_code)
+    assert statuses[0] == 200 and statuses[-1] == 413, statuses

@@ -8,12 +8,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_type_hints
 
+import msgspec
 from msgspec import Meta
 
-from tandem.domain.errors import ValidationError
+from tandem.domain.errors import TooLarge, ValidationError
 from tandem.domain.exposure import exposed, patchable
 from tandem.domain.item_types import check_priority
-from tandem.domain.limits import LIST, Answers, Date, Description, Id, Ids, Percent, Points, Tags, Title
+from tandem.domain.limits import ITEM_BYTES, LIST, Answers, Date, Description, Id, Ids, Percent, Points, Tags, Title
 from tandem.domain.statuses import Category
 
 REF_RE = re.compile(r"^([TK])-(\d{1,12})$")
@@ -131,7 +132,16 @@ def diff_and_apply(item: Item, changes: dict[str, Any]) -> tuple[Item, dict[str,
         raise ValidationError("these fields cannot be changed", {"fields": sorted(unknown)})
     clean = {name: _check_value(name, value) for name, value in changes.items()}
     diff = {n: [getattr(item, n), v] for n, v in clean.items() if getattr(item, n) != v}
-    return replace(item, **{n: new for n, (_, new) in diff.items()}), diff
+    updated = replace(item, **{n: new for n, (_, new) in diff.items()})
+    check_size(updated)
+    return updated, diff
+
+
+def check_size(item: Item) -> None:
+    """An item is one stored record: its content (with every custom answer added over time) must fit in it."""
+    size = len(msgspec.json.encode(item))
+    if size > ITEM_BYTES:
+        raise TooLarge(f"the item would take {size} bytes; at most {ITEM_BYTES} fit", {"limit": ITEM_BYTES})
 
 
 def item_field_names() -> list[str]:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from msgspec import Meta
 
 BODY_BYTES = 1024 * 1024  # a request body; more is 413
+ITEM_BYTES = 300_000  # what an item's own content may take as UTF-8 JSON (DynamoDB's item limit is 400 KB)
 DEPTH = 16  # JSON nesting; deeper is 400 before any handler runs
 ID = 64  # ids, keys, handles
 NAME = 200  # names of people, teams, projects, types, rules
