@@ -377,9 +377,11 @@ class MemoryMailLog:
         with self._lock:
             self._rejections.append(copy.deepcopy(rejection))
 
-    def rejections(self, tenant_id: str | None, *, limit: int = 50, after: Position = None) -> Page[Rejection]:
-        rows = [r for r in self._rejections if r.tenant_id == tenant_id]
-        return _page(rows, lambda r: r.id, limit, after)
+    def rejections(
+        self, tenant_id: str | None, *, limit: int = 50, after: Position = None, since: str | None = None
+    ) -> Page[Rejection]:
+        rows = [r for r in self._rejections if r.tenant_id == tenant_id and (since is None or r.at >= since)]
+        return _page(rows, lambda r: f"{r.at}#{r.id}", limit, after)
 
     def claim(self, tenant_id: str, key: str, ttl_seconds: int) -> bool:
         with self._lock:

@@ -60,7 +60,12 @@ class Container:
 
 
 def _core(s: Settings) -> CoreSettings:
-    return CoreSettings(mail_root=s.mail_root, portal_url=s.portal_url, token_ttl_seconds=s.token_ttl_seconds)
+    return CoreSettings(
+        mail_root=s.mail_root,
+        portal_url=s.portal_url,
+        token_ttl_seconds=s.token_ttl_seconds,
+        provider_message_id_domain=f"{s.ses_region}.amazonses.com",
+    )
 
 
 def _dynamodb_repos(s: Settings) -> Repos:
