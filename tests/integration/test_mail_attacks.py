@@ -93,6 +93,24 @@ def test_a_mail_with_500_parts_becomes_an_item_with_every_attachment(dynamo):
     assert dynamo.deps.blobs.get(last.key) == b"content 499"
 
 
+def test_a_mail_with_a_huge_body_becomes_an_item_with_the_full_text_attached(dynamo):
+    # Given a mail whose text (2 MB, control characters and non-ASCII included) is far beyond one 400 KB record
+    build_world(dynamo.deps)
+    body = ("Zeile \x01 mit Umlauten äöü and a quote \" " * 50_000)[:2_000_000]
+    raw = compose(sender="dana@club.example", to=SUPPORT, subject="Huge", body=body)
+    # When SES delivers it
+    [outcome] = deliver(dynamo, raw, [SUPPORT])
+    # Then the item holds the start of the text, and the full text is attached
+    assert outcome["result"] == "created"
+    tenant_id = outcome["tenant_id"]
+    item = dynamo.deps.repos.items.get(tenant_id, outcome["ref"])
+    [message] = dynamo.deps.repos.conversations.messages(tenant_id, item.id, public_only=False).items
+    assert item.description and body.startswith(item.description[:1000])
+    assert message.body.endswith("the full text is attached.]")
+    [full] = [a for a in message.attachments if a.filename == "full-text.txt"]
+    assert dynamo.deps.blobs.get(full.key).decode().strip() == body.strip()
+
+
 def test_a_title_with_cr_lf_set_through_the_api_still_notifies_the_requester(ses):
     # Given the requester's ticket, renamed through the API with CR/LF and an injected header
     c, api = ses

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from email import policy
-from typing import Any
 from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 from tandem.domain.tenants import Tenant
 from tandem.services.ports import OutboundMail

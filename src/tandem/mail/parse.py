@@ -98,6 +98,21 @@ def _one_line(text: str) -> str:
     return CONTROLS_RE.sub(" ", text).strip()
 
 
+def _hide_words(value: str) -> tuple[str, list[str]]:
+    """The header with each encoded word replaced by a plain atom, and the words in order."""
+    words: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        words.append(match.group(0))
+        return f"{WORD_MARK}{len(words) - 1}z"
+
+    return ENCODED_WORD_RE.sub(hide, value), words
+
+
+def _show_words(text: str, words: list[str]) -> str:
+    return WORD_MARK_RE.sub(lambda m: words[int(m.group(1))] if int(m.group(1)) < len(words) else "", text)
+
+
 def _address_list(values: list[str]) -> list[tuple[str, str]]:
     """(display name, address) pairs; names decoded, addresses never (an encoded word there is a trick).
 
@@ -106,19 +121,12 @@ def _address_list(values: list[str]) -> list[tuple[str, str]]:
     """
     pairs = []
     for value in values:
-        words: list[str] = []
-
-        def hide(match: re.Match[str]) -> str:
-            words.append(match.group(0))
-            return f"{WORD_MARK}{len(words) - 1}z"
-
-        def show(text: str) -> str:
-            return WORD_MARK_RE.sub(lambda m: words[int(m.group(1))] if int(m.group(1)) < len(words) else "", text)
-
-        for name, addr in getaddresses([ENCODED_WORD_RE.sub(hide, clean(str(value)))]):
-            addr = show(addr)
+        hidden, words = _hide_words(clean(str(value)))
+        for name, addr in getaddresses([hidden]):
+            addr = _show_words(addr, words)
             if addr and "@" in addr and "=?" not in addr:
-                pairs.append((_one_line(decode_words(show(name))).strip('"').strip(), addr.strip().lower()))
+                name = _one_line(decode_words(_show_words(name, words))).strip('"').strip()
+                pairs.append((name, addr.strip().lower()))
     return pairs
 
 

@@ -104,7 +104,7 @@ def ingest(
     except TransientError:
         raise
     except Exception as exc:
-        return [failed(deps, mail, env, exc)]
+        return [failed(deps, mail, env, exc, only_tenant)]
     if only_tenant is not None:
         routed = {t: r for t, r in routed.items() if t == only_tenant}
     if not routed:
