@@ -12,7 +12,7 @@ from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.ids import new_id
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Cause, Item
-from tandem.domain.mail import Rejection
+from tandem.domain.mail import Envelope, Rejection
 from tandem.domain.messages import Attachment, Message, Visibility
 from tandem.domain.people import Organization, Role, User
 from tandem.domain.statuses import Category
@@ -316,7 +316,10 @@ def test_rejections_are_read_oldest_first_from_a_time_on(repos):
     t = tenant(repos)
     for n, at in enumerate(["2026-11-20T10:00:00.000Z", "2026-11-21T10:00:00.000Z", "2026-11-22T10:00:00.000Z"]):
         repos.mail.reject(Rejection(new_id(), at, f"failed: E{n}", tenant_id=t.id, raw_key=f"inbound/{n}"))
-    assert [r.reason for r in repos.mail.rejections(t.id).items] == ["failed: E0", "failed: E1", "failed: E2"]
+    envelope = Envelope("ses-9", ["support@acme.tandem.local"], "inbound/ses-9", virus="FAIL", dkim="FAIL")
+    repos.mail.reject(Rejection(new_id(), "2026-11-19T10:00:00.000Z", "virus", tenant_id=t.id, envelope=envelope))
+    assert repos.mail.rejections(t.id).items[0].envelope == envelope
+    assert [r.reason for r in repos.mail.rejections(t.id).items][1:] == ["failed: E0", "failed: E1", "failed: E2"]
     recent = repos.mail.rejections(t.id, since="2026-11-21T00:00:00.000Z").items
     assert [r.raw_key for r in recent] == ["inbound/1", "inbound/2"]
     page = repos.mail.rejections(t.id, limit=1, since="2026-11-21T00:00:00.000Z")
