@@ -34,6 +34,7 @@ from tandem.services.post_message import resolve_handles
 from tandem.services.update_item import change_item
 
 REOPEN = {"ticket": "customer_replied", "task": "in_progress"}
+MAX_CC = 100
 
 
 @dataclass
@@ -233,9 +234,10 @@ def _message(
 
 
 def _followers(deps: Deps, tenant: Tenant, mail: InboundEmail, sender: User) -> list[str]:
-    """The sender and every Cc that is not one of our own addresses."""
+    """The sender and every Cc that is not one of our own addresses (the first MAX_CC of them: a Cc list of
+    thousands would create as many customers and outgrow the item's record)."""
     ids = [sender.id]
-    for address in mail.cc:
+    for address in mail.cc[:MAX_CC]:
         if _is_own_address(deps, address):
             continue
         try:

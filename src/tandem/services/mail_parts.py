@@ -83,7 +83,7 @@ def store_attachments(
     described, used = [], 0
     for index, part in enumerate(parts):
         att = _describe(tenant, item_id, claim_key, index, part)
-        used += stored_size(att.__dict__) + 100  # room for the message id and visibility the store adds
+        used += stored_size(att.__dict__) + 40  # the message id and visibility the store fills in
         if used > ATTACHMENT_LIST_BUDGET:
             rest = parts[index:]
             bundle = InboundAttachment(f"more-attachments-{len(rest)}.zip", "application/zip", _zip(rest, index))
