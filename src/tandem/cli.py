@@ -1,4 +1,5 @@
-"""The `tandem` command: `dev` (the local stack), `seed` (the demo tenant), `package` and `deploy` (AWS)."""
+"""The `tandem` command: `dev` (the local stack), `seed` (the demo tenant), `package` and `deploy` (AWS),
+`mail replay` (run rejected or failed inbound mail again)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,43 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("--mail-domain", default=os.environ.get("TANDEM_MAIL_DOMAIN"))
     deploy.add_argument("--certificate-arn", default=os.environ.get("TANDEM_CERTIFICATE_ARN"))
     deploy.add_argument("--portal-domain", default=os.environ.get("TANDEM_PORTAL_DOMAIN"))
+
+    mail = sub.add_parser("mail", help="inbound mail operations")
+    mail_sub = mail.add_subparsers(dest="mail_command", required=True)
+    _replay_parser(mail_sub)
     return p
+
+
+REPLAY_HELP = """\
+Run rejected or failed inbound mail through the same ingest path again, from the raw mail SES stored in the
+inbound bucket (TANDEM_INBOUND_BUCKET). Rejections are read from the mail log: those of one tenant (--tenant),
+or without --tenant those no tenant could be told apart (unknown recipient, failures before routing).
+
+Idempotent: a mail that became an item meanwhile is reported as a duplicate and changes nothing; a mail
+that fails again for the same reason adds no second rejection. Transient AWS errors stop the run (run it again).
+
+examples:
+  tandem mail replay --tenant acme --reason failed          every failed ingest of tenant acme
+  tandem mail replay --tenant acme --since 2026-11-20T00:00:00Z
+  tandem mail replay --reason "no known recipient"          after adding the missing address
+  tandem mail replay --key inbound/0001abcd --dry-run       what would run, nothing written
+  tandem mail replay --key inbound/0001abcd                 a raw mail no rejection names: recipients come
+                                                            from its headers, SES verdicts count as unknown
+"""
+
+
+def _replay_parser(mail_sub: Any) -> None:
+    replay = mail_sub.add_parser(
+        "replay",
+        help="run rejected or failed inbound mail again (idempotent)",
+        description=REPLAY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    replay.add_argument("--tenant", metavar="SLUG", help="the tenant whose rejections to replay")
+    replay.add_argument("--reason", help="only rejections whose reason starts with this (e.g. failed)")
+    replay.add_argument("--since", metavar="ISO", help="only rejections stored at or after this time (ISO 8601)")
+    replay.add_argument("--key", metavar="RAW_KEY", help="only the raw mail under this key (e.g. inbound/<id>)")
+    replay.add_argument("--dry-run", action="store_true", help="list what would be replayed, write nothing")
 
 
 def _deploy_module() -> Any:
@@ -115,7 +152,45 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy}
+def cmd_mail(args: argparse.Namespace) -> int:
+    from tandem.domain.clock import iso, parse_iso
+    from tandem.runtime.wiring import container
+    from tandem.services.receive_mail import replay
+
+    c = container()
+    tenant_id = None
+    if args.tenant:
+        tenant = c.deps.repos.tenants.by_slug(args.tenant.strip().lower())
+        if tenant is None:
+            print(f"tandem mail replay: no tenant {args.tenant!r}", file=sys.stderr)
+            return 2
+        tenant_id = tenant.id
+    try:
+        since = iso(parse_iso(args.since)) if args.since else None
+    except ValueError:
+        print(f"tandem mail replay: --since {args.since!r} is not an ISO 8601 time", file=sys.stderr)
+        return 2
+    done = replay(
+        c.deps,
+        c.inbound_blobs(),
+        secret=c.settings.token_secret,
+        tenant_id=tenant_id,
+        reason=args.reason,
+        since=since,
+        raw_key=args.key,
+        dry_run=args.dry_run,
+    )
+    still_failing = 0
+    for entry in done:
+        was = f"(was: {entry.rejection.reason})" if entry.rejection else "(no rejection)"
+        results = ", ".join(f"{o.result} {o.ref or o.reason}".strip() for o in entry.outcomes) or "would replay"
+        still_failing += any(o.reason.startswith("failed") for o in entry.outcomes)
+        print(f"{entry.raw_key}  {results}  {was}")
+    print(f"{len(done)} mail(s) {'to replay' if args.dry_run else 'replayed'}, {still_failing} still failing")
+    return 1 if still_failing else 0
+
+
+COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy, "mail": cmd_mail}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.ids import new_id
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Cause, Item
-from tandem.domain.mail import Rejection
+from tandem.domain.mail import Envelope, Rejection
 from tandem.domain.messages import Attachment, Message, Visibility
 from tandem.domain.people import Organization, Role, User
 from tandem.domain.statuses import Category
@@ -268,3 +268,76 @@ def test_a_first_message_stores_its_attachments(repos):
     found = repos.conversations.attachment(t.id, stored.id, att.id)
     assert found is not None and found.message_id == first.id and found.visibility is Visibility.PUBLIC
     assert repos.conversations.thread_of(t.id, ["<m1@x>"]) == stored.ref
+
+
+def _mail_message(t: Tenant, it: Item, attachments: int) -> Message:
+    atts = [
+        Attachment(f"att{n:04d}", f"part-{n}.txt", "text/plain", 1, f"{t.id}/{it.id}/att{n:04d}")
+        for n in range(attachments)
+    ]
+    return Message(t.id, new_id(), it.id, None, "many parts", Visibility.PUBLIC, "email", NOW, attachments=atts)
+
+
+def _stored_attachments(repos, t: Tenant, item_id: str, message: Message) -> list[Attachment]:
+    return [a for a in (repos.conversations.attachment(t.id, item_id, x.id) for x in message.attachments) if a]
+
+
+def test_a_message_with_more_attachments_than_one_transaction_holds_is_stored_whole(repos):
+    # Given an item created by mail with 250 attachments, and a reply with 150 more
+    t = tenant(repos)
+    it = item(t)
+    first = _mail_message(t, it, 250)
+    stored = repos.items.create(it, created(t, it), claim=IdempotencyClaim("mail", "m1", "mail"), message=first)
+    reply = replace(_mail_message(t, stored, 150), id=new_id())
+    reply.attachments = [replace(a, id=f"r{a.id}") for a in reply.attachments]
+    repos.conversations.add_message(stored, reply, created(t, stored), claim=IdempotencyClaim("mail", "m2", "mail"))
+    # Then every attachment is readable and marked with its message, and both messages list all of theirs
+    for message, count in ((first, 250), (reply, 150)):
+        found = _stored_attachments(repos, t, stored.id, message)
+        assert len(found) == count and {a.message_id for a in found} == {message.id}
+    listed = repos.conversations.messages(t.id, stored.id, public_only=False).items
+    assert sorted(len(m.attachments) for m in listed) == [150, 250]
+
+
+def test_a_repeated_mail_finishes_attachments_a_crash_left_unwritten(repos, monkeypatch):
+    # Given a create by mail that stopped after its transaction, before the follow-up attachment writes
+    from tandem.dal import dynamo_items
+
+    t = tenant(repos)
+    it = item(t)
+    message = _mail_message(t, it, 200)
+    claim = IdempotencyClaim("mail", "crash", "mail")
+    real = dynamo_items.write_attachments
+
+    def crash(*args, **kwargs):
+        raise OSError("Lambda timed out")
+
+    monkeypatch.setattr(dynamo_items, "write_attachments", crash)
+    try:
+        stored = repos.items.create(it, created(t, it), claim=claim, message=message)
+    except OSError:
+        stored = repos.items.get(t.id, "T-1")
+    monkeypatch.setattr(dynamo_items, "write_attachments", real)
+    # When the same mail comes again
+    again = item(t, 1)
+    with pytest.raises(DuplicateRequest) as dup:
+        repos.items.create(again, created(t, again), claim=claim, message=_mail_message(t, again, 200))
+    # Then it made nothing new and the first item has all its attachments
+    assert dup.value.result_ref == stored.ref == "T-1"
+    assert len(_stored_attachments(repos, t, stored.id, message)) == 200
+    assert repos.items.get(t.id, "T-2") is None
+
+
+def test_rejections_are_read_oldest_first_from_a_time_on(repos):
+    t = tenant(repos)
+    for n, at in enumerate(["2026-11-20T10:00:00.000Z", "2026-11-21T10:00:00.000Z", "2026-11-22T10:00:00.000Z"]):
+        repos.mail.reject(Rejection(new_id(), at, f"failed: E{n}", tenant_id=t.id, raw_key=f"inbound/{n}"))
+    envelope = Envelope("ses-9", ["support@acme.tandem.local"], "inbound/ses-9", virus="FAIL", dkim="FAIL")
+    repos.mail.reject(Rejection(new_id(), "2026-11-19T10:00:00.000Z", "virus", tenant_id=t.id, envelope=envelope))
+    assert repos.mail.rejections(t.id).items[0].envelope == envelope
+    assert [r.reason for r in repos.mail.rejections(t.id).items][1:] == ["failed: E0", "failed: E1", "failed: E2"]
+    recent = repos.mail.rejections(t.id, since="2026-11-21T00:00:00.000Z").items
+    assert [r.raw_key for r in recent] == ["inbound/1", "inbound/2"]
+    page = repos.mail.rejections(t.id, limit=1, since="2026-11-21T00:00:00.000Z")
+    rest = repos.mail.rejections(t.id, limit=5, after=page.after, since="2026-11-21T00:00:00.000Z")
+    assert [r.raw_key for r in page.items + rest.items] == ["inbound/1", "inbound/2"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -20,6 +21,9 @@ from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery,
 IDEMPOTENCY_TTL = 24 * 3600
 MAIL_CLAIM_TTL = 30 * 24 * 3600
 RETRIES = 5
+# A transaction holds at most 100 items: the fixed records of a create (counter, item, activity, claim,
+# message) and a few thread ids leave room for this many attachment records; the rest follow in batches.
+TX_ATTACHMENTS = 80
 
 
 def ref_key(tenant_id: str, ref: str) -> str:
@@ -67,6 +71,21 @@ def claim_key(tenant_id: str, claim: IdempotencyClaim) -> str:
     return f"{tkey(tenant_id)}#IDEM#{claim.scope}#{claim.key}"
 
 
+def with_attachments_marked(message: Message) -> Message:
+    """The message whose attachments carry its id and visibility (what decides who may download them)."""
+    attachments = [replace(a, message_id=message.id, visibility=message.visibility) for a in message.attachments]
+    return replace(message, attachments=attachments)
+
+
+def write_attachments(tenant_id: str, item_id: str, attachments: list[Attachment]) -> None:
+    """Attachment records beyond one transaction, in BatchWriteItem calls (25 each, unprocessed ones retried).
+    Their keys come from the mail, so writing them again (a redelivery finishing the job) changes nothing."""
+    if attachments:
+        with Record.batch_write() as batch:
+            for att in attachments:
+                batch.save(attachment_record(tenant_id, item_id, att))
+
+
 class DynamoItemRepo:
     def _counter(self, tenant_id: str, kind: str) -> int:
         try:
@@ -80,35 +99,49 @@ class DynamoItemRepo:
         condition = Record.n == current if current else Record.pk.does_not_exist()
         tx.save(counter, condition=condition)
 
-    def _claim_to(self, tx: Any, tenant_id: str, claim: IdempotencyClaim | None, ref: str) -> None:
+    def _claim_to(self, tx: Any, tenant_id: str, claim: IdempotencyClaim | None, ref: str,
+                  message: Message | None = None) -> None:
         if claim is not None:
             lifetime = MAIL_CLAIM_TTL if claim.scope == "mail" else IDEMPOTENCY_TTL
+            # The message it made is named, so a repeat can finish writing attachments that did not fit.
+            made = json.dumps({"item": message.item_id, "message": message.id}) if message is not None else None
             tx.save(Record(pk=claim_key(tenant_id, claim), sk="IDEM", kind="idempotency", target=ref,
-                           owner=claim.fingerprint, expires_at=ttl(lifetime)), condition=Record.pk.does_not_exist())
+                           owner=claim.fingerprint, data=made, expires_at=ttl(lifetime)),
+                    condition=Record.pk.does_not_exist())
 
     def _duplicate(self, tenant_id: str, claim: IdempotencyClaim | None) -> DuplicateRequest | None:
+        """The claim's first use; a message it made gets its follow-up attachments written (again)."""
         found = get(claim_key(tenant_id, claim), "IDEM") if claim is not None else None
-        return DuplicateRequest(found.target or "", found.owner or "") if found is not None else None
+        if found is None:
+            return None
+        made = json.loads(found.data) if found.data else {}
+        stored = get(item_partition(tenant_id, made["item"]), f"MSG#{made['message']}") if made else None
+        if stored is not None:
+            message = loads(Message, stored.data)
+            write_attachments(tenant_id, message.item_id, message.attachments[TX_ATTACHMENTS:])
+        return DuplicateRequest(found.target or "", found.owner or "")
 
     def create(self, item: Item, activity: Activity, *, claim: IdempotencyClaim | None = None,
                message: Message | None = None, thread_ids: tuple[str, ...] = ()) -> Item:
         for _ in range(RETRIES):
             number = self._counter(item.tenant_id, item.kind)
             stored = replace(item, ref=format_ref(item.kind, number + 1), version=1)
+            first = replace(message, item_id=stored.id, item_ref=stored.ref) if message is not None else None
+            first = with_attachments_marked(first) if first is not None else None
             try:
                 with transaction() as tx:
                     self._bump(tx, item.tenant_id, item.kind, number)
                     tx.save(item_record(stored), condition=Record.pk.does_not_exist())
                     tx.save(activity_record(activity))
-                    self._claim_to(tx, item.tenant_id, claim, stored.ref)
-                    if message is not None:
-                        first = replace(message, item_id=stored.id, item_ref=stored.ref)
+                    self._claim_to(tx, item.tenant_id, claim, stored.ref, first)
+                    if first is not None:
                         tx.save(message_record(first))
-                        for att in first.attachments:
-                            att.message_id, att.visibility = first.id, first.visibility
+                        for att in first.attachments[:TX_ATTACHMENTS]:
                             tx.save(attachment_record(item.tenant_id, stored.id, att))
                     for mid in thread_ids:
                         tx.save(thread_record(item.tenant_id, mid, stored))
+                if first is not None:
+                    write_attachments(item.tenant_id, stored.id, first.attachments[TX_ATTACHMENTS:])
                 return stored
             except TransactWriteError as exc:
                 duplicate = self._duplicate(item.tenant_id, claim) if 3 in failed_items(exc) else None
@@ -194,15 +227,13 @@ class DynamoConversationRepo:
 
     def add_message(self, item: Item, message: Message, activity: Activity, *,
                     claim: IdempotencyClaim | None = None, thread_ids: tuple[str, ...] = ()) -> Message:
-        message = replace(message, item_ref=item.ref)
-        for att in message.attachments:
-            att.message_id, att.visibility = message.id, message.visibility
+        message = with_attachments_marked(replace(message, item_id=item.id, item_ref=item.ref))
         try:
             with transaction() as tx:
-                self._items._claim_to(tx, item.tenant_id, claim, item.ref)
+                self._items._claim_to(tx, item.tenant_id, claim, item.ref, message)
                 tx.save(message_record(message))
                 tx.save(activity_record(activity))
-                for att in message.attachments:
+                for att in message.attachments[:TX_ATTACHMENTS]:
                     tx.save(attachment_record(item.tenant_id, item.id, att))
                 for mid in thread_ids:
                     tx.save(thread_record(item.tenant_id, mid, item))
@@ -211,6 +242,7 @@ class DynamoConversationRepo:
             if duplicate is not None:
                 raise duplicate from exc
             raise
+        write_attachments(item.tenant_id, item.id, message.attachments[TX_ATTACHMENTS:])
         return message
 
     def _page(self, tenant_id: str, item_id: str, prefix: str, limit: int, after: Position,

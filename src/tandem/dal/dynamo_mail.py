@@ -29,9 +29,11 @@ class DynamoMailLog:
         Record(pk=f"{owner}#REJECT", sk=f"{rejection.at}#{rejection.id}", kind="rejection", data=dumps(rejection),
                expires_at=ttl(REJECTION_TTL)).save()
 
-    def rejections(self, tenant_id: str | None, *, limit: int = 50, after: Position = None) -> Page[Rejection]:
+    def rejections(self, tenant_id: str | None, *, limit: int = 50, after: Position = None,
+                   since: str | None = None) -> Page[Rejection]:
         owner = tkey(tenant_id) if tenant_id else "T#-"
-        records, last = one_page(lambda **kw: Record.query(f"{owner}#REJECT", **kw), limit, after)
+        from_time = Record.sk >= since if since else None
+        records, last = one_page(lambda **kw: Record.query(f"{owner}#REJECT", from_time, **kw), limit, after)
         return Page([loads(Rejection, r.data) for r in records], last)
 
     def claim(self, tenant_id: str, key: str, ttl_seconds: int) -> bool:

@@ -21,6 +21,15 @@ from tandem.domain.tenants import Tenant
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position, Repos, Timer
 
 E = TypeVar("E")
+RECORD_BYTES = 400 * 1024  # DynamoDB's item size limit: the fake refuses what the table would
+
+
+def _fits(record: Any) -> None:
+    """Fail like DynamoDB on a record too large to store (a domain object rides in one record there)."""
+    from tandem.dal.codec import dumps
+
+    if len(dumps(record).encode("utf-8")) > RECORD_BYTES:
+        raise ValueError(f"{type(record).__name__} record exceeds {RECORD_BYTES} bytes")
 
 
 def _page(rows: list[E], key: Callable[[E], str], limit: int, after: Position) -> Page[E]:
@@ -225,6 +234,9 @@ class MemoryItemRepo:
     ) -> Item:
         with self._s.lock:
             self.check_claim(item.tenant_id, claim)
+            _fits(item)
+            if message is not None:
+                _fits(message)
             stored = replace(item, ref=self._next_ref(item.tenant_id, item.kind), version=1)
             self._items[(item.tenant_id, stored.ref)] = copy.deepcopy(stored)
             self.record(activity)
@@ -254,6 +266,7 @@ class MemoryItemRepo:
             current = self._items.get((item.tenant_id, item.ref))
             if current is None or current.version != item.version:
                 raise Conflict("item changed meanwhile, read it again")
+            _fits(item)
             stored = replace(item, version=item.version + 1)
             self._items[(item.tenant_id, item.ref)] = copy.deepcopy(stored)
             self.record(activity)
@@ -322,6 +335,7 @@ class MemoryConversationRepo:
     ) -> Message:
         with self._s.lock:
             self._items.check_claim(item.tenant_id, claim)
+            _fits(message)
             message = replace(message, item_ref=item.ref)
             self.store_message(item, message)
             self._items.record(activity)
@@ -377,9 +391,11 @@ class MemoryMailLog:
         with self._lock:
             self._rejections.append(copy.deepcopy(rejection))
 
-    def rejections(self, tenant_id: str | None, *, limit: int = 50, after: Position = None) -> Page[Rejection]:
-        rows = [r for r in self._rejections if r.tenant_id == tenant_id]
-        return _page(rows, lambda r: r.id, limit, after)
+    def rejections(
+        self, tenant_id: str | None, *, limit: int = 50, after: Position = None, since: str | None = None
+    ) -> Page[Rejection]:
+        rows = [r for r in self._rejections if r.tenant_id == tenant_id and (since is None or r.at >= since)]
+        return _page(rows, lambda r: f"{r.at}#{r.id}", limit, after)
 
     def claim(self, tenant_id: str, key: str, ttl_seconds: int) -> bool:
         with self._lock:

@@ -37,3 +37,4 @@ class Rejection:
     recipients: list[str] = field(default_factory=list)
     subject: str = ""
     raw_key: str = ""
+    envelope: Envelope | None = None  # what SES said (verdicts, recipients), so a replay judges the mail alike

@@ -26,6 +26,10 @@ CHARSET_ALIASES = {"ks_c_5601-1987": "cp949", "x-sjis": "shift_jis", "unicode-1-
                    "windows-874": "cp874", "ansi_x3.4-1968": "ascii"}
 MSGID_RE = re.compile(r"<[^<>\s]+>")
 LEAVES = ("message/rfc822", "message/delivery-status")
+ENCODED_WORD_RE = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+WORD_MARK = "TandemEncodedWord"  # an atom standing in for an encoded word while addresses are split
+WORD_MARK_RE = re.compile(WORD_MARK + r"(\d+)z")
+CONTROLS_RE = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
 def clean(text: str) -> str:
@@ -89,12 +93,40 @@ def _header(msg: Message, name: str) -> str:
     return re.sub(r"\s+", " ", decode_words(_raw(msg, name))).strip()
 
 
+def _one_line(text: str) -> str:
+    """A decoded display name as one line: CR, LF, tabs and other control characters become single spaces."""
+    return CONTROLS_RE.sub(" ", text).strip()
+
+
+def _hide_words(value: str) -> tuple[str, list[str]]:
+    """The header with each encoded word replaced by a plain atom, and the words in order."""
+    words: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        words.append(match.group(0))
+        return f"{WORD_MARK}{len(words) - 1}z"
+
+    return ENCODED_WORD_RE.sub(hide, value), words
+
+
+def _show_words(text: str, words: list[str]) -> str:
+    return WORD_MARK_RE.sub(lambda m: words[int(m.group(1))] if int(m.group(1)) < len(words) else "", text)
+
+
 def _address_list(values: list[str]) -> list[tuple[str, str]]:
-    """(display name, address) pairs; names decoded, addresses never (an encoded word there is a trick)."""
+    """(display name, address) pairs; names decoded, addresses never (an encoded word there is a trick).
+
+    The address parser knows nothing of RFC 2047, so an encoded word is hidden behind a plain atom while the
+    header is split: a `:`, `<`, `,` or `@` inside one can then neither open a group nor look like an address.
+    """
     pairs = []
-    for name, addr in getaddresses([clean(str(v)) for v in values]):
-        if addr and "@" in addr and "=?" not in addr:
-            pairs.append((decode_words(name).strip().strip('"'), addr.strip().lower()))
+    for value in values:
+        hidden, words = _hide_words(clean(str(value)))
+        for name, addr in getaddresses([hidden]):
+            addr = _show_words(addr, words)
+            if addr and "@" in addr and "=?" not in addr:
+                name = _one_line(decode_words(_show_words(name, words))).strip('"').strip()
+                pairs.append((name, addr.strip().lower()))
     return pairs
 
 
@@ -119,7 +151,7 @@ def _sender(msg: Message) -> tuple[str | None, str]:
             return None, ""  # a From we cannot trust is no sender at all, not the next header
         name, addr = pairs[0]
         if not name and (comment := re.search(r"\(([^()]+)\)\s*$", raw)):
-            name = decode_words(comment.group(1))  # `addr (Display Name)`, the old comment form
+            name = _one_line(decode_words(comment.group(1)))  # `addr (Display Name)`, the old comment form
         return addr, name
     return None, ""
 
@@ -192,6 +224,13 @@ def _walk(msg: Message) -> tuple[list[str], list[str], list[InboundAttachment]]:
     return texts, htmls, attachments
 
 
+def _message_ids(msg: Message, name: str) -> list[str]:
+    """The <msg-id>s of a header; also when a sender RFC 2047-encoded it (Python's email package does that to
+    a Message-ID too long for one line)."""
+    raw = _raw(msg, name)
+    return MSGID_RE.findall(raw) or (MSGID_RE.findall(decode_words(raw)) if "=?" in raw else [])
+
+
 def _date(msg: Message) -> datetime | None:
     try:
         return parsedate_to_datetime(_raw(msg, "Date")) if _raw(msg, "Date") else None
@@ -220,9 +259,9 @@ def _parse(raw: bytes) -> InboundEmail:
     for key, value in msg.items():
         headers.setdefault(key.lower(), clean(str(value)))
     return InboundEmail(
-        message_id=(MSGID_RE.findall(_raw(msg, "Message-ID")) or [None])[0],
-        in_reply_to=(MSGID_RE.findall(_raw(msg, "In-Reply-To")) or [None])[0],
-        references=MSGID_RE.findall(_raw(msg, "References")), subject=subject, from_addr=sender,
+        message_id=(_message_ids(msg, "Message-ID") or [None])[0],
+        in_reply_to=(_message_ids(msg, "In-Reply-To") or [None])[0],
+        references=_message_ids(msg, "References"), subject=subject, from_addr=sender,
         from_name=sender_name, to=_addresses(msg, "To"), cc=_addresses(msg, "Cc"),
         delivered_to=_addresses(msg, "Delivered-To", "X-Original-To", "Envelope-To"),
         reply_to=(_addresses(msg, "Reply-To") or [None])[0], date=_date(msg), text=text, html_raw=html_raw,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from tandem.mail.compose import one_line
+
 REPLY_MARKER = "##- Please type your reply above this line -##"
 
 
@@ -35,7 +37,7 @@ def render(template: str, **context: Any) -> Rendered:
     """Render `<template>.subject.txt`, `.txt` and `.html` with the same context (missing names fail loudly)."""
     env = _env()
     context = {"marker": REPLY_MARKER, **context}
-    subject = env.get_template(f"{template}.subject.txt").render(**context).strip().replace("\n", " ")
+    subject = one_line(env.get_template(f"{template}.subject.txt").render(**context))
     return Rendered(
         subject=subject,
         text=env.get_template(f"{template}.txt").render(**context),

@@ -36,9 +36,11 @@ def envelope_of(record: dict, raw_prefix: str = "inbound/") -> Any:
 
 
 def ingest_ses_event(c: Container, event: dict) -> dict:
-    """Each SES record names a raw message the receipt rule stored in S3: read, parse, ingest (idempotently)."""
-    from tandem.mail.parse import parse_email
-    from tandem.services.ingest_email import ingest
+    """Each SES record names a raw message the receipt rule stored in S3: read, parse, ingest (idempotently).
+
+    Every mail ends as an item, a reply, a duplicate or a stored rejection; only a TransientError (throttling,
+    5xx, timeouts) propagates, so Lambda invokes again and SES's stored mail is not given up."""
+    from tandem.services.receive_mail import receive
 
     outcomes = []
     for record in event.get("Records") or []:
@@ -46,19 +48,19 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
         if not env.ses_message_id:
             logger.warning("ses record without a message id", extra={"record": record})
             continue
-        raw = c.inbound_blobs().get(env.raw_key)
-        mail = parse_email(raw)
-        for outcome in ingest(c.deps, mail, env, secret=c.settings.token_secret):
-            logger.info(
-                "mail ingested",
-                extra={
-                    "ses_message_id": env.ses_message_id,
-                    "result": outcome.result,
-                    "tenant_id": outcome.tenant_id,
-                    "item_ref": outcome.ref,
-                    "reason": outcome.reason,
-                },
-            )
+        for outcome in receive(c.deps, c.inbound_blobs(), env, secret=c.settings.token_secret):
+            extra = {
+                "ses_message_id": env.ses_message_id,
+                "raw_key": env.raw_key,
+                "result": outcome.result,
+                "tenant_id": outcome.tenant_id,
+                "item_ref": outcome.ref,
+                "reason": outcome.reason,
+            }
+            if outcome.error is not None:
+                logger.error("mail ingest failed, kept as a rejection", exc_info=outcome.error, extra=extra)
+            else:
+                logger.info("mail ingested", extra=extra)
             outcomes.append(
                 {"result": outcome.result, "tenant_id": outcome.tenant_id, "ref": outcome.ref, "reason": outcome.reason}
             )

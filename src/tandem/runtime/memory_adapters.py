@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 from tandem.domain.tenants import Tenant
+from tandem.mail.compose import build_mime
 from tandem.services.ports import OutboundMail
 
 
@@ -27,13 +28,18 @@ class MemoryBlobStore:
 
 
 class MemoryMailer:
-    """Keeps what would have been sent; tests read `sent`."""
+    """Keeps what would have been sent; tests read `sent` (and `raw`, the MIME bytes SES would get).
+
+    The MIME is built as the SES mailer builds it, so a header that could not be sent fails here too."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, OutboundMail]] = []
+        self.raw: list[bytes] = []
         self._lock = threading.Lock()
 
     def send(self, tenant: Tenant, mail: OutboundMail) -> str:
+        raw = build_mime(tenant, mail).as_bytes()
         with self._lock:
             self.sent.append((tenant.id, mail))
+            self.raw.append(raw)
             return f"memory-{len(self.sent)}"

@@ -23,6 +23,7 @@ class Settings:
     token_secret: str
     token_ttl_seconds: int
     log_level: str
+    ses_region: str = "us-east-1"  # where SES sends from: it names sent mail `<id@<ses_region>.amazonses.com>`
 
 
 def _int(name: str, default: int) -> int:
@@ -35,10 +36,11 @@ def _int(name: str, default: int) -> int:
 def read_settings() -> Settings:
     """Build settings from the environment (call `settings()` for the cached copy)."""
     env = os.environ.get
+    region = env("AWS_REGION") or env("AWS_DEFAULT_REGION") or "us-east-1"
     return Settings(
         backend=env("TANDEM_BACKEND", "dynamodb"),
         table_name=env("TANDEM_TABLE", "tandem"),
-        region=env("AWS_REGION") or env("AWS_DEFAULT_REGION") or "us-east-1",
+        region=region,
         aws_endpoint=env("TANDEM_AWS_ENDPOINT") or None,
         inbound_bucket=env("TANDEM_INBOUND_BUCKET", "tandem-inbound"),
         attachment_bucket=env("TANDEM_ATTACHMENT_BUCKET", "tandem-attachments"),
@@ -47,6 +49,7 @@ def read_settings() -> Settings:
         token_secret=env("TANDEM_TOKEN_SECRET", _DEV_SECRET),
         token_ttl_seconds=_int("TANDEM_TOKEN_TTL", 3600),
         log_level=env("TANDEM_LOG_LEVEL", "INFO"),
+        ses_region=env("TANDEM_SES_REGION") or region,
     )
 
 

@@ -37,8 +37,9 @@ class Container:
             else:
                 from tandem.aws.clients import LazyClient
                 from tandem.aws.s3 import S3BlobStore
+                from tandem.aws.transient import TransientGuard
 
-                self.extras["inbound"] = S3BlobStore(LazyClient("s3"), self.settings.inbound_bucket)
+                self.extras["inbound"] = TransientGuard(S3BlobStore(LazyClient("s3"), self.settings.inbound_bucket))
         return self.extras["inbound"]
 
     def ingest_ses_event(self, event: dict) -> dict:
@@ -60,15 +61,26 @@ class Container:
 
 
 def _core(s: Settings) -> CoreSettings:
-    return CoreSettings(mail_root=s.mail_root, portal_url=s.portal_url, token_ttl_seconds=s.token_ttl_seconds)
+    return CoreSettings(
+        mail_root=s.mail_root,
+        portal_url=s.portal_url,
+        token_ttl_seconds=s.token_ttl_seconds,
+        provider_message_id_domain=f"{s.ses_region}.amazonses.com",
+    )
 
 
 def _dynamodb_repos(s: Settings) -> Repos:
+    """The PynamoDB repos, each behind the guard that turns throttling and 5xx into TransientError."""
+    from dataclasses import fields, replace
+
+    from tandem.aws.transient import TransientGuard
     from tandem.dal import table
     from tandem.dal.dynamo import dynamo_repos
 
     table.configure(s.table_name, host=s.aws_endpoint, region=s.region)
-    return dynamo_repos()
+    repos = dynamo_repos()
+    guarded = {f.name: TransientGuard(repo) for f in fields(repos) if (repo := getattr(repos, f.name)) is not None}
+    return replace(repos, **guarded)
 
 
 def build(
@@ -118,8 +130,10 @@ def _edge_adapters(s: Settings, blobs: Any, mailer: Any) -> tuple[Any, Any]:
     from tandem.aws.clients import LazyClient
     from tandem.aws.s3 import S3BlobStore
     from tandem.aws.ses import SesMailer
+    from tandem.aws.transient import TransientGuard
 
-    return blobs or S3BlobStore(LazyClient("s3"), s.attachment_bucket), mailer or SesMailer(LazyClient("ses"))
+    blobs = blobs or TransientGuard(S3BlobStore(LazyClient("s3"), s.attachment_bucket))
+    return blobs, mailer or TransientGuard(SesMailer(LazyClient("ses")))
 
 
 _lock = threading.Lock()

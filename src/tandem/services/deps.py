@@ -28,6 +28,9 @@ class CoreSettings:
     magic_link_ttl_seconds: int = 900
     max_attachment_bytes: int = 25 * 1024 * 1024
     throttle: ThrottleLimits = field(default_factory=ThrottleLimits)
+    # The domain of the Message-ID the mail provider gives what we send (`<id@us-east-1.amazonses.com>`);
+    # empty when the provider keeps ours.
+    provider_message_id_domain: str = ""
 
 
 @dataclass

@@ -1,21 +1,25 @@
-"""Every mail to a tenant address becomes the right ticket or reply, exactly once.
+"""Every mail to a tenant address becomes the right ticket or reply, exactly once, or a stored rejection.
 
 Order of threading: a signed reply address among the recipients; In-Reply-To/References against
 Message-IDs we stored; a subject reference only when the sender already takes part in that item;
 otherwise a new ticket. Automatic mail (bounces, auto-replies) never opens tickets or triggers mail.
+
+Nothing is lost: any error while ingesting one mail for one tenant is stored as a rejection
+(`failed: <ExceptionName>`, with the raw mail's key, for `tandem mail replay`), except a TransientError,
+which propagates so that SES/Lambda deliver the mail again.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from tandem.domain.activity import Activity
 from tandem.domain.errors import ValidationError
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Cause, Item, Link
 from tandem.domain.mail import Envelope, Rejection
-from tandem.domain.messages import Attachment, Message, Visibility
+from tandem.domain.messages import Message, Visibility
 from tandem.domain.people import User, normalize_email
 from tandem.domain.statuses import Category, status_for_category
 from tandem.domain.tenants import Tenant
@@ -23,12 +27,14 @@ from tandem.domain.threading import base_address, reply_ref, subject_refs
 from tandem.mail.model import InboundEmail
 from tandem.mail.render import cut_at_marker
 from tandem.services.deps import Deps
+from tandem.services.mail_parts import TEXT_BUDGET, TITLE_CHARS, content, fit
 from tandem.services.open_item import ensure_customer
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim, TransientError
 from tandem.services.post_message import resolve_handles
 from tandem.services.update_item import change_item
 
 REOPEN = {"ticket": "customer_replied", "task": "in_progress"}
+MAX_CC = 100
 
 
 @dataclass
@@ -39,6 +45,7 @@ class Outcome:
     tenant_id: str | None = None
     ref: str | None = None
     reason: str = ""
+    error: Exception | None = field(default=None, repr=False, compare=False)  # what made it `failed: …`
 
 
 def _candidates(mail: InboundEmail, env: Envelope) -> list[str]:
@@ -67,31 +74,54 @@ def reject(deps: Deps, mail: InboundEmail, env: Envelope, reason: str, tenant_id
         Rejection(
             id=deps.new_id(),
             at=deps.clock(),
-            reason=reason,
+            reason=reason[:300],
             tenant_id=tenant_id,
             ses_message_id=env.ses_message_id,
-            message_id=mail.message_id or "",
-            sender=mail.from_addr or "",
-            recipients=_candidates(mail, env),
+            message_id=(mail.message_id or "")[:300],
+            sender=(mail.from_addr or "")[:300],
+            recipients=[r[:300] for r in _candidates(mail, env)[:50]],
             subject=(mail.subject or "")[:300],
             raw_key=env.raw_key,
+            envelope=replace(env, recipients=[r[:300] for r in env.recipients[:50]]),
         )
     )
     return Outcome("rejected", tenant_id, reason=reason)
 
 
-def ingest(deps: Deps, mail: InboundEmail, env: Envelope, *, secret: str) -> list[Outcome]:
-    """One received mail → one outcome per tenant it was addressed to (or one rejection)."""
-    routed = route(deps, mail, env)
+def failed(deps: Deps, mail: InboundEmail, env: Envelope, exc: Exception, tenant_id: str | None = None) -> Outcome:
+    """An unexpected error, kept as a rejection that `tandem mail replay --reason failed` can run again."""
+    outcome = reject(deps, mail, env, f"failed: {type(exc).__name__}", tenant_id)
+    outcome.error = exc
+    return outcome
+
+
+def ingest(
+    deps: Deps, mail: InboundEmail, env: Envelope, *, secret: str, only_tenant: str | None = None
+) -> list[Outcome]:
+    """One received mail → one outcome per tenant it was addressed to (or one rejection); never raises but
+    TransientError. `only_tenant` (a replay of that tenant's rejection) leaves the other tenants alone."""
+    try:
+        routed = route(deps, mail, env)
+    except TransientError:
+        raise
+    except Exception as exc:
+        return [failed(deps, mail, env, exc, only_tenant)]
+    if only_tenant is not None:
+        routed = {t: r for t, r in routed.items() if t == only_tenant}
     if not routed:
-        return [reject(deps, mail, env, "no known recipient address")]
+        return [reject(deps, mail, env, "no known recipient address", only_tenant)]
     outcomes = []
     for tenant_id, (item_type, addresses) in routed.items():
-        tenant = deps.repos.tenants.get(tenant_id)
-        if tenant is None:
-            outcomes.append(reject(deps, mail, env, "tenant no longer exists", tenant_id))
-            continue
-        outcomes.append(_for_tenant(deps, tenant, item_type, addresses, mail, env, secret))
+        try:
+            tenant = deps.repos.tenants.get(tenant_id)
+            if tenant is None:
+                outcomes.append(reject(deps, mail, env, "tenant no longer exists", tenant_id))
+                continue
+            outcomes.append(_for_tenant(deps, tenant, item_type, addresses, mail, env, secret))
+        except TransientError:
+            raise
+        except Exception as exc:
+            outcomes.append(failed(deps, mail, env, exc, tenant_id))
     return outcomes
 
 
@@ -146,26 +176,6 @@ def _claim(mail: InboundEmail, env: Envelope) -> IdempotencyClaim:
     return IdempotencyClaim("mail", hashlib.sha256(key.encode()).hexdigest()[:40], "mail")
 
 
-def _attachments(deps: Deps, tenant: Tenant, item_id: str, mail: InboundEmail, claim_key: str) -> list[Attachment]:
-    """Store attachments under keys derived from the mail, so a redelivery overwrites instead of duplicating."""
-    stored = []
-    for index, att in enumerate(mail.attachments):
-        att_id = hashlib.sha256(f"{claim_key}:{index}".encode()).hexdigest()[:26]
-        key = f"{tenant.id}/{item_id}/{att_id}"
-        deps.blobs.put(key, att.content, att.content_type or "application/octet-stream")
-        stored.append(
-            Attachment(
-                att_id,
-                (att.filename or f"attachment-{index + 1}")[:200],
-                att.content_type,
-                len(att.content),
-                key,
-                content_id=att.content_id,
-            )
-        )
-    return stored
-
-
 def _for_tenant(
     deps: Deps,
     tenant: Tenant,
@@ -204,28 +214,30 @@ def _message(
     claim: IdempotencyClaim,
 ) -> Message:
     text = cut_at_marker(mail.reply_text or mail.text or "")
+    parts = content(deps, tenant, item_id, mail, text or "(no text)", claim.key)
     return Message(
         tenant.id,
         deps.new_id(),
         item_id,
         author.id if author else None,
-        text or "(no text)",
+        parts.body,
         visibility,
         via,
         deps.clock(),
-        mentions=resolve_handles(deps, tenant.id, text) if via == "email" else [],
-        attachments=_attachments(deps, tenant, item_id, mail, claim.key),
-        html=mail.html_safe,
-        quoted=mail.quoted_text or "",
-        email_message_id=mail.message_id,
+        mentions=resolve_handles(deps, tenant.id, parts.body) if via == "email" else [],
+        attachments=parts.attachments,
+        html=parts.html,
+        quoted=parts.quoted,
+        email_message_id=(mail.message_id or "")[:300] or None,
         raw_key=env.raw_key,
     )
 
 
 def _followers(deps: Deps, tenant: Tenant, mail: InboundEmail, sender: User) -> list[str]:
-    """The sender and every Cc that is not one of our own addresses."""
+    """The sender and every Cc that is not one of our own addresses (the first MAX_CC of them: a Cc list of
+    thousands would create as many customers and outgrow the item's record)."""
     ids = [sender.id]
-    for address in mail.cc:
+    for address in mail.cc[:MAX_CC]:
         if _is_own_address(deps, address):
             continue
         try:
@@ -254,12 +266,12 @@ def _new_ticket(
         ref="",
         kind=item_type.kind,
         type_id=item_type.id,
-        title=(mail.subject or "").strip()[:500] or "(no subject)",
+        title=(mail.subject or "").strip()[:TITLE_CHARS] or "(no subject)",
         status=status.key,
         status_category=status.category,
         created_at=now,
         updated_at=now,
-        description=cut_at_marker(mail.reply_text or mail.text or ""),
+        description=fit(cut_at_marker(mail.reply_text or mail.text or ""), TEXT_BUDGET)[0],
         priority=item_type.defaults.priority,
         requester_id=sender.id,
         organization_id=sender.organization_id,

@@ -108,12 +108,22 @@ def _send(
         headers=headers,
     )
     try:
-        deps.mailer.send(tenant, mail)
+        provider_id = deps.mailer.send(tenant, mail)
     except Exception:
         deps.repos.mail.release(tenant.id, key)  # let the redelivery try again
         raise
-    deps.repos.conversations.add_thread_ids(tenant.id, item, [headers["Message-ID"], headers["In-Reply-To"]])
+    deps.repos.conversations.add_thread_ids(tenant.id, item, _sent_ids(deps, headers, provider_id))
     return 1
+
+
+def _sent_ids(deps: Deps, headers: dict[str, str], provider_id: str | None) -> list[str]:
+    """Every Message-ID a reply to this mail may name: ours, the item's thread root, and the one the provider
+    gave it (SES replaces our Message-ID with `<MessageId@<region>.amazonses.com>`; a local stack does not)."""
+    ids = [headers["Message-ID"], headers["In-Reply-To"]]
+    domain = deps.settings.provider_message_id_domain
+    if provider_id and domain:
+        ids.append(f"<{provider_id}@{domain}>")
+    return ids
 
 
 def acknowledge(deps: Deps, event_id: str, item: Item, secret: str) -> int:

@@ -66,6 +66,13 @@ class DuplicateRequest(Exception):
         self.fingerprint = fingerprint
 
 
+class TransientError(Exception):
+    """A store or provider failed in a way that may pass on its own: throttling, a 5xx, a timeout, a lost
+    connection, a transaction conflict. Adapters raise it (from the original error) instead of their library's
+    exception; use cases that must never lose work (mail ingest) let it propagate so the caller retries, and
+    turn every other error into a recorded failure."""
+
+
 class EntityRepo(Protocol[T]):
     """Tenant configuration records (teams, organisations, portfolios, projects, item types)."""
 
@@ -207,7 +214,11 @@ class MailLog(Protocol):
 
     def reject(self, rejection: Rejection) -> None: ...
 
-    def rejections(self, tenant_id: str | None, *, limit: int = 50, after: Position = None) -> Page[Rejection]: ...
+    def rejections(
+        self, tenant_id: str | None, *, limit: int = 50, after: Position = None, since: str | None = None
+    ) -> Page[Rejection]:
+        """The tenant's rejections (None: mail no tenant matched), oldest first, from `since` (ISO time) on."""
+        ...
 
     def claim(self, tenant_id: str, key: str, ttl_seconds: int) -> bool:
         """True the first time `key` is claimed (within its lifetime), False on any repeat."""
