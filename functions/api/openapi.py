@@ -170,6 +170,8 @@ SCHEMAS: dict[str, Any] = {
             "position": I,
             "options": {"type": "object"},
             "version": I,
+            "last_error": SN,
+            "failing_since": SN,
         }
     ),
     "SlaPolicy": obj(
@@ -300,6 +302,7 @@ OPS: list[tuple[str, str, str, Any, Any, int, bool]] = [
         False,
     ),
     ("get", "/v1/items/{ref}/attachments/{attachment_id}", "A download link", None, obj({"url": S}), 200, False),
+    ("delete", "/v1/items/{ref}/attachments/{attachment_id}", "Remove an attachment", None, None, 204, False),
 ]
 
 RULE_BODY = obj(
@@ -318,6 +321,7 @@ OPS += [
     ("post", "/v1/rules", "Create a rule", RULE_BODY, ref("Rule"), 201, False),
     ("get", "/v1/rules/{id}", "Read a rule", None, ref("Rule"), 200, False),
     ("patch", "/v1/rules/{id}", "Change, enable or disable a rule", RULE_BODY, ref("Rule"), 200, False),
+    ("delete", "/v1/rules/{id}", "Delete a rule", None, None, 204, False),
     ("put", "/v1/rules/order", "Reorder rules", obj({"order": ARR}, ["order"]), page_of("Rule"), 200, False),
     (
         "post",
@@ -332,11 +336,13 @@ OPS += [
     ("post", "/v1/macros", "Create a macro", obj({"name": S, "actions": {"type": "array"}}), ref("Macro"), 201, False),
     ("get", "/v1/macros/{id}", "Read a macro", None, ref("Macro"), 200, False),
     ("patch", "/v1/macros/{id}", "Change a macro", ref("Patch"), ref("Macro"), 200, False),
+    ("delete", "/v1/macros/{id}", "Delete a macro", None, None, 204, False),
     ("post", "/v1/items/{ref}/macros/{macro_id}", "Apply a macro to an item", None, ref("Item"), 200, False),
     ("get", "/v1/sla-policies", "List SLA policies in matching order", None, page_of("SlaPolicy"), 200, False),
     ("post", "/v1/sla-policies", "Create an SLA policy", ref("SlaPolicy"), ref("SlaPolicy"), 201, False),
     ("get", "/v1/sla-policies/{id}", "Read an SLA policy", None, ref("SlaPolicy"), 200, False),
     ("patch", "/v1/sla-policies/{id}", "Change an SLA policy", ref("Patch"), ref("SlaPolicy"), 200, False),
+    ("delete", "/v1/sla-policies/{id}", "Delete an SLA policy", None, None, 204, False),
 ]
 
 DIRECTORY = [
@@ -385,14 +391,15 @@ def _operation(method: str, path: str, summary: str, req: Any, res: Any, status:
         params += [{"name": "limit", "in": "query", "schema": I}, {"name": "cursor", "in": "query", "schema": S}]
     if method == "post":
         params.append({"name": "Idempotency-Key", "in": "header", "schema": S})
-    if method in ("patch", "put"):
+    if method in ("patch", "put") or (method == "delete" and path.endswith("/{id}")):
         params.append({"name": "If-Match", "in": "header", "schema": S})
     op: dict[str, Any] = {
         "summary": summary,
         "operationId": f"{method}_{path}".replace("/", "_").replace("{", "").replace("}", ""),
         "parameters": params,
         "responses": {
-            str(status): {"description": summary, "content": {"application/json": {"schema": res}}},
+            str(status): {"description": summary}
+            | ({"content": {"application/json": {"schema": res}}} if res is not None else {}),
             **ERRORS,
         },
     }

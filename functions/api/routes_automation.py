@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Response
 
 from api import api, render, route
-from api.http import JSON, body, current, endpoint, principal
+from api.http import JSON, body, current, endpoint, if_match, principal
 from api.resources import resource
 from tandem.services import manage_rules as rules
 from tandem.services import manage_sla as sla
@@ -63,3 +63,20 @@ def apply_macro(ref: str, macro_id: str) -> Response:
     p = principal(api.current_request)
     item = rules.apply_macro(c.deps, p, ref, macro_id, c.settings.token_secret)
     return Response(body=render.item(item), status_code=200, headers={**JSON, "ETag": f'"{item.version}"'})
+
+
+def _deleter(path: str, name: str, delete: Any) -> None:
+    """DELETE {path}/{id}: the use case decides who may; 204 with no body."""
+
+    def do_delete(id: str) -> Response:
+        request = api.current_request
+        delete(current().deps, principal(request), id, if_match(request))
+        return Response(body=None, status_code=204)
+
+    do_delete.__name__ = f"{name}_delete"
+    route(f"{path}/{{id}}", methods=["DELETE"])(endpoint(do_delete))
+
+
+_deleter("/v1/rules", "rules", rules.delete_rule)
+_deleter("/v1/macros", "macros", rules.delete_macro)
+_deleter("/v1/sla-policies", "sla_policies", sla.delete_sla_policy)

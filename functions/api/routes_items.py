@@ -210,3 +210,10 @@ def upload_attachment(ref: str) -> Response:
 def download_attachment(ref: str, attachment_id: str) -> dict[str, Any]:
     p = principal(api.current_request)
     return {"url": conversation.download_url(current().deps, p, ref, attachment_id)}
+
+
+@route("/v1/items/{ref}/attachments/{attachment_id}", methods=["DELETE"])
+@endpoint
+def delete_attachment(ref: str, attachment_id: str) -> Response:
+    conversation.delete_attachment(current().deps, principal(api.current_request), ref, attachment_id)
+    return Response(body=None, status_code=204)

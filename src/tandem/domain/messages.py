@@ -24,6 +24,9 @@ class Attachment:
     # Set when a message takes the attachment: customers may fetch only those of public messages.
     message_id: str | None = None
     visibility: Visibility | None = None
+    # Removed attachments are kept (the history stays true) but no longer listed or handed out.
+    deleted_at: str | None = None
+    deleted_by: str | None = None
 
 
 @dataclass
