@@ -71,7 +71,7 @@ def _deleter(path: str, name: str, delete: Any) -> None:
     def do_delete(id: str) -> Response:
         request = api.current_request
         delete(current().deps, principal(request), id, if_match(request))
-        return Response(body=None, status_code=204)
+        return Response(body="", status_code=204)
 
     do_delete.__name__ = f"{name}_delete"
     route(f"{path}/{{id}}", methods=["DELETE"])(endpoint(do_delete))

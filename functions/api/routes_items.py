@@ -216,4 +216,4 @@ def download_attachment(ref: str, attachment_id: str) -> dict[str, Any]:
 @endpoint
 def delete_attachment(ref: str, attachment_id: str) -> Response:
     conversation.delete_attachment(current().deps, principal(api.current_request), ref, attachment_id)
-    return Response(body=None, status_code=204)
+    return Response(body="", status_code=204)
