@@ -124,7 +124,14 @@ class NoOptions(msgspec.Struct, forbid_unknown_fields=True):
     """The other triggers take no options."""
 
 
-RuleOptions = MessageOptions | TimeOptions | NoOptions
+class RuleOptions(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Every trigger option, for the API document: `visibility` / `author` for message_added, `hours` (required)
+    for idle and due_soon, nothing for the other triggers. Which apply is checked by `decode_options`."""
+
+    visibility: Literal["public", "private"] | None = None
+    author: Literal["customer", "agent"] | None = None
+    hours: Annotated[int, Meta(gt=0, le=24 * 366)] | Annotated[float, Meta(gt=0, le=24 * 366)] | None = None
+
 OPTIONS: dict[Trigger, type] = {
     Trigger.MESSAGE_ADDED: MessageOptions,
     Trigger.IDLE: TimeOptions,

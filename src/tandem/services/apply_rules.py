@@ -170,8 +170,11 @@ def _attempt(
 
 
 def describe_error(exc: DomainError) -> str:
-    """`unknown project (actions[0].value)`: the message with the part it is about, when known."""
-    where = exc.details.get("field") if isinstance(exc.details, dict) else None
+    """`unknown project (project_id)`: the message with the part it is about, when the error names it."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    where = details.get("field")
+    if isinstance(details.get("fields"), dict):  # custom-field answers: each key with its problem
+        where = ", ".join(f"{k}: {v}" for k, v in details["fields"].items())
     return f"{exc.message} ({where})" if where and str(where) not in exc.message else exc.message
 
 
