@@ -40,6 +40,9 @@ def test_parts_that_no_longer_decode_are_kept_raw_and_written_back_unchanged():
     assert rule.trigger is Trigger.ITEM_CREATED and rule.actions == [] and rule.conditions == Group("all", [])
     assert set(rule.undecoded.parts) == {"trigger", "actions"} and "actions[0].key" in rule.undecoded.error
     assert rule_document(rule) == broken
+    left = rule.undecoded.without({"actions"})
+    assert set(left.parts) == {"trigger"} and "on_full_moon" in left.error and "key" not in left.error
+    assert left.without({"trigger"}) is None
 
 
 def test_macros_read_old_actions_and_keep_broken_ones():

@@ -47,18 +47,18 @@ class _Parts:
 
     def __init__(self) -> None:
         self.raw: dict[str, Any] = {}
-        self.errors: list[str] = []
+        self.errors: dict[str, str] = {}
 
     def take(self, name: str, raw: Any, decode: Callable[[Any], Any], fallback: Any) -> Any:
         try:
             return decode(raw)
         except (ValidationError, ValueError) as exc:
             self.raw[name] = raw
-            self.errors.append(exc.message if isinstance(exc, ValidationError) else f"{name}: {exc}")
+            self.errors[name] = exc.message if isinstance(exc, ValidationError) else f"{name}: {exc}"
             return fallback
 
     def undecoded(self) -> Undecoded | None:
-        return Undecoded(self.raw, "; ".join(self.errors)) if self.raw else None
+        return Undecoded(self.raw, self.errors) if self.raw else None
 
 
 def rule_document(rule: Rule) -> dict[str, Any]:

@@ -51,13 +51,22 @@ class Trigger(StrEnum):
 
 @dataclass
 class Undecoded:
-    """A stored definition that no longer decodes (written by older code, or edited by hand).
+    """Parts of a stored definition that no longer decode (written by older code, or edited by hand).
 
-    The raw parts are kept so saving the rule (say, to disable it) keeps them; the rule fails on every run
-    until an update replaces them."""
+    The raw parts are kept so saving the entity (say, to disable a rule) keeps them; a rule with any fails on
+    every run until an update replaces them. `errors` says, per part, why it does not decode."""
 
     parts: dict[str, Any]
-    error: str
+    errors: dict[str, str]
+
+    @property
+    def error(self) -> str:
+        return "; ".join(self.errors.values())
+
+    def without(self, replaced: set[str]) -> Undecoded | None:
+        """What is left once an update wrote the `replaced` parts anew (None: the definition decodes again)."""
+        left = {part: raw for part, raw in self.parts.items() if part not in replaced}
+        return Undecoded(left, {p: e for p, e in self.errors.items() if p in left}) if left else None
 
 
 @dataclass

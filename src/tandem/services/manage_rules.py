@@ -86,15 +86,7 @@ def _checked(deps: Deps, p: Principal, rule: Rule, written: set[str]) -> Rule:
             context=rule.conditions,
         )
     )
-    return replace(rule, undecoded=_still_undecoded(rule.undecoded, written))
-
-
-def _still_undecoded(undecoded: Undecoded | None, written: set[str]) -> Undecoded | None:
-    """What of a stored definition that no longer decodes this write has not replaced."""
-    if undecoded is None:
-        return None
-    left = {part: raw for part, raw in undecoded.parts.items() if part not in written}
-    return Undecoded(left, undecoded.error) if left else None
+    return replace(rule, undecoded=rule.undecoded.without(written) if rule.undecoded else None)
 
 
 def _all_rules(deps: Deps, tenant_id: str) -> list[Rule]:
@@ -174,7 +166,7 @@ MACRO_CHECKS = {"name": text("name"), "actions": decode_actions}
 def _checked_macro(deps: Deps, p: Principal, macro: Macro, written: set[str]) -> Macro:
     if "actions" in written:
         refuse(problems(deps, tenant_of(deps, p), actions=macro.actions))
-    return replace(macro, undecoded=_still_undecoded(macro.undecoded, written))
+    return replace(macro, undecoded=macro.undecoded.without(written) if macro.undecoded else None)
 
 
 def create_macro(deps: Deps, p: Principal, data: dict[str, Any]) -> Macro:
