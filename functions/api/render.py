@@ -11,6 +11,7 @@ from tandem.domain.hierarchy import Project
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
 from tandem.domain.messages import Attachment, Message
+from tandem.domain.rules import actions_json, group_json
 from tandem.domain.tenants import Tenant
 from tandem.schemas import auth, automation, items, people, projects
 from tandem.schemas.derive import project as fill
@@ -82,28 +83,28 @@ def activity(a: Activity) -> Any:
 
 
 def rule(r: Any) -> automation.RuleOut:
-    from tandem.services.manage_rules import group_json
-
+    # A definition stored by older code that no longer decodes is shown as stored: the admin sees what to fix.
+    raw = r.undecoded.parts if r.undecoded else {}
     return automation.RuleOut(
         id=r.id,
         name=r.name,
         trigger=r.trigger.value,
-        conditions=group_json(r.conditions),
-        actions=[{"type": a.type, **a.params} for a in r.actions],
+        conditions=raw.get("conditions", group_json(r.conditions)),
+        actions=raw.get("actions", actions_json(r.actions)),
         enabled=r.enabled,
         position=r.position,
         options=r.options,
         created_at=r.created_at,
         version=r.version,
+        last_error=r.last_error,
+        failing_since=r.failing_since,
     )
 
 
 def macro(m: Any) -> automation.MacroOut:
+    raw = m.undecoded.parts if m.undecoded else {}
     return automation.MacroOut(
-        id=m.id,
-        name=m.name,
-        actions=[{"type": a.type, **a.params} for a in m.actions],
-        created_at=m.created_at,
+        id=m.id, name=m.name, actions=raw.get("actions", actions_json(m.actions)), created_at=m.created_at,
         version=m.version,
     )
 

@@ -25,6 +25,7 @@ resource(
     create=rules.create_rule,
     get=rules.get_rule,
     update=rules.update_rule,
+    delete=rules.delete_rule,
     render_=lambda x, p: render.rule(x),
 )
 resource(
@@ -38,6 +39,7 @@ resource(
     create=rules.create_macro,
     get=rules.get_macro,
     update=rules.update_macro,
+    delete=rules.delete_macro,
     render_=lambda x, p: render.macro(x),
 )
 resource(
@@ -51,6 +53,7 @@ resource(
     create=sla.create_policy,
     get=sla.get_policy,
     update=sla.update_policy,
+    delete=sla.delete_sla_policy,
     render_=lambda x, p: render.sla_policy(x),
 )
 

@@ -162,3 +162,9 @@ def download_attachment(call: Call, ref: str, attachment_id: str) -> Any:
     p = principal(call.request)
     return m.DownloadOut(url=conversation.download_url(current().deps, p, ref, attachment_id))
 
+
+
+@op("DELETE", "/v1/items/{ref}/attachments/{attachment_id}", summary="Remove an attachment (kept in the history)",
+    tag=ITEM, status=204)
+def delete_attachment(call: Call, ref: str, attachment_id: str) -> None:
+    conversation.delete_attachment(current().deps, principal(call.request), ref, attachment_id)

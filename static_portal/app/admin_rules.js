@@ -43,6 +43,7 @@ function ruleCard(rule, index, rules, reload, say) {
   return h("li", { class: "card" },
     h("h3", {}, h("span", { text: rule.name }), rule.enabled ? "" : h("span", { class: "badge", text: " disabled" })),
     h("p", { class: "muted", text: `When ${humanize(rule.trigger)}${rule.options && rule.options.hours ? ` (${rule.options.hours} h)` : ""}` }),
+    rule.last_error ? h("p", { class: "error", role: "status", text: `Failing since ${rule.failing_since}: ${rule.last_error}` }) : "",
     h("details", {}, h("summary", { text: "Conditions and actions" }),
       h("pre", { text: `conditions: ${json(rule.conditions)}\nactions: ${json(rule.actions)}` })),
     h("div", { class: "row" },

@@ -15,6 +15,7 @@ from tandem.domain.items import Cause, Item
 from tandem.domain.mail import Envelope, Rejection
 from tandem.domain.messages import Attachment, Message, Visibility
 from tandem.domain.people import Organization, Role, User
+from tandem.domain.rules import Macro, Rule, Trigger, decode_actions, decode_conditions
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import Tenant
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Timer
@@ -341,3 +342,69 @@ def test_rejections_are_read_oldest_first_from_a_time_on(repos):
     page = repos.mail.rejections(t.id, limit=1, since="2026-11-21T00:00:00.000Z")
     rest = repos.mail.rejections(t.id, limit=5, after=page.after, since="2026-11-21T00:00:00.000Z")
     assert [r.raw_key for r in page.items + rest.items] == ["inbound/1", "inbound/2"]
+def _rule(t: Tenant, **kw) -> Rule:
+    base = dict(
+        conditions=decode_conditions({"any": [{"field": "priority", "op": "equals", "value": "urgent"}]}),
+        actions=decode_actions([{"type": "set_field", "key": "budget", "value": 10}, {"type": "stop"}]),
+        options={"hours": 48},
+    )
+    return Rule(t.id, new_id(), "Escalate", Trigger.IDLE, NOW, **{**base, **kw})
+
+
+def test_rules_keep_their_typed_definition_and_delete_with_their_version(repos):
+    t = tenant(repos)
+    rule = repos.rules.add(_rule(t))
+    stored = repos.rules.get(t.id, rule.id)
+    assert stored == rule and stored.version == 1
+    with pytest.raises(Conflict):
+        repos.rules.delete(replace(stored, version=7))
+    repos.rules.delete(stored)
+    assert repos.rules.get(t.id, rule.id) is None and repos.rules.list(t.id).items == []
+    macro = repos.macros.add(Macro(t.id, new_id(), "Solved", NOW, actions=decode_actions([{"type": "stop"}])))
+    assert repos.macros.get(t.id, macro.id) == macro
+    repos.macros.delete(macro)
+    assert repos.macros.get(t.id, macro.id) is None
+
+
+def test_a_rule_run_outcome_is_kept_beside_the_definition_without_a_new_version(repos):
+    t = tenant(repos)
+    rule = repos.rules.add(_rule(t))
+    repos.rules.record_outcome(t.id, rule.id, error="unknown project", at=NOW)
+    repos.rules.record_outcome(t.id, rule.id, error="still unknown", at="2026-11-23T10:00:00.000Z")
+    failing = repos.rules.get(t.id, rule.id)
+    assert (failing.last_error, failing.failing_since, failing.version) == ("still unknown", NOW, 1)
+    saved = repos.rules.save(replace(failing, name="Renamed"))  # an admin's edit keeps the mark
+    assert repos.rules.get(t.id, rule.id).last_error == "still unknown" and saved.version == 2
+    repos.rules.record_outcome(t.id, rule.id, error=None, at=NOW)
+    cleared = repos.rules.get(t.id, rule.id)
+    assert (cleared.last_error, cleared.failing_since) == (None, None)
+    repos.rules.delete(cleared)
+    repos.rules.record_outcome(t.id, rule.id, error="late", at=NOW)  # a deleted rule is left alone
+    assert repos.rules.get(t.id, rule.id) is None
+
+
+def test_configuration_records_delete_with_their_unique_values(repos):
+    t = tenant(repos)
+    org = repos.organizations.add(Organization(t.id, new_id(), "A", NOW, domains=["a.example"]))
+    repos.organizations.delete(org)
+    assert repos.organizations.get(t.id, org.id) is None and repos.organizations.by_domain(t.id, "a.example") is None
+    again = repos.organizations.add(Organization(t.id, new_id(), "A again", NOW, domains=["a.example"]))
+    assert repos.organizations.by_domain(t.id, "a.example").id == again.id
+
+
+def test_a_removed_attachment_is_marked_on_itself_and_its_message_with_an_activity(repos):
+    t = tenant(repos)
+    it = create(repos, t)
+    att = repos.conversations.add_attachment(t.id, it.id, Attachment(new_id(), "a.txt", "text/plain", 3, "k"))
+    message = Message(t.id, new_id(), it.id, "u", "hello", Visibility.PUBLIC, "web", NOW, attachments=[att])
+    repos.conversations.add_message(it, message, Activity(t.id, new_id(), it.id, NOW, "message_added", Cause.USER))
+    stored = repos.conversations.attachment(t.id, it.id, att.id)
+    removed = replace(stored, deleted_at=NOW, deleted_by="u")
+    entry = Activity(t.id, new_id(), it.id, NOW, "attachment_removed", Cause.USER, note="attachment removed: a.txt")
+    repos.conversations.remove_attachment(it, removed, entry)
+    assert repos.conversations.attachment(t.id, it.id, att.id).deleted_at == NOW
+    [kept] = repos.conversations.messages(t.id, it.id, public_only=False).items
+    assert [a.deleted_at for a in kept.attachments] == [NOW]
+    repos.conversations.add_activity(Activity(t.id, new_id(), it.id, NOW, "rule_failed", Cause.RULE, note="x"))
+    actions = [a.action for a in repos.conversations.activity(t.id, it.id).items]
+    assert sorted(actions) == ["attachment_removed", "created", "message_added", "rule_failed"]

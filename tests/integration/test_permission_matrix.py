@@ -44,6 +44,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/items/{ref}/attachments"): (201, 201, 404, 201, 404, 404, 401),
     # Uploaded by staff and not yet on a public message: customers cannot fetch it.
     ("GET", "/v1/items/{ref}/attachments/{attachment_id}"): (200, 200, 404, 404, 404, 404, 401),
+    # Staff who see the item may remove it; the customer cannot even see this one (and is not its uploader).
+    ("DELETE", "/v1/items/{ref}/attachments/{attachment_id}"): (204, 204, 404, 404, 404, 404, 401),
     ("GET", "/v1/users"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/users"): (201, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/users/{id}"): (200, 200, 200, 403, 403, 403, 401),
@@ -79,17 +81,20 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/rules"): (201, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/rules/{id}"): (200, 403, 403, 403, 403, 403, 401),
     ("PATCH", "/v1/rules/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/rules/{id}"): (204, 403, 403, 403, 403, 403, 401),
     ("PUT", "/v1/rules/order"): (200, 403, 403, 403, 403, 403, 401),
     ("POST", "/v1/rules/{id}/dry-run"): (200, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/macros"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/macros"): (201, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/macros/{id}"): (200, 200, 200, 404, 404, 404, 401),
     ("PATCH", "/v1/macros/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/macros/{id}"): (204, 403, 403, 403, 403, 403, 401),
     ("POST", "/v1/items/{ref}/macros/{macro_id}"): (200, 200, 404, 403, 404, 404, 401),
     ("GET", "/v1/sla-policies"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/sla-policies"): (201, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/sla-policies/{id}"): (200, 200, 200, 403, 403, 403, 401),
     ("PATCH", "/v1/sla-policies/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/sla-policies/{id}"): (204, 403, 403, 403, 403, 403, 401),
 }
 
 TARGET_IDS = {

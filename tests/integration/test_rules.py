@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from integration.test_notifications import pump
 from integration.world import build_world
+from tandem.dal.memory import drain_events
 
 
 def _rule(api, token, **body):
@@ -198,3 +201,180 @@ def test_reorder_and_stop(api, container):
     ref = api.call("POST", "/v1/items", {"type_id": w.ids["ticket_type"].id, "title": "y"}, token=admin).data["ref"]
     pump(container)
     assert api.call("GET", f"/v1/items/{ref}", token=admin).data["tags"] == ["a"]
+
+
+def _file(api, w, role: str, ref: str = "T-1") -> str:
+    """A customer or agent files a ticket or uploads to one; returns the new ref or attachment id."""
+    body = {"filename": "plan.pdf", "content_type": "application/pdf", "size": 100}
+    resp = api.call("POST", f"/v1/items/{ref}/attachments", body, token=w.token(role))
+    assert resp.status_code == 201, resp.data
+    return resp.data["id"]
+
+
+def _new_ticket(api, w, title: str) -> str:
+    form = f"/v1/public/agency/forms/{w.ids['ticket_type'].id}"
+    resp = api.call("POST", form, {"title": title}, token=w.token("customer_a"))
+    assert resp.status_code == 201, resp.data
+    return resp.data["ref"]
+
+
+def test_a_rule_whose_project_was_deleted_fails_alone(api, container):
+    # Given a policy covering every item, a rule routing new tickets to a project, and a later rule tagging them
+    w = build_world(container.deps)
+    admin = w.token("admin")
+    api.call("POST", "/v1/sla-policies", {"name": "Everyone", "first_response_minutes": 60}, token=admin)
+    project = api.call("POST", "/v1/projects", {"name": "Soon gone"}, token=admin).data
+    router = _rule(api, admin, name="Route to soon gone", trigger="item_created", position=0,
+                   actions=[{"type": "set_project", "value": project["id"]}])
+    _rule(api, admin, name="Tag new", trigger="item_created", position=1, actions=[{"type": "add_tag", "value": "new"}])
+    pump(container)
+    container.deps.mailer.sent.clear()
+    # When the project is deleted and customer A files a ticket (every event delivered twice)
+    repos, tenant_id = container.deps.repos, w.ids["tenant"].id
+    repos.projects.delete(repos.projects.get(tenant_id, project["id"]))
+    ref = _new_ticket(api, w, "Help")
+    pump(container, twice=True)
+    # Then the ticket still gets its acknowledgement, its SLA clock and the other rule's tag
+    item = api.call("GET", f"/v1/items/{ref}", token=admin).data
+    assert item["tags"] == ["new"] and item["project_id"] != project["id"]
+    assert item["sla"]["clocks"]["first_response"]["due_at"]
+    assert any(m.to == ["alice@customer-a.example"] and "we received" in m.text for _, m in container.deps.mailer.sent)
+    # And the failure is in the item's activity once, naming the rule and the error
+    activity = api.call("GET", f"/v1/items/{ref}/activity", token=admin).data["items"]
+    failures = [a for a in activity if a["action"] == "rule_failed"]
+    assert len(failures) == 1 and failures[0]["cause"] == "rule"
+    assert 'rule "Route to soon gone"' in failures[0]["note"] and "unknown project" in failures[0]["note"]
+    # And on the rule, without a new version (an admin's If-Match still holds)
+    failing = api.call("GET", f"/v1/rules/{router['id']}", token=admin).data
+    assert "unknown project" in failing["last_error"] and failing["failing_since"]
+    assert failing["version"] == router["version"]
+    # When the admin points it at a project that exists, the next run succeeds and clears the mark
+    fixed = {"actions": [{"type": "set_project", "value": w.ids["incoming_a"].id}]}
+    headers = {"If-Match": f'"{router["version"]}"'}
+    assert api.call("PATCH", f"/v1/rules/{router['id']}", fixed, token=admin, headers=headers).status_code == 200
+    _new_ticket(api, w, "Help again")
+    pump(container)
+    cleared = api.call("GET", f"/v1/rules/{router['id']}", token=admin).data
+    assert cleared["last_error"] is None and cleared["failing_since"] is None
+
+
+def _store_as_older_code_did(container, tenant_id: str, rule_id: str, conditions, actions) -> None:
+    """A rule row as the code before typed actions wrote it (the memory fake keeps documents, like the table)."""
+    doc = {"tenant_id": tenant_id, "id": rule_id, "name": rule_id, "trigger": "item_created",
+           "created_at": "2025-06-01T00:00:00.000Z", "conditions": conditions, "actions": actions,
+           "enabled": True, "position": 0, "options": {}, "version": 1}
+    container.deps.repos.rules._s.entities[(tenant_id, "rule", rule_id)] = doc
+
+
+def test_stored_rules_of_older_code_still_run_and_one_that_no_longer_decodes_fails_alone(api, container):
+    # Given two rules stored by older code: one in the old shapes, one whose set_field lost its key
+    w = build_world(container.deps)
+    admin, tenant_id = w.token("admin"), w.ids["tenant"].id
+    old_shape = {"mode": "all", "conditions": [{"field": "priority", "op": "equals", "value": "normal"}]}
+    old_tag, keyless = {"type": "add_tag", "params": {"value": "old"}}, {"type": "set_field", "params": {"value": 1}}
+    _store_as_older_code_did(container, tenant_id, "legacy", old_shape, [old_tag])
+    _store_as_older_code_did(container, tenant_id, "broken", None, [keyless])
+    # When a ticket is filed
+    ref = _new_ticket(api, w, "Legacy")
+    pump(container)
+    # Then the old-shape rule ran, the broken one failed on the item and shows its definition as stored
+    assert api.call("GET", f"/v1/items/{ref}", token=admin).data["tags"] == ["old"]
+    activity = api.call("GET", f"/v1/items/{ref}/activity", token=admin).data["items"]
+    assert any(a["action"] == "rule_failed" and 'rule "broken"' in a["note"] for a in activity)
+    broken = api.call("GET", "/v1/rules/broken", token=admin).data
+    assert broken["actions"] == [{"type": "set_field", "value": 1}] and "actions[0].key" in broken["last_error"]
+    assert api.call("GET", "/v1/rules/legacy", token=admin).data["conditions"] == {"all": old_shape["conditions"]}
+    # And it can still be disabled as it is, or repaired
+    assert api.call("PATCH", "/v1/rules/broken", {"enabled": False}, token=admin).data["actions"] == broken["actions"]
+    repaired = {"actions": [{"type": "add_tag", "value": "fixed"}], "enabled": True}
+    assert api.call("PATCH", "/v1/rules/broken", repaired, token=admin).data["actions"] == repaired["actions"]
+
+
+def test_a_deleted_rule_no_longer_runs(api, container):
+    w = build_world(container.deps)
+    admin = w.token("admin")
+    doomed = _rule(api, admin, name="Doomed", trigger="item_created", actions=[{"type": "add_tag", "value": "doomed"}])
+    stale = {"If-Match": f'"{doomed["version"] + 1}"'}
+    assert api.call("DELETE", f"/v1/rules/{doomed['id']}", token=admin, headers=stale).status_code == 412
+    resp = api.call("DELETE", f"/v1/rules/{doomed['id']}", token=admin)
+    assert resp.status_code == 204 and resp.body in (b"", None, "")
+    assert api.call("GET", f"/v1/rules/{doomed['id']}", token=admin).status_code == 404
+    assert api.call("DELETE", f"/v1/rules/{doomed['id']}", token=admin).status_code == 404
+    ref = _new_ticket(api, w, "After")
+    pump(container)
+    assert api.call("GET", f"/v1/items/{ref}", token=admin).data["tags"] == []
+
+
+def test_a_deleted_macro_and_sla_policy_are_gone(api, container):
+    w = build_world(container.deps)
+    admin = w.token("admin")
+    macro_id = w.ids["macro"].id
+    assert api.call("DELETE", f"/v1/macros/{macro_id}", token=admin).status_code == 204
+    assert api.call("GET", f"/v1/macros/{macro_id}", token=admin).status_code == 404
+    assert api.call("POST", f"/v1/items/T-1/macros/{macro_id}", token=admin).status_code == 404
+    everyone = api.call("POST", "/v1/sla-policies", {"name": "Everyone", "first_response_minutes": 60}, token=admin)
+    assert api.call("DELETE", f"/v1/sla-policies/{everyone.data['id']}", token=admin).status_code == 204
+    assert api.call("GET", f"/v1/sla-policies/{everyone.data['id']}", token=admin).status_code == 404
+    ref = _new_ticket(api, w, "No clock")
+    pump(container)
+    assert api.call("GET", f"/v1/items/{ref}", token=admin).data["sla"] == {}
+
+
+def test_a_removed_attachment_leaves_its_message_and_its_download_404s(api, container):
+    # Given an agent's public reply carrying an attachment
+    w = build_world(container.deps)
+    admin, customer = w.token("admin"), w.token("customer_a")
+    att = _file(api, w, "agent_member")
+    reply = {"body": "See the plan", "visibility": "public", "attachments": [att]}
+    assert api.call("POST", "/v1/items/T-1/messages", reply, token=w.token("agent_member")).status_code == 201
+    path = f"/v1/items/T-1/attachments/{att}"
+    assert api.call("GET", path, token=customer).status_code == 200
+    # When customer A (not the uploader) tries to remove it, Then that is refused
+    assert api.call("DELETE", path, token=customer).status_code == 403
+    # When staff removes it
+    assert api.call("DELETE", path, token=admin).status_code == 204
+    # Then it is gone from the message and its download, and the activity says so
+    messages = api.call("GET", "/v1/items/T-1/messages", token=customer).data["items"]
+    assert [m["attachments"] for m in messages if m["body"] == "See the plan"] == [[]]
+    assert api.call("GET", path, token=customer).status_code == 404
+    assert api.call("GET", path, token=admin).status_code == 404
+    assert api.call("DELETE", path, token=admin).status_code == 404
+    activity = api.call("GET", "/v1/items/T-1/activity", token=admin).data["items"]
+    assert any(a["action"] == "attachment_removed" and "plan.pdf" in a["note"] for a in activity)
+
+
+def test_an_uploader_may_remove_their_own_attachment(api, container):
+    w = build_world(container.deps)
+    att = _file(api, w, "customer_a")
+    assert api.call("DELETE", f"/v1/items/T-1/attachments/{att}", token=w.token("customer_a")).status_code == 204
+    reuse = {"body": "with it", "attachments": [att]}
+    assert api.call("POST", "/v1/items/T-1/messages", reuse, token=w.token("customer_a")).status_code == 422
+
+
+def test_an_infrastructure_failure_in_a_rule_is_redelivered_without_costing_the_item_its_mail(api, container):
+    # Given a rule calling a webhook, and a job queue that is down
+    from tandem.domain.events import ItemCreated
+    from tandem.runtime.handlers import react_to
+
+    w = build_world(container.deps)
+    admin = w.token("admin")
+    api.call("POST", "/v1/sla-policies", {"name": "Everyone", "first_response_minutes": 60}, token=admin)
+    _rule(api, admin, name="Hook", trigger="item_created", actions=[{"type": "call_webhook", "url": "https://h.example"}])
+    pump(container)
+    container.deps.mailer.sent.clear()
+    jobs = container.deps.repos.jobs
+    working = jobs.enqueue
+    jobs.enqueue = lambda *a, **k: (_ for _ in ()).throw(ConnectionError("queue down"))
+    ref = _new_ticket(api, w, "Hooked")
+    created = next(e for e in drain_events(container.deps.repos) if isinstance(e, ItemCreated))
+    # When the stream delivers the creation, Then the error propagates (so the record is redelivered) …
+    with pytest.raises(ConnectionError):
+        react_to(container, created)
+    # … and the item still got its acknowledgement and its SLA clock
+    assert any(m.to == ["alice@customer-a.example"] for _, m in container.deps.mailer.sent)
+    assert api.call("GET", f"/v1/items/{ref}", token=admin).data["sla"]["clocks"]
+    # When the queue is back and the record is redelivered, the webhook is queued once and no mail repeats
+    jobs.enqueue = working
+    sent = len(container.deps.mailer.sent)
+    react_to(container, created)
+    assert [j for j in jobs.jobs.values() if j[1]["item_ref"] == ref] and len(container.deps.mailer.sent) == sent

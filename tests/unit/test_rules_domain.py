@@ -9,7 +9,23 @@ import pytest
 from tandem.domain.errors import ValidationError
 from tandem.domain.items import Item
 from tandem.domain.messages import Message, Visibility
-from tandem.domain.rules import MAX_DEPTH, Action, Condition, Group, Rule, Situation, Trigger, check_rule, holds, plan
+from tandem.domain.rule_actions import AddTag, SetPriority, Stop
+from tandem.domain.rules import (
+    MAX_DEPTH,
+    Condition,
+    Group,
+    Rule,
+    Situation,
+    Trigger,
+    actions_json,
+    decode_actions,
+    decode_conditions,
+    decode_options,
+    group_json,
+    holds,
+    is_known_field,
+    plan,
+)
 from tandem.domain.statuses import Category
 
 NOW = "2026-11-22T10:00:00.000Z"
@@ -93,7 +109,7 @@ def rule(**kw) -> Rule:
         name="r",
         trigger=Trigger.ITEM_CREATED,
         created_at=NOW,
-        actions=[Action("set_priority", {"value": "high"})],
+        actions=[SetPriority(value="high")],
     )
     return Rule(**{**base, **kw})
 
@@ -125,19 +141,77 @@ def test_order_and_stop():
     a = rule(
         id="a",
         position=1,
-        actions=[Action("add_tag", {"value": "a"}), Action("stop"), Action("add_tag", {"value": "never"})],
+        actions=[AddTag(value="a"), Stop(), AddTag(value="never")],
     )
-    b = rule(id="b", position=0, actions=[Action("add_tag", {"value": "b"})])
-    c = rule(id="c", position=2, actions=[Action("add_tag", {"value": "c"})])
+    b = rule(id="b", position=0, actions=[AddTag(value="b")])
+    c = rule(id="c", position=2, actions=[AddTag(value="c")])
     fired = plan([a, b, c], situation())
-    assert [(r.id, [x.params["value"] for x in acts]) for r, acts in fired] == [("b", ["b"]), ("a", ["a"])]
+    assert [(r.id, [x.value for x in acts]) for r, acts in fired] == [("b", ["b"]), ("a", ["a"])]
 
 
-def test_definitions_are_checked():
-    with pytest.raises(ValidationError):
-        check_rule(rule(actions=[Action("format_disk")]))
-    with pytest.raises(ValidationError):
-        check_rule(rule(conditions=Group("all", [Condition("x", "resembles", 1)])))
-    with pytest.raises(ValidationError):
-        check_rule(rule(trigger=Trigger.IDLE))
-    assert check_rule(rule(trigger=Trigger.IDLE, options={"hours": 48}))
+@pytest.mark.parametrize(
+    ("raw", "path"),
+    [
+        ([{"type": "format_disk"}], "actions[0].type"),
+        ([{"type": "add_tag", "value": "x"}, {"type": "set_field"}], "actions[1].key"),
+        ([{"type": "stop", "value": 1}], "actions[0].value"),
+        ([{"type": "set_priority", "value": "whenever"}], "actions[0].value"),
+        ([{"type": "add_tag", "value": "x" * 101}], "actions[0].value"),
+        ([{"type": "set_assignee", "value": "bob"}], "actions[0].value"),
+        ([{"value": "x"}], "actions[0].type"),
+        ({"type": "stop"}, "actions"),
+    ],
+)
+def test_a_bad_action_is_refused_naming_its_path(raw, path):
+    with pytest.raises(ValidationError) as caught:
+        decode_actions(raw)
+    assert caught.value.details == {"field": path}
+
+
+@pytest.mark.parametrize(
+    ("raw", "path"),
+    [
+        ({"all": [{"field": "x", "op": "resembles", "value": 1}]}, "conditions.all[0].op"),
+        ({"all": [], "any": []}, "conditions"),
+        ({}, "conditions"),
+        ({"any": [{"all": [{"field": "x"}]}]}, "conditions.any[0].all[0].op"),
+        ({"all": [{"op": "equals"}]}, "conditions.all[0].field"),
+        ({"all": [{"field": "x", "op": "equals", "any": []}]}, "conditions.all[0]"),
+        ({"all": [{"field": "x", "op": "equals", "value": {"nested": 1}}]}, "conditions.all[0].value"),
+        ({"mode": "all", "conditions": []}, "conditions.mode"),
+    ],
+)
+def test_a_bad_condition_is_refused_naming_its_path(raw, path):
+    with pytest.raises(ValidationError) as caught:
+        decode_conditions(raw)
+    assert caught.value.details == {"field": path}
+
+
+def test_definitions_round_trip_through_their_json_shape():
+    conditions = {"any": [{"field": "priority", "op": "equals", "value": "urgent"},
+                          {"all": [{"field": "tags", "op": "contains", "value": "vip"}]}]}
+    actions = [{"type": "set_field", "key": "budget", "value": 10}, {"type": "stop"}]
+    assert group_json(decode_conditions(conditions)) == conditions
+    assert actions_json(decode_actions(actions)) == actions
+    assert decode_conditions([{"field": "title", "op": "is_empty"}]) == Group("all", [Condition("title", "is_empty")])
+
+
+def test_trigger_options_are_checked_against_the_trigger():
+    assert decode_options(Trigger.IDLE, {"hours": 48}) == {"hours": 48}
+    assert decode_options(Trigger.MESSAGE_ADDED, {"author": "customer"}) == {"author": "customer"}
+    for trigger, raw, path in (
+        (Trigger.IDLE, {}, "options.hours"),
+        (Trigger.DUE_SOON, {"hours": 0}, "options.hours"),
+        (Trigger.ITEM_CREATED, {"hours": 3}, "options.hours"),
+        (Trigger.MESSAGE_ADDED, {"author": "robot"}, "options.author"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            decode_options(trigger, raw)
+        assert caught.value.details == {"field": path}
+
+
+def test_known_fields_are_those_the_engine_can_read():
+    keys = {"budget"}
+    assert all(is_known_field(f, keys) for f in ("priority", "fields.budget", "requester.domain", "message.body",
+                                                  "message.author_role", "sla.policy_id", "status_category"))
+    assert not any(is_known_field(f, keys) for f in ("priorty", "fields.budgt", "message.nope", "title.x"))

@@ -10,7 +10,6 @@ from tandem.domain.errors import Conflict
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.item_types import ItemType
 from tandem.domain.people import Organization, Team, User
-from tandem.domain.rules import Macro, Rule
 from tandem.domain.sla import SlaPolicy
 from tandem.domain.tenants import Tenant
 from tandem.services.ports import Page, Position, Repos
@@ -121,6 +120,7 @@ def dynamo_repos() -> Repos:
         DynamoRevocations,
         DynamoTimerRepo,
     )
+    from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
 
     items = DynamoItemRepo()
     repos = Repos(
@@ -129,7 +129,7 @@ def dynamo_repos() -> Repos:
         organizations=DynamoOrganizationRepo(), portfolios=DynamoEntityRepo("portfolio", Portfolio, "PORTFOLIO"),
         projects=DynamoProjectRepo(), item_types=DynamoItemTypeRepo(), items=items,
         conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
-        rules=DynamoEntityRepo("rule", Rule, "RULE"), macros=DynamoEntityRepo("macro", Macro, "MACRO"),
+        rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(), jobs=DynamoJobQueue(),
         counters=DynamoCounters(), revocations=DynamoRevocations(),
     )

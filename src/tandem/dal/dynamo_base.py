@@ -69,6 +69,10 @@ class DynamoEntityRepo(Generic[E]):
         pk, sk = self.key(e.tenant_id, e.id)
         return Record(pk=pk, sk=sk, kind=self.kind, data=dumps(e), version=e.version, **self.extra(e))
 
+    def entity(self, record: Record) -> E:
+        """The domain object a record holds (subclasses with a document of their own override both)."""
+        return loads(self.cls, record.data)
+
     def owner(self, e: Any) -> str:
         return f"{self.kind}:{e.tenant_id}:{e.id}"
 
@@ -93,7 +97,7 @@ class DynamoEntityRepo(Generic[E]):
 
     def get(self, tenant_id: str, entity_id: str) -> E | None:
         found = get(*self.key(tenant_id, entity_id))
-        return loads(self.cls, found.data) if found is not None and found.kind == self.kind else None
+        return self.entity(found) if found is not None and found.kind == self.kind else None
 
     def save(self, entity: E) -> E:
         current = self.get(entity.tenant_id, entity.id)  # type: ignore[attr-defined]
@@ -117,7 +121,19 @@ class DynamoEntityRepo(Generic[E]):
     def list(self, tenant_id: str, *, limit: int = 50, after: Position = None) -> Page[E]:
         records, last = one_page(lambda **kw: Record.query(tkey(tenant_id), Record.sk.startswith(f"{self.prefix}#"),
                                                            **kw), limit, after)
-        return Page([loads(self.cls, r.data) for r in records], last)
+        return Page([self.entity(r) for r in records], last)
+
+    def delete(self, entity: E) -> None:
+        pk, sk = self.key(entity.tenant_id, entity.id)  # type: ignore[attr-defined]
+        try:
+            with transaction() as tx:
+                tx.delete(Record(pk=pk, sk=sk), condition=Record.version == entity.version)  # type: ignore[attr-defined]
+                for claim in self.claims(entity):
+                    tx.delete(claim_record(claim, self.owner(entity)))
+        except TransactWriteError as exc:
+            if not failed_items(exc):
+                raise
+            raise Conflict(f"{self.kind} changed meanwhile, read it again") from exc
 
     def by_claim(self, claim: str) -> E | None:
         """The entity holding a unique value (two reads: the claim, then the entity)."""

@@ -268,6 +268,20 @@ class DynamoConversationRepo:
         found = get(item_partition(tenant_id, item_id), f"ATT#{attachment_id}")
         return loads(Attachment, found.data) if found is not None else None
 
+    def remove_attachment(self, item: Item, attachment: Attachment, activity: Activity) -> None:
+        carrier = get(item_partition(item.tenant_id, item.id), f"MSG#{attachment.message_id}") \
+            if attachment.message_id else None
+        with transaction() as tx:
+            tx.save(attachment_record(item.tenant_id, item.id, attachment))
+            if carrier is not None:
+                message = loads(Message, carrier.data)
+                message.attachments = [attachment if a.id == attachment.id else a for a in message.attachments]
+                tx.save(message_record(message))
+            tx.save(activity_record(activity))
+
+    def add_activity(self, activity: Activity) -> None:
+        activity_record(activity).save()
+
     def thread_of(self, tenant_id: str, message_ids: list[str]) -> str | None:
         """All the Message-IDs in one BatchGetItem; the first in the given order that we know wins."""
         keys = {}

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
+from tandem.dal.rule_codec import macro_document, macro_from_document, rule_document, rule_from_document
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
 from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
@@ -17,6 +18,7 @@ from tandem.domain.items import Item, format_ref
 from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.people import Organization, Team, User
+from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position, Repos, Timer
 
@@ -77,6 +79,13 @@ class MemoryEntityRepo(Generic[E]):
     def __init__(self, store: _Store, kind: str, claims: Callable[[E], list[str]] = lambda e: []) -> None:
         self._s, self._kind, self._claims = store, kind, claims
 
+    def _encode(self, entity: E) -> Any:
+        """What is kept for an entity (a private copy; subclasses keep the stored document instead)."""
+        return copy.deepcopy(entity)
+
+    def _decode(self, stored: Any) -> E:
+        return copy.deepcopy(stored)
+
     def add(self, entity: E) -> E:
         with self._s.lock:
             key = (entity.tenant_id, self._kind, entity.id)
@@ -84,31 +93,43 @@ class MemoryEntityRepo(Generic[E]):
                 raise Conflict(f"{self._kind} exists")
             self._s.claim(self._claims(entity), self._owner(entity))
             stored = replace(entity, version=1)
-            self._s.entities[key] = copy.deepcopy(stored)
+            self._s.entities[key] = self._encode(stored)
             return stored
 
     def _owner(self, entity: Any) -> str:
         return f"{self._kind}:{entity.tenant_id}:{entity.id}"
 
+    def _current(self, key: tuple[str, str, str]) -> E | None:
+        found = self._s.entities.get(key)
+        return None if found is None else self._decode(found)
+
     def get(self, tenant_id: str, entity_id: str) -> E | None:
-        found = self._s.entities.get((tenant_id, self._kind, entity_id))
-        return copy.deepcopy(found)
+        return self._current((tenant_id, self._kind, entity_id))
 
     def save(self, entity: E) -> E:
         with self._s.lock:
             key = (entity.tenant_id, self._kind, entity.id)
-            current = self._s.entities.get(key)
+            current = self._current(key)
             if current is None or current.version != entity.version:
                 raise Conflict(f"{self._kind} changed meanwhile, read it again")
             old, new = set(self._claims(current)), set(self._claims(entity))
             self._s.claim(new - old, self._owner(entity))
             self._s.release(old - new)
             stored = replace(entity, version=entity.version + 1)
-            self._s.entities[key] = copy.deepcopy(stored)
+            self._s.entities[key] = self._encode(stored)
             return copy.deepcopy(stored)
 
+    def delete(self, entity: E) -> None:
+        with self._s.lock:
+            key = (entity.tenant_id, self._kind, entity.id)
+            current = self._current(key)
+            if current is None or current.version != entity.version:
+                raise Conflict(f"{self._kind} changed meanwhile, read it again")
+            self._s.release(self._claims(current))
+            del self._s.entities[key]
+
     def _all(self, tenant_id: str) -> list[E]:
-        return [e for (t, k, _), e in self._s.entities.items() if t == tenant_id and k == self._kind]
+        return [self._decode(e) for (t, k, _), e in self._s.entities.items() if t == tenant_id and k == self._kind]
 
     def list(self, tenant_id: str, *, limit: int = 50, after: Position = None) -> Page[E]:
         return _page(self._all(tenant_id), lambda e: e.id, limit, after)
@@ -119,6 +140,39 @@ class MemoryEntityRepo(Generic[E]):
             return None
         _, tenant_id, entity_id = owner.split(":", 2)
         return self.get(tenant_id, entity_id)
+
+
+class MemoryRuleRepo(MemoryEntityRepo[Rule]):
+    """Keeps the stored document, like the table does, so old or broken definitions behave the same here."""
+
+    def __init__(self, store: _Store) -> None:
+        super().__init__(store, "rule")
+
+    def _encode(self, entity: Rule) -> Any:
+        return {**copy.deepcopy(rule_document(entity)), "last_error": entity.last_error,
+                "failing_since": entity.failing_since}
+
+    def _decode(self, stored: Any) -> Rule:
+        doc = copy.deepcopy(stored)
+        return rule_from_document(doc, last_error=doc.get("last_error"), failing_since=doc.get("failing_since"))
+
+    def record_outcome(self, tenant_id: str, rule_id: str, *, error: str | None, at: str) -> None:
+        with self._s.lock:
+            doc = self._s.entities.get((tenant_id, self._kind, rule_id))
+            if doc is not None:
+                doc["last_error"] = error
+                doc["failing_since"] = (doc.get("failing_since") or at) if error is not None else None
+
+
+class MemoryMacroRepo(MemoryEntityRepo[Macro]):
+    def __init__(self, store: _Store) -> None:
+        super().__init__(store, "macro")
+
+    def _encode(self, entity: Macro) -> Any:
+        return copy.deepcopy(macro_document(entity))
+
+    def _decode(self, stored: Any) -> Macro:
+        return macro_from_document(copy.deepcopy(stored))
 
 
 class MemoryOrganizationRepo(MemoryEntityRepo[Organization]):
@@ -379,6 +433,19 @@ class MemoryConversationRepo:
     def attachment(self, tenant_id: str, item_id: str, attachment_id: str) -> Attachment | None:
         return copy.deepcopy(self._attachments.get((tenant_id, item_id, attachment_id)))
 
+    def remove_attachment(self, item: Item, attachment: Attachment, activity: Activity) -> None:
+        with self._s.lock:
+            self._attachments[(item.tenant_id, item.id, attachment.id)] = copy.deepcopy(attachment)
+            for message in self._messages.get((item.tenant_id, item.id), []):
+                if message.id == attachment.message_id:
+                    message.attachments = [
+                        copy.deepcopy(attachment) if a.id == attachment.id else a for a in message.attachments
+                    ]
+            self._items.record(activity)
+
+    def add_activity(self, activity: Activity) -> None:
+        self._items.record(activity)
+
 
 class MemoryMailLog:
     def __init__(self) -> None:
@@ -509,8 +576,8 @@ def memory_repos() -> Repos:
         conversations=MemoryConversationRepo(store, items),
         idempotency=MemoryIdempotencyStore(),
         mail=MemoryMailLog(),
-        rules=MemoryEntityRepo(store, "rule"),
-        macros=MemoryEntityRepo(store, "macro"),
+        rules=MemoryRuleRepo(store),
+        macros=MemoryMacroRepo(store),
         sla_policies=MemoryEntityRepo(store, "sla"),
         timers=MemoryTimerRepo(),
         jobs=MemoryJobQueue(),

@@ -55,6 +55,9 @@ class Record(Model):
     owner = UnicodeAttribute(null=True)
     target = UnicodeAttribute(null=True)
     n = NumberAttribute(null=True)
+    # A rule's run outcome: written by the rules engine beside the definition, without a new version
+    last_error = UnicodeAttribute(null=True)
+    failing_since = UnicodeAttribute(null=True)
 
     gsi1 = _index("gsi1", "gsi1pk", "gsi1sk")
     gsi2 = _index("gsi2", "gsi2pk", "gsi2sk")

@@ -30,6 +30,9 @@ class Attachment:
     # Set when a message takes the attachment: customers may fetch only those of public messages.
     message_id: str | None = exposed(hidden=True, default=None)
     visibility: Visibility | None = exposed(hidden=True, default=None)
+    # Removed attachments are kept (the history stays true) but no longer listed or handed out.
+    deleted_at: str | None = exposed(hidden=True, default=None)
+    deleted_by: str | None = exposed(hidden=True, default=None)
 
 
 @dataclass

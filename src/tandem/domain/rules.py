@@ -5,14 +5,33 @@ carrying them out (writes, mail, webhooks) is the use case's job, so a dry run i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from tandem.domain.errors import ValidationError
+import msgspec
+from msgspec import Meta
+
+from tandem.domain.decoding import decode_as
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
+from tandem.domain.rule_actions import Action, Stop, action_type, actions_json, decode_actions
+from tandem.domain.rule_conditions import (
+    OPERATORS,
+    Condition,
+    ConditionGroup,
+    ConditionNode,
+    Group,
+    decode_conditions,
+    group_json,
+)
+
+__all__ = [
+    "OPERATORS", "Action", "Condition", "ConditionGroup", "ConditionNode", "Group", "Macro", "Rule", "RuleOptions",
+    "Situation", "Trigger", "Undecoded", "action_type", "actions_json", "decode_actions", "decode_conditions",
+    "decode_options", "group_json", "holds", "is_known_field", "matches", "plan",
+]
 
 # A chain of rule-caused changes stops here: change → rule → change → rule … at most this deep.
 MAX_DEPTH = 3
@@ -30,34 +49,24 @@ class Trigger(StrEnum):
     DUE_SOON = "due_soon"  # due date within `hours`
 
 
-OPERATORS = frozenset({
-    "equals", "not_equals", "in", "not_in", "contains", "not_contains", "starts_with", "is_empty", "is_not_empty",
-    "gt", "lt", "gte", "lte", "changed", "changed_from", "changed_to", "domain_is",
-})
-ACTIONS = frozenset({
-    "set_status", "set_priority", "set_type", "set_project", "set_assignee", "add_assignee", "set_field",
-    "add_follower", "add_tag", "post_message", "send_email", "call_webhook", "convert_to_task", "apply_sla", "stop",
-})
-SET_ACTIONS = {"set_status": "status", "set_priority": "priority", "set_type": "type_id", "set_project": "project_id"}
-
-
 @dataclass
-class Condition:
-    field: str
-    op: str
-    value: Any = None
+class Undecoded:
+    """Parts of a stored definition that no longer decode (written by older code, or edited by hand).
 
+    The raw parts are kept so saving the entity (say, to disable a rule) keeps them; a rule with any fails on
+    every run until an update replaces them. `errors` says, per part, why it does not decode."""
 
-@dataclass
-class Group:
-    mode: str = "all"  # all | any
-    conditions: list[Condition | Group] = field(default_factory=list)
+    parts: dict[str, Any]
+    errors: dict[str, str]
 
+    @property
+    def error(self) -> str:
+        return "; ".join(self.errors.values())
 
-@dataclass
-class Action:
-    type: str
-    params: dict[str, Any] = field(default_factory=dict)
+    def without(self, replaced: set[str]) -> Undecoded | None:
+        """What is left once an update wrote the `replaced` parts anew (None: the definition decodes again)."""
+        left = {part: raw for part, raw in self.parts.items() if part not in replaced}
+        return Undecoded(left, {p: e for p, e in self.errors.items() if p in left}) if left else None
 
 
 @dataclass
@@ -74,6 +83,10 @@ class Rule:
     # Trigger options: message visibility/author ("public", "customer"…), hours for idle/due_soon.
     options: dict[str, Any] = field(default_factory=dict)
     version: int = 0
+    # The latest run's failure (cleared by the next success) and when the current run of failures began.
+    last_error: str | None = None
+    failing_since: str | None = None
+    undecoded: Undecoded | None = None
 
 
 @dataclass
@@ -86,6 +99,7 @@ class Macro:
     created_at: str
     actions: list[Action] = field(default_factory=list)
     version: int = 0
+    undecoded: Undecoded | None = None
 
 
 @dataclass
@@ -102,23 +116,42 @@ class Situation:
     caused_by_rule: str | None = None
 
 
-def check_rule(rule: Rule) -> Rule:
-    """A rule's definition is valid: known trigger options, operators and actions."""
-    def walk(group: Group) -> None:
-        if group.mode not in ("all", "any"):
-            raise ValidationError("condition groups are 'all' or 'any'", {"field": "conditions"})
-        for c in group.conditions:
-            if isinstance(c, Group):
-                walk(c)
-            elif c.op not in OPERATORS:
-                raise ValidationError(f"unknown operator {c.op!r}", {"field": "conditions"})
-    walk(rule.conditions)
-    for action in rule.actions:
-        if action.type not in ACTIONS:
-            raise ValidationError(f"unknown action {action.type!r}", {"field": "actions"})
-    if rule.trigger in (Trigger.IDLE, Trigger.DUE_SOON) and not isinstance(rule.options.get("hours"), int | float):
-        raise ValidationError("idle and due_soon rules need options.hours", {"field": "options.hours"})
-    return rule
+class MessageOptions(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """`message_added` rules may narrow to a visibility and to who wrote (`agent` covers admins)."""
+
+    visibility: Literal["public", "private"] | None = None
+    author: Literal["customer", "agent"] | None = None
+
+
+class TimeOptions(msgspec.Struct, forbid_unknown_fields=True):
+    """`idle` (no change for `hours`) and `due_soon` (due date within `hours`) need the threshold."""
+
+    hours: Annotated[int, Meta(gt=0, le=24 * 366)] | Annotated[float, Meta(gt=0, le=24 * 366)]
+
+
+class NoOptions(msgspec.Struct, forbid_unknown_fields=True):
+    """The other triggers take no options."""
+
+
+class RuleOptions(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Every trigger option, for the API document: `visibility` / `author` for message_added, `hours` (required)
+    for idle and due_soon, nothing for the other triggers. Which apply is checked by `decode_options`."""
+
+    visibility: Literal["public", "private"] | None = None
+    author: Literal["customer", "agent"] | None = None
+    hours: Annotated[int, Meta(gt=0, le=24 * 366)] | Annotated[float, Meta(gt=0, le=24 * 366)] | None = None
+
+OPTIONS: dict[Trigger, type] = {
+    Trigger.MESSAGE_ADDED: MessageOptions,
+    Trigger.IDLE: TimeOptions,
+    Trigger.DUE_SOON: TimeOptions,
+}
+
+
+def decode_options(trigger: Trigger, raw: Any, root: str = "options") -> dict[str, Any]:
+    """A trigger's options, checked: unknown keys are refused, idle/due_soon need `hours`."""
+    options = decode_as({} if raw is None else raw, OPTIONS.get(trigger, NoOptions), root)
+    return msgspec.to_builtins(options)
 
 
 def _read(obj: Any, path: str) -> Any:
@@ -142,6 +175,27 @@ def value_of(s: Situation, path: str, *, old: bool = False) -> Any:
         return _read(s.message, path.removeprefix("message."))
     value = _read(item, path)
     return value.value if hasattr(value, "value") and not isinstance(value, str | int | float) else value
+
+
+_SITUATION_FIELDS = frozenset(
+    {"requester.email", "requester_email", "requester.domain", "requester_domain", "message.author_role"}
+)
+_ITEM_FIELDS = frozenset(f.name for f in fields(Item))
+_MESSAGE_FIELDS = frozenset(f.name for f in fields(Message))
+
+
+def is_known_field(path: str, custom_keys: set[str] | frozenset[str]) -> bool:
+    """Whether `value_of` can ever find something at `path`: a misspelt field would silently never match.
+
+    `custom_keys` are the tenant's custom-field keys (`fields.<key>`); `sla.*` reaches into the clocks."""
+    if path in _SITUATION_FIELDS:
+        return True
+    head, _, rest = path.partition(".")
+    if head == "message":
+        return rest in _MESSAGE_FIELDS
+    if head == "fields":
+        return rest == "" or rest in custom_keys
+    return head in _ITEM_FIELDS and (rest == "" or head == "sla")
 
 
 def _comparable(a: Any, b: Any) -> tuple[Any, Any]:
@@ -246,7 +300,7 @@ def plan(rules: list[Rule], s: Situation) -> list[tuple[Rule, list[Action]]]:
             continue
         actions = []
         for action in rule.actions:
-            if action.type == "stop":
+            if isinstance(action, Stop):
                 fired.append((rule, actions))
                 return fired
             actions.append(action)

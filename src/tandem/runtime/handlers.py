@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tandem.runtime.observability import logger
 
 if TYPE_CHECKING:
     from tandem.domain.events import Event
-    from tandem.runtime.wiring import Container
+    from tandem.runtime.settings import Settings
+    from tandem.services.deps import Deps
+    from tandem.services.ports import BlobStore
+
+
+class Container(Protocol):
+    """What the handlers use of the composition root's container (runtime/wiring.py builds it and calls the
+    handlers; naming its shape here keeps the dependency one way)."""
+
+    deps: Deps
+    settings: Settings
+
+    def inbound_blobs(self) -> BlobStore: ...
 
 
 def envelope_of(record: dict, raw_prefix: str = "inbound/") -> Any:
@@ -70,17 +83,33 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
 def react_to(c: Container, event: Event, load: Any = None, policies: dict | None = None) -> int:
     """One change → its rules, SLA clocks and time-based checks, then its mail.
 
-    `load` and `policies` cache the tenant's rules and SLA policies for the whole batch."""
+    Each part runs even when an earlier one raised: a failing rule must not cost the item its acknowledgement
+    or its SLA clock. The first error is raised afterwards so the record is redelivered; every part is
+    idempotent, so the repeat only does what did not happen. `load` and `policies` cache the tenant's rules
+    and SLA policies for the whole batch."""
     from tandem.services.apply_rules import apply_rules, rule_loader
     from tandem.services.notify import react
     from tandem.services.run_timers import schedule_time_rules
     from tandem.services.sla_clocks import track
 
     load = load or rule_loader(c.deps)
-    apply_rules(c.deps, event, load, c.settings.token_secret)
-    track(c.deps, event, policies)
-    schedule_time_rules(c.deps, event, load)
-    return react(c.deps, event, c.settings.token_secret)
+    errors: list[Exception] = []
+
+    def guarded(part: Callable[[], Any]) -> Any:
+        try:
+            return part()
+        except Exception as exc:  # raised again below, once the other parts ran
+            logger.exception("stream part failed", extra={"event_id": event.event_id})
+            errors.append(exc)
+            return None
+
+    guarded(lambda: apply_rules(c.deps, event, load, c.settings.token_secret))
+    guarded(lambda: track(c.deps, event, policies))
+    guarded(lambda: schedule_time_rules(c.deps, event, load))
+    sent = guarded(lambda: react(c.deps, event, c.settings.token_secret))
+    if errors:
+        raise errors[0]
+    return sent
 
 
 def process_stream_batch(c: Container, event: dict) -> dict:

@@ -6,12 +6,15 @@ from typing import Annotated, Any
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from tandem.domain.limits import Id, Json, Name
+from tandem.domain.limits import Id, Name
+from tandem.domain.rules import Action, ConditionGroup, RuleOptions, Trigger
 from tandem.domain.sla import SlaPolicy
 from tandem.schemas.derive import derive
 
 Position = Annotated[int, Meta(ge=0, le=100_000)]
-Actions = Annotated[list[Json], Meta(max_length=50)]
+# Rule and macro actions are the domain's tagged union (`type` is the tag); conditions its nested groups. The use
+# cases check each part against the tenant (statuses, people, projects, types, custom fields) on write.
+Actions = Annotated[list[Action], Meta(max_length=50)]
 
 
 class RuleOut(Struct, kw_only=True):
@@ -25,26 +28,28 @@ class RuleOut(Struct, kw_only=True):
     options: dict[str, Any]
     created_at: str
     version: int
+    last_error: str | None  # why the rule failed the last time it ran; None once it succeeds again
+    failing_since: str | None
 
 
 class RuleCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     name: Name
-    trigger: Id
-    conditions: Json | UnsetType = UNSET
+    trigger: Trigger
+    conditions: ConditionGroup | UnsetType = UNSET
     actions: Actions = []
     enabled: bool = True
     position: Position | UnsetType = UNSET
-    options: dict[str, Json] = {}
+    options: RuleOptions | UnsetType = UNSET
 
 
 class RulePatch(Struct, kw_only=True, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
-    trigger: Id | UnsetType = UNSET
-    conditions: Json | UnsetType = UNSET
+    trigger: Trigger | UnsetType = UNSET
+    conditions: ConditionGroup | UnsetType = UNSET
     actions: Actions | UnsetType = UNSET
     enabled: bool | UnsetType = UNSET
     position: Position | UnsetType = UNSET
-    options: dict[str, Json] | UnsetType = UNSET
+    options: RuleOptions | UnsetType = UNSET
 
 
 class ReorderIn(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -6,17 +6,16 @@ and a readable body that breaks the model a 422 whose details list each field th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import msgspec
 
+from tandem.domain.decoding import error_path
 from tandem.domain.errors import BadRequest, TooLarge, ValidationError
 from tandem.domain.limits import BODY_BYTES, DEPTH
 
 M = TypeVar("M")
-_PATH = re.compile(r"^\$")
 
 
 def read_json(raw: bytes | str | None) -> Any:
@@ -60,13 +59,10 @@ def check_text(value: str, field: str) -> str:
     return value
 
 
-def _path(field: str, msgspec_message: str) -> tuple[str, str]:
-    """msgspec says `Expected int - at `$.a[0]``: split into our path (`field.a[0]`) and the message."""
-    message, found, where = msgspec_message.rpartition(" - at `")
-    if not found:
-        return field, msgspec_message
-    suffix = _PATH.sub("", where.rstrip("`"))
-    return (field + suffix if suffix.startswith("[") or not field else f"{field}{suffix}").lstrip("."), message
+def _path(field: str, exc: msgspec.ValidationError) -> tuple[str, str]:
+    """Our path of a msgspec error under `field` (`actions[0].key`), and its message."""
+    message, path = error_path(exc, field)
+    return path.lstrip("."), message
 
 
 def field_errors(model: type, data: Mapping[str, Any], *, strict: bool = True) -> list[dict[str, str]]:
@@ -81,7 +77,7 @@ def field_errors(model: type, data: Mapping[str, Any], *, strict: bool = True) -
         try:
             msgspec.convert(data[name], f.type, strict=strict)
         except msgspec.ValidationError as exc:
-            where, message = _path(name, str(exc))
+            where, message = _path(name, exc)
             errors.append({"field": where, "message": message})
     return errors
 
@@ -96,7 +92,7 @@ def load(model: type[M], data: Any, *, strict: bool = True, what: str = "body") 
     try:
         return msgspec.convert(data, model, strict=strict)
     except msgspec.ValidationError as exc:
-        where, message = _path("", str(exc))
+        where, message = _path("", exc)
         errors = field_errors(model, data, strict=strict) or [{"field": where, "message": message}]
         first = errors[0]
         label = f"{first['field']}: {first['message']}" if first["field"] else first["message"]

@@ -1,19 +1,24 @@
 """Rules over change events: situations from the stream, the pure plan, then the actions, once.
 
-Idempotent under redelivery: a rule run is marked done per (event, rule) after it succeeded, and each
-side effect inside it is claimed on its own, so a batch delivered twice changes nothing the second time.
+Idempotent under redelivery: a rule run is marked done per (event, rule) once it ran (or failed for good), and
+each side effect inside it is claimed on its own, so a batch delivered twice changes nothing the second time.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from tandem.domain.activity import Activity
+from tandem.domain.errors import Conflict, DomainError, ValidationError
 from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
 from tandem.domain.items import Cause, Item
-from tandem.domain.rules import Rule, Situation, Trigger, plan
+from tandem.domain.rules import Action, Rule, Situation, Trigger, plan
 from tandem.domain.tenants import Tenant
 from tandem.services.deps import Deps
 from tandem.services.run_actions import Actor, run
+
+log = logging.getLogger(__name__)
 
 DONE_TTL = 7 * 24 * 3600
 RuleLoader = Callable[[str], list[Rule]]
@@ -123,6 +128,11 @@ def apply_rules(deps: Deps, event: Event, load: RuleLoader, secret: str) -> int:
 
 
 def run_situation(deps: Deps, s: Situation, load: RuleLoader, event_key: str, secret: str) -> int:
+    """Run the rules a situation calls for, each once per (event, trigger, rule).
+
+    A rule that fails deterministically (a DomainError: its project was deleted, its stored definition no
+    longer decodes…) fails alone: the failure is written on the item and the rule, its run counts as done,
+    and the other rules go on. Anything else (the store, the network) propagates so the event is redelivered."""
     tenant = deps.repos.tenants.get(s.item.tenant_id)
     if tenant is None:
         return 0
@@ -132,7 +142,8 @@ def run_situation(deps: Deps, s: Situation, load: RuleLoader, event_key: str, se
         if not deps.repos.mail.claim(tenant.id, done_key, DONE_TTL):
             continue
         try:
-            _run_rule(deps, tenant, s, rule, actions, f"{event_key}:{s.trigger.value}:{rule.id}", secret)
+            failure = _attempt(deps, tenant, s, rule, actions, f"{event_key}:{s.trigger.value}:{rule.id}", secret)
+            _record_outcome(deps, tenant, s.item, rule, failure)
         except Exception:
             deps.repos.mail.release(tenant.id, done_key)  # the redelivery runs it again
             raise
@@ -140,8 +151,48 @@ def run_situation(deps: Deps, s: Situation, load: RuleLoader, event_key: str, se
     return runs
 
 
-def _run_rule(deps: Deps, tenant: Tenant, s: Situation, rule: Rule, actions: list, key: str, secret: str) -> None:
-    # Act on the item as it is now: an earlier rule of the same event may already have changed it.
-    item = deps.repos.items.get(tenant.id, s.item.ref) or s.item
-    actor = Actor(Cause.RULE, f'rule "{rule.name}"', rule_id=rule.id, depth=s.depth + 1)
-    run(deps, tenant, item, actions, actor, key, secret)
+def _attempt(
+    deps: Deps, tenant: Tenant, s: Situation, rule: Rule, actions: list[Action], key: str, secret: str
+) -> DomainError | None:
+    """Carry the rule out; its deterministic failure is returned, a transient one raised."""
+    try:
+        if rule.undecoded is not None:
+            raise ValidationError(f"its stored definition no longer decodes: {rule.undecoded.error}")
+        # Act on the item as it is now: an earlier rule of the same event may already have changed it.
+        item = deps.repos.items.get(tenant.id, s.item.ref) or s.item
+        actor = Actor(Cause.RULE, f'rule "{rule.name}"', rule_id=rule.id, depth=s.depth + 1)
+        run(deps, tenant, item, actions, actor, key, secret)
+    except Conflict:
+        raise  # someone changed the item meanwhile: running again will do
+    except DomainError as exc:
+        return exc
+    return None
+
+
+def describe_error(exc: DomainError) -> str:
+    """`unknown project (project_id)`: the message with the part it is about, when the error names it."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    where = details.get("field")
+    if isinstance(details.get("fields"), dict):  # custom-field answers: each key with its problem
+        where = ", ".join(f"{k}: {v}" for k, v in details["fields"].items())
+    return f"{exc.message} ({where})" if where and str(where) not in exc.message else exc.message
+
+
+def _record_outcome(deps: Deps, tenant: Tenant, item: Item, rule: Rule, failure: DomainError | None) -> None:
+    """A failure goes into the item's activity and onto the rule; the next success clears the rule's mark.
+
+    The batch's cached rule is updated too, so later events of the batch see the mark (no write per success)."""
+    now = deps.clock()
+    if failure is None:
+        if rule.last_error is not None:
+            deps.repos.rules.record_outcome(tenant.id, rule.id, error=None, at=now)
+            rule.last_error = rule.failing_since = None
+        return
+    error = describe_error(failure)
+    log.warning("rule failed", extra={"tenant_id": tenant.id, "rule_id": rule.id, "item_ref": item.ref, "error": error})
+    note = f'rule "{rule.name}" failed: {error}'
+    deps.repos.conversations.add_activity(
+        Activity(tenant.id, deps.new_id(), item.id, now, "rule_failed", Cause.RULE, changes={}, note=note)
+    )
+    deps.repos.rules.record_outcome(tenant.id, rule.id, error=error, at=now)
+    rule.last_error, rule.failing_since = error, rule.failing_since or now

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tandem.services.ports import BlobStore, Clock, IdFactory, Mailer, PasswordHasher, Repos, TokenSigner
-from tandem.services.sessions import SessionCache
+from tandem.services.session_cache import SessionCache
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Rules and macros: create, list, read, update, reorder, enable/disable, dry-run, apply a macro."""
+"""Rules and macros: create, list, read, update, delete, reorder, enable/disable, dry-run, apply a macro."""
 
 from __future__ import annotations
 
@@ -9,56 +9,25 @@ from tandem.domain.errors import NotFound, ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.permissions import Action as Perm
 from tandem.domain.permissions import Area, Principal
-from tandem.domain.rules import Action, Condition, Group, Macro, Rule, Situation, Trigger, check_rule, plan
-from tandem.services.access import load_item, require_area
+from tandem.domain.rules import (
+    Macro,
+    Rule,
+    Situation,
+    Trigger,
+    Undecoded,
+    actions_json,
+    decode_actions,
+    decode_conditions,
+    decode_options,
+    plan,
+)
+from tandem.services.access import load_item, require_area, tenant_of
 from tandem.services.apply_rules import all_rules, requester_email
+from tandem.services.check_rules import problems, refuse
 from tandem.services.deps import Deps
 from tandem.services.editing import apply_fields, boolean, check_limit, check_version, text
 from tandem.services.ports import Page, Position
 from tandem.services.run_actions import Actor, field_changes, run
-
-
-def parse_group(value: Any) -> Group:
-    """`{"all": [...]}` / `{"any": [...]}` / a list (= all); leaves are `{field, op, value}`."""
-    if value is None:
-        return Group()
-    if isinstance(value, list):
-        value = {"all": value}
-    if not isinstance(value, dict) or len(set(value) & {"all", "any"}) != 1:
-        raise ValidationError("conditions are {all: [...]} or {any: [...]}", {"field": "conditions"})
-    mode = "all" if "all" in value else "any"
-    items = value[mode]
-    if not isinstance(items, list):
-        raise ValidationError("a condition group holds a list", {"field": "conditions"})
-    parsed: list[Condition | Group] = []
-    for entry in items:
-        if isinstance(entry, dict) and ("all" in entry or "any" in entry):
-            parsed.append(parse_group(entry))
-        elif isinstance(entry, dict) and isinstance(entry.get("field"), str) and isinstance(entry.get("op"), str):
-            parsed.append(Condition(entry["field"], entry["op"], entry.get("value")))
-        else:
-            raise ValidationError("a condition is {field, op, value}", {"field": "conditions", "entry": entry})
-    return Group(mode, parsed)
-
-
-def group_json(group: Group) -> dict[str, Any]:
-    return {
-        group.mode: [
-            group_json(c) if isinstance(c, Group) else {"field": c.field, "op": c.op, "value": c.value}
-            for c in group.conditions
-        ]
-    }
-
-
-def parse_actions(value: Any) -> list[Action]:
-    if not isinstance(value, list):
-        raise ValidationError("actions must be a list", {"field": "actions"})
-    actions = []
-    for entry in value:
-        if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
-            raise ValidationError("an action is {type, ...params}", {"field": "actions", "entry": entry})
-        actions.append(Action(entry["type"], {k: v for k, v in entry.items() if k != "type"}))
-    return actions
 
 
 def _trigger(value: Any) -> Trigger:
@@ -69,9 +38,11 @@ def _trigger(value: Any) -> Trigger:
 
 
 def _options(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
     if not isinstance(value, dict):
         raise ValidationError("options must be an object", {"field": "options"})
-    return value
+    return value  # checked against the trigger once both are known, see _checked
 
 
 def _position(value: Any) -> int:
@@ -83,8 +54,8 @@ def _position(value: Any) -> int:
 RULE_CHECKS = {
     "name": text("name"),
     "trigger": _trigger,
-    "conditions": parse_group,
-    "actions": parse_actions,
+    "conditions": decode_conditions,
+    "actions": decode_actions,
     "enabled": boolean("enabled"),
     "position": _position,
     "options": _options,
@@ -97,7 +68,25 @@ def create_rule(deps: Deps, p: Principal, data: dict[str, Any]) -> Rule:
     if "position" not in data:
         data["position"] = len(_all_rules(deps, p.tenant_id))
     rule = apply_fields(Rule(p.tenant_id, deps.new_id(), "", Trigger.ITEM_CREATED, deps.clock()), data, RULE_CHECKS)
-    return deps.repos.rules.add(check_rule(rule))
+    return deps.repos.rules.add(_checked(deps, p, rule, set(data)))
+
+
+def _checked(deps: Deps, p: Principal, rule: Rule, written: set[str]) -> Rule:
+    """The rule with its options checked against its trigger, refused if a part it writes names something
+    the tenant lacks; parts an update leaves alone are not re-checked (disabling a rule whose project was
+    deleted since must stay possible)."""
+    if written & {"trigger", "options"}:
+        rule = replace(rule, options=decode_options(rule.trigger, rule.options))
+    refuse(
+        problems(
+            deps,
+            tenant_of(deps, p),
+            actions=rule.actions if "actions" in written else None,
+            conditions=rule.conditions if "conditions" in written else None,
+            context=rule.conditions,
+        )
+    )
+    return replace(rule, undecoded=rule.undecoded.without(written) if rule.undecoded else None)
 
 
 def _all_rules(deps: Deps, tenant_id: str) -> list[Rule]:
@@ -123,7 +112,15 @@ def update_rule(deps: Deps, p: Principal, rule_id: str, changes: dict[str, Any],
     require_area(p, Area.SETTINGS, Perm.ADMINISTER)
     rule = get_rule(deps, p, rule_id)
     check_version(rule, expected)
-    return deps.repos.rules.save(check_rule(apply_fields(rule, changes, RULE_CHECKS)))
+    return deps.repos.rules.save(_checked(deps, p, apply_fields(rule, changes, RULE_CHECKS), set(changes)))
+
+
+def delete_rule(deps: Deps, p: Principal, rule_id: str, expected_version: int | None = None) -> None:
+    """DELETE /v1/rules/{id}: admins only; honours If-Match. The rule stops running at once."""
+    require_area(p, Area.SETTINGS, Perm.ADMINISTER)
+    rule = get_rule(deps, p, rule_id)
+    check_version(rule, expected_version)
+    deps.repos.rules.delete(rule)
 
 
 def reorder_rules(deps: Deps, p: Principal, order: Any) -> list[Rule]:
@@ -143,6 +140,7 @@ def dry_run(deps: Deps, p: Principal, rule_id: str, ref: str) -> dict[str, Any]:
     """Would the rule match this item now (as if it had just been created/changed), and what would it do."""
     rule = get_rule(deps, p, rule_id)
     _, item = load_item(deps, p, ref)
+    _require_decoded(rule.undecoded)
     s = Situation(rule.trigger, item, requester_email=requester_email(deps, item))
     fired = plan([replace(rule, enabled=True)], s)
     actions = fired[0][1] if fired else []
@@ -151,20 +149,31 @@ def dry_run(deps: Deps, p: Principal, rule_id: str, ref: str) -> dict[str, Any]:
         "ref": item.ref,
         "matches": bool(fired),
         "enabled": rule.enabled,
-        "actions": [{"type": a.type, **a.params} for a in actions],
+        "actions": actions_json(actions),
         "changes": field_changes(item, actions) if fired else {},
     }
 
 
-MACRO_CHECKS = {"name": text("name"), "actions": parse_actions}
+def _require_decoded(undecoded: Undecoded | None) -> None:
+    if undecoded is not None:
+        part = next(iter(undecoded.parts))
+        raise ValidationError(f"the stored definition no longer decodes: {undecoded.error}", {"field": part})
+
+
+MACRO_CHECKS = {"name": text("name"), "actions": decode_actions}
+
+
+def _checked_macro(deps: Deps, p: Principal, macro: Macro, written: set[str]) -> Macro:
+    if "actions" in written:
+        refuse(problems(deps, tenant_of(deps, p), actions=macro.actions))
+    return replace(macro, undecoded=macro.undecoded.without(written) if macro.undecoded else None)
 
 
 def create_macro(deps: Deps, p: Principal, data: dict[str, Any]) -> Macro:
     require_area(p, Area.SETTINGS, Perm.ADMINISTER)
-    macro = apply_fields(Macro(p.tenant_id, deps.new_id(), "", deps.clock()), {"name": None, **data}, MACRO_CHECKS)
-    for action in macro.actions:
-        check_rule(Rule(p.tenant_id, "check", "check", Trigger.ITEM_CREATED, "", actions=[action]))
-    return deps.repos.macros.add(macro)
+    data = {"name": None, "actions": [], **data}
+    macro = apply_fields(Macro(p.tenant_id, deps.new_id(), "", deps.clock()), data, MACRO_CHECKS)
+    return deps.repos.macros.add(_checked_macro(deps, p, macro, set(data)))
 
 
 def get_macro(deps: Deps, p: Principal, macro_id: str) -> Macro:
@@ -187,12 +196,21 @@ def update_macro(
     require_area(p, Area.SETTINGS, Perm.ADMINISTER)
     macro = get_macro(deps, p, macro_id)
     check_version(macro, expected)
-    return deps.repos.macros.save(apply_fields(macro, changes, MACRO_CHECKS))
+    return deps.repos.macros.save(_checked_macro(deps, p, apply_fields(macro, changes, MACRO_CHECKS), set(changes)))
+
+
+def delete_macro(deps: Deps, p: Principal, macro_id: str, expected_version: int | None = None) -> None:
+    """DELETE /v1/macros/{id}: admins only; honours If-Match."""
+    require_area(p, Area.SETTINGS, Perm.ADMINISTER)
+    macro = get_macro(deps, p, macro_id)
+    check_version(macro, expected_version)
+    deps.repos.macros.delete(macro)
 
 
 def apply_macro(deps: Deps, p: Principal, ref: str, macro_id: str, secret: str) -> Item:
     """An agent applies a macro to an item: the same actions rules take, caused by that agent."""
     tenant, item = load_item(deps, p, ref, Perm.UPDATE)
     macro = get_macro(deps, p, macro_id)
+    _require_decoded(macro.undecoded)
     actor = Actor(Cause.USER, f'macro "{macro.name}"', user_id=p.user_id)
     return run(deps, tenant, item, macro.actions, actor, f"macro:{macro.id}:{item.id}:{deps.new_id()}", secret)

@@ -66,3 +66,12 @@ def update_policy(
     policy = get_policy(deps, p, policy_id)
     check_version(policy, expected)
     return deps.repos.sla_policies.save(_build(asdict(policy), changes))
+
+
+def delete_sla_policy(deps: Deps, p: Principal, policy_id: str, expected_version: int | None = None) -> None:
+    """DELETE /v1/sla-policies/{id}: admins only; honours If-Match. Items keep the clocks they have; new items
+    are no longer matched to it, and a rule applying it fails (visibly) until it is changed."""
+    require_area(p, Area.SETTINGS, Action.ADMINISTER)
+    policy = get_policy(deps, p, policy_id)
+    check_version(policy, expected_version)
+    deps.repos.sla_policies.delete(policy)

@@ -86,6 +86,19 @@ class EntityRepo(Protocol[T]):
 
     def list(self, tenant_id: str, *, limit: int = 50, after: Position = None) -> Page[T]: ...
 
+    def delete(self, entity: T) -> None:
+        """Remove the entity and release its unique values; Conflict when `entity.version` is not the stored one."""
+        ...
+
+
+class RuleRepo(EntityRepo[Rule], Protocol):
+    def record_outcome(self, tenant_id: str, rule_id: str, *, error: str | None, at: str) -> None:
+        """Mark the rule failing with `error` (keeping the first `failing_since`), or clear the mark (None).
+
+        Bookkeeping of the rules engine, not an edit: the version stays, so an admin's If-Match still holds.
+        A rule deleted meanwhile is left alone."""
+        ...
+
 
 class TeamRepo(EntityRepo[Team], Protocol): ...
 
@@ -207,6 +220,15 @@ class ConversationRepo(Protocol):
     def add_attachment(self, tenant_id: str, item_id: str, attachment: Attachment) -> Attachment: ...
 
     def attachment(self, tenant_id: str, item_id: str, attachment_id: str) -> Attachment | None: ...
+
+    def remove_attachment(self, item: Item, attachment: Attachment, activity: Activity) -> None:
+        """Store the attachment as removed (`attachment.deleted_at` set), also in the message that carries it,
+        with the activity entry, in one transaction. The blob stays: removal hides, it does not destroy."""
+        ...
+
+    def add_activity(self, activity: Activity) -> None:
+        """An activity entry that comes with no change of the item (a rule that failed on it)."""
+        ...
 
 
 class MailLog(Protocol):
@@ -347,7 +369,7 @@ class Repos:
     idempotency: IdempotencyStore
     # Every backend sets these; the defaults keep older call sites working.
     mail: MailLog = None  # type: ignore[assignment]
-    rules: EntityRepo[Rule] = None  # type: ignore[assignment]
+    rules: RuleRepo = None  # type: ignore[assignment]
     macros: EntityRepo[Macro] = None  # type: ignore[assignment]
     sla_policies: EntityRepo[Any] = None  # type: ignore[assignment]
     timers: TimerRepo = None  # type: ignore[assignment]

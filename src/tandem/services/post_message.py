@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tandem.domain.activity import Activity
-from tandem.domain.errors import NotFound, ValidationError
+from tandem.domain.errors import Forbidden, NotFound, ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.messages import Attachment, Message, Visibility, mention_handles, resolve_mentions
 from tandem.domain.permissions import Action, Principal
@@ -31,7 +32,7 @@ def _attachments(deps: Deps, tenant_id: str, item: Item, ids: list[str]) -> list
     found = []
     for att_id in ids:
         att = deps.repos.conversations.attachment(tenant_id, item.id, str(att_id))
-        if att is None or att.message_id is not None:
+        if att is None or att.message_id is not None or att.deleted_at is not None:
             raise ValidationError("unknown or already used attachment", {"field": "attachments", "id": att_id})
         found.append(att)
     return found
@@ -132,8 +133,36 @@ def request_upload(
 def download_url(deps: Deps, p: Principal, ref: str, attachment_id: str) -> str:
     """A short-lived download link; customers only get attachments of public messages (or their own)."""
     _, item = load_item(deps, p, ref)
+    att = _visible_attachment(deps, p, item, attachment_id)
+    return deps.blobs.download_url(att.key, att.filename)
+
+
+def _visible_attachment(deps: Deps, p: Principal, item: Item, attachment_id: str) -> Attachment:
+    """An attachment the caller may see; removed ones and others' private ones are 404."""
     att = deps.repos.conversations.attachment(p.tenant_id, item.id, attachment_id)
     public = att is not None and att.visibility is Visibility.PUBLIC
-    if att is None or not (p.is_staff or public or att.uploaded_by == p.user_id):
+    if att is None or att.deleted_at is not None or not (p.is_staff or public or att.uploaded_by == p.user_id):
         raise NotFound("attachment not found", {"id": attachment_id})
-    return deps.blobs.download_url(att.key, att.filename)
+    return att
+
+
+def delete_attachment(deps: Deps, p: Principal, ref: str, attachment_id: str) -> None:
+    """DELETE /v1/items/{ref}/attachments/{id}: staff or the uploader. The attachment is marked removed (no
+    longer listed on its message, its download is 404) and the item's activity says so; the blob is kept."""
+    tenant, item = load_item(deps, p, ref)
+    att = _visible_attachment(deps, p, item, attachment_id)
+    if not p.is_staff and att.uploaded_by != p.user_id:
+        raise Forbidden("only staff or the uploader may remove an attachment")
+    now = deps.clock()
+    activity = Activity(
+        tenant.id,
+        deps.new_id(),
+        item.id,
+        now,
+        "attachment_removed",
+        Cause.USER,
+        actor_id=p.user_id,
+        changes={"attachment": [att.filename, None]},
+        note=f"attachment removed: {att.filename}",
+    )
+    deps.repos.conversations.remove_attachment(item, replace(att, deleted_at=now, deleted_by=p.user_id), activity)

@@ -56,11 +56,14 @@ def list_items(deps: Deps, p: Principal, q: ItemQuery) -> Page[Item]:
 def list_messages(
     deps: Deps, p: Principal, ref: str, *, limit: int | None = None, after: Position = None
 ) -> Page[Message]:
-    """The conversation; private messages never reach a customer."""
+    """The conversation; private messages never reach a customer, removed attachments reach nobody."""
     _, item = load_item(deps, p, ref)
-    return deps.repos.conversations.messages(
+    page = deps.repos.conversations.messages(
         p.tenant_id, item.id, public_only=not p.is_staff, limit=check_limit(limit), after=after
     )
+    for message in page.items:
+        message.attachments = [a for a in message.attachments if a.deleted_at is None]
+    return page
 
 
 def list_activity(

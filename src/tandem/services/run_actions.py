@@ -5,13 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jinja2.sandbox import SandboxedEnvironment
+
 from tandem.domain.errors import ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.messages import Visibility
-from tandem.domain.rules import SET_ACTIONS, Action
+from tandem.domain.rule_actions import (
+    SET_FIELDS,
+    SIDE_EFFECTS,
+    AddAssignee,
+    AddFollower,
+    AddTag,
+    ApplySla,
+    CallWebhook,
+    ConvertToTask,
+    PostMessage,
+    SendEmail,
+    SetAssignee,
+    SetField,
+)
+from tandem.domain.rules import Action
 from tandem.domain.tenants import Tenant
+from tandem.services.convert_item import convert
 from tandem.services.deps import Deps
 from tandem.services.ports import OutboundMail
+from tandem.services.post_message import add_message
+from tandem.services.sla_clocks import apply_policy
+from tandem.services.update_item import change_item
 
 CLAIM_TTL = 7 * 24 * 3600
 
@@ -30,23 +50,23 @@ class Actor:
 def field_changes(item: Item, actions: list[Action]) -> dict[str, Any]:
     """The field part of a list of actions, merged into one change set (later actions win)."""
     changes: dict[str, Any] = {}
+
+    def added(name: str, value: str) -> list[str]:
+        return list(dict.fromkeys([*changes.get(name, getattr(item, name)), value]))
+
     for action in actions:
-        p = action.params
-        if action.type in SET_ACTIONS:
-            changes[SET_ACTIONS[action.type]] = p.get("value")
-        elif action.type == "set_assignee":
-            changes["assignees"] = [p["value"]] if p.get("value") else []
-        elif action.type == "add_assignee":
-            current = changes.get("assignees", item.assignees)
-            changes["assignees"] = list(dict.fromkeys([*current, p["value"]]))
-        elif action.type == "set_field":
-            changes.setdefault("fields", {})[p["key"]] = p.get("value")
-        elif action.type == "add_follower":
-            current = changes.get("followers", item.followers)
-            changes["followers"] = list(dict.fromkeys([*current, p["value"]]))
-        elif action.type == "add_tag":
-            current = changes.get("tags", item.tags)
-            changes["tags"] = list(dict.fromkeys([*current, p["value"]]))
+        if type(action) in SET_FIELDS:
+            changes[SET_FIELDS[type(action)]] = action.value  # type: ignore[union-attr]
+        elif isinstance(action, SetAssignee):
+            changes["assignees"] = [action.value] if action.value else []
+        elif isinstance(action, AddAssignee):
+            changes["assignees"] = added("assignees", action.value)
+        elif isinstance(action, SetField):
+            changes.setdefault("fields", {})[action.key] = action.value
+        elif isinstance(action, AddFollower):
+            changes["followers"] = added("followers", action.value)
+        elif isinstance(action, AddTag):
+            changes["tags"] = added("tags", action.value)
     return changes
 
 
@@ -85,8 +105,6 @@ def run(
     deps: Deps, tenant: Tenant, item: Item, actions: list[Action], actor: Actor, once_key: str, secret: str
 ) -> Item:
     """Apply `actions` to `item`; every side effect is claimed under `once_key` so a repeat does nothing."""
-    from tandem.services.update_item import change_item
-
     changes = field_changes(item, actions)
     if changes:
         rule = (actor.rule_id, actor.depth) if actor.rule_id else None
@@ -101,30 +119,18 @@ def run(
             rule=rule,
         )
     for index, action in enumerate(actions):
-        if action.type in ("post_message", "send_email", "call_webhook", "convert_to_task", "apply_sla"):
+        if isinstance(action, SIDE_EFFECTS):
             item = _side_effect(deps, tenant, item, action, actor, f"{once_key}:{index}", secret)
     return item
 
 
 def _side_effect(deps: Deps, tenant: Tenant, item: Item, action: Action, actor: Actor, key: str, secret: str) -> Item:
-    if action.type == "convert_to_task":
+    if isinstance(action, ConvertToTask):
         if item.kind == "task":
             return item
-        from tandem.services.convert_item import convert
-
-        return convert(
-            deps,
-            tenant,
-            item,
-            to="task",
-            type_id=action.params.get("type_id"),
-            actor_id=actor.user_id,
-            cause=actor.cause,
-        )
-    if action.type == "apply_sla":
-        from tandem.services.sla_clocks import apply_policy
-
-        return apply_policy(deps, tenant, item, action.params.get("policy_id"), note=actor.name)
+        return convert(deps, tenant, item, to="task", type_id=action.type_id, actor_id=actor.user_id, cause=actor.cause)
+    if isinstance(action, ApplySla):
+        return apply_policy(deps, tenant, item, action.policy_id, note=actor.name)
     if not deps.repos.mail.claim(tenant.id, f"action:{key}", CLAIM_TTL):
         return item
     try:
@@ -136,47 +142,38 @@ def _side_effect(deps: Deps, tenant: Tenant, item: Item, action: Action, actor: 
 
 
 def _once(deps: Deps, tenant: Tenant, item: Item, action: Action, actor: Actor, key: str) -> None:
-    from tandem.services.post_message import add_message
-
-    p = action.params
-    if action.type == "post_message":
-        visibility = Visibility(p.get("visibility", "private"))
+    if isinstance(action, PostMessage):
         add_message(
             deps,
             tenant,
             item,
-            body=str(p.get("body", "")),
-            visibility=visibility,
+            body=action.body,
+            visibility=Visibility(action.visibility),
             via="rule" if actor.rule_id else "web",
             author_id=actor.user_id,
             cause=actor.cause,
         )
-    elif action.type == "send_email":
-        _send_email(deps, tenant, item, p)
-    elif action.type == "call_webhook":
-        url = p.get("url")
-        if not isinstance(url, str):
-            raise ValidationError("call_webhook needs a url")
+    elif isinstance(action, SendEmail):
+        _send_email(deps, tenant, item, action)
+    elif isinstance(action, CallWebhook):
         deps.repos.jobs.enqueue(
             tenant.id,
             f"webhook:{key}",
             "webhook",
-            {"url": url, "event": p.get("event", "rule"), "item_ref": item.ref, "item_id": item.id, "rule": actor.name},
+            {"url": action.url, "event": action.event, "item_ref": item.ref, "item_id": item.id, "rule": actor.name},
         )
 
 
-def _send_email(deps: Deps, tenant: Tenant, item: Item, p: dict[str, Any]) -> None:
+def _send_email(deps: Deps, tenant: Tenant, item: Item, action: SendEmail) -> None:
     """A templated mail from a rule: `to` is requester, followers or an address; subject/body are templates."""
-    from jinja2.sandbox import SandboxedEnvironment
-
     env = SandboxedEnvironment(autoescape=False)
     context = {"item": item, "tenant": tenant}
     try:
-        subject = env.from_string(str(p.get("subject", "[{{ item.ref }}] {{ item.title }}"))).render(context)
-        body = env.from_string(str(p.get("body", ""))).render(context)
+        subject = env.from_string(action.subject).render(context)
+        body = env.from_string(action.body).render(context)
     except Exception as exc:  # a broken template is the admin's error, not a crash of the stream
         raise ValidationError(f"email template failed: {exc}") from exc
-    for user in _recipients(deps, tenant, item, p.get("to", "requester")):
+    for user in _recipients(deps, tenant, item, action.to):
         if user.active and not user.email_failing:
             deps.mailer.send(
                 tenant,

@@ -15,6 +15,7 @@ from tandem.domain.rules import Situation, Trigger
 from tandem.services.apply_rules import RuleLoader, requester_email, run_situation
 from tandem.services.deps import Deps
 from tandem.services.ports import Timer
+from tandem.services.sla_clocks import mark_fired
 
 # A tick looks this far back (one Query per hour bucket), so timers survive a scheduler outage of an hour.
 LOOKBACK = timedelta(hours=1)
@@ -38,9 +39,7 @@ def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> 
     if item is None:
         return 0
     if timer.kind == "sla":
-        from tandem.services.sla_clocks import fire_sla
-
-        return fire_sla(deps, item, timer, load, secret)
+        return _fire_sla(deps, item, timer, load, secret)
     if timer.kind in ("idle", "due_soon"):
         trigger = Trigger.IDLE if timer.kind == "idle" else Trigger.DUE_SOON
         if not _still_applies(item, timer, now):
@@ -50,6 +49,17 @@ def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> 
             deps, s, _only_hours(load, trigger, timer.payload.get("hours")), f"{timer.key}@{timer.due_at}", secret
         )
     return 0
+
+
+def _fire_sla(deps: Deps, item: Item, timer: Timer, load: RuleLoader, secret: str) -> int:
+    """Mark the warning or breach on the clock, then run the SLA rules, once."""
+    marked = mark_fired(deps, item, timer)
+    if marked is None:
+        return 0
+    trigger = Trigger.SLA_WARNING if timer.payload.get("stage") == "warning" else Trigger.SLA_BREACH
+    s = Situation(trigger, marked, requester_email=requester_email(deps, marked))
+    run_situation(deps, s, load, f"{timer.key}@{timer.due_at}", secret)
+    return 1
 
 
 def _only_hours(load: RuleLoader, trigger: Trigger, hours: float | None) -> RuleLoader:

@@ -16,7 +16,6 @@ from tandem.domain.errors import ValidationError
 from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
 from tandem.domain.items import Cause, Item
 from tandem.domain.messages import Visibility
-from tandem.domain.rules import Situation, Trigger
 from tandem.domain.sla import SlaClock, SlaPolicy, choose_policy, due_times, mark_met, pause, policy_targets, resume
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import Tenant
@@ -201,18 +200,14 @@ def _first_response(deps: Deps, event: MessageAdded) -> Item | None:
     return _store(deps, item, _with_due_times(sla, policy), "first response given")
 
 
-def fire_sla(deps: Deps, item: Item, timer: Timer, load: Any, secret: str) -> int:
-    """A warning or breach timer: mark it on the clock and run the SLA rules, once."""
-    from tandem.services.apply_rules import requester_email, run_situation
+def mark_fired(deps: Deps, item: Item, timer: Timer) -> Item | None:
+    """A warning or breach timer: mark the stage on its clock; None when the clock was met meanwhile.
 
+    Running the SLA rules is the timers use case's part (clocks know nothing of rules)."""
     target, stage = timer.payload.get("target"), timer.payload.get("stage")
     state = (item.sla.get("clocks") or {}).get(target)
     if state is None or state.get("met_at"):
-        return 0
+        return None
     flag = "warned" if stage == "warning" else "breached"
     sla = {**item.sla, "clocks": {**item.sla["clocks"], target: {**state, flag: True}}}
-    item = _store(deps, item, sla, f"SLA {target.replace('_', ' ')} {stage}")
-    trigger = Trigger.SLA_WARNING if stage == "warning" else Trigger.SLA_BREACH
-    s = Situation(trigger, item, requester_email=requester_email(deps, item))
-    run_situation(deps, s, load, f"{timer.key}@{timer.due_at}", secret)
-    return 1
+    return _store(deps, item, sla, f"SLA {target.replace('_', ' ')} {stage}")
