@@ -119,10 +119,12 @@ def messages(call: Call, ref: str) -> dict[str, Any]:
 
 
 @op("POST", "/v1/items/{ref}/messages", summary="Reply or add a private note", tag=ITEM, body=m.MessageCreate,
-    returns=m.MessageOut, status=201, headers=("Idempotency-Key",))
+    returns=m.MessageOut, status=201, headers=("Idempotency-Key",), errors=(409,))
 def post_message(call: Call, ref: str) -> Any:
     p = principal(call.request)
     data = given(call.body)
+    key = idempotency_key(call.request)
+    claim = IdempotencyClaim(f"messages:{p.user_id}", key, fingerprint({"ref": ref, **data})) if key else None
     message = conversation.post_message(
         current().deps,
         p,
@@ -130,6 +132,7 @@ def post_message(call: Call, ref: str) -> Any:
         body=data["body"],
         visibility=data.get("visibility", "public"),
         attachment_ids=data.get("attachments") or [],
+        claim=claim,
     )
     return render.message(message, p.name)
 

@@ -408,3 +408,20 @@ def test_a_removed_attachment_is_marked_on_itself_and_its_message_with_an_activi
     repos.conversations.add_activity(Activity(t.id, new_id(), it.id, NOW, "rule_failed", Cause.RULE, note="x"))
     actions = [a.action for a in repos.conversations.activity(t.id, it.id).items]
     assert sorted(actions) == ["attachment_removed", "created", "message_added", "rule_failed"]
+
+
+def test_a_message_added_under_a_used_claim_is_refused_and_names_the_first_message(repos):
+    # Given a message added under an Idempotency-Key claim
+    t = tenant(repos)
+    stored = repos.items.create(item(t), created(t, item(t)))
+    claim = IdempotencyClaim("messages:u1", "k1", "fp")
+    first = Message(t.id, new_id(), stored.id, "u1", "hello", Visibility.PUBLIC, "web", NOW)
+    repos.conversations.add_message(stored, first, created(t, stored), claim=claim)
+    # When the same claim comes with another message
+    second = Message(t.id, new_id(), stored.id, "u1", "hello", Visibility.PUBLIC, "web", NOW)
+    with pytest.raises(DuplicateRequest) as dup:
+        repos.conversations.add_message(stored, second, created(t, stored), claim=claim)
+    # Then nothing more is stored and the first message can be read back by the id the refusal names
+    assert dup.value.message_id == first.id and dup.value.fingerprint == "fp"
+    assert [m.id for m in repos.conversations.messages(t.id, stored.id, public_only=False).items] == [first.id]
+    assert repos.conversations.message(t.id, stored.id, first.id).body == "hello"

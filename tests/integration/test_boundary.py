@@ -114,3 +114,34 @@ def test_custom_answers_that_would_outgrow_one_record_are_413_not_a_server_error
         answers = {f"f{n}": "é" * 9_000 for n in range(batch * 10, batch * 10 + 10)}
         statuses.append(api.call("PATCH", f"/v1/items/{item['ref']}", {"fields": answers}, token=admin).status_code)
     assert statuses[0] == 200 and statuses[-1] == 413, statuses
+
+
+def test_a_retried_reply_with_the_same_idempotency_key_is_stored_once(api, container):
+    # Attack: the client times out and posts the same reply again
+    w = build_world(container.deps)
+    admin, ref = w.token("admin"), w.ids["item_a"].ref
+    key = {"Idempotency-Key": "reply-1"}
+    first = api.call("POST", f"/v1/items/{ref}/messages", {"body": "On it."}, token=admin, headers=key)
+    again = api.call("POST", f"/v1/items/{ref}/messages", {"body": "On it."}, token=admin, headers=key)
+    assert first.status_code == again.status_code == 201 and first.data["id"] == again.data["id"]
+    bodies = [m["body"] for m in api.call("GET", f"/v1/items/{ref}/messages", token=admin).data["items"]]
+    assert bodies.count("On it.") == 1
+    other = api.call("POST", f"/v1/items/{ref}/messages", {"body": "Something else"}, token=admin, headers=key)
+    _error(other, 422, "idempotency_mismatch")
+
+
+def test_the_same_idempotency_key_with_another_body_is_422_on_every_create(api, container):
+    w = build_world(container.deps)
+    admin = w.token("admin")
+    key = {"Idempotency-Key": "org-1"}
+    first = api.call("POST", "/v1/organizations", {"name": "Alpha"}, token=admin, headers=key)
+    again = api.call("POST", "/v1/organizations", {"name": "Alpha"}, token=admin, headers=key)
+    assert first.status_code == again.status_code == 201 and first.data["id"] == again.data["id"]
+    _error(api.call("POST", "/v1/organizations", {"name": "Beta"}, token=admin, headers=key), 422,
+           "idempotency_mismatch")
+    type_id = w.ids["ticket_type"].id
+    ikey = {"Idempotency-Key": "item-1"}
+    made = api.call("POST", "/v1/items", {"type_id": type_id, "title": "A"}, token=admin, headers=ikey)
+    assert made.status_code == 201
+    _error(api.call("POST", "/v1/items", {"type_id": type_id, "title": "B"}, token=admin, headers=ikey), 422,
+           "idempotency_mismatch")

@@ -119,7 +119,7 @@ class DynamoItemRepo:
         if stored is not None:
             message = loads(Message, stored.data)
             write_attachments(tenant_id, message.item_id, message.attachments[TX_ATTACHMENTS:])
-        return DuplicateRequest(found.target or "", found.owner or "")
+        return DuplicateRequest(found.target or "", found.owner or "", made.get("message"))
 
     def create(self, item: Item, activity: Activity, *, claim: IdempotencyClaim | None = None,
                message: Message | None = None, thread_ids: tuple[str, ...] = ()) -> Item:
@@ -281,6 +281,10 @@ class DynamoConversationRepo:
 
     def add_activity(self, activity: Activity) -> None:
         activity_record(activity).save()
+
+    def message(self, tenant_id: str, item_id: str, message_id: str) -> Message | None:
+        stored = get(item_partition(tenant_id, item_id), f"MSG#{message_id}")
+        return loads(Message, stored.data) if stored is not None else None
 
     def thread_of(self, tenant_id: str, message_ids: list[str]) -> str | None:
         """All the Message-IDs in one BatchGetItem; the first in the given order that we know wins."""

@@ -307,9 +307,11 @@ class MemoryItemRepo:
             if first is not None:
                 raise DuplicateRequest(*first)
 
-    def take_claim(self, tenant_id: str, claim: IdempotencyClaim | None, ref: str) -> None:
+    def take_claim(
+        self, tenant_id: str, claim: IdempotencyClaim | None, ref: str, message_id: str | None = None
+    ) -> None:
         if claim is not None:
-            self._idem[(tenant_id, claim.scope, claim.key)] = (ref, claim.fingerprint)
+            self._idem[(tenant_id, claim.scope, claim.key)] = (ref, claim.fingerprint, message_id)
 
     def get(self, tenant_id: str, ref: str) -> Item | None:
         ref = self._aliases.get((tenant_id, ref), ref)
@@ -393,7 +395,7 @@ class MemoryConversationRepo:
             message = replace(message, item_ref=item.ref)
             self.store_message(item, message)
             self._items.record(activity)
-            self._items.take_claim(item.tenant_id, claim, item.ref)
+            self._items.take_claim(item.tenant_id, claim, item.ref, message.id)
             self._items.threads.update({(item.tenant_id, mid): item.id for mid in thread_ids})
             return copy.deepcopy(message)
 
@@ -403,6 +405,10 @@ class MemoryConversationRepo:
             self._attachments[(item.tenant_id, item.id, att.id)] = copy.deepcopy(att)
         self._messages.setdefault((item.tenant_id, item.id), []).append(copy.deepcopy(message))
         self._s.emit(MessageAdded, message)
+
+    def message(self, tenant_id: str, item_id: str, message_id: str) -> Message | None:
+        found = [m for m in self._messages.get((tenant_id, item_id), []) if m.id == message_id]
+        return copy.deepcopy(found[0]) if found else None
 
     def thread_of(self, tenant_id: str, message_ids: list[str]) -> str | None:
         for mid in message_ids:

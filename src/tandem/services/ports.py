@@ -60,10 +60,11 @@ class IdempotencyClaim:
 class DuplicateRequest(Exception):
     """A create repeated with an Idempotency-Key already used; carries what the first one made."""
 
-    def __init__(self, result_ref: str, fingerprint: str) -> None:
+    def __init__(self, result_ref: str, fingerprint: str, message_id: str | None = None) -> None:
         super().__init__(result_ref)
         self.result_ref = result_ref
         self.fingerprint = fingerprint
+        self.message_id = message_id  # the message the first request added, when it added one
 
 
 class TransientError(Exception):
@@ -200,6 +201,10 @@ class ConversationRepo(Protocol):
         """Store the message, its activity and the Message-IDs that thread to the item in one transaction;
         attachments named by the message are marked with its id and visibility. DuplicateRequest when
         the claim was already used (its result_ref is the item's reference)."""
+        ...
+
+    def message(self, tenant_id: str, item_id: str, message_id: str) -> Message | None:
+        """One message of an item (what a repeated request with the same Idempotency-Key answers)."""
         ...
 
     def thread_of(self, tenant_id: str, message_ids: list[str]) -> str | None:

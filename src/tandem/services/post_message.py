@@ -6,13 +6,14 @@ from dataclasses import replace
 from typing import Any
 
 from tandem.domain.activity import Activity
-from tandem.domain.errors import Forbidden, NotFound, ValidationError
+from tandem.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.messages import Attachment, Message, Visibility, mention_handles, resolve_mentions
 from tandem.domain.permissions import Action, Principal
 from tandem.domain.tenants import Tenant
 from tandem.services.access import load_item
 from tandem.services.deps import Deps
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim
 
 MAX_BODY = 100_000
 
@@ -49,9 +50,11 @@ def add_message(
     author_id: str | None,
     cause: Cause,
     attachments: list[Attachment] | None = None,
+    claim: IdempotencyClaim | None = None,
     **extra: Any,
 ) -> Message:
-    """Store a message and its activity entry (used by the API, mail ingest and rules)."""
+    """Store a message and its activity entry (used by the API, mail ingest and rules); with a claim, in the same
+    write as the claim, so a repeated request adds nothing and answers the first message."""
     now = deps.clock()
     message = Message(
         tenant.id,
@@ -77,7 +80,20 @@ def add_message(
         changes={"message": [None, message.id]},
         note=visibility.value,
     )
-    return deps.repos.conversations.add_message(item, message, activity)
+    try:
+        return deps.repos.conversations.add_message(item, message, activity, claim=claim)
+    except DuplicateRequest as dup:
+        return _first_message(deps, item, claim, dup)
+
+
+def _first_message(deps: Deps, item: Item, claim: IdempotencyClaim | None, dup: DuplicateRequest) -> Message:
+    """The message a repeated Idempotency-Key already added (the same key with another body is a client bug)."""
+    if claim is not None and dup.fingerprint != claim.fingerprint:
+        raise ValidationError("Idempotency-Key reused with a different request", {"code": "idempotency_mismatch"})
+    first = deps.repos.conversations.message(item.tenant_id, item.id, dup.message_id or "")
+    if first is None:
+        raise Conflict("this Idempotency-Key was used for another item", {"field": "Idempotency-Key"})
+    return first
 
 
 def post_message(
@@ -88,8 +104,10 @@ def post_message(
     body: Any,
     visibility: Any = "public",
     attachment_ids: list[str] | None = None,
+    claim: IdempotencyClaim | None = None,
 ) -> Message:
-    """POST /v1/items/{ref}/messages: customers may only write public replies."""
+    """POST /v1/items/{ref}/messages: customers may only write public replies; an Idempotency-Key claim makes a
+    retry answer the first message."""
     try:
         vis = Visibility(visibility or "public")
     except ValueError as exc:
@@ -109,6 +127,7 @@ def post_message(
         author_id=p.user_id,
         cause=Cause.USER,
         attachments=atts,
+        claim=claim,
     )
 
 
