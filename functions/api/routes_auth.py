@@ -18,8 +18,13 @@ from tandem.services.tenant_settings import update_settings
 
 @route("/v1/health", methods=["GET"])
 @endpoint
-def health() -> dict[str, Any]:
-    return {"status": "ok"}
+def health() -> Any:
+    from api.http import error
+
+    report = current().health()
+    if report["status"] != "ok":
+        return error(503, "unavailable", "a dependency is unreachable", {"checks": report["checks"]})
+    return report
 
 
 @route("/v1/openapi.json", methods=["GET"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tandem.runtime.observability import logger
+from tandem.runtime.observability import count, logger
 
 if TYPE_CHECKING:
     from tandem.domain.events import Event
@@ -59,6 +59,10 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
                     "reason": outcome.reason,
                 },
             )
+            if outcome.result == "rejected":
+                count("MailRejected", reason=outcome.reason or "unknown")
+            else:
+                count("MailIngested", result=outcome.result)
             outcomes.append(
                 {"result": outcome.result, "tenant_id": outcome.tenant_id, "ref": outcome.ref, "reason": outcome.reason}
             )
@@ -69,13 +73,20 @@ def react_to(c: Container, event: Event, load: Any = None, policies: dict | None
     """One change → its rules, SLA clocks and time-based checks, then its mail.
 
     `load` and `policies` cache the tenant's rules and SLA policies for the whole batch."""
+    from tandem.domain.events import ItemCreated
     from tandem.services.apply_rules import apply_rules, rule_loader
     from tandem.services.notify import react
     from tandem.services.run_timers import schedule_time_rules
     from tandem.services.sla_clocks import track
 
     load = load or rule_loader(c.deps)
-    apply_rules(c.deps, event, load, c.settings.token_secret)
+    if isinstance(event, ItemCreated):
+        count("ItemsCreated", channel=event.item.via or "unknown")
+    try:
+        apply_rules(c.deps, event, load, c.settings.token_secret)
+    except Exception:
+        count("RuleFailures")
+        raise
     track(c.deps, event, policies)
     schedule_time_rules(c.deps, event, load)
     return react(c.deps, event, c.settings.token_secret)
@@ -97,7 +108,14 @@ def process_stream_batch(c: Container, event: dict) -> dict:
         if change is not None:
             react_to(c, change, load, policies)
 
-    return process_partial_response(event=event, record_handler=handle, processor=processor)
+    try:
+        answer = process_partial_response(event=event, record_handler=handle, processor=processor)
+    except Exception:  # every record failed: the whole batch comes back
+        count("StreamRecordFailures", len(event.get("Records") or []))
+        raise
+    if answer.get("batchItemFailures"):
+        count("StreamRecordFailures", len(answer["batchItemFailures"]))
+    return answer
 
 
 def run_timers(c: Container, now: str | None = None) -> dict:
@@ -106,5 +124,7 @@ def run_timers(c: Container, now: str | None = None) -> dict:
     from tandem.services.run_timers import run_timers as fire_due
 
     fired = fire_due(c.deps, rule_loader(c.deps), c.settings.token_secret, now=now)
+    for kind, n in fired.items():
+        count("TimersFired", n, kind=kind)
     logger.info("timers tick", extra={"fired": fired})
     return {"fired": fired}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tandem.services.ports import BlobStore, Clock, IdFactory, Mailer, PasswordHasher, Repos, TokenSigner
+from tandem.services.ports import BlobStore, Clock, IdFactory, Mailer, Once, PasswordHasher, Repos, TokenSigner
 
 
 @dataclass(frozen=True)
@@ -27,3 +27,5 @@ class Deps:
     blobs: BlobStore
     mailer: Mailer
     settings: CoreSettings = field(default_factory=CoreSettings)
+    # Side effects exactly once; the composition root always sets it (the default keeps older call sites working).
+    once: Once = None  # type: ignore[assignment]
