@@ -116,8 +116,9 @@ def traced(name: str) -> Iterator[None]:
         yield
         return
     with t.provider.in_subsegment(name=f"## {name}") as segment:
-        segment.put_annotation(key="ColdStart", value=cold)
-        segment.put_annotation(key="Service", value=SERVICE)
+        if segment is not None:  # None when Lambda gave no trace header (X-Ray logs that and carries on)
+            segment.put_annotation(key="ColdStart", value=cold)
+            segment.put_annotation(key="Service", value=SERVICE)
         yield
 
 
