@@ -48,7 +48,8 @@ def ledger(request):
 
         table.configure(f"once-{next(_tables)}", host=None, region="us-east-1")
         table.create_table()
-        yield DynamoOnce(lambda: Record._get_connection().connection.client, lambda: Record.Meta.table_name, clock), clock
+        client = Record._get_connection().connection.client
+        yield DynamoOnce(lambda: client, lambda: Record.Meta.table_name, clock), clock
 
 
 def counter():

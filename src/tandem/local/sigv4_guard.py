@@ -151,8 +151,7 @@ class SigV4Guard:
             return "stale or mismatched date"
         payload = environ.get("HTTP_X_AMZ_CONTENT_SHA256") or hashlib.sha256(body).hexdigest()
         text = _string_to_sign(environ, scope, amz_date, fields.get("SignedHeaders", ""), _query_pairs(query), payload)
-        return None if hmac.compare_digest(_sign(self._creds.secret_key, scope, text), fields.get("Signature", "")) \
-            else "signature does not match"
+        return _verdict(_sign(self._creds.secret_key, scope, text), fields.get("Signature", ""))
 
     def _query_auth(self, environ: dict, query: str) -> str | None:
         params = {unquote(k): unquote(v) for k, _, v in (p.partition("=") for p in query.split("&"))}
@@ -165,8 +164,7 @@ class SigV4Guard:
         canonical_query = _query_pairs(query, drop="X-Amz-Signature")
         signed = params.get("X-Amz-SignedHeaders", "host")
         text = _string_to_sign(environ, scope, amz_date, signed, canonical_query, "UNSIGNED-PAYLOAD")
-        return None if hmac.compare_digest(_sign(self._creds.secret_key, scope, text), params["X-Amz-Signature"]) \
-            else "signature does not match"
+        return _verdict(_sign(self._creds.secret_key, scope, text), params["X-Amz-Signature"])
 
     def _post_policy(self, environ: dict, body: bytes) -> str | None:
         fields = _form_fields(environ.get("CONTENT_TYPE", ""), body)
@@ -178,8 +176,11 @@ class SigV4Guard:
         expiration = json.loads(base64.b64decode(policy)).get("expiration", "")
         if self._clock() > datetime.fromisoformat(expiration.replace("Z", "+00:00")).timestamp():
             return "expired"
-        return None if hmac.compare_digest(_sign(self._creds.secret_key, scope, policy), fields.get("x-amz-signature", "")) \
-            else "signature does not match"
+        return _verdict(_sign(self._creds.secret_key, scope, policy), fields.get("x-amz-signature", ""))
+
+
+def _verdict(expected: str, given: str) -> str | None:
+    return None if hmac.compare_digest(expected, given) else "signature does not match"
 
 
 def _form_fields(content_type: str, body: bytes) -> dict[str, str]:

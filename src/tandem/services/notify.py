@@ -150,9 +150,18 @@ def acknowledge(deps: Deps, event_id: str, item: Item, secret: str) -> int:
     if requester is None or requester.role.is_staff:
         return 0
 
-    def under_limit() -> bool:  # a sender flooding us (or a loop) gets no more acknowledgements this hour
-        hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
-        return deps.repos.mail.bump(tenant.id, f"ack:{requester.email}", hour, 7200) <= ACKS_PER_SENDER_PER_HOUR
+    def under_limit() -> bool:
+        """A sender flooding us (or a loop) gets no more acknowledgements this hour. Each event is counted once:
+        retries of one acknowledgement must not use up the sender's budget for the next ones."""
+        counted: list[int] = []
+
+        def count() -> None:
+            hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
+            counted.append(deps.repos.mail.bump(tenant.id, f"ack:{requester.email}", hour, 7200))
+
+        deps.once.run(tenant.id, f"ack-counted:{event_id}", count)
+        # Counted by an earlier attempt: that attempt found the budget open (over it, nothing is retried).
+        return not counted or counted[0] <= ACKS_PER_SENDER_PER_HOUR
 
     return _send(deps, tenant, item, event_id, requester, "ack", secret, automatic=True, allowed=under_limit)
 

@@ -12,6 +12,7 @@ from tandem.domain.permissions import Action, Principal
 from tandem.domain.tenants import Tenant
 from tandem.services.access import load_item
 from tandem.services.deps import Deps
+from tandem.services.ports import IdempotencyClaim
 
 MAX_BODY = 100_000
 
@@ -48,9 +49,13 @@ def add_message(
     author_id: str | None,
     cause: Cause,
     attachments: list[Attachment] | None = None,
+    claim: IdempotencyClaim | None = None,
     **extra: Any,
 ) -> Message:
-    """Store a message and its activity entry (used by the API, mail ingest and rules)."""
+    """Store a message and its activity entry (used by the API, mail ingest and rules).
+
+    With a `claim` the write happens at most once: a repeat raises DuplicateRequest (a rule's post_message
+    passes one, so a retry after a lost response cannot post twice)."""
     now = deps.clock()
     message = Message(
         tenant.id,
@@ -76,7 +81,7 @@ def add_message(
         changes={"message": [None, message.id]},
         note=visibility.value,
     )
-    return deps.repos.conversations.add_message(item, message, activity)
+    return deps.repos.conversations.add_message(item, message, activity, claim=claim)
 
 
 def post_message(
