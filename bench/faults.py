@@ -326,6 +326,12 @@ def run(mails: list[bytes], faults: Faults) -> tuple[dict[str, Counter], Counter
     from moto import mock_aws
 
     from tandem.local import moto_speedups
+    from tandem.services import notify
+
+    # The acknowledgement flood limit (3 per sender and hour) is lifted in both runs: redelivery changes the order
+    # in which a flooding sender's tickets are acknowledged, so the limit would pick other tickets (same count),
+    # which a per-mail comparison reports as one lost and one duplicated mail.
+    notify.ACKS_PER_SENDER_PER_HOUR = 1_000_000
 
     moto_speedups.install()
     faults.enabled = False
