@@ -13,6 +13,7 @@ import time
 import pytest
 
 from integration.conftest import FAST_ARGON2, Api
+from integration.test_sla_clocks import _item, world  # noqa: F401  (the SLA world fixture)
 from tandem.runtime import wiring
 from tandem.runtime.invocation import bound
 from tandem.runtime.memory_adapters import MemoryBlobStore, MemoryMailer
@@ -161,3 +162,31 @@ def test_a_mail_cut_off_by_a_timeout_is_sent_once_by_the_retry_and_never_again(s
         assert stream.deliver(batch) == 0
         assert stream.deliver(batch) == 0
     assert mails_to(c, CUSTOMER) == 1
+
+
+def test_a_timer_whose_firing_failed_is_fired_by_the_next_tick_exactly_once(api, container, request, monkeypatch):
+    from integration.test_notifications import pump
+    from tandem.runtime.handlers import run_timers
+
+    # Given an item whose SLA warning is due at 16:00 (Berlin support hours, test_sla_clocks' world)
+    w, _ = request.getfixturevalue("world")
+    ref = _item(api, w, "Flaky store")["ref"]
+    pump(container)
+    items, failed = container.deps.repos.items, []
+    real_save = items.save
+
+    def save(item, activity):  # the first write of the firing fails (DynamoDB throttled, past its retries)
+        if not failed:
+            failed.append(item.ref)
+            raise ConnectionError("throttled")
+        return real_save(item, activity)
+
+    monkeypatch.setattr(items, "save", save)
+    # When the tick that fires it fails half-way
+    with pytest.raises(ConnectionError):
+        run_timers(container, now="2026-12-18T16:00:00.000Z")
+    # Then the timer is still there: the next tick fires it, and the one after finds nothing left
+    assert run_timers(container, now="2026-12-18T16:00:30.000Z")["fired"] == {"sla": 1}
+    assert run_timers(container, now="2026-12-18T16:01:00.000Z")["fired"] == {}
+    pump(container)
+    assert api.call("GET", f"/v1/items/{ref}", token=w.token("admin")).data["tags"] == ["sla-warning"]
