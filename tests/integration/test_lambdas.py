@@ -12,7 +12,7 @@ from integration.world import build_world
 
 
 def test_api_handler_answers_health(api):
-    assert api.call("GET", "/v1/health").data == {"status": "ok"}
+    assert api.call("GET", "/v1/health").data == {"status": "ok", "checks": {"table": "ok", "attachments": "ok"}}
 
 
 def test_on_ses_receipt_ingests_the_stored_mail(container):

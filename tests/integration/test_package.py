@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,20 @@ def test_every_function_gets_the_settings(packaged):
             "TANDEM_STREAM_ARN",
         ):
             assert key in env, (name, key)
+
+
+def test_alarms_watch_the_dead_letters_and_every_function(packaged):
+    _, t = packaged
+    alarms = _of_type(t, "AWS::CloudWatch::Alarm")
+    watched = {
+        (a["Properties"]["Namespace"], a["Properties"]["MetricName"], json.dumps(a["Properties"]["Dimensions"]))
+        for a in alarms.values()
+    }
+    queue = [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["RulesDeadLetterQueue", "QueueName"]}}]
+    assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", json.dumps(queue)) in watched
+    for function in FUNCTIONS:
+        dims = json.dumps([{"Name": "FunctionName", "Value": {"Ref": function}}])
+        assert ("AWS/Lambda", "Errors", dims) in watched and ("AWS/Lambda", "Throttles", dims) in watched
+    for alarm in alarms.values():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        assert alarm["Properties"]["Threshold"] == 0 or alarm["Properties"]["MetricName"] == "IteratorAge"

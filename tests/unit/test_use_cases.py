@@ -9,7 +9,7 @@ from tandem.domain.errors import Conflict, NotFound, ValidationError
 from tandem.domain.items import Cause
 from tandem.domain.people import Role
 from tandem.domain.permissions import Principal
-from tandem.runtime.memory_adapters import MemoryBlobStore, MemoryMailer
+from tandem.runtime.memory_adapters import MemoryBlobStore, MemoryMailer, MemoryOnce
 from tandem.services import manage_people
 from tandem.services.deps import Deps
 from tandem.services.open_item import NewItem, open_item
@@ -49,6 +49,7 @@ def deps() -> Deps:
         tokens=PlainTokens(),
         blobs=MemoryBlobStore(),
         mailer=MemoryMailer(),
+        once=MemoryOnce(),
     )
 
 

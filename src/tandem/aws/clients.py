@@ -21,7 +21,14 @@ def _session() -> Any:
 @cache
 def client(service: str) -> Any:
     s = settings()
-    return _session().create_client(service, region_name=s.region, endpoint_url=s.aws_endpoint)
+    config = None
+    if service == "s3":
+        import botocore.config
+
+        # Presigned URLs and POSTs in Signature Version 4: botocore would presign in the deprecated SigV2 here,
+        # which newer buckets refuse (and the local stack's guarded moto too).
+        config = botocore.config.Config(signature_version="s3v4")
+    return _session().create_client(service, region_name=s.region, endpoint_url=s.aws_endpoint, config=config)
 
 
 class LazyClient:

@@ -11,6 +11,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from tandem.local.sigv4_guard import Credentials, SigV4Guard, new_credentials
+
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 BUCKET_ENV = {
@@ -25,10 +27,11 @@ def bucket_names() -> dict[str, str]:
     return {role: os.environ.get(env, default) for role, (env, default) in BUCKET_ENV.items()}
 
 
-def set_aws_environment(endpoint: str | None = None) -> None:
-    """Fake credentials and region for the emulated account; the endpoint once the server is up."""
-    os.environ["AWS_ACCESS_KEY_ID"] = "local"
-    os.environ["AWS_SECRET_ACCESS_KEY"] = "local"
+def set_aws_environment(endpoint: str | None = None, credentials: Credentials | None = None) -> None:
+    """This run's credentials and region for the emulated account; the endpoint once the server is up."""
+    if credentials is not None:
+        os.environ["AWS_ACCESS_KEY_ID"] = credentials.access_key
+        os.environ["AWS_SECRET_ACCESS_KEY"] = credentials.secret_key
     os.environ["AWS_DEFAULT_REGION"] = REGION
     os.environ["AWS_REGION"] = REGION
     os.environ.setdefault("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
@@ -45,19 +48,28 @@ class MotoStack:
     server: Any
     endpoint: str
     table_name: str
+    credentials: Credentials
 
     def client(self, service: str) -> Any:
+        """A client signing with this run's key (explicitly: a session made earlier may hold other ones)."""
         import boto3
 
-        return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint)
+        return boto3.client(
+            service,
+            region_name=REGION,
+            endpoint_url=self.endpoint,
+            aws_access_key_id=self.credentials.access_key,
+            aws_secret_access_key=self.credentials.secret_key,
+        )
 
     def stop(self) -> None:
         self.server.stop()
 
 
-def _serial(base: type) -> type:
+def _serial(base: type, credentials: Credentials) -> type:
     """moto's backends are not safe under concurrent requests (the API, the stream poller and the scheduler all
-    call at once): serve one request at a time, each one fully, on the server's threads."""
+    call at once): serve one request at a time, each one fully, on the server's threads; and only requests
+    signed with this run's key (sigv4_guard)."""
     import threading
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
@@ -73,7 +85,11 @@ def _serial(base: type) -> type:
                     return list(app(environ, start_response))
 
             self._server = make_server(
-                self._ip_address, self._port, one_at_a_time, True, request_handler=MotoRequestHandler
+                self._ip_address,
+                self._port,
+                SigV4Guard(one_at_a_time, credentials),
+                True,
+                request_handler=MotoRequestHandler,
             )
             self._server_ready_event.set()
             self._server.serve_forever()
@@ -82,19 +98,21 @@ def _serial(base: type) -> type:
 
 
 def start_moto(table_name: str = "tandem") -> MotoStack:
-    """Start moto on a free port of 127.0.0.1, point the environment at it, create the table and buckets."""
+    """Start moto on a free port of 127.0.0.1 (answering only this run's key), point the environment at it,
+    create the table and buckets."""
     from moto.server import ThreadedMotoServer
 
     from tandem.local import moto_speedups
 
-    set_aws_environment()
+    credentials = new_credentials()  # per run: nobody else on this machine can talk to the server
+    set_aws_environment(credentials=credentials)
     moto_speedups.install()
-    server = _serial(ThreadedMotoServer)(ip_address="127.0.0.1", port=0, verbose=False)
+    server = _serial(ThreadedMotoServer, credentials)(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     set_aws_environment(endpoint)
-    stack = MotoStack(server, endpoint, table_name)
+    stack = MotoStack(server, endpoint, table_name, credentials)
     create_resources(stack)
     return stack
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tandem.runtime.observability import logger
+from tandem.runtime.observability import count, logger
 
 if TYPE_CHECKING:
     from tandem.domain.events import Event
@@ -74,6 +74,10 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
                 logger.error("mail ingest failed, kept as a rejection", exc_info=outcome.error, extra=extra)
             else:
                 logger.info("mail ingested", extra=extra)
+            if outcome.result == "rejected":
+                count("MailRejected", reason=outcome.reason or "unknown")
+            else:
+                count("MailIngested", result=outcome.result)
             outcomes.append(
                 {"result": outcome.result, "tenant_id": outcome.tenant_id, "ref": outcome.ref, "reason": outcome.reason}
             )
@@ -87,6 +91,7 @@ def react_to(c: Container, event: Event, load: Any = None, policies: dict | None
     or its SLA clock. The first error is raised afterwards so the record is redelivered; every part is
     idempotent, so the repeat only does what did not happen. `load` and `policies` cache the tenant's rules
     and SLA policies for the whole batch."""
+    from tandem.domain.events import ItemCreated
     from tandem.services.apply_rules import apply_rules, rule_loader
     from tandem.services.notify import react
     from tandem.services.run_timers import schedule_time_rules
@@ -95,15 +100,19 @@ def react_to(c: Container, event: Event, load: Any = None, policies: dict | None
     load = load or rule_loader(c.deps)
     errors: list[Exception] = []
 
-    def guarded(part: Callable[[], Any]) -> Any:
+    def guarded(part: Callable[[], Any], metric: str | None = None) -> Any:
         try:
             return part()
         except Exception as exc:  # raised again below, once the other parts ran
             logger.exception("stream part failed", extra={"event_id": event.event_id})
+            if metric:
+                count(metric)
             errors.append(exc)
             return None
 
-    guarded(lambda: apply_rules(c.deps, event, load, c.settings.token_secret))
+    if isinstance(event, ItemCreated):
+        count("ItemsCreated", channel=event.item.via or "unknown")
+    guarded(lambda: apply_rules(c.deps, event, load, c.settings.token_secret), "RuleFailures")
     guarded(lambda: track(c.deps, event, policies))
     guarded(lambda: schedule_time_rules(c.deps, event, load))
     sent = guarded(lambda: react(c.deps, event, c.settings.token_secret))
@@ -128,7 +137,14 @@ def process_stream_batch(c: Container, event: dict) -> dict:
         if change is not None:
             react_to(c, change, load, policies)
 
-    return process_partial_response(event=event, record_handler=handle, processor=processor)
+    try:
+        answer = process_partial_response(event=event, record_handler=handle, processor=processor)
+    except Exception:  # every record failed: the whole batch comes back
+        count("StreamRecordFailures", len(event.get("Records") or []))
+        raise
+    if answer.get("batchItemFailures"):
+        count("StreamRecordFailures", len(answer["batchItemFailures"]))
+    return answer
 
 
 def run_timers(c: Container, now: str | None = None) -> dict:
@@ -137,5 +153,7 @@ def run_timers(c: Container, now: str | None = None) -> dict:
     from tandem.services.run_timers import run_timers as fire_due
 
     fired = fire_due(c.deps, rule_loader(c.deps), c.settings.token_secret, now=now)
+    for kind, n in fired.items():
+        count("TimersFired", n, kind=kind)
     logger.info("timers tick", extra={"fired": fired})
     return {"fired": fired}

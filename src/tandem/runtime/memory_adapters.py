@@ -1,13 +1,17 @@
-"""In-process blob store and mailer for tests and the memory backend."""
+"""In-process blob store, mailer and once-only ledger for tests and the memory backend."""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from tandem.domain.tenants import Tenant
 from tandem.mail.compose import build_mime
-from tandem.services.ports import OutboundMail
+from tandem.services.ports import OutboundMail, SideEffectInProgress
+
+ONCE_TTL = 7 * 24 * 3600  # how long a completed side effect is remembered (longer than any redelivery)
 
 
 class MemoryBlobStore:
@@ -43,3 +47,58 @@ class MemoryMailer:
             self.sent.append((tenant.id, mail))
             self.raw.append(raw)
             return f"memory-{len(self.sent)}"
+
+
+class MemoryOnce:
+    """The in-memory twin of `DynamoOnce`: IN_PROGRESS until the invocation's deadline, then COMPLETED for
+    `ttl_seconds`; a failure removes the record so a retry runs. `records` is open for tests to inspect."""
+
+    def __init__(
+        self,
+        remaining_ms: Callable[[], int] | None = None,
+        *,
+        ttl_seconds: int = ONCE_TTL,
+        now: Callable[[], float] = time.time,
+        observe: Callable[[str], None] | None = None,
+    ) -> None:
+        from tandem.runtime.invocation import remaining_ms as bound_remaining_ms
+
+        self._remaining_ms = remaining_ms or bound_remaining_ms
+        self._ttl, self._now, self._observe = ttl_seconds, now, observe or (lambda outcome: None)
+        self.records: dict[tuple[str, str], tuple[str, float, float]] = {}  # → (status, in-progress until, expiry)
+        self._lock = threading.Lock()
+
+    def _start(self, key: tuple[str, str]) -> bool:
+        """Write IN_PROGRESS unless a live record exists; False when the key already completed."""
+        now = self._now()
+        with self._lock:
+            status, until, expiry = self.records.get(key, ("", 0.0, 0.0))
+            if status and expiry >= now:
+                if status == "COMPLETED":
+                    return False
+                if until >= now:
+                    raise SideEffectInProgress(key[1])
+            self.records[key] = ("IN_PROGRESS", now + self._remaining_ms() / 1000, now + self._ttl)
+            return True
+
+    def run(self, tenant_id: str, key: str, fn: Callable[[], object]) -> bool:
+        record = (tenant_id, key)
+        try:
+            started = self._start(record)
+        except SideEffectInProgress:
+            self._observe("deferred")
+            raise
+        if not started:
+            self._observe("skipped")
+            return False
+        try:
+            fn()
+        except Exception:  # a BaseException (the process dying) leaves IN_PROGRESS behind, as a timeout does
+            with self._lock:
+                self.records.pop(record, None)
+            self._observe("failed")
+            raise
+        with self._lock:
+            self.records[record] = ("COMPLETED", 0.0, self._now() + self._ttl)
+        self._observe("completed")
+        return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.runtime.observability import logger, metrics
+from tandem.runtime.observability import flush_counts, logger, metrics, traced
 
 
 def _cors(event: Any, response: Any) -> None:
@@ -32,12 +32,16 @@ def install_middleware(app: Any) -> None:
     def http_context(event: Any, get_response: Any) -> Any:
         ctx = event.context or {}
         logger.append_keys(request_id=ctx.get("requestId"), path=event.path, method=event.method)
+        from tandem.runtime.invocation import bound
+
         try:
-            response = get_response(event)
+            with bound(getattr(app, "lambda_context", None)), traced("api"):
+                response = get_response(event)
             _cors(event, response)
             return response
         finally:
             logger.remove_keys(["request_id", "path", "method", "tenant_id", "item_ref", "user_id"])
+            flush_counts()
             if metrics.metric_set:
                 metrics.flush_metrics()
 

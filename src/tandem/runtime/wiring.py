@@ -59,6 +59,12 @@ class Container:
 
         return run_timers(self)
 
+    def health(self) -> dict[str, Any]:
+        """Whether the table and buckets this process depends on answer (cached a few seconds per process)."""
+        from tandem.runtime.health import check
+
+        return check(self.settings)
+
 
 def _core(s: Settings) -> CoreSettings:
     return CoreSettings(
@@ -109,6 +115,8 @@ def build(
         repos.item_types = CachedAddressBook(repos.item_types)
     if blobs is None or mailer is None:
         blobs, mailer = _edge_adapters(s, blobs, mailer)
+    if repos.jobs is not None and not isinstance(repos.jobs, CountedJobQueue):
+        repos.jobs = CountedJobQueue(repos.jobs)
     deps = Deps(
         repos=repos,
         clock=utc_now,
@@ -118,8 +126,50 @@ def build(
         blobs=blobs,
         mailer=mailer,
         settings=_core(s),
+        once=_once(s),
     )
     return Container(deps=deps, settings=s)
+
+
+def _once(s: Settings) -> Any:
+    """Side effects exactly once: powertools' idempotency records in the table, or the in-memory twin."""
+    from tandem.runtime.observability import side_effect
+
+    if s.backend == "memory":
+        from tandem.runtime.memory_adapters import MemoryOnce
+
+        return MemoryOnce(observe=side_effect)
+    from tandem.dal.dynamo_once import DynamoOnce
+    from tandem.dal.table import Record
+
+    return DynamoOnce(
+        client=lambda: Record._get_connection().connection.client,  # PynamoDB's own client: no second one
+        table_name=lambda: Record.Meta.table_name,
+        observe=side_effect,
+    )
+
+
+class CountedJobQueue:
+    """The job queue with metrics: webhook jobs queued, and the ones that could not be queued."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def enqueue(self, tenant_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
+        from tandem.runtime.observability import count
+
+        try:
+            queued = self._inner.enqueue(tenant_id, key, kind, payload)
+        except Exception:
+            if kind == "webhook":
+                count("WebhookFailures")
+            raise
+        if queued and kind == "webhook":
+            count("WebhookJobsQueued")
+        return queued
+
+    def __getattr__(self, name: str) -> Any:  # tests read the fake's `jobs`
+        return getattr(self._inner, name)
 
 
 def _edge_adapters(s: Settings, blobs: Any, mailer: Any) -> tuple[Any, Any]:

@@ -103,6 +103,7 @@ SettingsPatch = derive(Tenant, "SettingsPatch", write="patch", types={"portal": 
 
 class Health(Struct, kw_only=True):
     status: str
+    checks: dict[str, str] = {}
 
 
 class PublicBranding(Struct, kw_only=True):

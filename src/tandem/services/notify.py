@@ -1,11 +1,14 @@
 """Who hears about what, by email: acknowledgements, conversation mail, @mentions, status changes.
 
-Driven by change events (the table's stream), so it runs at least once per change: every mail is
-claimed per (event, recipient) before it is sent, and a redelivered event sends nothing twice.
+Driven by change events (the table's stream), so it runs at least once per change: every mail is one
+side effect per (event, recipient) under `deps.once`, so a redelivered event sends nothing twice and a
+delivery that timed out mid-send is sent by the retry.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,9 +22,11 @@ from tandem.domain.threading import reply_address
 from tandem.services.deps import Deps
 from tandem.services.ports import OutboundMail
 
+log = logging.getLogger(__name__)
+
 QUIET_TAGS = frozenset({"spam", "bulk", "auto"})
 ACKS_PER_SENDER_PER_HOUR = 3
-CLAIM_TTL = 7 * 24 * 3600
+UNSUBSCRIBE_TTL = 28 * 24 * 3600
 STATUS_CATEGORIES_TOLD = (Category.WAITING, Category.DONE, Category.CLOSED)
 
 
@@ -68,20 +73,49 @@ def _send(
     template: str,
     secret: str,
     automatic: bool,
+    allowed: Callable[[], bool] | None = None,
     **context: object,
 ) -> int:
-    """Render and send one mail, once: the claim makes a redelivered event a no-op."""
-    from tandem.mail.render import render
+    """Render and send one mail, once per (event, recipient): a redelivered event sends nothing again.
 
+    `allowed` (a rate limit) is asked inside the once-only step, so redeliveries of one event do not use up
+    the budget of others."""
     if not to.active or to.email_failing:
         return 0
-    key = f"sent:{event_id}:{to.id}"
-    if not deps.repos.mail.claim(tenant.id, key, CLAIM_TTL):
-        return 0
+    sent = []
+
+    def send() -> None:
+        if allowed is not None and not allowed():
+            return
+        mail = _compose(deps, tenant, item, event_id, to, template, secret, automatic, **context)
+        # Remember our Message-IDs first (a repeat writes the same ones): the mail itself must be the last step.
+        thread_ids = [mail.headers["Message-ID"], mail.headers["In-Reply-To"]]
+        deps.repos.conversations.add_thread_ids(tenant.id, item, thread_ids)
+        provider_id = deps.mailer.send(tenant, mail)
+        sent.append(1)
+        _remember_provider_id(deps, tenant, item, provider_id)
+
+    deps.once.run(tenant.id, f"sent:{event_id}:{to.id}", send)
+    return len(sent)
+
+
+def _compose(
+    deps: Deps,
+    tenant: Tenant,
+    item: Item,
+    event_id: str,
+    to: User,
+    template: str,
+    secret: str,
+    automatic: bool,
+    **context: object,
+) -> OutboundMail:
+    from tandem.mail.render import render
+
     portal = f"{deps.settings.portal_url}/portal/{tenant.slug}/#/items/{item.ref}"
     unsubscribe = None
     if not to.role.is_staff:
-        token = deps.tokens.issue({"typ": "unsub", "tid": tenant.id, "sub": to.id, "ref": item.ref}, CLAIM_TTL * 4)
+        token = deps.tokens.issue({"typ": "unsub", "tid": tenant.id, "sub": to.id, "ref": item.ref}, UNSUBSCRIBE_TTL)
         unsubscribe = f"{deps.settings.portal_url}/v1/public/{tenant.slug}/unsubscribe?token={token}"
     rendered = render(
         template,
@@ -99,7 +133,7 @@ def _send(
     if unsubscribe:
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail = OutboundMail(
+    return OutboundMail(
         to=[to.email],
         subject=rendered.subject,
         text=rendered.text,
@@ -107,23 +141,21 @@ def _send(
         reply_to=_reply_to(deps, tenant, item, secret),
         headers=headers,
     )
-    try:
-        provider_id = deps.mailer.send(tenant, mail)
-    except Exception:
-        deps.repos.mail.release(tenant.id, key)  # let the redelivery try again
-        raise
-    deps.repos.conversations.add_thread_ids(tenant.id, item, _sent_ids(deps, headers, provider_id))
-    return 1
 
 
-def _sent_ids(deps: Deps, headers: dict[str, str], provider_id: str | None) -> list[str]:
-    """Every Message-ID a reply to this mail may name: ours, the item's thread root, and the one the provider
-    gave it (SES replaces our Message-ID with `<MessageId@<region>.amazonses.com>`; a local stack does not)."""
-    ids = [headers["Message-ID"], headers["In-Reply-To"]]
+def _remember_provider_id(deps: Deps, tenant: Tenant, item: Item, provider_id: str | None) -> None:
+    """Thread replies on the Message-ID the provider gave the mail too (SES replaces ours with
+    `<MessageId@<region>.amazonses.com>`; a local stack does not).
+
+    The mail is already out: a failure here must not make the retry send it again, so it is logged, not raised
+    (replies still thread on the reply address and on the thread root in their References)."""
     domain = deps.settings.provider_message_id_domain
-    if provider_id and domain:
-        ids.append(f"<{provider_id}@{domain}>")
-    return ids
+    if not provider_id or not domain:
+        return
+    try:
+        deps.repos.conversations.add_thread_ids(tenant.id, item, [f"<{provider_id}@{domain}>"])
+    except Exception:
+        log.warning("could not remember the provider's Message-ID", extra={"item": item.ref}, exc_info=True)
 
 
 def acknowledge(deps: Deps, event_id: str, item: Item, secret: str) -> int:
@@ -136,10 +168,21 @@ def acknowledge(deps: Deps, event_id: str, item: Item, secret: str) -> int:
     requester = deps.repos.users.get(tenant.id, item.requester_id)
     if requester is None or requester.role.is_staff:
         return 0
-    hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
-    if deps.repos.mail.bump(tenant.id, f"ack:{requester.email}", hour, 7200) > ACKS_PER_SENDER_PER_HOUR:
-        return 0  # a sender flooding us (or a loop) gets no more acknowledgements this hour
-    return _send(deps, tenant, item, event_id, requester, "ack", secret, automatic=True)
+
+    def under_limit() -> bool:
+        """A sender flooding us (or a loop) gets no more acknowledgements this hour. Each event is counted once:
+        retries of one acknowledgement must not use up the sender's budget for the next ones."""
+        counted: list[int] = []
+
+        def count() -> None:
+            hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
+            counted.append(deps.repos.mail.bump(tenant.id, f"ack:{requester.email}", hour, 7200))
+
+        deps.once.run(tenant.id, f"ack-counted:{event_id}", count)
+        # Counted by an earlier attempt: that attempt found the budget open (over it, nothing is retried).
+        return not counted or counted[0] <= ACKS_PER_SENDER_PER_HOUR
+
+    return _send(deps, tenant, item, event_id, requester, "ack", secret, automatic=True, allowed=under_limit)
 
 
 def _audience(deps: Deps, tenant: Tenant, item: Item, message: Message) -> list[Audience]:

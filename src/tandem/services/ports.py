@@ -299,6 +299,28 @@ class TimerRepo(Protocol):
         ...
 
 
+class SideEffectInProgress(Exception):
+    """Another attempt of the same side effect is running (its invocation has not timed out yet): fail this
+    delivery so the event comes back later, by when that attempt has completed or expired."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"side effect {key!r} is in progress elsewhere")
+        self.key = key
+
+
+class Once(Protocol):
+    """Side effects exactly once under redelivery, timeouts and crashes (mail, rule actions, webhook jobs, timers).
+
+    `run` records `key` IN_PROGRESS until the current invocation's deadline, calls `fn`, then records it COMPLETED
+    (kept for days). Answers True when `fn` ran now and False when an earlier attempt completed it (nothing
+    runs). While an earlier attempt may still be running it raises SideEffectInProgress; once that attempt's
+    deadline has passed (its Lambda timed out or died) `fn` runs again. When `fn` raises, the record is removed
+    and the exception propagates, so the redelivery tries again. Put the step that cannot be undone (the mail,
+    the HTTP call) last inside `fn`: everything before it must be safe to repeat."""
+
+    def run(self, tenant_id: str, key: str, fn: Callable[[], object]) -> bool: ...
+
+
 class JobQueue(Protocol):
     def enqueue(self, tenant_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
         """Queue a job once per `key` (a repeat is ignored and answers False)."""

@@ -1,7 +1,8 @@
 """The timers Lambda's work: fire every due timer once (SLA warnings and breaches, idle and due-date rules).
 
-Timers are found through time buckets (never a scan) and taken with a conditional delete, so two
-overlapping ticks, or a redelivered schedule event, fire each timer exactly once.
+Timers are found through time buckets (never a scan). Each firing is one side effect under `deps.once`
+(keyed by the timer and its due time), and the timer is removed only after it fired: two overlapping ticks
+fire it once, and a tick that failed or timed out mid-way leaves it for the next tick instead of losing it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from tandem.domain.items import Item
 from tandem.domain.rules import Situation, Trigger
 from tandem.services.apply_rules import RuleLoader, requester_email, run_situation
 from tandem.services.deps import Deps
-from tandem.services.ports import Timer
+from tandem.services.ports import SideEffectInProgress, Timer
 from tandem.services.sla_clocks import mark_fired
 
 # A tick looks this far back (one Query per hour bucket), so timers survive a scheduler outage of an hour.
@@ -27,11 +28,29 @@ def run_timers(deps: Deps, load: RuleLoader, secret: str, now: str | None = None
     now = now or deps.clock()
     since = iso(parse_iso(now) - LOOKBACK)
     fired: dict[str, int] = {}
+    failure: Exception | None = None
     for timer in deps.repos.timers.due(now, since=since, limit=500):
-        if not deps.repos.timers.take(timer):
-            continue  # another tick got it
-        fired[timer.kind] = fired.get(timer.kind, 0) + _fire(deps, timer, load, secret, now)
+        try:
+            fired[timer.kind] = fired.get(timer.kind, 0) + _fire_once(deps, timer, load, secret, now)
+        except SideEffectInProgress:
+            continue  # another tick is firing it right now
+        except Exception as exc:  # the timer stays for the next tick; the others still fire
+            failure = failure or exc
+    if failure is not None:
+        raise failure
     return fired
+
+
+def _fire_once(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> int:
+    """Fire the timer unless an earlier tick did, then remove it (unless it was moved meanwhile)."""
+    result = [0]
+
+    def fire() -> None:
+        result[0] = _fire(deps, timer, load, secret, now)
+
+    deps.once.run(timer.tenant_id, f"timer:{timer.key}@{timer.due_at}", fire)
+    deps.repos.timers.take(timer)
+    return result[0]
 
 
 def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> int:
