@@ -159,6 +159,14 @@ def test_redelivered_events_repeat_no_action(api, container):
     assert [m.subject for _, m in container.deps.mailer.sent].count(f"Got {ref}") == 1
     jobs = [j for j in container.deps.repos.jobs.jobs.values() if j[1]["item_ref"] == ref]
     assert len(jobs) == 1
+    # And the activity says, once each, that the rule posted the note, sent the mail and queued the call
+    notes = [a["note"] for a in api.call("GET", f"/v1/items/{ref}/activity", token=admin).data["items"]]
+    by_rule = sorted(n for n in notes if n.startswith('rule "note, mail and hook"'))
+    assert by_rule == [
+        'rule "note, mail and hook" emailed alice@customer-a.example',
+        'rule "note, mail and hook" posted a private message',
+        'rule "note, mail and hook" queued a webhook call to hooks.example',
+    ]
 
 
 def test_dry_run_changes_nothing(api, container):

@@ -20,7 +20,6 @@ from tandem.services.run_actions import Actor, run
 
 log = logging.getLogger(__name__)
 
-DONE_TTL = 7 * 24 * 3600
 RuleLoader = Callable[[str], list[Rule]]
 
 # Changes a rule reacts to as "item changed"; bookkeeping fields alone are not a change.
@@ -138,16 +137,14 @@ def run_situation(deps: Deps, s: Situation, load: RuleLoader, event_key: str, se
         return 0
     runs = 0
     for rule, actions in plan(load(tenant.id), s):
-        done_key = f"rule-done:{event_key}:{s.trigger.value}:{rule.id}"
-        if not deps.repos.mail.claim(tenant.id, done_key, DONE_TTL):
-            continue
-        try:
-            failure = _attempt(deps, tenant, s, rule, actions, f"{event_key}:{s.trigger.value}:{rule.id}", secret)
-            _record_outcome(deps, tenant, s.item, rule, failure)
-        except Exception:
-            deps.repos.mail.release(tenant.id, done_key)  # the redelivery runs it again
-            raise
-        runs += 1
+        key = f"{event_key}:{s.trigger.value}:{rule.id}"
+
+        def attempt(rule: Rule = rule, actions: list[Action] = actions, key: str = key) -> None:
+            _record_outcome(deps, tenant, s.item, rule, _attempt(deps, tenant, s, rule, actions, key, secret))
+
+        # The run as a whole once (its side effects are each once on their own, so a retry after a timeout
+        # finishes what the first attempt left and repeats nothing).
+        runs += deps.once.run(tenant.id, f"rule-done:{key}", attempt)
     return runs
 
 

@@ -51,6 +51,7 @@ def add_message(
     cause: Cause,
     attachments: list[Attachment] | None = None,
     claim: IdempotencyClaim | None = None,
+    note: str | None = None,
     **extra: Any,
 ) -> Message:
     """Store a message and its activity entry (used by the API, mail ingest and rules); with a claim, in the same
@@ -78,7 +79,7 @@ def add_message(
         cause,
         actor_id=author_id,
         changes={"message": [None, message.id]},
-        note=visibility.value,
+        note=note or visibility.value,
     )
     try:
         return deps.repos.conversations.add_message(item, message, activity, claim=claim)

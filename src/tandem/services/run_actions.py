@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from tandem.domain.activity import Activity
 from tandem.domain.errors import ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.messages import Visibility
@@ -28,12 +30,10 @@ from tandem.domain.rules import Action
 from tandem.domain.tenants import Tenant
 from tandem.services.convert_item import convert
 from tandem.services.deps import Deps
-from tandem.services.ports import OutboundMail
+from tandem.services.ports import IdempotencyClaim, OutboundMail
 from tandem.services.post_message import add_message
 from tandem.services.sla_clocks import apply_policy
 from tandem.services.update_item import change_item
-
-CLAIM_TTL = 7 * 24 * 3600
 
 
 @dataclass
@@ -131,18 +131,18 @@ def _side_effect(deps: Deps, tenant: Tenant, item: Item, action: Action, actor: 
         return convert(deps, tenant, item, to="task", type_id=action.type_id, actor_id=actor.user_id, cause=actor.cause)
     if isinstance(action, ApplySla):
         return apply_policy(deps, tenant, item, action.policy_id, note=actor.name)
-    if not deps.repos.mail.claim(tenant.id, f"action:{key}", CLAIM_TTL):
-        return item
-    try:
-        _once(deps, tenant, item, action, actor, key)
-    except Exception:
-        deps.repos.mail.release(tenant.id, f"action:{key}")
-        raise
+    done = _once(deps, tenant, item, action, actor, f"action:{key}")
+    if done:
+        # A second step, so a failure writing the entry cannot make the redelivery repeat the effect.
+        deps.once.run(tenant.id, f"action:{key}:logged", lambda: _log(deps, tenant, item, actor, done))
     return item
 
 
-def _once(deps: Deps, tenant: Tenant, item: Item, action: Action, actor: Actor, key: str) -> None:
+def _once(deps: Deps, tenant: Tenant, item: Item, action: Action, actor: Actor, key: str) -> str:
+    """Carry out one side effect exactly once; answers what it did, for the item's activity ("" for nothing)."""
     if isinstance(action, PostMessage):
+        # The claim is written with the message: a crash between the two steps cannot post it twice.
+        claim = IdempotencyClaim(scope="rule", key=key, fingerprint=key)
         add_message(
             deps,
             tenant,
@@ -152,20 +152,34 @@ def _once(deps: Deps, tenant: Tenant, item: Item, action: Action, actor: Actor, 
             via="rule" if actor.rule_id else "web",
             author_id=actor.user_id,
             cause=actor.cause,
+            claim=claim,
+            note=f"{actor.name} posted a {action.visibility} message",
         )
-    elif isinstance(action, SendEmail):
-        _send_email(deps, tenant, item, action)
-    elif isinstance(action, CallWebhook):
-        deps.repos.jobs.enqueue(
-            tenant.id,
-            f"webhook:{key}",
-            "webhook",
-            {"url": action.url, "event": action.event, "item_ref": item.ref, "item_id": item.id, "rule": actor.name},
-        )
+        return ""  # add_message wrote the activity entry itself, in the same write
+    if isinstance(action, SendEmail):
+        sent = _send_email(deps, tenant, item, action, key)
+        return f"{actor.name} emailed {', '.join(sent)}" if sent else ""
+    if isinstance(action, CallWebhook):
+        payload = {"url": action.url, "event": action.event, "item_ref": item.ref, "item_id": item.id}
+        deps.repos.jobs.enqueue(tenant.id, f"webhook:{key}", "webhook", {**payload, "rule": actor.name})
+        return f"{actor.name} queued a webhook call to {_host(action.url)}"
+    return ""
 
 
-def _send_email(deps: Deps, tenant: Tenant, item: Item, action: SendEmail) -> None:
-    """A templated mail from a rule: `to` is requester, followers or an address; subject/body are templates."""
+def _log(deps: Deps, tenant: Tenant, item: Item, actor: Actor, note: str) -> None:
+    deps.repos.conversations.add_activity(
+        Activity(tenant.id, deps.new_id(), item.id, deps.clock(), "side_effect", actor.cause, actor.user_id, note=note)
+    )
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def _send_email(deps: Deps, tenant: Tenant, item: Item, action: SendEmail, key: str) -> list[str]:
+    """A templated mail from a rule: `to` is requester, followers or an address; subject/body are templates.
+
+    One once-step per recipient, the mail last in it: a failure after some mails went out repeats only the rest."""
     env = SandboxedEnvironment(autoescape=False)
     context = {"item": item, "tenant": tenant}
     try:
@@ -173,17 +187,15 @@ def _send_email(deps: Deps, tenant: Tenant, item: Item, action: SendEmail) -> No
         body = env.from_string(action.body).render(context)
     except Exception as exc:  # a broken template is the admin's error, not a crash of the stream
         raise ValidationError(f"email template failed: {exc}") from exc
+    mail = {"subject": subject, "text": body, "headers": {"Auto-Submitted": "auto-generated"}}
+    mail["headers"]["X-Auto-Response-Suppress"] = "All"
+    sent = []
     for user in _recipients(deps, tenant, item, action.to):
         if user.active and not user.email_failing:
-            deps.mailer.send(
-                tenant,
-                OutboundMail(
-                    to=[user.email],
-                    subject=subject,
-                    text=body,
-                    headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
-                ),
-            )
+            out = OutboundMail(to=[user.email], **mail)
+            deps.once.run(tenant.id, f"{key}:{user.id}", lambda out=out: deps.mailer.send(tenant, out))
+            sent.append(user.email)
+    return sent
 
 
 def _recipients(deps: Deps, tenant: Tenant, item: Item, to: str) -> list[Any]:
