@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
+from tandem.dal.memory_hooks import MemoryDeliveryRepo
 from tandem.dal.rule_codec import macro_document, macro_from_document, rule_document, rule_from_document
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
@@ -589,6 +590,8 @@ def memory_repos() -> Repos:
         jobs=MemoryJobQueue(),
         counters=MemoryCounters(),
         revocations=MemoryRevocations(),
+        hooks=MemoryEntityRepo(store, "hook"),
+        deliveries=MemoryDeliveryRepo(),
     )
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.tenants = MemoryTenantRepo(store, repos)

@@ -84,15 +84,19 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
     return {"outcomes": outcomes}
 
 
-def react_to(c: Container, event: Event, load: Any = None, policies: dict | None = None) -> int:
-    """One change → its rules, SLA clocks and time-based checks, then its mail.
+def react_to(
+    c: Container, event: Event, load: Any = None, policies: dict | None = None, hooks: Any = None, dispatch: Any = None
+) -> int:
+    """One change → its rules, SLA clocks and time-based checks, then its mail and its webhooks.
 
     Each part runs even when an earlier one raised: a failing rule must not cost the item its acknowledgement
     or its SLA clock. The first error is raised afterwards so the record is redelivered; every part is
     idempotent, so the repeat only does what did not happen. `load` and `policies` cache the tenant's rules
-    and SLA policies for the whole batch."""
+    and SLA policies for the whole batch, `hooks` its webhook subscriptions; `dispatch` runs first webhook attempts
+    in the batch's thread pool (inline without one)."""
     from tandem.domain.events import ItemCreated
     from tandem.services.apply_rules import apply_rules, rule_loader
+    from tandem.services.emit_hooks import emit
     from tandem.services.notify import react
     from tandem.services.run_timers import schedule_time_rules
     from tandem.services.sla_clocks import track
@@ -116,6 +120,7 @@ def react_to(c: Container, event: Event, load: Any = None, policies: dict | None
     guarded(lambda: track(c.deps, event, policies))
     guarded(lambda: schedule_time_rules(c.deps, event, load))
     sent = guarded(lambda: react(c.deps, event, c.settings.token_secret))
+    guarded(lambda: emit(c.deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
     if errors:
         raise errors[0]
     return sent
@@ -127,23 +132,50 @@ def process_stream_batch(c: Container, event: dict) -> dict:
 
     from tandem.dal.stream import decode
     from tandem.services.apply_rules import rule_loader
+    from tandem.services.emit_hooks import Dispatch, HookLoader
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     load = rule_loader(c.deps)  # the tenant's rules and SLA policies: one Query each per batch
     policies: dict = {}
+    hooks = HookLoader(c.deps)  # and its webhook subscriptions
+    dispatch = Dispatch(workers=WEBHOOK_WORKERS)
 
     def handle(record: Any) -> None:
         change = decode(record.raw_event)
         if change is not None:
-            react_to(c, change, load, policies)
+            react_to(c, change, load, policies, hooks, dispatch)
 
     try:
         answer = process_partial_response(event=event, record_handler=handle, processor=processor)
     except Exception:  # every record failed: the whole batch comes back
         count("StreamRecordFailures", len(event.get("Records") or []))
         raise
+    finally:
+        failed_hooks = dispatch.wait()
+        dispatch.close()
+    answer = _add_failures(event, answer, failed_hooks)
     if answer.get("batchItemFailures"):
         count("StreamRecordFailures", len(answer["batchItemFailures"]))
+    return answer
+
+
+# First webhook attempts of a batch run this many at a time (each waits at most the sender's 10 s timeout).
+WEBHOOK_WORKERS = 16
+
+
+def _add_failures(event: dict, answer: dict, failed: dict[str, Exception]) -> dict:
+    """Records whose pooled webhook attempt raised (a store error, not a receiver's answer) come back too."""
+    if not failed:
+        return answer
+    for exc in failed.values():
+        logger.error("webhook attempt failed", exc_info=exc)
+    count("WebhookFailures", len(failed))
+    known = {f["itemIdentifier"] for f in answer.get("batchItemFailures") or []}
+    for record in event.get("Records") or []:
+        seq = str((record.get("dynamodb") or {}).get("SequenceNumber") or "")
+        if str(record.get("eventID") or "") in failed and seq and seq not in known:
+            known.add(seq)
+            answer.setdefault("batchItemFailures", []).append({"itemIdentifier": seq})
     return answer
 
 

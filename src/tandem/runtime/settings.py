@@ -24,6 +24,8 @@ class Settings:
     token_ttl_seconds: int
     log_level: str
     ses_region: str = "us-east-1"  # where SES sends from: it names sent mail `<id@<ses_region>.amazonses.com>`
+    # Webhooks to loopback/private targets: only the local stack's tests set TANDEM_ALLOW_PRIVATE_WEBHOOKS=1.
+    allow_private_webhooks: bool = False
 
 
 def _int(name: str, default: int) -> int:
@@ -50,6 +52,7 @@ def read_settings() -> Settings:
         token_ttl_seconds=_int("TANDEM_TOKEN_TTL", 3600),
         log_level=env("TANDEM_LOG_LEVEL", "INFO"),
         ses_region=env("TANDEM_SES_REGION") or region,
+        allow_private_webhooks=env("TANDEM_ALLOW_PRIVATE_WEBHOOKS") == "1",
     )
 
 

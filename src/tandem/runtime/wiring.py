@@ -127,6 +127,7 @@ def build(
         mailer=mailer,
         settings=_core(s),
         once=_once(s),
+        webhooks=_webhook_sender(s),
     )
     return Container(deps=deps, settings=s)
 
@@ -147,6 +148,17 @@ def _once(s: Settings) -> Any:
         table_name=lambda: Record.Meta.table_name,
         observe=side_effect,
     )
+
+
+def _webhook_sender(s: Settings) -> Any:
+    """Outbound webhooks: the SSRF-guarded HTTP sender, or the recording twin of the memory backend."""
+    if s.backend == "memory":
+        from tandem.runtime.memory_webhooks import MemoryWebhookSender
+
+        return MemoryWebhookSender()
+    from tandem.webhooks.sender import HttpSender
+
+    return HttpSender(allow_private=s.allow_private_webhooks)
 
 
 class CountedJobQueue:

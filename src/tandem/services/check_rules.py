@@ -17,6 +17,7 @@ from tandem.domain.rule_actions import (
     AddAssignee,
     AddFollower,
     ApplySla,
+    CallWebhook,
     ConvertToTask,
     SendEmail,
     SetAssignee,
@@ -132,6 +133,18 @@ def _sla(t: _Tenant, a: ApplySla, _: Group) -> list[Problem]:
     return [] if found is not None else [("policy_id", "unknown SLA policy")]
 
 
+def _webhook(t: _Tenant, a: CallWebhook, _: Group) -> list[Problem]:
+    """The same guard as a hook's target (scheme, resolved addresses); delivery checks again against rebinding."""
+    sender = t.deps.webhooks
+    if sender is None:
+        return []
+    try:
+        sender.check(a.url)
+    except ValidationError as exc:
+        return [("url", exc.message)]
+    return []
+
+
 CHECKS: dict[type, Callable[[_Tenant, Any, Group], list[Problem]]] = {
     SetStatus: _status,
     SetType: _type,
@@ -143,6 +156,7 @@ CHECKS: dict[type, Callable[[_Tenant, Any, Group], list[Problem]]] = {
     SendEmail: _email,
     ConvertToTask: _convert,
     ApplySla: _sla,
+    CallWebhook: _webhook,
 }
 
 

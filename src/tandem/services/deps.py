@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tandem.services.ports import BlobStore, Clock, IdFactory, Mailer, Once, PasswordHasher, Repos, TokenSigner
+from tandem.services.ports import (
+    BlobStore,
+    Clock,
+    IdFactory,
+    Mailer,
+    Once,
+    PasswordHasher,
+    Repos,
+    TokenSigner,
+    WebhookSender,
+)
 from tandem.services.session_cache import SessionCache
 
 
@@ -47,3 +57,5 @@ class Deps:
     sessions: SessionCache = field(default_factory=SessionCache)
     # Side effects exactly once; the composition root always sets it (the default keeps older call sites working).
     once: Once = None  # type: ignore[assignment]
+    # Outbound webhook calls (REST hooks, rule `call_webhook`); the composition root sets it.
+    webhooks: WebhookSender = None  # type: ignore[assignment]

@@ -12,6 +12,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from tandem.domain.activity import Activity
 from tandem.domain.hierarchy import Portfolio, Project
+from tandem.domain.hooks import Delivery, Hook
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
 from tandem.domain.mail import Rejection
@@ -327,6 +328,36 @@ class JobQueue(Protocol):
         ...
 
 
+class DeliveryRepo(Protocol):
+    """Webhook deliveries: one record per payload and hook, its attempts inside."""
+
+    def add(self, delivery: Delivery) -> bool:
+        """Store a new delivery; False (nothing written) when its id exists (a redelivered stream batch)."""
+        ...
+
+    def get(self, tenant_id: str, delivery_id: str) -> Delivery | None: ...
+
+    def save(self, delivery: Delivery) -> None: ...
+
+    def list_for_hook(
+        self, tenant_id: str, hook_id: str, *, limit: int = 50, after: Position = None
+    ) -> Page[Delivery]:
+        """A hook's deliveries, newest first."""
+        ...
+
+
+class WebhookSender(Protocol):
+    """Outbound HTTP for webhooks (webhooks/sender.py): SSRF-checked, bounded, never raising on network errors."""
+
+    def check(self, url: str) -> None:
+        """ValidationError (field `target_url`) for a target that may not be called."""
+        ...
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Any:
+        """A `SendResult` (status: int | None, ms, error, body)."""
+        ...
+
+
 class IdempotencyStore(Protocol):
     """Remembered responses of non-item creates (items claim their key inside their own write)."""
 
@@ -403,3 +434,5 @@ class Repos:
     jobs: JobQueue = None  # type: ignore[assignment]
     counters: Counters = None  # type: ignore[assignment]
     revocations: Revocations = None  # type: ignore[assignment]
+    hooks: EntityRepo[Hook] = None  # type: ignore[assignment]
+    deliveries: DeliveryRepo = None  # type: ignore[assignment]

@@ -30,6 +30,7 @@ from tandem.domain.rules import Action
 from tandem.domain.tenants import Tenant
 from tandem.services.convert_item import convert
 from tandem.services.deps import Deps
+from tandem.services.emit_hooks import call_rule_webhook
 from tandem.services.ports import IdempotencyClaim, OutboundMail
 from tandem.services.post_message import add_message
 from tandem.services.sla_clocks import apply_policy
@@ -160,9 +161,8 @@ def _once(deps: Deps, tenant: Tenant, item: Item, action: Action, actor: Actor, 
         sent = _send_email(deps, tenant, item, action, key)
         return f"{actor.name} emailed {', '.join(sent)}" if sent else ""
     if isinstance(action, CallWebhook):
-        payload = {"url": action.url, "event": action.event, "item_ref": item.ref, "item_id": item.id}
-        deps.repos.jobs.enqueue(tenant.id, f"webhook:{key}", "webhook", {**payload, "rule": actor.name})
-        return f"{actor.name} queued a webhook call to {_host(action.url)}"
+        call_rule_webhook(deps, tenant, item, action.url, action.event, actor.name, key)
+        return f"{actor.name} called a webhook at {_host(action.url)}"
     return ""
 
 

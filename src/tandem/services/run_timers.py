@@ -14,6 +14,8 @@ from tandem.domain.events import Event, ItemChanged, ItemCreated
 from tandem.domain.items import Item
 from tandem.domain.rules import Situation, Trigger
 from tandem.services.apply_rules import RuleLoader, requester_email, run_situation
+from tandem.services.deliver_hooks import TIMER_KIND as WEBHOOK_TIMER
+from tandem.services.deliver_hooks import fire_retry
 from tandem.services.deps import Deps
 from tandem.services.ports import SideEffectInProgress, Timer
 from tandem.services.sla_clocks import mark_fired
@@ -54,6 +56,8 @@ def _fire_once(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str
 
 
 def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> int:
+    if timer.kind == WEBHOOK_TIMER:
+        return fire_retry(deps, timer)
     item = deps.repos.items.get(timer.tenant_id, timer.payload.get("ref", ""))
     if item is None:
         return 0
