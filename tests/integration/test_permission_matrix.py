@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from integration.world import PASSWORD, ROLES, build_world
+from integration.world import PASSWORD, ROLES, _principal, build_world
 
 # Columns: admin, agent member of Incoming (A), agent not a member, customer A, customer B (other organisation),
 # customer of another tenant, anonymous.
@@ -95,6 +95,14 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/sla-policies/{id}"): (200, 200, 200, 403, 403, 403, 401),
     ("PATCH", "/v1/sla-policies/{id}"): (200, 403, 403, 403, 403, 403, 401),
     ("DELETE", "/v1/sla-policies/{id}"): (204, 403, 403, 403, 403, 403, 401),
+    # REST hooks are the admins' (and, once API keys land, the integration role's `hooks` scope).
+    ("POST", "/v1/hooks"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/hooks"): (200, 403, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/hooks/{id}"): (204, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/hooks/{id}/rotate-secret"): (200, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/hooks/{id}/deliveries"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/hooks/{id}/deliveries/{delivery_id}/redeliver"): (200, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/hooks/events/{event}"): (200, 403, 403, 403, 403, 403, 401),
 }
 
 TARGET_IDS = {
@@ -109,6 +117,10 @@ TARGET_IDS = {
     "/v1/rules/{id}/dry-run": "rule",
     "/v1/macros/{id}": "macro",
     "/v1/sla-policies/{id}": "sla_policy",
+    "/v1/hooks/{id}": "hook",
+    "/v1/hooks/{id}/rotate-secret": "hook",
+    "/v1/hooks/{id}/deliveries": "hook",
+    "/v1/hooks/{id}/deliveries/{delivery_id}/redeliver": "hook",
 }
 _counter = itertools.count()
 
@@ -117,7 +129,9 @@ def _path(template: str, w) -> str:
     ids = w.ids
     path = template.replace("{slug}", "agency").replace("{ref}", ids["item_a"].ref)
     path = path.replace("{type_id}", ids["ticket_type"].id).replace("{attachment_id}", ids["attachment"].id)
-    path = path.replace("{macro_id}", ids["macro"].id)
+    path = path.replace("{macro_id}", ids["macro"].id).replace("{event}", "item.created")
+    if "{delivery_id}" in path:
+        path = path.replace("{delivery_id}", ids["delivery"].id)
     if "{id}" in path:
         path = path.replace("{id}", ids[TARGET_IDS[template]].id)
     return path
@@ -149,6 +163,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/rules/{id}/dry-run": {"ref": w.ids["item_a"].ref},
         "/v1/sla-policies": {"name": f"SLA {n}", "first_response_minutes": 60},
         "/v1/macros": {"name": f"Macro {n}", "actions": [{"type": "set_priority", "value": "high"}]},
+        "/v1/hooks": {"target_url": "https://hooks.example/in", "event": "item.created"},
     }
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}
@@ -178,11 +193,25 @@ def test_matrix(route, api, container):
     for role in ROLES:
         container.deps.repos = _fresh_repos()
         w = build_world(container.deps)
+        _with_hook(w)
         resp = api.call(method, _path(template, w), _body(method, template, w), token=w.token(role))
         got[role] = resp.status_code
         if resp.status_code >= 400:
             assert set(resp.data) == {"error"} and resp.data["error"]["code"], resp.data
     assert got == expected
+
+
+def _with_hook(w) -> None:
+    """A subscription of the agency with one delivery in its log (the target of the hook rows)."""
+    from tandem.domain.hooks import item_event
+    from tandem.services.emit_hooks import deliver
+    from tandem.services.manage_hooks import create_hook
+
+    body = {"target_url": "https://hooks.example/in", "event": "item.created"}
+    hook = create_hook(w.deps, _principal(w.ids["admin"]), body)
+    deliver(w.deps, hook.tenant_id, hook.id, hook.target_url, item_event("item.created", w.ids["item_a"]))
+    w.ids["hook"] = hook
+    w.ids["delivery"] = w.deps.repos.deliveries.list_for_hook(hook.tenant_id, hook.id).items[0]
 
 
 def _fresh_repos():

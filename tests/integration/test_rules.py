@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from integration.test_notifications import pump
@@ -157,15 +159,15 @@ def test_redelivered_events_repeat_no_action(api, container):
     ]
     assert len(notes) == 1
     assert [m.subject for _, m in container.deps.mailer.sent].count(f"Got {ref}") == 1
-    jobs = [j for j in container.deps.repos.jobs.jobs.values() if j[1]["item_ref"] == ref]
-    assert len(jobs) == 1
-    # And the activity says, once each, that the rule posted the note, sent the mail and queued the call
+    calls = [s for s in container.deps.webhooks.sent if json.loads(s.body)["data"]["item"]["ref"] == ref]
+    assert len(calls) == 1
+    # And the activity says, once each, that the rule posted the note, sent the mail and called the webhook
     notes = [a["note"] for a in api.call("GET", f"/v1/items/{ref}/activity", token=admin).data["items"]]
     by_rule = sorted(n for n in notes if n.startswith('rule "note, mail and hook"'))
     assert by_rule == [
+        'rule "note, mail and hook" called a webhook at hooks.example',
         'rule "note, mail and hook" emailed alice@customer-a.example',
         'rule "note, mail and hook" posted a private message',
-        'rule "note, mail and hook" queued a webhook call to hooks.example',
     ]
 
 
@@ -360,7 +362,7 @@ def test_an_uploader_may_remove_their_own_attachment(api, container):
 
 
 def test_an_infrastructure_failure_in_a_rule_is_redelivered_without_costing_the_item_its_mail(api, container):
-    # Given a rule calling a webhook, and a job queue that is down
+    # Given a rule calling a webhook, and a delivery log that is down
     from tandem.domain.events import ItemCreated
     from tandem.runtime.handlers import react_to
 
@@ -370,9 +372,9 @@ def test_an_infrastructure_failure_in_a_rule_is_redelivered_without_costing_the_
     _rule(api, admin, name="Hook", trigger="item_created", actions=[{"type": "call_webhook", "url": "https://h.example"}])
     pump(container)
     container.deps.mailer.sent.clear()
-    jobs = container.deps.repos.jobs
-    working = jobs.enqueue
-    jobs.enqueue = lambda *a, **k: (_ for _ in ()).throw(ConnectionError("queue down"))
+    deliveries = container.deps.repos.deliveries
+    working = deliveries.add
+    deliveries.add = lambda *a, **k: (_ for _ in ()).throw(ConnectionError("store down"))
     ref = _new_ticket(api, w, "Hooked")
     created = next(e for e in drain_events(container.deps.repos) if isinstance(e, ItemCreated))
     # When the stream delivers the creation, Then the error propagates (so the record is redelivered) …
@@ -381,8 +383,10 @@ def test_an_infrastructure_failure_in_a_rule_is_redelivered_without_costing_the_
     # … and the item still got its acknowledgement and its SLA clock
     assert any(m.to == ["alice@customer-a.example"] for _, m in container.deps.mailer.sent)
     assert api.call("GET", f"/v1/items/{ref}", token=admin).data["sla"]["clocks"]
-    # When the queue is back and the record is redelivered, the webhook is queued once and no mail repeats
-    jobs.enqueue = working
+    # When the store is back and the record is redelivered, the webhook is called once and no mail repeats
+    deliveries.add = working
     sent = len(container.deps.mailer.sent)
     react_to(container, created)
-    assert [j for j in jobs.jobs.values() if j[1]["item_ref"] == ref] and len(container.deps.mailer.sent) == sent
+    react_to(container, created)
+    calls = [s for s in container.deps.webhooks.sent if json.loads(s.body)["data"]["item"]["ref"] == ref]
+    assert len(calls) == 1 and len(container.deps.mailer.sent) == sent
