@@ -33,9 +33,10 @@ def sign(deps: Deps, hook: Hook, delivery: Delivery, now: str) -> dict[str, str]
     return delivery_headers(hook.signing_secrets(now), delivery.id, timestamp, delivery.body.encode("utf-8"))
 
 
-def attempt(deps: Deps, delivery: Delivery, *, manual: bool = False) -> Delivery:
-    """Make the next attempt of `delivery` (unless its hook is gone or disabled) and record how it went."""
-    hook = deps.repos.hooks.get(delivery.tenant_id, delivery.hook_id)
+def attempt(deps: Deps, delivery: Delivery, *, manual: bool = False, hook: Hook | None = None) -> Delivery:
+    """Make the next attempt of `delivery` (unless its hook is gone or disabled) and record how it went.
+    `hook` is the subscription when the caller just read it (the stream's first attempt)."""
+    hook = hook or deps.repos.hooks.get(delivery.tenant_id, delivery.hook_id)
     if hook is None or (not hook.enabled and not manual):
         reason = "the subscription was removed" if hook is None else "the subscription is disabled"
         return _finish(deps, delivery, "failed", note=reason)
@@ -67,7 +68,8 @@ def _error(result: object) -> str:
 def _after(deps: Deps, hook: Hook, delivery: Delivery, record: Attempt, manual: bool) -> Delivery:
     delivery = replace(delivery, attempts=[*delivery.attempts, record])
     if record.ok:
-        deps.repos.timers.cancel(delivery.tenant_id, timer_key(delivery.id))
+        if delivery.next_attempt_at is not None:  # a retry is scheduled: a manual redelivery got there first
+            deps.repos.timers.cancel(delivery.tenant_id, timer_key(delivery.id))
         return _finish(deps, delivery, "succeeded")
     if record.response_code == GONE:
         if hook.id != RULES_CHANNEL:

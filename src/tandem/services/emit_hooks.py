@@ -105,12 +105,12 @@ def emit(deps: Deps, event: Event, hooks: Callable[[str], list[Hook]] | None = N
         for hook in found:
             if hook.event != body["type"] or not hook.enabled or (hook.scope == "customer" and not public):
                 continue
-            started += deliver(deps, hook.tenant_id, hook.id, hook.target_url, body, dispatch, key)
+            started += deliver(deps, hook.tenant_id, hook.id, hook.target_url, body, dispatch, key, hook)
     return started
 
 
 def deliver(deps: Deps, tenant_id: str, hook_id: str, url: str, body: dict[str, Any],
-            dispatch: Dispatch | None = None, key: str = "") -> int:
+            dispatch: Dispatch | None = None, key: str = "", hook: Hook | None = None) -> int:
     """Record the delivery (once) and start its first attempt; 1 when an attempt was started."""
     raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     new = Delivery(tenant_id, delivery_id(body["id"], hook_id), hook_id, body["type"], url, raw, deps.clock())
@@ -119,7 +119,7 @@ def deliver(deps: Deps, tenant_id: str, hook_id: str, url: str, body: dict[str, 
         if existing is None or existing.state != "pending" or existing.attempts:
             return 0  # delivered, given up, or its retries are scheduled: a redelivered batch adds nothing
         new = existing  # recorded, but the first attempt never finished: make it now (once guards it)
-    (dispatch or Dispatch()).run(key, lambda: attempt(deps, new))
+    (dispatch or Dispatch()).run(key, lambda: attempt(deps, new, hook=hook))
     return 1
 
 
@@ -144,4 +144,4 @@ def call_rule_webhook(deps: Deps, tenant: Tenant, item: Item, url: str, event: s
     channel = rules_channel(deps, tenant.id)
     data = {"rule": rule, "item": item_data(item)}
     body = payload(event or RULE_EVENT, payload_id(RULE_EVENT, key), deps.clock(), data)
-    deliver(deps, tenant.id, channel.id, url, body)
+    deliver(deps, tenant.id, channel.id, url, body, hook=channel)
