@@ -25,7 +25,7 @@ log = logging.getLogger("tandem.local")
 TABLE = "tandem"
 MAIL_ROOT = "tandem.local"
 PASSWORD_COSTS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
-TIMER_INTERVAL = 60.0
+TIMER_INTERVAL = float(os.environ.get("TANDEM_TIMER_INTERVAL") or 60)  # tests tick faster
 MIRROR_INTERVAL = 10.0  # seconds between bucket mirrors to the data directory (also done at shutdown)
 
 

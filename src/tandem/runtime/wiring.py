@@ -156,9 +156,28 @@ def _webhook_sender(s: Settings) -> Any:
         from tandem.runtime.memory_webhooks import MemoryWebhookSender
 
         return MemoryWebhookSender()
-    from tandem.webhooks.sender import HttpSender
+    return LazySender(s.allow_private_webhooks)
 
-    return HttpSender(allow_private=s.allow_private_webhooks)
+
+class LazySender:
+    """The HTTP sender, built on first use: a Lambda that never calls a webhook never imports it."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self._allow_private = allow_private
+        self._inner: Any = None
+
+    def _sender(self) -> Any:
+        if self._inner is None:
+            from tandem.webhooks.sender import HttpSender
+
+            self._inner = HttpSender(allow_private=self._allow_private)
+        return self._inner
+
+    def check(self, url: str) -> None:
+        self._sender().check(url)
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Any:
+        return self._sender().post(url, body, headers)
 
 
 class CountedJobQueue:
