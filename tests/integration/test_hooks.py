@@ -205,10 +205,12 @@ def test_polling_lists_recent_events_newest_first_in_the_delivery_shape(api, con
 def test_the_polled_and_the_delivered_payload_share_their_id(api, container, world):
     w, clock, receiver = world
     _subscribe(api, w)
-    _new_item(api, w)
+    clock.advance(minutes=1)
+    ref = _new_item(api, w)
     pump(container)
     polled = api.call("GET", "/v1/hooks/events/item.created", token=w.token("admin")).data["items"][0]
-    assert polled["id"] == json.loads(receiver.sent[0].body)["id"]
+    delivered = json.loads(receiver.sent[0].body)
+    assert polled["data"]["ref"] == ref and polled["id"] == delivered["id"] and polled == delivered
 
 
 def test_private_messages_reach_staff_scope_hooks_only(api, container, world):
