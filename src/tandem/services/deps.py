@@ -42,8 +42,7 @@ class Deps:
     tokens: TokenSigner
     blobs: BlobStore
     mailer: Mailer
+    once: Once  # side effects exactly once (mail, rule actions, webhook calls, timers)
     settings: CoreSettings = field(default_factory=CoreSettings)
     # The warm process's memory of session checks (see services/sessions.py); tests move its clock.
     sessions: SessionCache = field(default_factory=SessionCache)
-    # Side effects exactly once; the composition root always sets it (the default keeps older call sites working).
-    once: Once = None  # type: ignore[assignment]
