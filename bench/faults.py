@@ -3,7 +3,7 @@
 Usage: python bench/faults.py [--mails /tmp/peer/mails] [--rate 0.1] [--seed 7] [--lost-responses 0.0]
 
 Two runs on moto (in process), the same work each time: a tenant with a rule on mail received (tag, private
-note, templated mail to the requester), an SLA policy (warning and breach timers) and a rule on SLA breach
+note, templated mail to the requester, webhook call), an SLA policy (warning and breach timers) and a rule on SLA breach
 (private note, tag). 1. ingest every message through the `on_ses_receipt` handler code (raw mail from S3);
 2. the table's stream through `on_table_change`'s batch handler, 300 records per invocation, until it is dry;
 3. the timers through `on_tick`, ticking to each due time, draining the stream after each tick.
@@ -145,7 +145,8 @@ def set_up_tenant(c: Any) -> None:
     manage_rules.create_rule(c.deps, admin, {"name": "triage", "trigger": "email_received", "actions": [
         {"type": "add_tag", "value": "triaged"},
         {"type": "post_message", "visibility": "private", "body": "Triage: look at this"},
-        {"type": "send_email", "to": "requester", "subject": "We are on [{{ item.ref }}]", "body": "Hello"}]})
+        {"type": "send_email", "to": "requester", "subject": "We are on [{{ item.ref }}]", "body": "Hello"},
+        {"type": "call_webhook", "url": "https://hooks.example/triage"}]})
     manage_rules.create_rule(c.deps, admin, {"name": "breach", "trigger": "sla_breach", "actions": [
         {"type": "add_tag", "value": "breached"},
         {"type": "post_message", "visibility": "private", "body": "SLA breached"}]})
@@ -299,8 +300,9 @@ def outcome() -> dict[str, Counter]:
         if r.kind == "item":
             item = json.loads(r.data)
             items[item["id"]] = (item["kind"], item["title"][:60], users.get(item.get("requester_id"), "-"))
-    found: dict[str, Counter] = {k: Counter() for k in ("items", "tags", "messages", "mails", "timers fired",
-                                                        "timers pending", "rejections")}
+    found: dict[str, Counter] = {k: Counter() for k in ("items", "tags", "messages", "mails", "webhook jobs",
+                                                        "timers fired", "timers pending", "rejections",
+                                                        "rule failures")}
     for r in records:
         data = json.loads(r.data) if r.data else {}
         if r.kind == "item":
@@ -313,6 +315,10 @@ def outcome() -> dict[str, Counter]:
             found["messages"][(items.get(data["item_id"]), data["via"], data["visibility"], data["body"][:40])] += 1
         elif r.kind == "timer":
             found["timers pending"][(r.owner, r.pk.split("#TIMER#", 1)[1].split(":")[0])] += 1
+        elif r.kind == "job":
+            found["webhook jobs"][(items.get(data.get("item_id")), r.owner, data.get("url"))] += 1
+        elif r.kind == "activity" and data.get("action") == "rule_failed":
+            found["rule failures"][(items.get(data["item_id"]), data.get("note", "")[:120])] += 1
         elif r.kind == "rejection":
             found["rejections"][(data.get("reason"), data.get("message_id"))] += 1
     for sent in ses_backends["123456789012"]["us-east-1"].sent_messages:
@@ -428,9 +434,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--lost-responses", type=float, default=0.0)
+    parser.add_argument("--limit", type=int, default=300, help="use only the first N messages")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "faults.md"))
     args = parser.parse_args(argv)
-    mails = peer_mails(args.mails)
+    mails = peer_mails(args.mails)[: args.limit]
     clean = Faults(0.0, args.seed, 0.0)
     faulty = Faults(args.rate, args.seed, args.lost_responses)
     clean.install()

@@ -190,3 +190,34 @@ def test_a_timer_whose_firing_failed_is_fired_by_the_next_tick_exactly_once(api,
     assert run_timers(container, now="2026-12-18T16:01:00.000Z")["fired"] == {}
     pump(container)
     assert api.call("GET", f"/v1/items/{ref}", token=w.token("admin")).data["tags"] == ["sla-warning"]
+
+
+def test_a_tick_failing_after_the_mark_still_runs_the_stage_rules_on_the_next_tick(api, container, request, monkeypatch):
+    from integration.test_notifications import pump
+    from tandem.runtime.handlers import run_timers
+
+    # Given an item whose SLA warning (and its rule tagging "sla-warning") is due at 16:00
+    w, _ = request.getfixturevalue("world")
+    ref = _item(api, w, "Marked, then cut off")["ref"]
+    pump(container)
+    items, saves = container.deps.repos.items, []
+    real_save = items.save
+
+    def save(item, activity):  # the second write of the firing (the rule's tag) fails; the mark went through
+        saves.append(item.ref)
+        if len(saves) == 2:
+            raise ConnectionError("throttled")
+        return real_save(item, activity)
+
+    monkeypatch.setattr(items, "save", save)
+    # When the tick marks the warning on the clock and then fails running the stage's rule
+    with pytest.raises(ConnectionError):
+        run_timers(container, now="2026-12-18T16:00:00.000Z")
+    pump(container)  # the mark's change event goes through the stream meanwhile
+    shown = api.call("GET", f"/v1/items/{ref}", token=w.token("admin")).data
+    assert shown["sla"]["clocks"]["first_response"]["warned"] is True and shown["tags"] == []
+    # Then the next tick still has the timer and runs the rule, and the tick after finds nothing left
+    assert run_timers(container, now="2026-12-18T16:00:30.000Z")["fired"] == {"sla": 1}
+    assert run_timers(container, now="2026-12-18T16:01:00.000Z")["fired"] == {}
+    pump(container)
+    assert api.call("GET", f"/v1/items/{ref}", token=w.token("admin")).data["tags"] == ["sla-warning"]

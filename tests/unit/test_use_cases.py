@@ -10,6 +10,7 @@ from tandem.domain.items import Cause
 from tandem.domain.people import Role
 from tandem.domain.permissions import Principal
 from tandem.runtime.memory_adapters import MemoryBlobStore, MemoryMailer, MemoryOnce
+from tandem.runtime.memory_webhooks import MemoryWebhookSender
 from tandem.services import manage_people
 from tandem.services.deps import Deps
 from tandem.services.open_item import NewItem, open_item
@@ -50,6 +51,7 @@ def deps() -> Deps:
         blobs=MemoryBlobStore(),
         mailer=MemoryMailer(),
         once=MemoryOnce(),
+        webhooks=MemoryWebhookSender(),
     )
 
 

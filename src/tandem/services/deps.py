@@ -52,10 +52,8 @@ class Deps:
     tokens: TokenSigner
     blobs: BlobStore
     mailer: Mailer
+    once: Once  # side effects exactly once (mail, rule actions, webhook calls, timers)
+    webhooks: WebhookSender  # outbound webhook calls (REST hooks, rule `call_webhook`)
     settings: CoreSettings = field(default_factory=CoreSettings)
     # The warm process's memory of session checks (see services/sessions.py); tests move its clock.
     sessions: SessionCache = field(default_factory=SessionCache)
-    # Side effects exactly once; the composition root always sets it (the default keeps older call sites working).
-    once: Once = None  # type: ignore[assignment]
-    # Outbound webhook calls (REST hooks, rule `call_webhook`); the composition root sets it.
-    webhooks: WebhookSender = None  # type: ignore[assignment]

@@ -87,11 +87,16 @@ def _advance(sla: dict[str, Any], old: Item | None, new: Item, at: str) -> dict[
 
 
 def _schedule(deps: Deps, item: Item, sla: dict[str, Any]) -> None:
-    """One timer per (target, stage) still to come; cancelled when paused, met, or already fired."""
+    """One timer per (target, stage) still to come; cancelled when paused or met.
+
+    A stage already marked keeps its timer: the tick that marked it removes the timer only after the stage's
+    rules ran, so a tick that fails between the mark and the rules leaves the timer for the next one."""
     for name, state in sla.get("clocks", {}).items():
         for stage, field, done in (("warning", "warning_at", "warned"), ("breach", "due_at", "breached")):
             key = f"sla:{item.id}:{name}:{stage}"
-            if state.get(field) and not state.get(done) and not state.get("met_at"):
+            if state.get(done) and not state.get("met_at"):
+                continue
+            if state.get(field) and not state.get("met_at"):
                 deps.repos.timers.schedule(
                     Timer(item.tenant_id, key, state[field], "sla", {"ref": item.ref, "target": name, "stage": stage})
                 )
