@@ -192,7 +192,7 @@ def test_a_timer_whose_firing_failed_is_fired_by_the_next_tick_exactly_once(api,
     assert api.call("GET", f"/v1/items/{ref}", token=w.token("admin")).data["tags"] == ["sla-warning"]
 
 
-def test_a_tick_failing_after_the_mark_still_runs_the_stage_rules_on_the_next_tick(api, container, request, monkeypatch):
+def test_a_tick_failing_after_the_mark_runs_the_stage_rules_on_the_next_tick(api, container, request, monkeypatch):
     from integration.test_notifications import pump
     from tandem.runtime.handlers import run_timers
 
