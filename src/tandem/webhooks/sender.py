@@ -43,11 +43,14 @@ class HttpSender:
         timeout: float = 10.0,
         max_body: int = 65536,
         resolve: Resolve = socket.getaddrinfo,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.allow_private = allow_private
         self.timeout = timeout
         self.max_body = max_body
         self._resolve = resolve  # called as resolve(host, port); tests pass a fake to play DNS rebinding
+        # The system's trust store unless a test brings its own CA; verification of name and chain stays on either way.
+        self._ssl = ssl_context or ssl.create_default_context()
 
     def check(self, url: str) -> None:
         """Raise ValidationError (field target_url) unless every address the URL's host resolves to now is allowed."""
@@ -73,7 +76,8 @@ class HttpSender:
             return result(None, f"refused: {exc}")
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        attempt = _Attempt(host, port, https=scheme == "https", deadline=started + self.timeout)
+        tls = self._ssl if scheme == "https" else None
+        attempt = _Attempt(host, port, tls=tls, deadline=started + self.timeout)
         try:
             status, text = attempt.run(addresses, path, body, headers, self.max_body)
         except Exception as exc:  # noqa: BLE001 - any failure of the network is a result, not a crash
@@ -116,8 +120,8 @@ class _Attempt:
     Socket timeouts alone bound each read, not the sum: a server trickling a byte at a time would hold us for ever.
     """
 
-    def __init__(self, host: str, port: int, *, https: bool, deadline: float) -> None:
-        self.host, self.port, self.https, self.deadline = host, port, https, deadline
+    def __init__(self, host: str, port: int, *, tls: ssl.SSLContext | None, deadline: float) -> None:
+        self.host, self.port, self.tls, self.deadline = host, port, tls, deadline
         self.sock: socket.socket | None = None
         self.timed_out = False
         self._lock = threading.Lock()
@@ -176,10 +180,10 @@ class _Attempt:
                 error = exc
                 continue
             self._adopt(raw)
-            if self.https:
-                context = ssl.create_default_context()
+            if self.tls is not None:
                 raw.settimeout(self._remaining())
-                self._adopt(context.wrap_socket(raw, server_hostname=self.host))
+                # server_hostname is the name, not the pinned IP: SNI and certificate checks see what the user typed
+                self._adopt(self.tls.wrap_socket(raw, server_hostname=self.host))
             assert self.sock is not None
             return self.sock
         raise error
