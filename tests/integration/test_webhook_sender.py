@@ -226,6 +226,25 @@ def test_a_name_that_does_not_resolve_is_refused_at_check() -> None:
         HttpSender(resolve=nowhere).check("https://nowhere.test/")
 
 
+def test_a_name_that_does_not_resolve_at_delivery_is_a_retryable_dns_error() -> None:
+    def nowhere(host: str, port: int, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    result = HttpSender(resolve=nowhere).post("https://nowhere.test/", b"{}", {})
+    assert result.status is None and result.error == "dns: the host nowhere.test does not resolve"
+
+
+def test_a_hanging_resolver_counts_against_the_deadline() -> None:
+    # Given a resolver taking 2 s / When posting with a 0.3 s deadline / Then "timeout" before the resolver ends
+    def hanging(host: str, port: int, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
+        time.sleep(2)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    result = HttpSender(timeout=0.3, resolve=hanging).post("https://slow-dns.test/", b"{}", {})
+    assert result.status is None and result.error == "timeout"
+    assert result.ms < 1000
+
+
 def test_dns_rebinding_is_refused_at_delivery(receiver: Receiver) -> None:
     # Given a name that resolves to a public address when subscribed and to 127.0.0.1 when delivered
     resolve = _resolver("93.184.216.34", "127.0.0.1")

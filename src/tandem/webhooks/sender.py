@@ -30,7 +30,11 @@ _READ_CHUNK = 16384
 
 
 class _Refused(Exception):
-    """The target resolved to an address the guard forbids (or to nothing); the message says which and why."""
+    """The target resolved to an address the guard forbids; the message says which and why."""
+
+
+class _Unresolved(Exception):
+    """The name did not resolve (or not in time): at delivery this is worth a retry, at subscription a 422."""
 
 
 class HttpSender:
@@ -56,8 +60,8 @@ class HttpSender:
         """Raise ValidationError (field target_url) unless every address the URL's host resolves to now is allowed."""
         _, host, port = parse_target(url)
         try:
-            self._addresses(host, port)
-        except _Refused as exc:
+            self._addresses(host, port, time.monotonic() + self.timeout)
+        except (_Refused, _Unresolved) as exc:
             raise ValidationError(f"target_url is not allowed: {exc}", {"field": "target_url"}) from exc
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> SendResult:
@@ -69,11 +73,13 @@ class HttpSender:
 
         try:
             scheme, host, port = parse_target(url)
-            addresses = self._addresses(host, port)
+            addresses = self._addresses(host, port, started + self.timeout)
         except ValidationError as exc:
             return result(None, f"invalid target: {exc.message}")
         except _Refused as exc:
             return result(None, f"refused: {exc}")
+        except _Unresolved as exc:
+            return result(None, "timeout" if time.monotonic() >= started + self.timeout else f"dns: {exc}")
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         tls = self._ssl if scheme == "https" else None
@@ -86,32 +92,42 @@ class HttpSender:
             attempt.close()
         return result(status, None, text)
 
-    def _addresses(self, host: str, port: int) -> list[IPAddress]:
+    def _addresses(self, host: str, port: int, deadline: float) -> list[IPAddress]:
         """Every address the host stands for, each one allowed; raises _Refused naming the first forbidden one."""
         literal = literal_ip(host)
-        if literal is not None:
-            found = [literal]
-        else:
-            try:
-                infos = self._resolve(host, port)
-            except (OSError, UnicodeError) as exc:
-                raise _Refused(f"the host {host} does not resolve") from exc
-            found = _unique(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos)
-            if not found:
-                raise _Refused(f"the host {host} does not resolve")
+        found = [literal] if literal is not None else self._lookup(host, port, deadline)
         for ip in found:
             reason = refusal(ip, self.allow_private)
             if reason:
                 raise _Refused(reason if literal is not None else f"{host} resolves to a {reason}")
         return found
 
+    def _lookup(self, host: str, port: int, deadline: float) -> list[IPAddress]:
+        """Resolve in a helper thread so that a resolver that hangs cannot stretch the attempt past its deadline."""
+        box: dict[str, Any] = {}
 
-def _unique(ips: Any) -> list[IPAddress]:
-    seen: list[IPAddress] = []
-    for ip in ips:
-        if ip not in seen:
-            seen.append(ip)
-    return seen
+        def run() -> None:
+            try:
+                box["infos"] = self._resolve(host, port)
+            except Exception as exc:  # noqa: BLE001 - reported below as "does not resolve"
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="webhook-dns", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            raise _Unresolved(f"the host {host} did not resolve in time")
+        found: list[IPAddress] = []
+        try:
+            for info in box.get("infos") or []:
+                ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+                if ip not in found:
+                    found.append(ip)
+        except (ValueError, IndexError, TypeError) as exc:
+            raise _Unresolved(f"the host {host} resolved to something that is not an address") from exc
+        if not found:
+            raise _Unresolved(f"the host {host} does not resolve")
+        return found
 
 
 class _Attempt:
