@@ -347,3 +347,12 @@ def test_https_refuses_an_untrusted_certificate_by_default(tls_receiver: tuple[R
     receiver, _ = tls_receiver
     result = _local(resolve=_resolver("127.0.0.1")).post(receiver.url("/status/201", "hooks.test", "https"), b"{}", {})
     assert result.status is None and (result.error or "").startswith("tls: ")
+
+
+def test_localhost_through_the_real_resolver_is_refused_at_check_and_post(receiver: Receiver) -> None:
+    # Given the system resolver (localhost comes from /etc/hosts, no network) / Then the name is refused like its IP
+    sender = HttpSender()
+    with pytest.raises(ValidationError, match="localhost resolves to a loopback address"):
+        sender.check(receiver.url("/status/200", host="localhost"))
+    assert (sender.post(receiver.url("/status/200", host="localhost"), b"{}", {}).error or "").startswith("refused: ")
+    assert receiver.seen == []
