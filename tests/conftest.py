@@ -18,9 +18,3 @@ os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Tandem")
 os.environ.setdefault("POWERTOOLS_DEV", "false")
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-
-# TEMPORARY (wt-hooks): until wt-webhook-io's signer is merged, a stand-in module; remove with the file.
-sys.path.insert(0, str(ROOT / "tests"))
-import webhooks_standin  # noqa: E402
-
-webhooks_standin.install()

@@ -48,7 +48,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with outer.lock:
-                    ok = bool(outer.secret) and verify(outer.secret, headers, body)
+                    ok = bool(outer.secret) and verify(outer.secret, headers, body, now=time.time())
                     outer.got.append((headers, body, ok))
                     status = outer.script.pop(0) if outer.script else 200
                 self.send_response(status)

@@ -59,7 +59,7 @@ def _new_item(api, w, title="Printer on fire"):
 def _verifies(secret: str, sent) -> bool:
     from tandem.domain.webhooks import verify
 
-    return verify(secret, sent.headers, sent.body)
+    return verify(secret, sent.headers, sent.body, now=int(sent.headers["webhook-timestamp"]))
 
 
 def _fire(container, clock):
