@@ -112,6 +112,7 @@ class DynamoTenantRepo:
 def dynamo_repos() -> Repos:
     """Every repository on the one table."""
     from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
+    from tandem.dal.dynamo_keys import DynamoApiKeyRepo
     from tandem.dal.dynamo_mail import (
         DynamoCounters,
         DynamoIdempotencyStore,
@@ -131,7 +132,7 @@ def dynamo_repos() -> Repos:
         conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
         rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(), jobs=DynamoJobQueue(),
-        counters=DynamoCounters(), revocations=DynamoRevocations(),
+        counters=DynamoCounters(), revocations=DynamoRevocations(), api_keys=DynamoApiKeyRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tandem.services.key_cache import KeyCache
 from tandem.services.ports import BlobStore, Clock, IdFactory, Mailer, Once, PasswordHasher, Repos, TokenSigner
 from tandem.services.session_cache import SessionCache
 
@@ -45,5 +46,7 @@ class Deps:
     settings: CoreSettings = field(default_factory=CoreSettings)
     # The warm process's memory of session checks (see services/sessions.py); tests move its clock.
     sessions: SessionCache = field(default_factory=SessionCache)
+    # The same for API keys (see services/api_keys.py).
+    key_cache: KeyCache = field(default_factory=KeyCache)
     # Side effects exactly once; the composition root always sets it (the default keeps older call sites working).
     once: Once = None  # type: ignore[assignment]

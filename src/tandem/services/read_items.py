@@ -8,7 +8,7 @@ from tandem.domain.activity import Activity
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
 from tandem.domain.people import Role
-from tandem.domain.permissions import Action, Principal, ProjectTarget, visible
+from tandem.domain.permissions import Action, Principal, ProjectTarget, allowed, visible
 from tandem.domain.tenants import PortalVisibility, Tenant
 from tandem.services.access import item_target, load_item, tenant_of
 from tandem.services.deps import Deps
@@ -49,7 +49,8 @@ def list_items(deps: Deps, p: Principal, q: ItemQuery) -> Page[Item]:
         q = scoped
     page = deps.repos.items.query(q)
     cache: dict = {}
-    kept = [i for i in page.items if visible(p, Action.READ, item_target(deps, p, tenant, i, cache))]
+    # allowed, not visible: a write-only API key knows items exist (to change them) but may not list them.
+    kept = [i for i in page.items if allowed(p, Action.READ, item_target(deps, p, tenant, i, cache))]
     return Page(kept, page.after)
 
 
