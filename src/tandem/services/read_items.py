@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tandem.domain.activity import Activity
+from tandem.domain.errors import Forbidden
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
 from tandem.domain.people import Role
@@ -71,5 +72,8 @@ def list_activity(
     deps: Deps, p: Principal, ref: str, *, limit: int | None = None, after: Position = None
 ) -> Page[Activity]:
     """Who changed what, when and why. Customers see the item but not its internal history."""
-    _, item = load_item(deps, p, ref, Action.UPDATE)
+    tenant, item = load_item(deps, p, ref, Action.UPDATE)
+    # Reading the history is a read as well: a write-only API key changes items it may not read.
+    if not allowed(p, Action.READ, item_target(deps, p, tenant, item)):
+        raise Forbidden("you may not read this item")
     return deps.repos.conversations.activity(p.tenant_id, item.id, limit=check_limit(limit), after=after)
