@@ -32,13 +32,14 @@ def list_api_keys(call: Call) -> dict[str, Any]:
 @op("POST", "/v1/api-keys", summary="Create an API key (the answer shows the key, once)", tag=TAG,
     body=m.ApiKeyCreate, returns=m.ApiKeyCreated, status=201)
 def create_api_key(call: Call) -> Any:
+    # No Idempotency-Key replay here (unlike other creates): remembering the answer would store the key in clear.
     p = principal(call.request)
     key, secret = api_keys.create_key(current().deps, p, name=call.body.name, scopes=list(call.body.scopes))
     return _created(key, secret)
 
 
 @op("POST", "/v1/api-keys/{id}/rotate", summary="A new key for the same id, name and scopes; the old key stops now",
-    tag=TAG, returns=m.ApiKeyCreated)
+    tag=TAG, returns=m.ApiKeyCreated, errors=(409,))
 def rotate_api_key(call: Call, id: str) -> Any:
     key, secret = api_keys.rotate_key(current().deps, principal(call.request), id)
     return _created(key, secret)
