@@ -11,7 +11,7 @@ from api import (  # noqa: F401
     routes_automation,
     routes_directory,
     routes_items,
-    routes_keys,  # noqa: F401
+    routes_keys,
     routes_public,
 )
 from api.blueprint import api
