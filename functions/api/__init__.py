@@ -12,6 +12,7 @@ from api import (  # noqa: F401
     routes_directory,
     routes_hooks,
     routes_items,
+    routes_keys,
     routes_public,
 )
 from api.blueprint import api

@@ -11,6 +11,8 @@ import itertools
 import pytest
 
 from integration.world import PASSWORD, ROLES, _principal, build_world
+from tandem.domain.permissions import Principal
+from tandem.services.api_keys import create_key
 
 # Columns: admin, agent member of Incoming (A), agent not a member, customer A, customer B (other organisation),
 # customer of another tenant, anonymous.
@@ -103,6 +105,112 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/hooks/{id}/deliveries"): (200, 403, 403, 403, 403, 403, 401),
     ("POST", "/v1/hooks/{id}/deliveries/{delivery_id}/redeliver"): (200, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/hooks/events/{event}"): (200, 403, 403, 403, 403, 403, 401),
+    # API keys are the admins' alone; another tenant's admin would find no such key (404, see test_api_keys).
+    ("GET", "/v1/api-keys"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/api-keys"): (201, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/api-keys/{id}/rotate"): (200, 403, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/api-keys/{id}"): (204, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/auth/test"): (200, 200, 200, 200, 200, 200, 401),
+}
+
+# The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
+# items:write only, hooks only. A write-only key knows items exist (404 → 403 on reads) so it can change them.
+KEY_SCOPES = {
+    "key_all": ["items:read", "items:write", "hooks"],
+    "key_read": ["items:read"],
+    "key_write": ["items:write"],
+    "key_hooks": ["hooks"],
+}
+DENIED = (403, 403, 403, 403)
+INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
+    ("GET", "/v1/health"): (200, 200, 200, 200),
+    ("GET", "/v1/openapi.json"): (200, 200, 200, 200),
+    ("POST", "/v1/signup"): (201, 201, 201, 201),
+    ("POST", "/v1/auth/login"): (200, 200, 200, 200),
+    ("POST", "/v1/auth/logout"): (200, 200, 200, 200),
+    ("POST", "/v1/auth/magic-link/redeem"): (401, 401, 401, 401),
+    ("POST", "/v1/public/{slug}/magic-link"): (202, 202, 202, 202),
+    ("GET", "/v1/public/{slug}/forms"): (200, 200, 200, 200),
+    ("GET", "/v1/public/{slug}/widget"): (200, 200, 200, 200),
+    ("POST", "/v1/public/{slug}/forms/{type_id}"): (201, 403, 201, 403),
+    ("GET", "/v1/public/{slug}/unsubscribe"): (200, 200, 200, 200),
+    ("POST", "/v1/public/{slug}/unsubscribe"): (401, 401, 401, 401),
+    ("GET", "/v1/me"): (200, 200, 200, 200),
+    ("GET", "/v1/settings"): DENIED,
+    ("PATCH", "/v1/settings"): DENIED,
+    ("POST", "/v1/items"): (201, 403, 201, 403),
+    ("GET", "/v1/items"): (200, 200, 200, 200),
+    ("GET", "/v1/items/{ref}"): (200, 200, 403, 404),
+    ("PATCH", "/v1/items/{ref}"): (200, 403, 200, 404),
+    ("POST", "/v1/items/{ref}/convert"): (403, 403, 403, 404),
+    ("GET", "/v1/items/{ref}/messages"): (200, 200, 403, 404),
+    ("POST", "/v1/items/{ref}/messages"): (201, 403, 201, 404),
+    # The history is read with the right to change: a read-only key does not see who did what internally.
+    ("GET", "/v1/items/{ref}/activity"): (200, 403, 403, 404),
+    ("POST", "/v1/items/{ref}/attachments"): (201, 403, 201, 404),
+    ("GET", "/v1/items/{ref}/attachments/{attachment_id}"): (200, 200, 403, 404),
+    ("DELETE", "/v1/items/{ref}/attachments/{attachment_id}"): (204, 403, 403, 404),
+    ("GET", "/v1/users"): DENIED,
+    ("POST", "/v1/users"): DENIED,
+    ("GET", "/v1/users/{id}"): DENIED,
+    ("PATCH", "/v1/users/{id}"): DENIED,
+    ("GET", "/v1/customers"): DENIED,
+    ("POST", "/v1/customers"): DENIED,
+    ("GET", "/v1/customers/{id}"): DENIED,
+    ("PATCH", "/v1/customers/{id}"): DENIED,
+    ("GET", "/v1/teams"): DENIED,
+    ("POST", "/v1/teams"): DENIED,
+    ("GET", "/v1/teams/{id}"): DENIED,
+    ("PATCH", "/v1/teams/{id}"): DENIED,
+    ("GET", "/v1/organizations"): DENIED,
+    ("POST", "/v1/organizations"): DENIED,
+    ("GET", "/v1/organizations/{id}"): DENIED,
+    ("PATCH", "/v1/organizations/{id}"): DENIED,
+    ("GET", "/v1/portfolios"): DENIED,
+    ("POST", "/v1/portfolios"): DENIED,
+    ("GET", "/v1/portfolios/{id}"): DENIED,
+    ("PATCH", "/v1/portfolios/{id}"): DENIED,
+    # Either item scope reads the projects and item types items are filed with (a Zap's dropdowns).
+    ("GET", "/v1/projects"): (200, 200, 200, 403),
+    ("POST", "/v1/projects"): DENIED,
+    ("GET", "/v1/projects/{id}"): (200, 200, 200, 404),
+    ("PATCH", "/v1/projects/{id}"): (403, 403, 403, 404),
+    ("GET", "/v1/item-types"): (200, 200, 200, 403),
+    ("POST", "/v1/item-types"): DENIED,
+    ("GET", "/v1/item-types/{id}"): (200, 200, 200, 403),
+    ("PATCH", "/v1/item-types/{id}"): DENIED,
+    ("GET", "/v1/rules"): DENIED,
+    ("POST", "/v1/rules"): DENIED,
+    ("GET", "/v1/rules/{id}"): DENIED,
+    ("PATCH", "/v1/rules/{id}"): DENIED,
+    ("DELETE", "/v1/rules/{id}"): DENIED,
+    ("PUT", "/v1/rules/order"): DENIED,
+    ("POST", "/v1/rules/{id}/dry-run"): DENIED,
+    ("GET", "/v1/macros"): DENIED,
+    ("POST", "/v1/macros"): DENIED,
+    ("GET", "/v1/macros/{id}"): (404, 404, 404, 404),
+    ("PATCH", "/v1/macros/{id}"): DENIED,
+    ("DELETE", "/v1/macros/{id}"): DENIED,
+    # The item first (a read-only key may not change it, a hooks key does not know it), then the macro: staff only.
+    ("POST", "/v1/items/{ref}/macros/{macro_id}"): (404, 403, 404, 404),
+    ("GET", "/v1/sla-policies"): DENIED,
+    ("POST", "/v1/sla-policies"): DENIED,
+    ("GET", "/v1/sla-policies/{id}"): DENIED,
+    ("PATCH", "/v1/sla-policies/{id}"): DENIED,
+    ("DELETE", "/v1/sla-policies/{id}"): DENIED,
+    ("GET", "/v1/api-keys"): DENIED,
+    ("POST", "/v1/api-keys"): DENIED,
+    ("POST", "/v1/api-keys/{id}/rotate"): DENIED,
+    ("DELETE", "/v1/api-keys/{id}"): DENIED,
+    ("GET", "/v1/auth/test"): (200, 200, 200, 200),
+    # REST hooks: the `hooks` scope, nothing else.
+    ("POST", "/v1/hooks"): (201, 403, 403, 201),
+    ("GET", "/v1/hooks"): (200, 403, 403, 200),
+    ("DELETE", "/v1/hooks/{id}"): (204, 403, 403, 204),
+    ("POST", "/v1/hooks/{id}/rotate-secret"): (200, 403, 403, 200),
+    ("GET", "/v1/hooks/{id}/deliveries"): (200, 403, 403, 200),
+    ("POST", "/v1/hooks/{id}/deliveries/{delivery_id}/redeliver"): (200, 403, 403, 200),
+    ("GET", "/v1/hooks/events/{event}"): (200, 403, 403, 200),
 }
 
 TARGET_IDS = {
@@ -121,6 +229,8 @@ TARGET_IDS = {
     "/v1/hooks/{id}/rotate-secret": "hook",
     "/v1/hooks/{id}/deliveries": "hook",
     "/v1/hooks/{id}/deliveries/{delivery_id}/redeliver": "hook",
+    "/v1/api-keys/{id}": "api_key",
+    "/v1/api-keys/{id}/rotate": "api_key",
 }
 _counter = itertools.count()
 
@@ -164,6 +274,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/sla-policies": {"name": f"SLA {n}", "first_response_minutes": 60},
         "/v1/macros": {"name": f"Macro {n}", "actions": [{"type": "set_priority", "value": "high"}]},
         "/v1/hooks": {"target_url": "https://hooks.example/in", "event": "item.created"},
+        "/v1/api-keys": {"name": f"Key {n}", "scopes": ["items:read"]},
     }
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}
@@ -192,7 +303,7 @@ def test_matrix(route, api, container):
     got = {}
     for role in ROLES:
         container.deps.repos = _fresh_repos()
-        w = build_world(container.deps)
+        w = _world(container.deps)
         _with_hook(w)
         resp = api.call(method, _path(template, w), _body(method, template, w), token=w.token(role))
         got[role] = resp.status_code
@@ -212,6 +323,36 @@ def _with_hook(w) -> None:
     deliver(w.deps, hook.tenant_id, hook.id, hook.target_url, item_event("item.created", w.ids["item_a"]))
     w.ids["hook"] = hook
     w.ids["delivery"] = w.deps.repos.deliveries.list_for_hook(hook.tenant_id, hook.id).items[0]
+
+
+def test_every_route_has_an_integration_row():
+    assert set(INTEGRATION) == registered_routes(), sorted(set(INTEGRATION) ^ registered_routes())
+
+
+@pytest.mark.parametrize("route", sorted(INTEGRATION), ids=lambda r: f"{r[0]} {r[1]}")
+def test_integration_matrix(route, api, container):
+    method, template = route
+    expected = dict(zip(KEY_SCOPES, INTEGRATION[route], strict=True))
+    got = {}
+    for role, scopes in KEY_SCOPES.items():
+        container.deps.repos = _fresh_repos()
+        w = _world(container.deps)
+        _with_hook(w)
+        _, key = create_key(container.deps, w.ids["admin_principal"], name=role, scopes=scopes)
+        resp = api.call(method, _path(template, w), _body(method, template, w), token=key)
+        got[role] = resp.status_code
+        if resp.status_code >= 400:
+            assert set(resp.data) == {"error"} and resp.data["error"]["code"], resp.data
+    assert got == expected
+
+
+def _world(deps):
+    """The agency world plus an API key to rotate and revoke."""
+    w = build_world(deps)
+    admin = w.ids["admin"]
+    w.ids["admin_principal"] = Principal(admin.tenant_id, admin.id, admin.role, (), None, admin.email, admin.name)
+    w.ids["api_key"], _ = create_key(deps, w.ids["admin_principal"], name="Target", scopes=["items:read"])
+    return w
 
 
 def _fresh_repos():

@@ -113,6 +113,7 @@ def dynamo_repos() -> Repos:
     """Every repository on the one table."""
     from tandem.dal.dynamo_hooks import DynamoDeliveryRepo, hook_repo
     from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
+    from tandem.dal.dynamo_keys import DynamoApiKeyRepo
     from tandem.dal.dynamo_mail import (
         DynamoCounters,
         DynamoIdempotencyStore,
@@ -132,7 +133,7 @@ def dynamo_repos() -> Repos:
         conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
         rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(), jobs=DynamoJobQueue(),
-        counters=DynamoCounters(), revocations=DynamoRevocations(),
+        counters=DynamoCounters(), revocations=DynamoRevocations(), api_keys=DynamoApiKeyRepo(),
         hooks=hook_repo(), deliveries=DynamoDeliveryRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)

@@ -569,6 +569,8 @@ def drain_events(repos: Repos) -> list[Event]:
 
 def memory_repos() -> Repos:
     """A fresh, empty set of in-memory repositories sharing one store."""
+    from tandem.dal.memory_keys import MemoryApiKeyRepo
+
     store = _Store()
     items = MemoryItemRepo(store)
     repos = Repos(
@@ -592,6 +594,7 @@ def memory_repos() -> Repos:
         revocations=MemoryRevocations(),
         hooks=MemoryEntityRepo(store, "hook"),
         deliveries=MemoryDeliveryRepo(),
+        api_keys=MemoryApiKeyRepo(),
     )
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.tenants = MemoryTenantRepo(store, repos)

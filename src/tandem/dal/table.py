@@ -58,6 +58,8 @@ class Record(Model):
     # A rule's run outcome: written by the rules engine beside the definition, without a new version
     last_error = UnicodeAttribute(null=True)
     failing_since = UnicodeAttribute(null=True)
+    # An API key's last use: written beside the key at most once a minute per instance, without a new version
+    last_used_at = UnicodeAttribute(null=True)
 
     gsi1 = _index("gsi1", "gsi1pk", "gsi1sk")
     gsi2 = _index("gsi2", "gsi2pk", "gsi2sk")

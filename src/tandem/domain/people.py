@@ -21,10 +21,18 @@ class Role(StrEnum):
     ADMIN = "admin"
     AGENT = "agent"
     CUSTOMER = "customer"
+    # An API key's caller (domain/api_keys.py), never a stored user: staff-like in what it may be shown (private
+    # messages, every item field), while what it may do is decided by its scopes in permissions.allowed.
+    INTEGRATION = "integration"
 
     @property
     def is_staff(self) -> bool:
         return self is not Role.CUSTOMER
+
+    @property
+    def is_person(self) -> bool:
+        """Roles a user record may have (an integration is a key, not a person)."""
+        return self is not Role.INTEGRATION
 
 
 @dataclass

@@ -28,6 +28,8 @@ class Principal:
     organization_id: str | None = None
     email: str = ""
     name: str = ""
+    # What an API key may do (role integration only; see _integration): items:read, items:write, hooks.
+    scopes: frozenset[str] = frozenset()
 
     @property
     def is_staff(self) -> bool:
@@ -61,6 +63,8 @@ class Area(StrEnum):
     ITEM_TYPES = "item_types"
     SETTINGS = "settings"
     HOOKS = "hooks"  # REST hook subscriptions, their delivery log and the polling lists
+    API_KEYS = "api_keys"  # admins only
+    ITEMS = "items"  # opening items at all (which project they land in is checked on the project)
 
 
 @dataclass
@@ -104,6 +108,8 @@ def allowed(p: Principal | None, action: Action, target: Target) -> bool:
     """True when `p` may do `action` to `target`. Anonymous callers (None) may do nothing here."""
     if p is None or p.tenant_id != _tenant_of(target):
         return False
+    if p.role is Role.INTEGRATION:
+        return _integration(p, action, target)
     if isinstance(target, AreaTarget):
         return _area(p, action, target)
     if isinstance(target, ProjectTarget):
@@ -132,14 +138,45 @@ def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
     if p.role is Role.AGENT:
         # Agents read the directory and create customers/organisations met in their work.
         if action is Action.READ:
-            return target.area not in (Area.SETTINGS, Area.HOOKS)
-        return action is Action.CREATE and target.area in (Area.CUSTOMERS, Area.ORGANIZATIONS)
+            return target.area not in (Area.SETTINGS, Area.HOOKS, Area.API_KEYS)
+        return action is Action.CREATE and target.area in (Area.CUSTOMERS, Area.ORGANIZATIONS, Area.ITEMS)
+    if action is Action.CREATE and target.area is Area.ITEMS:
+        return True  # customers file requests (as their own requester)
     # Customers read only the lists scoped to them (projects they follow, the public forms).
     return action is Action.READ and target.area in (Area.PROJECTS, Area.ITEM_TYPES)
 
 
+ITEM_SCOPES = frozenset({"items:read", "items:write"})
+WRITES = (Action.CREATE, Action.UPDATE, Action.COMMENT_PUBLIC, Action.COMMENT_PRIVATE)
+
+
+def _integration(p: Principal, action: Action, target: Target) -> bool:
+    """An API key: items:read reads every item and message of its tenant (public and private), items:write opens
+    and changes items and posts messages, hooks manages REST hooks; nothing else (no people, settings, keys,
+    rules, conversion). Either item scope may read the item types and projects an item is filed with."""
+    if isinstance(target, AreaTarget):
+        if target.area is Area.HOOKS:
+            return "hooks" in p.scopes
+        if target.area is Area.ITEMS:
+            return action is Action.CREATE and "items:write" in p.scopes
+        return action is Action.READ and target.area in (Area.ITEM_TYPES, Area.PROJECTS) and _any_item_scope(p)
+    if isinstance(target, ProjectTarget):
+        return action is Action.READ and _any_item_scope(p)
+    if target.item.tenant_id != p.tenant_id:
+        return False
+    if action is Action.READ:
+        return "items:read" in p.scopes
+    return action in WRITES and not isinstance(target, MessageTarget) and "items:write" in p.scopes
+
+
+def _any_item_scope(p: Principal) -> bool:
+    return bool(p.scopes & ITEM_SCOPES)
+
+
 def _project(p: Principal, action: Action, target: ProjectTarget) -> bool:
     project = target.project
+    if p.role is Role.INTEGRATION:
+        return _integration(p, action, target)
     if p.role is Role.ADMIN:
         return True
     if p.role is Role.AGENT:
@@ -162,6 +199,9 @@ def _sees_item(p: Principal, tenant: Tenant, item: Item, project: Project | None
         return False
     if p.role is Role.ADMIN:
         return True
+    if p.role is Role.INTEGRATION:
+        # Knowing an item exists: a write-only key may change what it cannot read (a read is then 403, not 404).
+        return _any_item_scope(p)
     if p.role is Role.AGENT:
         return _agent_sees(p, tenant, item, project)
     return _customer_sees(p, tenant, item, project)
@@ -192,7 +232,7 @@ def _customer_sees(p: Principal, tenant: Tenant, item: Item, project: Project | 
 
 def needs_project(p: Principal | None, tenant: Tenant, item: Item) -> bool:
     """Whether deciding on `item` for `p` needs its project loaded (saves a read when it does not)."""
-    if p is None or item.project_id is None or p.role is Role.ADMIN:
+    if p is None or item.project_id is None or p.role in (Role.ADMIN, Role.INTEGRATION):
         return False
     if p.role is Role.AGENT:
         return not tenant.agents_see_all and not (p.refs & set(item.assignees))

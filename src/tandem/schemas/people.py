@@ -14,7 +14,8 @@ from tandem.schemas.derive import derive
 StaffRole = Literal["admin", "agent"]
 _PASSWORD = [("password", Password | UnsetType, UNSET)]
 
-UserOut = derive(User, "User")
+PersonRole = Literal["admin", "agent", "customer"]  # a user is never of role integration (that is an API key)
+UserOut = derive(User, "User", types={"role": PersonRole})
 UserCreate = derive(User, "UserCreate", write="create", types={"role": StaffRole}, extra=_PASSWORD,
                     required=("email", "name"))
 UserPatch = derive(User, "UserPatch", write="patch", types={"role": StaffRole}, extra=_PASSWORD)

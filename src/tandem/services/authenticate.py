@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from tandem.domain.api_keys import KEY_PREFIX
 from tandem.domain.errors import Unauthorized, ValidationError
 from tandem.domain.people import Role, User, normalize_email
 from tandem.domain.permissions import Principal
-from tandem.services import sessions, throttle
+from tandem.services import api_keys, sessions, throttle
 from tandem.services.deps import Deps
 from tandem.services.ports import OutboundMail
 
@@ -49,7 +50,10 @@ def _access_claims(deps: Deps, token: str) -> dict[str, Any] | None:
 
 
 def principal_from_token(deps: Deps, token: str) -> Principal:
-    """The caller behind a bearer token whose session still stands; Unauthorized for anything else."""
+    """The caller behind a bearer token whose session still stands, or behind an API key (`tdk_…`);
+    Unauthorized for anything else."""
+    if token.startswith(KEY_PREFIX):
+        return api_keys.principal_from_key(deps, token)
     claims = _access_claims(deps, token)
     if claims is None:
         raise Unauthorized("invalid or expired token")
@@ -65,6 +69,8 @@ def principal_from_token(deps: Deps, token: str) -> Principal:
         )
     except (KeyError, ValueError) as exc:
         raise Unauthorized("invalid token") from exc
+    if not principal.role.is_person:  # only an API key speaks for an integration
+        raise Unauthorized("invalid token")
     if not sessions.session_alive(deps, claims):
         raise Unauthorized("this session has ended; sign in again")
     return principal

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tandem.services.key_cache import KeyCache
 from tandem.services.ports import (
     BlobStore,
     Clock,
@@ -57,3 +58,5 @@ class Deps:
     settings: CoreSettings = field(default_factory=CoreSettings)
     # The warm process's memory of session checks (see services/sessions.py); tests move its clock.
     sessions: SessionCache = field(default_factory=SessionCache)
+    # The same for API keys (see services/api_keys.py).
+    key_cache: KeyCache = field(default_factory=KeyCache)

@@ -17,9 +17,12 @@ from tandem.services.sign_up import check_password
 
 def _role(value: Any) -> Role:
     try:
-        return Role(value)
+        role = Role(value)
     except ValueError as exc:
         raise ValidationError("role must be admin, agent or customer", {"field": "role"}) from exc
+    if not role.is_person:  # integrations are API keys (/v1/api-keys), never users
+        raise ValidationError("role must be admin, agent or customer", {"field": "role"})
+    return role
 
 
 def create_user(

@@ -8,7 +8,7 @@ from typing import Any
 from tandem.domain.errors import NotFound, ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.permissions import Action as Perm
-from tandem.domain.permissions import Area, Principal
+from tandem.domain.permissions import Area, AreaTarget, Principal, allowed
 from tandem.domain.rules import (
     Macro,
     Rule,
@@ -177,7 +177,8 @@ def create_macro(deps: Deps, p: Principal, data: dict[str, Any]) -> Macro:
 
 
 def get_macro(deps: Deps, p: Principal, macro_id: str) -> Macro:
-    if not p.is_staff:
+    # Staff only, the same test as list_macros (an API key is staff-like in what it sees, but macros are not its).
+    if not allowed(p, Perm.READ, AreaTarget(p.tenant_id, Area.USERS)):
         raise NotFound("macro not found", {"id": macro_id})
     macro = deps.repos.macros.get(p.tenant_id, macro_id)
     if macro is None:

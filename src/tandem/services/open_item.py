@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.domain.activity import Activity
+from tandem.domain.api_keys import on_behalf
 from tandem.domain.errors import NotFound, ValidationError
 from tandem.domain.item_types import ItemType, check_priority, validate_answers
 from tandem.domain.items import Cause, Item, diff_and_apply
 from tandem.domain.people import Role, User, normalize_email
-from tandem.domain.permissions import Action, Principal, ProjectTarget, allowed
+from tandem.domain.permissions import Action, Area, Principal, ProjectTarget, allowed
 from tandem.domain.tenants import Tenant
+from tandem.services.access import require_area
 from tandem.services.deps import Deps
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim
 
@@ -111,6 +113,8 @@ def open_item(
     claim: IdempotencyClaim | None = None,
 ) -> Item:
     """Validate, default, number and store a new item with its 'created' activity in one write."""
+    if actor is not None:
+        require_area(actor, Area.ITEMS, Action.CREATE)
     item_type = deps.repos.item_types.get(tenant.id, new.type_id) if new.type_id else None
     if item_type is None:
         raise ValidationError("unknown item type", {"field": "type_id"})
@@ -148,7 +152,8 @@ def open_item(
             changes["assignees"] = new.assignees
     item, _ = diff_and_apply(item, {k: v for k, v in changes.items() if k == "title" or v not in (None, "")})
     actor_id = actor.user_id if actor else (requester.id if requester else None)
-    activity = Activity(tenant.id, deps.new_id(), item.id, now, "created", cause, actor_id=actor_id)
+    cause, note = on_behalf(actor, cause)
+    activity = Activity(tenant.id, deps.new_id(), item.id, now, "created", cause, actor_id=actor_id, note=note)
     try:
         return deps.repos.items.create(item, activity, claim=claim)
     except DuplicateRequest as dup:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from tandem.domain.activity import Activity
+from tandem.domain.api_keys import ApiKey
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.hooks import Delivery, Hook
 from tandem.domain.item_types import ItemType
@@ -267,6 +268,36 @@ class Counters(Protocol):
         ...
 
 
+class ApiKeyRepo(Protocol):
+    """API keys: a record per key (listing, revoking by id) and a lookup record under the key's hash, so
+    authenticating a request is one read by the credential itself."""
+
+    def add(self, key: ApiKey) -> ApiKey:
+        """Store a new key (version 1) with its lookup record; Conflict if the id or the hash exists."""
+        ...
+
+    def get(self, tenant_id: str, key_id: str) -> ApiKey | None: ...
+
+    def by_hash(self, tenant_id: str, secret_hash: str) -> ApiKey | None:
+        """The key whose secret hashes to `secret_hash` (one strongly consistent read)."""
+        ...
+
+    def list(self, tenant_id: str, *, limit: int = 50, after: Position = None) -> Page[ApiKey]: ...
+
+    def replace_secret(self, key: ApiKey, secret_hash: str, prefix: str, at: str) -> ApiKey:
+        """Rotate: the old hash stops finding the key and the new one does, in one write; Conflict when
+        `key.version` is not the stored one (a concurrent rotation or revocation)."""
+        ...
+
+    def delete(self, key: ApiKey) -> None:
+        """Revoke: the key and its lookup record go in one write."""
+        ...
+
+    def touch(self, key: ApiKey, at: str) -> None:
+        """Record `at` as the key's last use (bookkeeping: the version stays)."""
+        ...
+
+
 class Revocations(Protocol):
     """Access tokens ended before their expiry (logout), remembered until they would have expired anyway."""
 
@@ -436,3 +467,4 @@ class Repos:
     revocations: Revocations = None  # type: ignore[assignment]
     hooks: EntityRepo[Hook] = None  # type: ignore[assignment]
     deliveries: DeliveryRepo = None  # type: ignore[assignment]
+    api_keys: ApiKeyRepo = None  # type: ignore[assignment]

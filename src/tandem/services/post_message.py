@@ -6,12 +6,13 @@ from dataclasses import replace
 from typing import Any
 
 from tandem.domain.activity import Activity
+from tandem.domain.api_keys import on_behalf
 from tandem.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.messages import Attachment, Message, Visibility, mention_handles, resolve_mentions
-from tandem.domain.permissions import Action, Principal
+from tandem.domain.permissions import Action, Principal, allowed
 from tandem.domain.tenants import Tenant
-from tandem.services.access import load_item
+from tandem.services.access import item_target, load_item
 from tandem.services.deps import Deps
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim
 
@@ -118,6 +119,7 @@ def post_message(
     action = Action.COMMENT_PUBLIC if vis is Visibility.PUBLIC else Action.COMMENT_PRIVATE
     tenant, item = load_item(deps, p, ref, action)
     atts = _attachments(deps, tenant.id, item, attachment_ids or [])
+    cause, note = on_behalf(p, Cause.USER, vis.value)
     return add_message(
         deps,
         tenant,
@@ -126,9 +128,10 @@ def post_message(
         visibility=vis,
         via="web",
         author_id=p.user_id,
-        cause=Cause.USER,
+        cause=cause,
         attachments=atts,
         claim=claim,
+        note=note,
     )
 
 
@@ -171,8 +174,10 @@ def delete_attachment(deps: Deps, p: Principal, ref: str, attachment_id: str) ->
     longer listed on its message, its download is 404) and the item's activity says so; the blob is kept."""
     tenant, item = load_item(deps, p, ref)
     att = _visible_attachment(deps, p, item, attachment_id)
-    if not p.is_staff and att.uploaded_by != p.user_id:
+    staff = p.is_staff and allowed(p, Action.UPDATE, item_target(deps, p, tenant, item))  # a read-only key is not
+    if not staff and att.uploaded_by != p.user_id:
         raise Forbidden("only staff or the uploader may remove an attachment")
+    cause, note = on_behalf(p, Cause.USER, f"attachment removed: {att.filename}")
     now = deps.clock()
     activity = Activity(
         tenant.id,
@@ -180,9 +185,9 @@ def delete_attachment(deps: Deps, p: Principal, ref: str, attachment_id: str) ->
         item.id,
         now,
         "attachment_removed",
-        Cause.USER,
+        cause,
         actor_id=p.user_id,
         changes={"attachment": [att.filename, None]},
-        note=f"attachment removed: {att.filename}",
+        note=note,
     )
     deps.repos.conversations.remove_attachment(item, replace(att, deleted_at=now, deleted_by=p.user_id), activity)

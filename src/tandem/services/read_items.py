@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tandem.domain.activity import Activity
+from tandem.domain.errors import Forbidden
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
 from tandem.domain.people import Role
-from tandem.domain.permissions import Action, Principal, ProjectTarget, visible
+from tandem.domain.permissions import Action, Principal, ProjectTarget, allowed, visible
 from tandem.domain.tenants import PortalVisibility, Tenant
 from tandem.services.access import item_target, load_item, tenant_of
 from tandem.services.deps import Deps
@@ -49,7 +50,8 @@ def list_items(deps: Deps, p: Principal, q: ItemQuery) -> Page[Item]:
         q = scoped
     page = deps.repos.items.query(q)
     cache: dict = {}
-    kept = [i for i in page.items if visible(p, Action.READ, item_target(deps, p, tenant, i, cache))]
+    # allowed, not visible: a write-only API key knows items exist (to change them) but may not list them.
+    kept = [i for i in page.items if allowed(p, Action.READ, item_target(deps, p, tenant, i, cache))]
     return Page(kept, page.after)
 
 
@@ -70,5 +72,8 @@ def list_activity(
     deps: Deps, p: Principal, ref: str, *, limit: int | None = None, after: Position = None
 ) -> Page[Activity]:
     """Who changed what, when and why. Customers see the item but not its internal history."""
-    _, item = load_item(deps, p, ref, Action.UPDATE)
+    tenant, item = load_item(deps, p, ref, Action.UPDATE)
+    # Reading the history is a read as well: a write-only API key changes items it may not read.
+    if not allowed(p, Action.READ, item_target(deps, p, tenant, item)):
+        raise Forbidden("you may not read this item")
     return deps.repos.conversations.activity(p.tenant_id, item.id, limit=check_limit(limit), after=after)

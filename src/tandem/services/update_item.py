@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from tandem.domain.activity import Activity
+from tandem.domain.api_keys import on_behalf
 from tandem.domain.errors import ValidationError
 from tandem.domain.item_types import validate_answers
 from tandem.domain.items import Cause, Item, diff_and_apply
@@ -88,4 +89,5 @@ def update_item(
         raise ValidationError("nothing to change")
     tenant, item = load_item(deps, p, ref, Action.UPDATE)
     check_version(item, expected_version)
-    return change_item(deps, tenant, item, changes, actor_id=p.user_id, cause=cause, p=p)
+    cause, note = on_behalf(p, cause)
+    return change_item(deps, tenant, item, changes, actor_id=p.user_id, cause=cause, p=p, note=note)
