@@ -111,6 +111,7 @@ class DynamoTenantRepo:
 
 def dynamo_repos() -> Repos:
     """Every repository on the one table."""
+    from tandem.dal.dynamo_inbound import DynamoInboundWebhookRepo
     from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
     from tandem.dal.dynamo_mail import (
         DynamoCounters,
@@ -132,6 +133,7 @@ def dynamo_repos() -> Repos:
         rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(), jobs=DynamoJobQueue(),
         counters=DynamoCounters(), revocations=DynamoRevocations(),
+        inbound_webhooks=DynamoInboundWebhookRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

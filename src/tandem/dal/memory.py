@@ -589,6 +589,7 @@ def memory_repos() -> Repos:
         jobs=MemoryJobQueue(),
         counters=MemoryCounters(),
         revocations=MemoryRevocations(),
+        inbound_webhooks=MemoryEntityRepo(store, "inhook"),  # twin of dal/dynamo_inbound.py
     )
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.tenants = MemoryTenantRepo(store, repos)

@@ -60,6 +60,7 @@ class Area(StrEnum):
     PROJECTS = "projects"
     ITEM_TYPES = "item_types"
     SETTINGS = "settings"
+    INBOUND_WEBHOOKS = "inbound_webhooks"  # their URLs are credentials: admins only
 
 
 @dataclass
@@ -131,7 +132,7 @@ def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
     if p.role is Role.AGENT:
         # Agents read the directory and create customers/organisations met in their work.
         if action is Action.READ:
-            return target.area is not Area.SETTINGS
+            return target.area not in (Area.SETTINGS, Area.INBOUND_WEBHOOKS)
         return action is Action.CREATE and target.area in (Area.CUSTOMERS, Area.ORGANIZATIONS)
     # Customers read only the lists scoped to them (projects they follow, the public forms).
     return action is Action.READ and target.area in (Area.PROJECTS, Area.ITEM_TYPES)

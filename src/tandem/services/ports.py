@@ -12,6 +12,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from tandem.domain.activity import Activity
 from tandem.domain.hierarchy import Portfolio, Project
+from tandem.domain.inbound_webhooks import InboundWebhook
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
 from tandem.domain.mail import Rejection
@@ -403,3 +404,4 @@ class Repos:
     jobs: JobQueue = None  # type: ignore[assignment]
     counters: Counters = None  # type: ignore[assignment]
     revocations: Revocations = None  # type: ignore[assignment]
+    inbound_webhooks: EntityRepo[InboundWebhook] = None  # type: ignore[assignment]
