@@ -6,7 +6,14 @@ table is closed: other methods on a known path answer 405 and unknown paths 404,
 
 from __future__ import annotations
 
-from api import routes_auth, routes_automation, routes_directory, routes_items, routes_public  # noqa: F401
+from api import (  # noqa: F401
+    routes_auth,
+    routes_automation,
+    routes_directory,
+    routes_inbound,
+    routes_items,
+    routes_public,
+)
 from api.blueprint import api
 from api.ops import close_route_table
 

@@ -46,7 +46,7 @@ class InboundWebhook:
     # SHA-256 of the URL's secret part: the secret itself is shown once (create, rotate) and never stored.
     secret_hash: str = exposed(hidden=True, default="")
     # The secret's first characters, so people can tell which URL they hold.
-    secret_hint: str = exposed(default="")
+    secret_hint: str = exposed(hidden=True, default="")
     version: int = exposed(default=0)
 
 
