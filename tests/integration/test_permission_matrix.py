@@ -95,6 +95,15 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/sla-policies/{id}"): (200, 200, 200, 403, 403, 403, 401),
     ("PATCH", "/v1/sla-policies/{id}"): (200, 403, 403, 403, 403, 403, 401),
     ("DELETE", "/v1/sla-policies/{id}"): (204, 403, 403, 403, 403, 403, 401),
+    # Inbound webhook endpoints: their URLs are credentials, so admins only (agents may not even read them).
+    ("GET", "/v1/inbound-webhooks"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/inbound-webhooks"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/inbound-webhooks/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("PATCH", "/v1/inbound-webhooks/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/inbound-webhooks/{id}"): (204, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/inbound-webhooks/{id}/rotate"): (200, 403, 403, 403, 403, 403, 401),
+    # The secret URL is the credential: whoever holds it posts, whatever else they carry.
+    ("POST", "/v1/public/inbound/{token}"): (202, 202, 202, 202, 202, 202, 202),
 }
 
 TARGET_IDS = {
@@ -109,6 +118,8 @@ TARGET_IDS = {
     "/v1/rules/{id}/dry-run": "rule",
     "/v1/macros/{id}": "macro",
     "/v1/sla-policies/{id}": "sla_policy",
+    "/v1/inbound-webhooks/{id}": "inbound_webhook",
+    "/v1/inbound-webhooks/{id}/rotate": "inbound_webhook",
 }
 _counter = itertools.count()
 
@@ -117,7 +128,7 @@ def _path(template: str, w) -> str:
     ids = w.ids
     path = template.replace("{slug}", "agency").replace("{ref}", ids["item_a"].ref)
     path = path.replace("{type_id}", ids["ticket_type"].id).replace("{attachment_id}", ids["attachment"].id)
-    path = path.replace("{macro_id}", ids["macro"].id)
+    path = path.replace("{macro_id}", ids["macro"].id).replace("{token}", ids["inbound_token"])
     if "{id}" in path:
         path = path.replace("{id}", ids[TARGET_IDS[template]].id)
     return path
@@ -149,6 +160,8 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/rules/{id}/dry-run": {"ref": w.ids["item_a"].ref},
         "/v1/sla-policies": {"name": f"SLA {n}", "first_response_minutes": 60},
         "/v1/macros": {"name": f"Macro {n}", "actions": [{"type": "set_priority", "value": "high"}]},
+        "/v1/inbound-webhooks": {"name": f"Hook {n}", "type_id": w.ids["ticket_type"].id},
+        "/v1/public/inbound/{token}": {"title": "From a shop"},
     }
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}
