@@ -6,9 +6,12 @@ the JSON a shop would send; the URL alone (no credential) is what the shop posts
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from integration.world import build_world
 
@@ -185,7 +188,7 @@ def test_reads_never_show_the_secret_and_another_tenant_cannot_see_the_endpoint(
     secret = endpoint["url"].rsplit(".", 1)[1]
     listed = api.call("GET", "/v1/inbound-webhooks", token=admin)
     read = api.call("GET", f"/v1/inbound-webhooks/{endpoint['id']}", token=admin)
-    assert [e["id"] for e in listed.data["items"]] == [endpoint["id"]]
+    assert {e["id"] for e in listed.data["items"]} == {endpoint["id"], world.ids["inbound_webhook"].id}
     assert secret not in listed.body.decode() and secret not in read.body.decode()
     assert read.data["url"] is None and read.data["url_hint"].endswith("…")
     # Another tenant's admin
@@ -226,3 +229,36 @@ def test_an_idempotency_key_repeat_of_create_answers_without_the_secret(api, wor
     again = api.call("POST", "/v1/inbound-webhooks", body, token=admin, headers={"Idempotency-Key": "k1"})
     assert first.status_code == again.status_code == 201
     assert again.data["id"] == first.data["id"] and first.data["url"] and again.data["url"] is None
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=20,
+)
+RAW = st.one_of(
+    JSON_VALUES.map(json.dumps),
+    st.fixed_dictionaries({"issue": st.fixed_dictionaries({"summary": JSON_VALUES, "details": JSON_VALUES}),
+                           "order": st.fixed_dictionaries({"id": JSON_VALUES, "total": JSON_VALUES}),
+                           "customer": st.fixed_dictionaries({"contact email": JSON_VALUES})}).map(json.dumps),
+    st.sampled_from(['"\\ud800"', '{"issue": {"summary": "\\udfff"}}', "1e999", "[" * 5000 + "]" * 5000]),
+    st.binary(max_size=40),
+).map(lambda b: b if isinstance(b, bytes) else b.encode("utf-8", "surrogatepass"))
+
+
+def test_whatever_is_posted_to_the_url_the_answer_is_never_a_server_error(api, world, endpoint, container):
+    # Given no throttle in the way
+    deps = container.deps
+    deps.settings = replace(deps.settings, throttle=replace(deps.settings.throttle, inbound_webhook_per_minute=10**9))
+
+    # When hypothesis posts arbitrary JSON, JSON shaped like the mapping with any values, and not-JSON
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(RAW)
+    def post(raw):
+        resp = _post(api, endpoint["url"], raw)
+        # Then each answer is an accepted item or a 4xx in the error shape
+        assert resp.status_code in (202, 400, 413, 422), (resp.status_code, resp.body[:300])
+        if resp.status_code != 202:
+            assert set(resp.data) == {"error"} and resp.data["error"]["code"]
+
+    post()

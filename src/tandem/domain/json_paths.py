@@ -1,5 +1,7 @@
 """JSONPath-like paths into a JSON document: `$.a.b`, `$.a[0].b`, `$["key with space"]`, `$['x']`.
 
+Quoted names take JSON's escapes (`\"`, `\\`, `\n`, `\u00e9` …), so any key can be named.
+
 Only plain member and index steps: no wildcards, filters, slices or recursive descent, so a path names at most one
 value and extraction is a walk of its steps. Parsing is hand-written (no library) so any string either gives steps
 or a ValidationError naming the field it came from — nothing else can escape.
@@ -17,6 +19,7 @@ Step = str | int
 MAX_STEPS = 32
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 INDEX = re.compile(r"0|[1-9][0-9]{0,5}")
+HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
 ESCAPES = {'"': '"', "'": "'", "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -82,14 +85,37 @@ def _quoted(path: str, i: int) -> tuple[str, int]:
         if c == quote:
             return "".join(out), i + 1
         if c == "\\":
-            if i + 1 >= len(path) or path[i + 1] not in ESCAPES:
+            nxt = path[i + 1] if i + 1 < len(path) else ""
+            if nxt == "u":
+                char, i = _unicode_escape(path, i)
+                out.append(char)
+                continue
+            if nxt not in ESCAPES or not nxt:
                 raise _Bad(f"unknown escape at {i}")
-            out.append(ESCAPES[path[i + 1]])
+            out.append(ESCAPES[nxt])
             i += 2
             continue
         out.append(c)
         i += 1
     raise _Bad("unterminated quoted name")
+
+
+def _unicode_escape(path: str, i: int) -> tuple[str, int]:
+    """`\\uXXXX` at `i` (a surrogate pair as JSON writes it counts as one character); the char and where next."""
+    code = _hex4(path, i)
+    if 0xD800 <= code <= 0xDBFF and path.startswith("\\u", i + 6):
+        low = _hex4(path, i + 6)
+        if 0xDC00 <= low <= 0xDFFF:
+            return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), i + 12
+    if 0xD800 <= code <= 0xDFFF:
+        raise _Bad(f"a lone surrogate at {i} names no key a JSON document can hold")
+    return chr(code), i + 6
+
+
+def _hex4(path: str, i: int) -> int:
+    if not HEX4.fullmatch(path, i + 2, i + 6):
+        raise _Bad(f"\\u needs four hex digits at {i}")
+    return int(path[i + 2 : i + 6], 16)
 
 
 MISSING: Any = object()
