@@ -7,13 +7,14 @@ import { PRIORITIES, options, projectPairs } from "./widgets.js";
 import { peopleView } from "./admin_people.js";
 import { portalView } from "./admin_portal.js";
 import { rulesView } from "./admin_rules.js";
+import { inboundView } from "./admin_inbound.js";
 
 const FIELD_TYPES = ["text", "long_text", "number", "date", "single_choice", "multi_choice", "checkbox", "email", "file"];
 
 function adminNav(section) {
   const link = (to, label) => h("a", { href: `#/admin/${to}`, "aria-current": section === to ? "page" : null, text: label });
   return h("nav", { class: "tabs", "aria-label": "Admin sections" },
-    link("types", "Item types & forms"), link("people", "Users, teams, organisations"), link("portal", "Portal settings"), link("rules", "Rules"));
+    link("types", "Item types & forms"), link("people", "Users, teams, organisations"), link("portal", "Portal settings"), link("rules", "Rules"), link("inbound", "Inbound webhooks"));
 }
 
 export async function adminView(section, id) {
@@ -24,6 +25,7 @@ export async function adminView(section, id) {
   if (section === "people") return peopleView(nav);
   if (section === "portal") return portalView(nav);
   if (section === "rules") return rulesView(nav);
+  if (section === "inbound") return inboundView(nav);
   return page("Admin", nav, notice("error", "Unknown section."));
 }
 
