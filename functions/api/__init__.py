@@ -11,6 +11,7 @@ from api import (  # noqa: F401
     routes_automation,
     routes_directory,
     routes_hooks,
+    routes_inbound,
     routes_items,
     routes_keys,
     routes_public,

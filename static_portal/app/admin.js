@@ -8,6 +8,7 @@ import { peopleView } from "./admin_people.js";
 import { portalView } from "./admin_portal.js";
 import { rulesView } from "./admin_rules.js";
 import { hooksView } from "./admin_hooks.js";
+import { inboundView } from "./admin_inbound.js";
 import { keysView } from "./admin_keys.js";
 
 const FIELD_TYPES = ["text", "long_text", "number", "date", "single_choice", "multi_choice", "checkbox", "email", "file"];
@@ -15,7 +16,7 @@ const FIELD_TYPES = ["text", "long_text", "number", "date", "single_choice", "mu
 function adminNav(section) {
   const link = (to, label) => h("a", { href: `#/admin/${to}`, "aria-current": section === to ? "page" : null, text: label });
   return h("nav", { class: "tabs", "aria-label": "Admin sections" },
-    link("types", "Item types & forms"), link("people", "Users, teams, organisations"), link("portal", "Portal settings"), link("rules", "Rules"), link("hooks", "Hooks"), link("keys", "API keys"));
+    link("types", "Item types & forms"), link("people", "Users, teams, organisations"), link("portal", "Portal settings"), link("rules", "Rules"), link("hooks", "Hooks"), link("inbound", "Inbound webhooks"), link("keys", "API keys"));
 }
 
 export async function adminView(section, id) {
@@ -27,6 +28,7 @@ export async function adminView(section, id) {
   if (section === "portal") return portalView(nav);
   if (section === "rules") return rulesView(nav);
   if (section === "hooks") return hooksView(nav);
+  if (section === "inbound") return inboundView(nav);
   if (section === "keys") return keysView(nav);
   return page("Admin", nav, notice("error", "Unknown section."));
 }

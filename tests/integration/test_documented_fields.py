@@ -35,7 +35,7 @@ def _fill(path: str, w) -> str:
         "users": w.ids["member"].id, "customers": w.ids["cust_a"].id, "teams": w.ids["team"].id,
         "organizations": w.ids["org_a"].id, "portfolios": w.ids["pf_a"].id, "projects": w.ids["incoming_a"].id,
         "item-types": w.ids["ticket_type"].id, "rules": w.ids["rule"].id, "macros": w.ids["macro"].id,
-        "sla-policies": w.ids["sla_policy"].id,
+        "sla-policies": w.ids["sla_policy"].id, "inbound-webhooks": w.ids["inbound_webhook"].id,
     }
     resource = path.split("/")[2]
     path = path.replace("{id}", by_resource.get(resource, "x"))

@@ -111,6 +111,15 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/api-keys/{id}/rotate"): (200, 403, 403, 403, 403, 403, 401),
     ("DELETE", "/v1/api-keys/{id}"): (204, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/auth/test"): (200, 200, 200, 200, 200, 200, 401),
+    # Inbound webhook endpoints: their URLs are credentials, so admins only (agents may not even read them).
+    ("GET", "/v1/inbound-webhooks"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/inbound-webhooks"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/inbound-webhooks/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("PATCH", "/v1/inbound-webhooks/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/inbound-webhooks/{id}"): (204, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/inbound-webhooks/{id}/rotate"): (200, 403, 403, 403, 403, 403, 401),
+    # The secret URL is the credential: whoever holds it posts, whatever else they carry.
+    ("POST", "/v1/public/inbound/{token}"): (202, 202, 202, 202, 202, 202, 202),
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -211,6 +220,13 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/hooks/{id}/deliveries"): (200, 403, 403, 200),
     ("POST", "/v1/hooks/{id}/deliveries/{delivery_id}/redeliver"): (200, 403, 403, 200),
     ("GET", "/v1/hooks/events/{event}"): (200, 403, 403, 200),
+    ("GET", "/v1/inbound-webhooks"): DENIED,
+    ("POST", "/v1/inbound-webhooks"): DENIED,
+    ("GET", "/v1/inbound-webhooks/{id}"): DENIED,
+    ("PATCH", "/v1/inbound-webhooks/{id}"): DENIED,
+    ("DELETE", "/v1/inbound-webhooks/{id}"): DENIED,
+    ("POST", "/v1/inbound-webhooks/{id}/rotate"): DENIED,
+    ("POST", "/v1/public/inbound/{token}"): (202, 202, 202, 202),
 }
 
 TARGET_IDS = {
@@ -231,6 +247,8 @@ TARGET_IDS = {
     "/v1/hooks/{id}/deliveries/{delivery_id}/redeliver": "hook",
     "/v1/api-keys/{id}": "api_key",
     "/v1/api-keys/{id}/rotate": "api_key",
+    "/v1/inbound-webhooks/{id}": "inbound_webhook",
+    "/v1/inbound-webhooks/{id}/rotate": "inbound_webhook",
 }
 _counter = itertools.count()
 
@@ -242,6 +260,7 @@ def _path(template: str, w) -> str:
     path = path.replace("{macro_id}", ids["macro"].id).replace("{event}", "item.created")
     if "{delivery_id}" in path:
         path = path.replace("{delivery_id}", ids["delivery"].id)
+    path = path.replace("{macro_id}", ids["macro"].id).replace("{token}", ids["inbound_token"])
     if "{id}" in path:
         path = path.replace("{id}", ids[TARGET_IDS[template]].id)
     return path
@@ -275,6 +294,8 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/macros": {"name": f"Macro {n}", "actions": [{"type": "set_priority", "value": "high"}]},
         "/v1/hooks": {"target_url": "https://hooks.example/in", "event": "item.created"},
         "/v1/api-keys": {"name": f"Key {n}", "scopes": ["items:read"]},
+        "/v1/inbound-webhooks": {"name": f"Hook {n}", "type_id": w.ids["ticket_type"].id},
+        "/v1/public/inbound/{token}": {"title": "From a shop"},
     }
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}

@@ -10,7 +10,7 @@ from tandem.domain.items import Cause
 from tandem.domain.messages import Visibility
 from tandem.domain.people import Role
 from tandem.domain.permissions import Principal
-from tandem.services import manage_people, manage_projects, manage_rules, manage_sla
+from tandem.services import inbound_webhooks, manage_people, manage_projects, manage_rules, manage_sla
 from tandem.services.authenticate import issue_token
 from tandem.services.deps import Deps
 from tandem.services.open_item import NewItem, open_item
@@ -140,6 +140,10 @@ def build_world(deps: Deps, *, visibility: str = "own_and_followed") -> World:
         deps, admin, {"name": "Standard", "resolution_minutes": 480, "match": {"priorities": ["urgent"]}}
     )
 
+    inbound = inbound_webhooks.create_endpoint(
+        deps, admin, {"name": "Shop", "type_id": ticket_type.id, "mapping": {"title": "$.title"}}
+    )
+
     other = sign_up(
         deps, organization="Other Co", slug="otherco", email="admin@other.example", name="Oscar", password=PASSWORD
     )
@@ -169,6 +173,8 @@ def build_world(deps: Deps, *, visibility: str = "own_and_followed") -> World:
         rule=rule,
         macro=macro,
         sla_policy=sla_policy,
+        inbound_webhook=inbound.endpoint,
+        inbound_token=inbound.url.rsplit("/", 1)[1],
     )
     w.tokens = {
         "admin": agency.token,

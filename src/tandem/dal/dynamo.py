@@ -112,6 +112,7 @@ class DynamoTenantRepo:
 def dynamo_repos() -> Repos:
     """Every repository on the one table."""
     from tandem.dal.dynamo_hooks import DynamoDeliveryRepo, hook_repo
+    from tandem.dal.dynamo_inbound import DynamoInboundWebhookRepo
     from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
     from tandem.dal.dynamo_keys import DynamoApiKeyRepo
     from tandem.dal.dynamo_mail import (
@@ -134,7 +135,7 @@ def dynamo_repos() -> Repos:
         rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(), jobs=DynamoJobQueue(),
         counters=DynamoCounters(), revocations=DynamoRevocations(), api_keys=DynamoApiKeyRepo(),
-        hooks=hook_repo(), deliveries=DynamoDeliveryRepo(),
+        hooks=hook_repo(), deliveries=DynamoDeliveryRepo(), inbound_webhooks=DynamoInboundWebhookRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

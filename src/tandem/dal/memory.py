@@ -595,6 +595,7 @@ def memory_repos() -> Repos:
         hooks=MemoryEntityRepo(store, "hook"),
         deliveries=MemoryDeliveryRepo(),
         api_keys=MemoryApiKeyRepo(),
+        inbound_webhooks=MemoryEntityRepo(store, "inhook"),  # twin of dal/dynamo_inbound.py
     )
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.tenants = MemoryTenantRepo(store, repos)

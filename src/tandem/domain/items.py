@@ -30,6 +30,7 @@ class Cause(StrEnum):
     EMAIL = "email"
     API = "api"
     TIMER = "timer"
+    WEBHOOK = "webhook"  # an inbound webhook endpoint (the activity note names it)
 
 
 @dataclass

@@ -27,6 +27,7 @@ FIELD_TEXT = 10_000  # one answer of a custom field
 PASSWORD = 1024
 TOKEN = 4096
 DOMAIN = 253
+JSON_PATH = 500  # a JSONPath-like expression of an inbound webhook's mapping
 
 Id = Annotated[str, Meta(min_length=1, max_length=ID)]
 Name = Annotated[str, Meta(min_length=1, max_length=NAME)]
@@ -40,6 +41,7 @@ Url = Annotated[str, Meta(max_length=URL)]
 Password = Annotated[str, Meta(min_length=1, max_length=PASSWORD)]
 Token = Annotated[str, Meta(min_length=1, max_length=TOKEN)]
 Domain = Annotated[str, Meta(min_length=1, max_length=DOMAIN)]
+JsonPath = Annotated[str, Meta(min_length=1, max_length=JSON_PATH)]
 Date = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}", max_length=40)]
 Ids = Annotated[list[Id], Meta(max_length=LIST)]
 Tags = Annotated[list[Tag], Meta(max_length=LIST)]

@@ -65,6 +65,7 @@ class Area(StrEnum):
     HOOKS = "hooks"  # REST hook subscriptions, their delivery log and the polling lists
     API_KEYS = "api_keys"  # admins only
     ITEMS = "items"  # opening items at all (which project they land in is checked on the project)
+    INBOUND_WEBHOOKS = "inbound_webhooks"  # their URLs are credentials: admins only
 
 
 @dataclass
@@ -138,7 +139,7 @@ def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
     if p.role is Role.AGENT:
         # Agents read the directory and create customers/organisations met in their work.
         if action is Action.READ:
-            return target.area not in (Area.SETTINGS, Area.HOOKS, Area.API_KEYS)
+            return target.area not in (Area.SETTINGS, Area.HOOKS, Area.API_KEYS, Area.INBOUND_WEBHOOKS)
         return action is Action.CREATE and target.area in (Area.CUSTOMERS, Area.ORGANIZATIONS, Area.ITEMS)
     if action is Action.CREATE and target.area is Area.ITEMS:
         return True  # customers file requests (as their own requester)

@@ -15,7 +15,8 @@ from tandem.domain.limits import LIST, Name, ShortText, Url
 from tandem.domain.statuses import Status, default_statuses
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
-RESERVED_SLUGS = frozenset({"www", "api", "admin", "app", "mail", "public", "static", "v1", "_local"})
+# "inbound": /v1/public/inbound/{token} is the inbound webhooks' URL, not a tenant's public path.
+RESERVED_SLUGS = frozenset({"www", "api", "admin", "app", "mail", "public", "static", "v1", "_local", "inbound"})
 
 
 class PortalVisibility(StrEnum):

@@ -28,6 +28,7 @@ class ThrottleLimits:
     login_failures_per_ip: int = 30
     magic_links_per_address: int = 3  # mails sent; further requests still answer 202 and send nothing
     magic_links_per_ip: int = 20  # requests, answered 429 beyond
+    inbound_webhook_per_minute: int = 60  # posts to one inbound webhook endpoint, answered 429 beyond
 
 
 @dataclass(frozen=True)

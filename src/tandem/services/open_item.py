@@ -111,8 +111,13 @@ def open_item(
     via: str,
     cause: Cause,
     claim: IdempotencyClaim | None = None,
+    note: str = "",
+    configured_project: str | None = None,
 ) -> Item:
-    """Validate, default, number and store a new item with its 'created' activity in one write."""
+    """Validate, default, number and store a new item with its 'created' activity in one write.
+
+    `note` goes on the activity (what caused it, e.g. the inbound webhook); `configured_project` is a project an
+    admin chose in configuration (an inbound webhook's), used as it is instead of the caller's choice."""
     if actor is not None:
         require_area(actor, Area.ITEMS, Action.CREATE)
     item_type = deps.repos.item_types.get(tenant.id, new.type_id) if new.type_id else None
@@ -141,7 +146,7 @@ def open_item(
         organization_id=requester.organization_id if requester else None,
         assignees=list(item_type.defaults.assignees),
         followers=followers,
-        project_id=_project(deps, tenant, actor, item_type, new.project_id),
+        project_id=configured_project or _project(deps, tenant, actor, item_type, new.project_id),
         fields=validate_answers(item_type.form, new.fields or {}),
         via=via,
     )
@@ -152,7 +157,7 @@ def open_item(
             changes["assignees"] = new.assignees
     item, _ = diff_and_apply(item, {k: v for k, v in changes.items() if k == "title" or v not in (None, "")})
     actor_id = actor.user_id if actor else (requester.id if requester else None)
-    cause, note = on_behalf(actor, cause)
+    cause, note = on_behalf(actor, cause, note)
     activity = Activity(tenant.id, deps.new_id(), item.id, now, "created", cause, actor_id=actor_id, note=note)
     try:
         return deps.repos.items.create(item, activity, claim=claim)

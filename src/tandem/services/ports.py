@@ -14,6 +14,7 @@ from tandem.domain.activity import Activity
 from tandem.domain.api_keys import ApiKey
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.hooks import Delivery, Hook
+from tandem.domain.inbound_webhooks import InboundWebhook
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
 from tandem.domain.mail import Rejection
@@ -468,3 +469,4 @@ class Repos:
     hooks: EntityRepo[Hook] = None  # type: ignore[assignment]
     deliveries: DeliveryRepo = None  # type: ignore[assignment]
     api_keys: ApiKeyRepo = None  # type: ignore[assignment]
+    inbound_webhooks: EntityRepo[InboundWebhook] = None  # type: ignore[assignment]

@@ -39,9 +39,9 @@ def _hashed(subject: str) -> str:
     return hashlib.sha256(subject.encode("utf-8", "replace")).hexdigest()[:32]
 
 
-def count(deps: Deps, name: str, subject: str) -> Hit:
-    """Count one attempt of `name` by `subject` in the current window."""
-    window = deps.settings.throttle.window_seconds
+def count(deps: Deps, name: str, subject: str, window: int | None = None) -> Hit:
+    """Count one attempt of `name` by `subject` in the current window (of `window` seconds, else the sign-in one)."""
+    window = window or deps.settings.throttle.window_seconds
     now = parse_iso(deps.clock()).timestamp()
     index = int(now // window)
     key = f"{name}:{_hashed(subject)}"
@@ -95,3 +95,13 @@ def magic_link_mail_allowed(deps: Deps, *, tenant_id: str, email: str) -> bool:
     """Count one sign-in mail to the address; False once the address had its share of the window."""
     hit = count(deps, MAGIC_ADDRESS, _account(tenant_id, email))
     return hit.count <= deps.settings.throttle.magic_links_per_address
+
+
+INBOUND_WEBHOOK = "inbound-webhook"
+
+
+def inbound_webhook_post(deps: Deps, *, tenant_id: str, endpoint_id: str) -> None:
+    """Count a post to an inbound webhook endpoint: TooManyRequests past its share of the minute."""
+    hit = count(deps, INBOUND_WEBHOOK, f"{tenant_id}/{endpoint_id}", window=60)
+    if hit.count > deps.settings.throttle.inbound_webhook_per_minute:
+        raise _refuse(hit, "posts to this webhook")
