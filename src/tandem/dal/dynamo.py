@@ -118,7 +118,6 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_mail import (
         DynamoCounters,
         DynamoIdempotencyStore,
-        DynamoJobQueue,
         DynamoMailLog,
         DynamoRevocations,
         DynamoTimerRepo,
@@ -133,7 +132,7 @@ def dynamo_repos() -> Repos:
         projects=DynamoProjectRepo(), item_types=DynamoItemTypeRepo(), items=items,
         conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
         rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
-        sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(), jobs=DynamoJobQueue(),
+        sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(),
         counters=DynamoCounters(), revocations=DynamoRevocations(), api_keys=DynamoApiKeyRepo(),
         hooks=hook_repo(), deliveries=DynamoDeliveryRepo(), inbound_webhooks=DynamoInboundWebhookRepo(),
     )

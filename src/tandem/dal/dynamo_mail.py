@@ -110,18 +110,6 @@ class DynamoTimerRepo:
         return True
 
 
-class DynamoJobQueue:
-    def enqueue(self, tenant_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
-        try:
-            Record(pk=f"{tkey(tenant_id)}#JOB#{key}", sk="JOB", kind="job", owner=kind,
-                   data=json.dumps(payload)).save(condition=Record.pk.does_not_exist())
-        except PutError as exc:
-            if _conditional_failure(exc):
-                return False
-            raise
-        return True
-
-
 class DynamoIdempotencyStore:
     def get(self, tenant_id: str, key: str) -> dict[str, Any] | None:
         found = get(f"{tkey(tenant_id)}#RESPONSE#{key}", "RESPONSE")

@@ -538,17 +538,6 @@ class MemoryTimerRepo:
             return True
 
 
-class MemoryJobQueue:
-    def __init__(self) -> None:
-        self.jobs: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
-
-    def enqueue(self, tenant_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
-        if (tenant_id, key) in self.jobs:
-            return False
-        self.jobs[(tenant_id, key)] = (kind, copy.deepcopy(payload))
-        return True
-
-
 class MemoryIdempotencyStore:
     def __init__(self) -> None:
         self._data: dict[tuple[str, str], dict[str, Any]] = {}
@@ -589,7 +578,6 @@ def memory_repos() -> Repos:
         macros=MemoryMacroRepo(store),
         sla_policies=MemoryEntityRepo(store, "sla"),
         timers=MemoryTimerRepo(),
-        jobs=MemoryJobQueue(),
         counters=MemoryCounters(),
         revocations=MemoryRevocations(),
         hooks=MemoryEntityRepo(store, "hook"),

@@ -7,7 +7,8 @@ and the HTTP middleware flush them as CloudWatch embedded metrics, one document 
     MailIngested (result)      MailRejected (reason)       ItemsCreated (channel)
     RuleFailures               StreamRecordFailures        TimersFired (kind)
     SideEffectsCompleted       SideEffectsSkipped          SideEffectsRetried (reason: failed | in_progress)
-    WebhookJobsQueued          WebhookFailures
+    WebhookDeliveries (outcome: delivered | http_error | refused | network)
+    WebhookFailures (attempts that raised: the store, not the receiver)
 
 Tracing: X-Ray through Powertools' Tracer, built only when tracing is on (inside Lambda, and
 POWERTOOLS_TRACE_DISABLED not set): merely constructing a Tracer imports the X-Ray SDK, a cold-start cost a

@@ -115,8 +115,6 @@ def build(
         repos.item_types = CachedAddressBook(repos.item_types)
     if blobs is None or mailer is None:
         blobs, mailer = _edge_adapters(s, blobs, mailer)
-    if repos.jobs is not None and not isinstance(repos.jobs, CountedJobQueue):
-        repos.jobs = CountedJobQueue(repos.jobs)
     deps = Deps(
         repos=repos,
         clock=utc_now,
@@ -155,8 +153,40 @@ def _webhook_sender(s: Settings) -> Any:
     if s.backend == "memory":
         from tandem.runtime.memory_webhooks import MemoryWebhookSender
 
-        return MemoryWebhookSender()
-    return LazySender(s.allow_private_webhooks)
+        return CountedSender(MemoryWebhookSender())
+    return CountedSender(LazySender(s.allow_private_webhooks))
+
+
+class CountedSender:
+    """Webhook attempts as metrics: `WebhookDeliveries` by outcome (delivered, http_error, refused, network)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def check(self, url: str) -> None:
+        self._inner.check(url)
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Any:
+        from tandem.runtime.observability import count
+
+        result = self._inner.post(url, body, headers)
+        count("WebhookDeliveries", outcome=_outcome(result))
+        return result
+
+    def __getattr__(self, name: str) -> Any:  # tests read and script the memory twin through the wrapper
+        return getattr(self._inner, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._inner, name, value)
+
+
+def _outcome(result: Any) -> str:
+    if result.status is not None:
+        return "delivered" if 200 <= result.status < 300 else "http_error"
+    return "refused" if (result.error or "").startswith("refused") else "network"
 
 
 class LazySender:
@@ -180,27 +210,6 @@ class LazySender:
         return self._sender().post(url, body, headers)
 
 
-class CountedJobQueue:
-    """The job queue with metrics: webhook jobs queued, and the ones that could not be queued."""
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-
-    def enqueue(self, tenant_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
-        from tandem.runtime.observability import count
-
-        try:
-            queued = self._inner.enqueue(tenant_id, key, kind, payload)
-        except Exception:
-            if kind == "webhook":
-                count("WebhookFailures")
-            raise
-        if queued and kind == "webhook":
-            count("WebhookJobsQueued")
-        return queued
-
-    def __getattr__(self, name: str) -> Any:  # tests read the fake's `jobs`
-        return getattr(self._inner, name)
 
 
 def _edge_adapters(s: Settings, blobs: Any, mailer: Any) -> tuple[Any, Any]:

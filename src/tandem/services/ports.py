@@ -354,12 +354,6 @@ class Once(Protocol):
     def run(self, tenant_id: str, key: str, fn: Callable[[], object]) -> bool: ...
 
 
-class JobQueue(Protocol):
-    def enqueue(self, tenant_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
-        """Queue a job once per `key` (a repeat is ignored and answers False)."""
-        ...
-
-
 class DeliveryRepo(Protocol):
     """Webhook deliveries: one record per payload and hook, its attempts inside."""
 
@@ -463,7 +457,6 @@ class Repos:
     macros: EntityRepo[Macro] = None  # type: ignore[assignment]
     sla_policies: EntityRepo[Any] = None  # type: ignore[assignment]
     timers: TimerRepo = None  # type: ignore[assignment]
-    jobs: JobQueue = None  # type: ignore[assignment]
     counters: Counters = None  # type: ignore[assignment]
     revocations: Revocations = None  # type: ignore[assignment]
     hooks: EntityRepo[Hook] = None  # type: ignore[assignment]
