@@ -3,8 +3,9 @@
 Usage: python bench/faults.py [--mails /tmp/peer/mails] [--rate 0.1] [--seed 7] [--lost-responses 0.0]
 
 Two runs on moto (in process), the same work each time: a tenant with a rule on mail received (tag, private
-note, templated mail to the requester, webhook call), an SLA policy (warning and breach timers) and a rule on SLA breach
-(private note, tag). 1. ingest every message through the `on_ses_receipt` handler code (raw mail from S3);
+note, templated mail to the requester, a signed webhook call to a receiver on 127.0.0.1), an SLA policy
+(warning and breach timers) and a rule on SLA breach (private note, tag).
+1. ingest every message through the `on_ses_receipt` handler code (raw mail from S3);
 2. the table's stream through `on_table_change`'s batch handler, 300 records per invocation, until it is dry;
 3. the timers through `on_tick`, ticking to each due time, draining the stream after each tick.
 
@@ -42,7 +43,8 @@ sys.path[:0] = [str(ROOT / "functions")]
 os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
                   AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-faults",
                   TANDEM_LOG_LEVEL="CRITICAL", TANDEM_INBOUND_BUCKET="faults-inbound",
-                  TANDEM_ATTACHMENT_BUCKET="faults-attachments", POWERTOOLS_METRICS_DISABLED="true")
+                  TANDEM_ATTACHMENT_BUCKET="faults-attachments", POWERTOOLS_METRICS_DISABLED="true",
+                  TANDEM_ALLOW_PRIVATE_WEBHOOKS="1")
 
 ADDRESS = "support@bench.tandem.local"
 BATCH = 300
@@ -146,12 +148,39 @@ def set_up_tenant(c: Any) -> None:
         {"type": "add_tag", "value": "triaged"},
         {"type": "post_message", "visibility": "private", "body": "Triage: look at this"},
         {"type": "send_email", "to": "requester", "subject": "We are on [{{ item.ref }}]", "body": "Hello"},
-        {"type": "call_webhook", "url": "https://hooks.example/triage"}]})
+        {"type": "call_webhook", "url": RECEIVER.url}]})
     manage_rules.create_rule(c.deps, admin, {"name": "breach", "trigger": "sla_breach", "actions": [
         {"type": "add_tag", "value": "breached"},
         {"type": "post_message", "visibility": "private", "body": "SLA breached"}]})
     manage_sla.create_policy(c.deps, admin, {"name": "Round the clock", "resolution_minutes": 120, "calendar": {
         "working_days": [0, 1, 2, 3, 4, 5, 6], "start": "00:00", "end": "24:00"}})
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1 answering 200 and keeping what it got (the rule's `call_webhook`)."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                received.append((self.headers.get("webhook-id") or "", json.loads(body)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/triage"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+RECEIVER = Receiver()
 
 
 class Stream:
@@ -300,7 +329,7 @@ def outcome() -> dict[str, Counter]:
         if r.kind == "item":
             item = json.loads(r.data)
             items[item["id"]] = (item["kind"], item["title"][:60], users.get(item.get("requester_id"), "-"))
-    found: dict[str, Counter] = {k: Counter() for k in ("items", "tags", "messages", "mails", "webhook jobs",
+    found: dict[str, Counter] = {k: Counter() for k in ("items", "tags", "messages", "mails", "webhook calls",
                                                         "timers fired", "timers pending", "rejections",
                                                         "rule failures")}
     for r in records:
@@ -315,8 +344,6 @@ def outcome() -> dict[str, Counter]:
             found["messages"][(items.get(data["item_id"]), data["via"], data["visibility"], data["body"][:40])] += 1
         elif r.kind == "timer":
             found["timers pending"][(r.owner, r.pk.split("#TIMER#", 1)[1].split(":")[0])] += 1
-        elif r.kind == "job":
-            found["webhook jobs"][(items.get(data.get("item_id")), r.owner, data.get("url"))] += 1
         elif r.kind == "activity" and data.get("action") == "rule_failed":
             found["rule failures"][(items.get(data["item_id"]), data.get("note", "")[:120])] += 1
         elif r.kind == "rejection":
@@ -325,6 +352,10 @@ def outcome() -> dict[str, Counter]:
         mail = message_from_bytes(sent.raw_data.encode() if isinstance(sent.raw_data, str) else sent.raw_data)
         path = "notify" if mail["X-Tandem-Ref"] else "rule send_email"
         found["mails"][(path, str(mail["To"]), str(mail["Subject"]))] += 1
+    # Every HTTP request the receiver got (a repeated `webhook-id` counts again: that is a duplicate here).
+    for _webhook_id, body in RECEIVER.received:
+        item = (body.get("data") or {}).get("item") or {}
+        found["webhook calls"][(item.get("kind"), (item.get("title") or "")[:60], body.get("type"))] += 1
     return found
 
 
@@ -340,6 +371,7 @@ def run(mails: list[bytes], faults: Faults) -> tuple[dict[str, Counter], Counter
     notify.ACKS_PER_SENDER_PER_HOUR = 1_000_000
 
     moto_speedups.install()
+    RECEIVER.received.clear()
     faults.enabled = False
     with mock_aws():
         import boto3

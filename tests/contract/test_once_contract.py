@@ -66,6 +66,19 @@ def test_a_completed_side_effect_never_repeats(ledger):
     assert len(calls) == 1
 
 
+def test_a_remembered_step_answers_its_first_outcome_without_running_again(ledger):
+    once, _ = ledger
+    calls = []
+
+    def post() -> dict:
+        calls.append(1)
+        return {"status": 200 + len(calls), "ms": 12}
+
+    assert once.remember("t1", "hook:msg_1:1", post) == {"status": 201, "ms": 12}
+    assert once.remember("t1", "hook:msg_1:1", post) == {"status": 201, "ms": 12}
+    assert len(calls) == 1
+
+
 def test_keys_are_per_tenant(ledger):
     once, _ = ledger
     calls, effect = counter()

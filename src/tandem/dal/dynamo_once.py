@@ -105,32 +105,45 @@ class DynamoOnce:
 
         config = IdempotencyConfig(
             expires_after_seconds=self._ttl,
-            # A stored response means "done before": answer False without running anything.
-            response_hook=lambda response, record: False,
+            # A stored response means "done before": answer it, marked, without running anything.
+            # (Records written before values were kept hold a bare `true`.)
+            response_hook=lambda response, record: {
+                **(response if isinstance(response, dict) else {}),
+                "replayed": True,
+            },
         )
         config.register_lambda_context(Deadline())
         layer = _persistence_layer(self._client(), self._table_name())
 
         @idempotent_function(data_keyword_argument="effect", persistence_store=layer, config=config)
-        def attempt(*, effect: dict[str, str], fn: Callable[[], object]) -> bool:
-            fn()
-            return True
+        def attempt(*, effect: dict[str, str], fn: Callable[[], Any]) -> dict[str, Any]:
+            return {"value": fn()}  # stored with the COMPLETED record (JSON), for `remember`
 
         return attempt
 
     def run(self, tenant_id: str, key: str, fn: Callable[[], object]) -> bool:
+        def effect() -> None:  # `run` keeps nothing of what fn returns (it need not be JSON)
+            fn()
+
+        return not self._once(tenant_id, key, effect)["replayed"]
+
+    def remember(self, tenant_id: str, key: str, fn: Callable[[], Any]) -> Any:
+        return self._once(tenant_id, key, fn)["value"]
+
+    def _once(self, tenant_id: str, key: str, fn: Callable[[], Any]) -> dict[str, Any]:
         from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
         with self._lock:
             if self._attempt is None:
                 self._attempt = self._build()
         try:
-            ran = self._attempt(effect={"tenant": tenant_id, "key": key}, fn=fn)
+            out = self._attempt(effect={"tenant": tenant_id, "key": key}, fn=fn)
         except IdempotencyAlreadyInProgressError as exc:
             self._observe("deferred")
             raise SideEffectInProgress(key) from exc
         except Exception:
             self._observe("failed")
             raise
-        self._observe("completed" if ran else "skipped")
-        return bool(ran)
+        replayed = bool(out.get("replayed"))
+        self._observe("skipped" if replayed else "completed")
+        return {"value": out.get("value"), "replayed": replayed}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable
@@ -66,6 +67,7 @@ class MemoryOnce:
         self._remaining_ms = remaining_ms or bound_remaining_ms
         self._ttl, self._now, self._observe = ttl_seconds, now, observe or (lambda outcome: None)
         self.records: dict[tuple[str, str], tuple[str, float, float]] = {}  # → (status, in-progress until, expiry)
+        self.values: dict[tuple[str, str], Any] = {}  # what a completed `remember` step answered
         self._lock = threading.Lock()
 
     def _start(self, key: tuple[str, str]) -> bool:
@@ -82,6 +84,12 @@ class MemoryOnce:
             return True
 
     def run(self, tenant_id: str, key: str, fn: Callable[[], object]) -> bool:
+        return self._once(tenant_id, key, fn)[0]
+
+    def remember(self, tenant_id: str, key: str, fn: Callable[[], Any]) -> Any:
+        return self._once(tenant_id, key, fn)[1]
+
+    def _once(self, tenant_id: str, key: str, fn: Callable[[], Any]) -> tuple[bool, Any]:
         record = (tenant_id, key)
         try:
             started = self._start(record)
@@ -90,9 +98,9 @@ class MemoryOnce:
             raise
         if not started:
             self._observe("skipped")
-            return False
+            return False, copy.deepcopy(self.values.get(record))
         try:
-            fn()
+            value = fn()
         except Exception:  # a BaseException (the process dying) leaves IN_PROGRESS behind, as a timeout does
             with self._lock:
                 self.records.pop(record, None)
@@ -100,5 +108,6 @@ class MemoryOnce:
             raise
         with self._lock:
             self.records[record] = ("COMPLETED", 0.0, self._now() + self._ttl)
+            self.values[record] = copy.deepcopy(value)
         self._observe("completed")
-        return True
+        return True, value

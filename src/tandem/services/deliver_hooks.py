@@ -1,8 +1,8 @@
 """Delivering webhooks: one signed attempt at a time, retries on the timers machinery, giving up after a day.
 
 Each attempt is one side effect under `deps.once` (key `hook:{webhook-id}:{n}`, the HTTP call the last step), so
-a redelivered stream record or a repeated timer tick never sends attempt n twice. The outcome is written after
-the call; if that write is lost, the repeat finds attempt n done, records it as unknown and goes on with n + 1.
+a redelivered stream record or a repeated timer tick never sends attempt n twice. The call's outcome is kept with
+the once-record, so when writing it to the delivery log fails, the repeat records attempt n as it went.
 Retries are timers (`kind` "webhook", key `hook:{webhook-id}`), fired by the timers Lambda each minute.
 """
 
@@ -41,28 +41,31 @@ def attempt(deps: Deps, delivery: Delivery, *, manual: bool = False, hook: Hook 
         reason = "the subscription was removed" if hook is None else "the subscription is disabled"
         return _finish(deps, delivery, "failed", note=reason)
     n = len(delivery.attempts) + 1
-    sent: list = []
 
-    def call() -> None:
+    def call() -> dict:
         now = deps.clock()
         headers = {"content-type": "application/json", "user-agent": "Tandem-Webhooks/1",
                    **sign(deps, hook, delivery, now)}
-        sent.append((now, deps.webhooks.post(delivery.target_url, delivery.body.encode("utf-8"), headers)))
+        result = deps.webhooks.post(delivery.target_url, delivery.body.encode("utf-8"), headers)
+        return {"at": now, "status": result.status, "ms": int(result.ms), "error": _error(result)}
 
-    deps.once.run(delivery.tenant_id, f"hook:{delivery.id}:{n}", call)
-    if not sent:  # attempt n went out earlier and its outcome was lost with that invocation
+    # The outcome is kept with the once-record: a repeat after a lost write records attempt n as it went,
+    # instead of calling the receiver again.
+    sent = deps.once.remember(delivery.tenant_id, f"hook:{delivery.id}:{n}", call)
+    if not sent:  # completed before outcomes were kept
         record = Attempt(n, deps.clock(), False, None, 0, "outcome not recorded", manual)
         return _after(deps, hook, delivery, record, manual)
-    at, result = sent[0]
-    ok = result.status is not None and 200 <= result.status < 300
-    record = Attempt(n, at, ok, result.status, int(result.ms), None if ok else _error(result), manual)
+    ok = sent["status"] is not None and 200 <= sent["status"] < 300
+    record = Attempt(n, sent["at"], ok, sent["status"], sent["ms"], None if ok else sent["error"], manual)
     return _after(deps, hook, delivery, record, manual)
 
 
-def _error(result: object) -> str:
+def _error(result: object) -> str | None:
     error = getattr(result, "error", None)
     status = getattr(result, "status", None)
-    return str(error) if error else f"HTTP {status}"
+    if error:
+        return str(error)
+    return None if status is not None and 200 <= status < 300 else f"HTTP {status}"
 
 
 def _after(deps: Deps, hook: Hook, delivery: Delivery, record: Attempt, manual: bool) -> Delivery:

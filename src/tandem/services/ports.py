@@ -353,6 +353,11 @@ class Once(Protocol):
 
     def run(self, tenant_id: str, key: str, fn: Callable[[], object]) -> bool: ...
 
+    def remember(self, tenant_id: str, key: str, fn: Callable[[], Any]) -> Any:
+        """`run`, answering what `fn` returned (JSON-serialisable), now or on the attempt that completed it: for a
+        step whose outcome the caller needs even when a repeat must not do it again (a webhook's HTTP status)."""
+        ...
+
 
 class DeliveryRepo(Protocol):
     """Webhook deliveries: one record per payload and hook, its attempts inside."""
