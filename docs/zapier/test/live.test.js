@@ -152,6 +152,10 @@ describe('the Zapier app against a running Tandem', { skip: SKIP, timeout: 180_0
     const changed = await deliveredFor('item_updated', (p) => p.data.ref === item.ref);
     const [output] = await performOn('item_updated', changed);
     assert.equal(output.type, 'item.updated');
+    const polled = await appTester(App.triggers.item_updated.operation.performList, { authData });
+    const same = polled.find((p) => p.id === output.id);
+    assert.ok(same, 'the polling list names the delivered event with the same id');
+    assert.deepEqual(Object.keys(same.data).sort(), Object.keys(output.data).sort());
     const status = await deliveredFor('status_changed', (p) => p.data.ref === item.ref);
     const [statusOutput] = await performOn('status_changed', status);
     assert.equal(statusOutput.type, 'item.status_changed');
