@@ -48,6 +48,15 @@ def _tool(name: str) -> str:
     return path
 
 
+def _node() -> str:
+    node = _tool("node")
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    major = int(re.match(r"v(\d+)", version).group(1)) if re.match(r"v\d+", version) else 0
+    if major < 18:
+        pytest.fail(f"node {version or '?'} is too old: the Zapier example needs node >= 18", pytrace=False)
+    return node
+
+
 def _node_modules() -> None:
     """`npm ci` unless node_modules was installed from this very package-lock.json."""
     lock = hashlib.sha256((APP / "package-lock.json").read_bytes()).hexdigest()
@@ -97,7 +106,7 @@ def _tap_counts(output: str) -> dict[str, int]:
 
 def test_the_zapier_example_app_passes_its_node_test_against_the_local_stack(stack):
     # Given node, the app's dependencies, and an API key of a new tenant on the local stack
-    node = _tool("node")
+    node = _node()
     _node_modules()
     key = _api_key(stack.base)
     env = {**os.environ, "TANDEM_BASE_URL": stack.base, "TANDEM_API_KEY": key, "NODE_ENV": "test"}
