@@ -213,6 +213,26 @@ def test_the_polled_and_the_delivered_payload_share_their_id(api, container, wor
     assert polled["data"]["ref"] == ref and polled["id"] == delivered["id"] and polled == delivered
 
 
+def test_polled_change_events_have_the_delivered_keys_with_an_empty_previous(api, container, world):
+    w, clock, receiver = world
+    # Given an item whose status changed while hooks on both change events listened
+    _subscribe(api, w, "item.updated")
+    _subscribe(api, w, "item.status_changed", url="https://status.example/in")
+    ref = _new_item(api, w)
+    clock.advance(minutes=1)
+    resp = api.call("PATCH", f"/v1/items/{ref}", {"status": "open"}, token=w.token("admin"))
+    assert resp.status_code == 200, resp.data
+    pump(container)
+    for kind in ("item.updated", "item.status_changed"):
+        delivered = next(json.loads(s.body) for s in receiver.sent if json.loads(s.body)["type"] == kind)
+        assert delivered["data"]["previous"]["status"] == "new"
+        # When Zapier polls the same event
+        polled = api.call("GET", f"/v1/hooks/events/{kind}", token=w.token("admin")).data["items"]
+        same = next(e for e in polled if e["id"] == delivered["id"])
+        # Then it has the delivery's keys; the old values are not kept, so `previous` is empty
+        assert set(same["data"]) == set(delivered["data"]) and same["data"]["previous"] == {}
+
+
 def test_private_messages_reach_staff_scope_hooks_only(api, container, world):
     w, clock, receiver = world
     staff = _subscribe(api, w, "message.created", url="https://staff.example/in")

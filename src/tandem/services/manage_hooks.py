@@ -128,7 +128,9 @@ def poll(deps: Deps, p: Principal, event: str) -> list[dict[str, Any]]:
     """Zapier's performList: the newest real events of the tenant as `event` payloads, newest first, unique ids.
 
     Rendered from the current items and messages (the latest items, the latest messages of the latest changed
-    items), so a new workspace answers an empty list rather than invented samples."""
+    items), so a new workspace answers an empty list rather than invented samples. A change's old values are not
+    kept, so polled change events carry an empty `previous`: the same keys as a delivery, for Zapier's field
+    mapping."""
     require_area(p, Area.HOOKS, Action.READ)
     if event not in EVENTS:
         raise NotFound("no such event", {"event": event})
@@ -138,6 +140,8 @@ def poll(deps: Deps, p: Principal, event: str) -> list[dict[str, Any]]:
     elif event in (ITEM_UPDATED, STATUS_CHANGED):
         changed = [i for i in items if i.version > 1]
         found = [item_event(event, i) for i in changed]
+        for f in found:
+            f["data"].setdefault("previous", {})
     else:
         found = _latest_messages(deps, p, sorted(items, key=lambda i: i.updated_at, reverse=True)[:5])
     unique = {f["id"]: f for f in found}
