@@ -133,6 +133,7 @@ def post_message(call: Call, ref: str) -> Any:
         visibility=data.get("visibility", "public"),
         attachment_ids=data.get("attachments") or [],
         claim=claim,
+        via="web" if session_cookie(call.request) else "api",
     )
     return render.message(message, p.name)
 

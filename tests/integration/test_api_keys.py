@@ -175,6 +175,9 @@ def test_changes_made_with_a_key_record_cause_api_and_the_keys_name(api, world):
         assert entry["cause"] == "api"
         assert entry["note"].startswith('API key "Zapier"')
         assert entry["actor"] == f"apikey:{created['id']}"
+    # And the item and the message both came through the API channel
+    messages = api.call("GET", f"/v1/items/{item['ref']}/messages", token=key).data["items"]
+    assert item["via"] == "api" and [m["via"] for m in messages] == ["api"]
 
 
 def test_auth_test_answers_tenant_and_name_for_keys_and_people(api, world):

@@ -107,9 +107,10 @@ def post_message(
     visibility: Any = "public",
     attachment_ids: list[str] | None = None,
     claim: IdempotencyClaim | None = None,
+    via: str = "web",
 ) -> Message:
     """POST /v1/items/{ref}/messages: customers may only write public replies; an Idempotency-Key claim makes a
-    retry answer the first message."""
+    retry answer the first message. `via` is the channel, as for items ("web" in a browser session, else "api")."""
     try:
         vis = Visibility(visibility or "public")
     except ValueError as exc:
@@ -126,7 +127,7 @@ def post_message(
         item,
         body=body.strip(),
         visibility=vis,
-        via="web",
+        via=via,
         author_id=p.user_id,
         cause=cause,
         attachments=atts,
