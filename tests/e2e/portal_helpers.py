@@ -373,10 +373,12 @@ def wait_for(predicate: Any, timeout: float = 20, interval: float = 0.3) -> Any:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """Save into tests/screenshots/ (gitignored) and copy to docs/screenshots/ for the README."""
+    """Save into tests/screenshots/ (gitignored); with TANDEM_UPDATE_SCREENSHOTS=1 also into docs/screenshots/ for
+    the README (only then: `make test` must leave the work tree clean, and PNGs never render byte-identically)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
+    if os.environ.get("TANDEM_UPDATE_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
     return path

@@ -22,7 +22,7 @@ from tandem.services.ports import SideEffectInProgress
 
 TTL_SECONDS = 7 * 24 * 3600  # completed records outlive any redelivery (the stream keeps records 24 h)
 KEY_LIMIT = 512  # longer keys are hashed: a partition key may not exceed 2 KB
-WRITE_ATTEMPTS = 3  # COMPLETED/delete writes are retried here: a lost COMPLETED would let the effect repeat
+WRITE_ATTEMPTS = 5  # COMPLETED/delete writes are retried here: a lost COMPLETED would let the effect repeat
 
 
 def record_key(tenant_id: str, key: str) -> str:
