@@ -82,7 +82,7 @@ function typeFields(select) {
   const empty = buildForm({ fields: [] }, { fieldsOnly: true });
   let built = empty;
   let asked = 0;
-  select.addEventListener("change", async () => {
+  const load = async () => {
     const id = select.value;
     const turn = ++asked;
     built = empty;
@@ -97,7 +97,9 @@ function typeFields(select) {
     if (turn !== asked) return; // another type was picked meanwhile
     built = buildForm(type?.form || { fields: [] }, { fieldsOnly: true });
     box.replaceChildren(...built.elements);
-  });
+  };
+  select.addEventListener("change", load);
+  load(); // the select starts on its first type
   return {
     box,
     collect: () => built.collect(),
