@@ -1,6 +1,7 @@
 // Item list with filters in the URL (shareable) and saved filters kept in this browser.
 // Saved filter definitions are not secrets, so localStorage is fine for them (never for tokens).
 import { get } from "../js/api.js";
+import { pager } from "../js/paging.js";
 import { h, field, notice, formatDate } from "../js/dom.js";
 import { go } from "../js/router.js";
 import { state, page, userName, resolveCustomers, projectName } from "./state.js";
@@ -111,23 +112,16 @@ export async function listView(route) {
     savedPanel(params),
   );
   page("Items", h("div", { class: "list-layout" }, filters, h("section", { class: "card table-card", "aria-label": "Results" }, out, table, more)));
-  let cursor = null;
   const query = Object.fromEntries(FILTERS.map((k) => [k, params.get(k)]));
-  const load = async () => {
-    more.disabled = true;
-    try {
-      const data = await get("/v1/items", { ...query, limit: 50, cursor });
-      await resolveCustomers((data.items || []).map((i) => i.requester));
-      tbody.append(...(data.items || []).map(row));
-      cursor = data.next_cursor;
-      more.hidden = !cursor;
+  const load = pager({
+    button: more,
+    fetchPage: (cursor) => get("/v1/items", { ...query, limit: 50, cursor }),
+    render: async (items) => {
+      await resolveCustomers(items.map((i) => i.requester));
+      tbody.append(...items.map(row));
       if (!tbody.children.length) out.replaceChildren(h("p", { class: "muted", text: "No items match these filters." }));
-    } catch (err) {
-      out.replaceChildren(notice("error", err.message));
-    } finally {
-      more.disabled = false;
-    }
-  };
-  more.addEventListener("click", load);
+    },
+    onError: (err) => out.replaceChildren(notice("error", err.message)),
+  });
   await load();
 }

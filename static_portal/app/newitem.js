@@ -1,12 +1,19 @@
-// A new item created by an agent (customers use the portal's forms).
-import { api, newKey } from "../js/api.js";
+// A new item created by an agent (customers use the portal's forms). The chosen type's own fields
+// come from its web form (the same buildForm the portal uses), and the agent picks the requester.
+import { api, get, newKey } from "../js/api.js";
 import { h, field, notice, humanize } from "../js/dom.js";
+import { buildForm } from "../js/forms.js";
+import { uploadAll } from "../js/upload.js";
 import { go } from "../js/router.js";
 import { state, page } from "./state.js";
 import { PRIORITIES, options, projectPairs, typePairs, assigneePairs } from "./widgets.js";
 
+const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const CUSTOMER_PAGE = 200;
+
 export function newItemView(route) {
   const kind = route.params.get("kind") || "ticket";
+  const picker = requesterPicker();
   const c = {
     kind: h("select", { name: "kind" }, options([["ticket", "Ticket"], ["task", "Task"]], kind)),
     type_id: h("select", { name: "type_id" }, options(typePairs(kind), "")),
@@ -22,6 +29,8 @@ export function newItemView(route) {
     kind: "Kind", type_id: "Type", title: "Title", description: "Description", priority: "Priority",
     project_id: "Project", assignees: "Assignees", due_date: "Due date",
   }).map(([k, label]) => [k, field(label, c[k], { required: k === "title" || k === "type_id" })]));
+  wraps.requester = picker.wrap;
+  const own = typeFields(c.type_id);
   const out = h("div", { "aria-live": "polite" });
   const submit = h("button", { type: "submit", text: "Create" });
   const key = newKey();
@@ -29,8 +38,10 @@ export function newItemView(route) {
     e.preventDefault();
     out.replaceChildren();
     Object.values(wraps).forEach((w) => w.setError(""));
+    const answers = own.collect();
     if (!c.title.value.trim()) return (wraps.title.setError("A title is required."), c.title.focus());
     if (!c.type_id.value) return (wraps.type_id.setError("Choose a type (admins create types under Admin)."), c.type_id.focus());
+    if (!answers.ok) return (out.append(notice("error", "Please correct the highlighted fields.")), answers.firstInvalid.focus());
     submit.disabled = true;
     try {
       const body = {
@@ -38,15 +49,99 @@ export function newItemView(route) {
         priority: c.priority.value, assignees: [...c.assignees.selectedOptions].map((o) => o.value),
       };
       if (c.project_id.value) body.project_id = c.project_id.value;
-      if (c.due_date.value) body.due_date = c.due_date.value;
+      if (picker.value()) body.requester = picker.value();
+      if (Object.keys(answers.payload.fields).length) body.fields = answers.payload.fields;
+      // A date field keyed due_date is the item's due date too, unless the agent set one.
+      const due = c.due_date.value || answers.payload.due_date;
+      if (due) body.due_date = due;
       const { data } = await api("POST", "/v1/items", { body, idempotencyKey: key });
+      if (answers.files.length) await attach(data.ref, answers.files, out);
       go(`/items/${data.ref}`);
     } catch (err) {
-      for (const [k, msg] of Object.entries(err.fieldErrors())) wraps[k]?.setError(String(msg));
+      const rest = own.showErrors(errorsOf(err));
+      for (const [k, msg] of Object.entries(rest)) wraps[k]?.setError(String(msg));
       out.append(notice("error", err.message));
     } finally {
       submit.disabled = false;
     }
-  } }, Object.values(wraps), out, submit));
+  } }, Object.values(wraps).slice(0, 2), own.box, Object.values(wraps).slice(2), out, submit));
   if (!state.types.some((t) => t.kind === kind)) out.append(notice("info", `There is no ${kind} type yet.`));
+}
+
+/** Field errors of a failed request, keyed as the form knows them ("fields.x" → "x"). */
+function errorsOf(err) {
+  const found = {};
+  for (const e of err.details?.errors || []) if (e && typeof e.field === "string") found[e.field] = e.message;
+  Object.assign(found, err.fieldErrors ? err.fieldErrors() : {});
+  return Object.fromEntries(Object.entries(found).map(([k, v]) => [k.replace(/^fields\./, ""), v]));
+}
+
+/** The chosen type's own fields, rendered again whenever the type changes. */
+function typeFields(select) {
+  const box = h("div", { class: "type-fields", "aria-live": "polite" });
+  const empty = buildForm({ fields: [] }, { fieldsOnly: true });
+  let built = empty;
+  let asked = 0;
+  const load = async () => {
+    const id = select.value;
+    const turn = ++asked;
+    built = empty;
+    box.replaceChildren();
+    if (!id) return;
+    let type = state.types.find((t) => t.id === id);
+    try {
+      type = await get(`/v1/item-types/${encodeURIComponent(id)}`);
+    } catch {
+      // The directory's copy will do: the API checks the answers again anyway.
+    }
+    if (turn !== asked) return; // another type was picked meanwhile
+    built = buildForm(type?.form || { fields: [] }, { fieldsOnly: true });
+    box.replaceChildren(...built.elements);
+  };
+  select.addEventListener("change", load);
+  load(); // the select starts on its first type
+  return {
+    box,
+    collect: () => built.collect(),
+    showErrors: (errors) => built.showErrors(errors),
+  };
+}
+
+/** A customer picker: one page of customers, filtered as the agent types; an unknown email is offered too. */
+function requesterPicker() {
+  const search = h("input", { type: "search", name: "requester_search", placeholder: "Name or email", autocomplete: "off" });
+  const select = h("select", { name: "requester" });
+  let customers = [];
+  let more = false;
+  const render = () => {
+    const q = search.value.trim().toLowerCase();
+    const keep = select.value;
+    const hits = customers.filter((u) => !q || `${u.name || ""} ${u.email || ""}`.toLowerCase().includes(q));
+    const pairs = hits.map((u) => [u.id, u.name ? `${u.name} <${u.email}>` : u.email]);
+    if (EMAIL_RE.test(q) && !customers.some((u) => (u.email || "").toLowerCase() === q)) pairs.push([q, `${q} (new customer)`]);
+    select.replaceChildren(...options(pairs, keep, "— me —"));
+    if (q && pairs.length && !pairs.some(([v]) => v === keep)) select.value = pairs[0][0];
+  };
+  search.addEventListener("input", render);
+  const help = "Type to filter the customers; an email address not listed makes a new customer.";
+  const wrap = h("div", { class: "requester" }, field("Find requester", search, { help }), field("Requester", select));
+  wrap.setError = (m) => wrap.querySelectorAll(".field")[1].setError(m);
+  get("/v1/customers", { limit: CUSTOMER_PAGE })
+    .then((page) => {
+      customers = page.items || [];
+      more = !!page.next_cursor;
+      if (more) search.setAttribute("placeholder", `Name or email (first ${CUSTOMER_PAGE} listed; type a full email for others)`);
+      render();
+    })
+    .catch(() => render());
+  render();
+  return { wrap, value: () => select.value };
+}
+
+async function attach(ref, files, out) {
+  // File fields ride along as attachments of a first private note, as the portal's form does with a message.
+  const ids = await uploadAll(ref, files.map((f) => f.file), (m) => out.replaceChildren(notice("info", m)));
+  await api("POST", `/v1/items/${encodeURIComponent(ref)}/messages`, {
+    body: { body: `Files sent with the form: ${files.map((f) => f.file.name).join(", ")}`, visibility: "private", attachments: ids },
+  });
 }

@@ -81,14 +81,15 @@ export function check(def, value) {
  * A form for an item type. `base` adds the fields every request has (title, description,
  * anonymous contact, optional project); `form.fields` are the type's own typed fields.
  * A date field keyed `due_date` is the item's due date too (SPEC S3's custom due date).
+ * `fieldsOnly` renders the type's own fields alone, for a screen that has its own title and description.
  */
-export function buildForm(form, { anonymous = false, projects = [], survey = false } = {}) {
+export function buildForm(form, { anonymous = false, projects = [], survey = false, fieldsOnly = false } = {}) {
   const defs = [];
   if (anonymous) {
     defs.push({ key: "email", label: "Your email", type: "email", required: true, base: true });
     defs.push({ key: "name", label: "Your name", type: "text", base: true });
   }
-  if (!survey) {
+  if (!survey && !fieldsOnly) {
     defs.push({ key: "title", label: "Subject", type: "text", required: true, base: true });
     defs.push({ key: "description", label: "Description", type: "long_text", base: true });
   }

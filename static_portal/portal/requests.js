@@ -1,6 +1,7 @@
 // Portal start page (forms and surveys) and "my requests" with, by tenant setting, items of
 // followed projects and of the customer's organisation (the API decides what is visible).
 import { get, getAll } from "../js/api.js";
+import { pager } from "../js/paging.js";
 import { h, notice, formatDate, humanize } from "../js/dom.js";
 import { ctx, page } from "./context.js";
 
@@ -43,22 +44,15 @@ function itemList(label, query, keep = () => true) {
   const list = h("ul", { class: "items", "aria-label": label });
   const more = h("button", { type: "button", class: "secondary", hidden: true, text: "Load more" });
   const section = h("section", { class: "card", "aria-label": label }, h("h2", { text: label }), list, more);
-  let cursor = null;
-  const load = async () => {
-    more.disabled = true;
-    try {
-      const pageData = await get("/v1/items", { ...query, limit: 50, cursor });
-      for (const item of (pageData.items || []).filter(keep)) list.append(row(item));
-      cursor = pageData.next_cursor;
-      more.hidden = !cursor;
-      if (!list.children.length && !cursor) list.replaceWith(h("p", { class: "muted", text: "Nothing here yet." }));
-    } catch (err) {
-      section.append(notice("error", err.message));
-    } finally {
-      more.disabled = false;
-    }
-  };
-  more.addEventListener("click", load);
+  const load = pager({
+    button: more,
+    fetchPage: (cursor) => get("/v1/items", { ...query, limit: 50, cursor }),
+    render: (items) => {
+      for (const item of items.filter(keep)) list.append(row(item));
+      if (!list.children.length && more.hidden) list.replaceWith(h("p", { class: "muted", text: "Nothing here yet." }));
+    },
+    onError: (err) => section.append(notice("error", err.message)),
+  });
   section.ready = load();
   return section;
 }

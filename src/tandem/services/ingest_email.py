@@ -21,7 +21,8 @@ from tandem.domain.items import Cause, Item, Link
 from tandem.domain.mail import Envelope, Rejection
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.people import User, normalize_email
-from tandem.domain.statuses import Category, status_for_category
+from tandem.domain.replies import status_after_customer_reply
+from tandem.domain.statuses import Category
 from tandem.domain.tenants import Tenant
 from tandem.domain.threading import base_address, reply_ref, subject_refs
 from tandem.mail.model import InboundEmail
@@ -33,7 +34,6 @@ from tandem.services.ports import DuplicateRequest, IdempotencyClaim, TransientE
 from tandem.services.post_message import resolve_handles
 from tandem.services.update_item import change_item
 
-REOPEN = {"ticket": "customer_replied", "task": "in_progress"}
 MAX_CC = 100
 
 
@@ -351,11 +351,9 @@ def _after_reply(deps: Deps, tenant: Tenant, item: Item, mail: InboundEmail, sen
     followers = list(dict.fromkeys([*item.followers, *_followers(deps, tenant, mail, sender)]))
     if followers != item.followers:
         changes["followers"] = followers
-    if not trusted_staff and item.status_category in (Category.WAITING, Category.DONE):
-        target = tenant.status(item.kind, REOPEN[item.kind]) or status_for_category(
-            tenant.statuses[item.kind], Category.OPEN
-        )
-        changes["status"] = target.key
+    target = None if trusted_staff else status_after_customer_reply(tenant, item)
+    if target:
+        changes["status"] = target
     if changes:
         current = deps.repos.items.get(tenant.id, item.ref) or item
         change_item(deps, tenant, current, changes, actor_id=sender.id, cause=Cause.EMAIL, note="reply by email")

@@ -99,6 +99,13 @@ def _send(
     return len(sent)
 
 
+def item_link(base: str, tenant: Tenant, item: Item, to: User) -> str:
+    """Where a mail's link takes its reader: staff to the workspace, customers to the tenant's portal."""
+    if to.role.is_staff:
+        return f"{base}/app/#/items/{item.ref}"
+    return f"{base}/portal/{tenant.slug}/#/items/{item.ref}"
+
+
 def _compose(
     deps: Deps,
     tenant: Tenant,
@@ -112,7 +119,7 @@ def _compose(
 ) -> OutboundMail:
     from tandem.mail.render import render
 
-    portal = f"{deps.settings.portal_url}/portal/{tenant.slug}/#/items/{item.ref}"
+    item_url = item_link(deps.settings.portal_url, tenant, item, to)
     unsubscribe = None
     if not to.role.is_staff:
         token = deps.tokens.issue({"typ": "unsub", "tid": tenant.id, "sub": to.id, "ref": item.ref}, UNSUBSCRIBE_TTL)
@@ -122,7 +129,7 @@ def _compose(
         tenant=tenant,
         item=item,
         recipient=to,
-        portal_url=portal,
+        item_url=item_url,
         unsubscribe_url=unsubscribe,
         subject_line=item.title,
         **context,

@@ -11,10 +11,12 @@ from tandem.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.messages import Attachment, Message, Visibility, mention_handles, resolve_mentions
 from tandem.domain.permissions import Action, Principal, allowed
+from tandem.domain.replies import status_after_customer_reply
 from tandem.domain.tenants import Tenant
 from tandem.services.access import item_target, load_item
 from tandem.services.deps import Deps
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim
+from tandem.services.update_item import change_item
 
 MAX_BODY = 100_000
 
@@ -121,7 +123,7 @@ def post_message(
     tenant, item = load_item(deps, p, ref, action)
     atts = _attachments(deps, tenant.id, item, attachment_ids or [])
     cause, note = on_behalf(p, Cause.USER, vis.value)
-    return add_message(
+    message = add_message(
         deps,
         tenant,
         item,
@@ -134,6 +136,17 @@ def post_message(
         claim=claim,
         note=note,
     )
+    if vis is Visibility.PUBLIC and not p.is_staff:
+        _after_customer_reply(deps, tenant, item, p, cause, via)
+    return message
+
+
+def _after_customer_reply(deps: Deps, tenant: Tenant, item: Item, p: Principal, cause: Cause, via: str) -> None:
+    """A customer's reply from the portal, widget or API moves the item exactly as an email reply does."""
+    target = status_after_customer_reply(tenant, item)
+    if target:
+        current = deps.repos.items.get(tenant.id, item.ref) or item
+        change_item(deps, tenant, current, {"status": target}, actor_id=p.user_id, cause=cause, note=f"reply via {via}")
 
 
 def request_upload(
