@@ -81,8 +81,9 @@ def _wait_healthy(stack: Stack, timeout: float) -> None:
     raise RuntimeError(f"tandem dev did not become healthy in {timeout:.0f}s:\n{stack.log_tail()}")
 
 
-def start_stack(timeout: float = 90) -> Stack:
-    """`python -m tandem.cli dev` on free ports with its own data directory (or an external stack)."""
+def start_stack(timeout: float = 90, extra_env: dict[str, str] | None = None) -> Stack:
+    """`python -m tandem.cli dev` on free ports with its own data directory (or an external stack); `extra_env` adds
+    variables for the stack's process only (e.g. TANDEM_ALLOW_PRIVATE_WEBHOOKS=1)."""
     external = os.environ.get("TANDEM_E2E_URL")
     if external:
         smtp = os.environ.get("TANDEM_E2E_SMTP")
@@ -101,6 +102,7 @@ def start_stack(timeout: float = 90) -> Stack:
         "TANDEM_SMTP_PORT": str(smtp_port),
         "TANDEM_PORTAL_URL": f"http://127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     env.pop("TANDEM_BACKEND", None)  # the stack picks its own backend, not the unit tests' memory one
     cmd = [sys.executable, "-m", "tandem.cli", "dev", "--port", str(port), "--smtp-port", str(smtp_port)]
@@ -370,6 +372,12 @@ def wait_for(predicate: Any, timeout: float = 20, interval: float = 0.3) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting")
         time.sleep(interval)
+
+
+def settle(page: Any) -> None:
+    """Wait until the page has no API request in flight (api.js counts them on <html data-pending>)."""
+    page.locator("html[data-pending='0']").wait_for(state="attached")
+    page.wait_for_timeout(250)  # let late image errors and timers fire, if anything was injected
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -13,33 +13,18 @@ from e2e.portal_helpers import (
     ApiFailure,
     Client,
     build_world,
-    chromium,
     new_context,
+    settle,
     sign_in_context,
-    start_stack,
-    stop_stack,
 )
-from e2e.test_portal import Watch, open_page, settle
+from e2e.test_portal import Watch, open_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def stack():
-    s = start_stack()
-    yield s
-    stop_stack(s)
-
-
-@pytest.fixture(scope="module")
 def world(stack):
     return build_world(stack.base, prefix="keys")
-
-
-@pytest.fixture(scope="module")
-def browser(stack):
-    with chromium() as b:
-        yield b
 
 
 def test_admin_creates_sees_once_and_revokes_an_api_key(world, browser):

@@ -9,7 +9,6 @@ chromium: the delivery log and its Redeliver button.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +17,6 @@ from typing import Any
 import pytest
 
 from e2e.portal_helpers import (
-    ROOT,
     build_world,
     chromium,
     new_context,
@@ -68,15 +66,7 @@ class Receiver:
 
 @pytest.fixture(scope="module")
 def stack():
-    if not (ROOT / "src" / "tandem" / "webhooks" / "sender.py").exists():
-        pytest.skip("the HTTP sender (branch wt-webhook-io) is not merged yet")
-    saved = {k: os.environ.get(k) for k in ("TANDEM_ALLOW_PRIVATE_WEBHOOKS", "TANDEM_TIMER_INTERVAL")}
-    os.environ.update(TANDEM_ALLOW_PRIVATE_WEBHOOKS="1", TANDEM_TIMER_INTERVAL="2")
-    try:
-        s = start_stack()
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    s = start_stack(extra_env={"TANDEM_ALLOW_PRIVATE_WEBHOOKS": "1", "TANDEM_TIMER_INTERVAL": "2"})
     yield s
     stop_stack(s)
 

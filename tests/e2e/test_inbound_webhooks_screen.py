@@ -20,18 +20,9 @@ from e2e.portal_helpers import (
     new_context,
     screenshot,
     sign_in_context,
-    start_stack,
-    stop_stack,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def stack():
-    s = start_stack()
-    yield s
-    stop_stack(s)
 
 
 def _post(url: str, body: dict) -> tuple[int, dict]:

@@ -10,18 +10,11 @@ from typing import Any
 
 import pytest
 
-from e2e.portal_helpers import build_world, chromium, new_context, sign_in_context, start_stack, stop_stack
+from e2e.portal_helpers import build_world, new_context, settle, sign_in_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 TOTAL = 60
-
-
-@pytest.fixture(scope="module")
-def stack():
-    s = start_stack()
-    yield s
-    stop_stack(s)
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +27,6 @@ def world(stack):
              "requester": w.ids["alice"]["id"]},
         )
     return w
-
-
-@pytest.fixture(scope="module")
-def browser(stack):
-    with chromium() as b:
-        yield b
-
-
-def settle(page: Any) -> None:
-    page.locator("html[data-pending='0']").wait_for(state="attached")
-    page.wait_for_timeout(200)
 
 
 def page_to_the_end(page: Any, rows: Any) -> None:

@@ -21,14 +21,12 @@ from e2e.portal_helpers import (
     PHONE,
     Client,
     build_world,
-    chromium,
     new_context,
     outbox,
     screenshot,
     send_mail,
+    settle,
     sign_in_context,
-    start_stack,
-    stop_stack,
     wait_for,
 )
 
@@ -36,21 +34,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def stack():
-    s = start_stack()
-    yield s
-    stop_stack(s)
-
-
-@pytest.fixture(scope="module")
 def world(stack):
     return build_world(stack.base)
-
-
-@pytest.fixture(scope="module")
-def browser(stack):
-    with chromium() as b:
-        yield b
 
 
 @dataclass
@@ -70,12 +55,6 @@ class Watch:
 
         page.on("dialog", on_dialog)
         return page
-
-
-def settle(page: Any) -> None:
-    """Wait until the page has no API request in flight (api.js counts them on <html data-pending>)."""
-    page.locator("html[data-pending='0']").wait_for(state="attached")
-    page.wait_for_timeout(250)  # let late image errors and timers fire, if anything was injected
 
 
 def open_page(context: Any, url: str, watch: Watch | None = None) -> Any:

@@ -24,8 +24,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from e2e.portal_helpers import start_stack, stop_stack
-
 pytestmark = pytest.mark.e2e
 
 DEMO_PASSWORD = "demo-password-1"
@@ -45,13 +43,6 @@ CHECKS = [
     negative_data_rejection,
 ]
 COUNTS: dict[str, int] = {}
-
-
-@pytest.fixture(scope="module")
-def stack():
-    s = start_stack()
-    yield s
-    stop_stack(s)
 
 
 @pytest.fixture(scope="module")

@@ -28,15 +28,7 @@ NODE_TIMEOUT = 600
 
 @pytest.fixture(scope="module")
 def stack():
-    saved = os.environ.get("TANDEM_ALLOW_PRIVATE_WEBHOOKS")
-    os.environ["TANDEM_ALLOW_PRIVATE_WEBHOOKS"] = "1"
-    try:
-        s = start_stack()
-    finally:
-        if saved is None:
-            del os.environ["TANDEM_ALLOW_PRIVATE_WEBHOOKS"]
-        else:
-            os.environ["TANDEM_ALLOW_PRIVATE_WEBHOOKS"] = saved
+    s = start_stack(extra_env={"TANDEM_ALLOW_PRIVATE_WEBHOOKS": "1"})
     yield s
     stop_stack(s)
 
