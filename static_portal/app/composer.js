@@ -3,14 +3,17 @@
 import { api } from "../js/api.js";
 import { h, field, notice, uid } from "../js/dom.js";
 import { uploadAll } from "../js/upload.js";
-import { state, handleOf } from "./state.js";
+import { known } from "./lookups.js";
 
+const handleOf = (user) => String(user.email || "").split("@")[0].toLowerCase();
+
+/** Colleagues and teams to mention (the item view loads the staff and teams lists before it shows the composer). */
 function candidates(prefix) {
   const p = prefix.toLowerCase();
-  const people = state.users
+  const people = known("users")
     .filter((u) => u.role !== "customer" && u.active !== false)
     .map((u) => ({ handle: handleOf(u), label: `${u.name || u.email} (@${handleOf(u)})` }));
-  const teams = state.teams.map((t) => ({ handle: t.handle, label: `Team ${t.name} (@${t.handle})` }));
+  const teams = known("teams").map((t) => ({ handle: t.handle, label: `Team ${t.name} (@${t.handle})` }));
   return [...people, ...teams].filter((c) => c.handle && (c.handle.startsWith(p) || c.label.toLowerCase().includes(p))).slice(0, 8);
 }
 
@@ -97,6 +100,12 @@ export function composer(ref, onSent) {
     out,
     submit,
   );
+  /** Shortcuts r and n: choose public or private and put the cursor in the message. */
+  form.focusFor = (visibility) => {
+    (visibility === "private" ? priv : pub).checked = true;
+    sync();
+    text.focus();
+  };
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     textField.setError(text.value.trim() ? "" : "Write something first.");

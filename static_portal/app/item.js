@@ -1,84 +1,34 @@
-// Item detail for agents: editable fields (PATCH with If-Match), conversation with public
-// replies and private notes, activity ("who, what, why"), convert to task, apply a macro.
-import { api, get, getAll } from "../js/api.js";
+// Item detail for agents: fields and custom-field answers (PATCH with If-Match), the requester,
+// followers and Cc, tags, SLA targets with the time left, the conversation with public replies and
+// private notes, the activity in words, convert to task, apply a macro, assign to me. Live updates
+// refresh every part in place except what the agent is typing in.
+import { api, getAll } from "../js/api.js";
 import { h, field, notice, formatDate, humanize } from "../js/dom.js";
 import { renderConversation } from "../js/conversation.js";
 import { go } from "../js/router.js";
-import { state, page, userName, resolveCustomers, typeName, statusesOf, refName } from "./state.js";
-import { PRIORITIES, options, projectPairs, assigneePairs, statusBadge } from "./widgets.js";
+import { defineView } from "../js/view.js";
+import { bindKeys, ITEM_SHORTCUTS } from "../js/keys.js";
+import { page } from "./state.js";
+import * as look from "./lookups.js";
+import { options, statusBadge, priorityBadge, assigneeText } from "./widgets.js";
 import { composer } from "./composer.js";
+import { editForm, answersForm } from "./item_fields.js";
+import { requesterCard, peopleCard, tagsCard, slaCard } from "./item_people.js";
+import { activityList, activityPeople } from "./item_activity.js";
+import { assignToMe, isMine } from "./list.js";
 
-function editForm(item, etag, onSaved) {
-  const c = {
-    title: h("input", { type: "text", name: "title", value: item.title || "", maxlength: 300 }),
-    status: h("select", { name: "status" }, options(statusesOf(item.kind).map((s) => [s.key, s.name]), item.status)),
-    priority: h("select", { name: "priority" }, options(PRIORITIES.map((p) => [p, humanize(p)]), item.priority)),
-    assignees: h("select", { name: "assignees", multiple: true, size: 4 }, options(assigneePairs(), null)),
-    project_id: h("select", { name: "project_id" }, options(projectPairs(), item.project_id || "", "No project")),
-    due_date: h("input", { type: "date", name: "due_date", value: item.due_date || "" }),
-    percent_complete: h("input", { type: "number", name: "percent_complete", min: 0, max: 100, step: 1, value: item.percent_complete ?? 0 }),
-    description: h("textarea", { name: "description", rows: 5, value: item.description || "" }),
-  };
-  for (const o of c.assignees.options) o.selected = (item.assignees || []).includes(o.value);
-  const out = h("div", { "aria-live": "polite" });
-  const submit = h("button", { type: "submit", text: "Save changes" });
-  const wraps = {
-    title: field("Title", c.title),
-    status: field("Status", c.status),
-    priority: field("Priority", c.priority),
-    assignees: field("Assignees", c.assignees, { help: "Ctrl/⌘-click to choose several" }),
-    project_id: field("Project", c.project_id),
-    due_date: field("Due date", c.due_date),
-    percent_complete: field("% complete", c.percent_complete),
-    description: field("Description", c.description),
-  };
-  return h(
-    "form",
-    {
-      class: "card item-fields",
-      "aria-label": "Item fields",
-      novalidate: true,
-      onsubmit: async (e) => {
-        e.preventDefault();
-        out.replaceChildren();
-        Object.values(wraps).forEach((w) => w.setError(""));
-        const pct = Number(c.percent_complete.value);
-        if (!Number.isFinite(pct) || pct < 0 || pct > 100) return wraps.percent_complete.setError("Between 0 and 100.");
-        if (!c.title.value.trim()) return wraps.title.setError("A title is required.");
-        const next = {
-          title: c.title.value.trim(),
-          status: c.status.value,
-          priority: c.priority.value,
-          assignees: [...c.assignees.selectedOptions].map((o) => o.value),
-          project_id: c.project_id.value || null,
-          due_date: c.due_date.value || null,
-          percent_complete: pct,
-          description: c.description.value,
-        };
-        // Send only what changed, so a concurrent edit of another field is not undone.
-        const patch = Object.fromEntries(Object.entries(next).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(item[k] ?? (k === "assignees" ? [] : k === "percent_complete" ? 0 : k === "description" ? "" : null))));
-        if (!Object.keys(patch).length) return out.append(notice("info", "Nothing changed."));
-        submit.disabled = true;
-        try {
-          await api("PATCH", `/v1/items/${encodeURIComponent(item.ref)}`, { body: patch, ifMatch: etag });
-          onSaved("Saved.");
-        } catch (err) {
-          for (const [k, msg] of Object.entries(err.fieldErrors ? err.fieldErrors() : {})) wraps[k]?.setError(String(msg));
-          out.append(notice("error", err.status === 412 ? "Someone changed this item meanwhile. Reload to see their change, then edit again." : err.message));
-          if (err.status === 412) out.append(h("button", { type: "button", class: "secondary", text: "Reload", onclick: () => onSaved("") }));
-        } finally {
-          submit.disabled = false;
-        }
-      },
-    },
-    h("h2", { text: "Fields" }),
-    h("div", { class: "field-grid" }, Object.values(wraps)),
-    out,
-    submit,
-  );
+const SLA_TICK_MS = 30_000;
+
+function facts(item) {
+  return h("dl", { class: "facts" },
+    [["Reference", item.ref], ["Kind", humanize(item.kind)], ["Type", look.typeName(item.type_id)], ["Status", statusBadge(item)],
+      ["Priority", priorityBadge(item.priority)], ["Assignees", assigneeText(item)], ["Project", look.projectName(item.project_id) || "—"],
+      ["Created", formatDate(item.created_at)], ["Last activity", formatDate(item.updated_at)], ["Via", item.via || ""],
+      ["Former refs", (item.former_refs || []).join(", ")]]
+      .filter(([, v]) => v !== "").map(([k, v]) => [h("dt", { text: k }), h("dd", {}, v)]));
 }
 
-async function actions(item, say, onDone) {
+function actions(item, macros, say, onDone) {
   const bits = [];
   if (item.kind === "ticket") {
     bits.push(h("button", { type: "button", class: "secondary", text: "Convert to task", onclick: async (e) => {
@@ -92,12 +42,6 @@ async function actions(item, say, onDone) {
         e.target.disabled = false;
       }
     } }));
-  }
-  let macros = [];
-  try {
-    macros = (await get("/v1/macros")).items || [];
-  } catch {
-    macros = [];
   }
   if (macros.length) {
     const sel = h("select", { name: "macro" }, options(macros.map((m) => [m.id, m.name]), "", "Choose a macro"));
@@ -115,69 +59,143 @@ async function actions(item, say, onDone) {
   return bits.length ? h("section", { class: "card", "aria-label": "Actions" }, h("h2", { text: "Actions" }), h("div", { class: "row" }, bits)) : null;
 }
 
-function describeChange(key, change) {
-  const show = (v) => (Array.isArray(v) ? v.map((x) => (String(x).includes(":") ? refName(x) : String(x))).join(", ") : v === null || v === undefined || v === "" ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
-  if (Array.isArray(change) && change.length === 2) return `${humanize(key)}: ${show(change[0])} → ${show(change[1])}`;
-  return `${humanize(key)}: ${show(change)}`;
+/** Replace a part of the screen unless the agent is working in it (focus inside, or a form started). */
+function swap(box, build) {
+  if (box.contains(document.activeElement) && document.activeElement !== document.body) return;
+  if (box.querySelector("form[data-dirty]")) return;
+  box.replaceChildren(...[build()].flat().filter(Boolean));
 }
 
-async function activityList(ref) {
-  try {
-    const rows = await getAll(`/v1/items/${encodeURIComponent(ref)}/activity`, {}, 400);
-    if (!rows.length) return h("p", { class: "muted", text: "No activity." });
-    return h("ol", { class: "activity" }, rows.map((a) => h("li", {},
-      h("div", { class: "meta" }, h("time", { datetime: a.at, text: formatDate(a.at) }), ` · ${humanize(a.action)} · by ${userName(a.actor) || a.cause} (${a.cause})`),
-      a.changes && Object.keys(a.changes).length ? h("ul", {}, Object.entries(a.changes).map(([k, v]) => h("li", { text: describeChange(k, v) }))) : null,
-      a.note ? h("p", { class: "muted", text: a.note }) : null)));
-  } catch (err) {
-    return notice("error", err.message);
-  }
-}
-
-export async function itemView(ref, route) {
-  let res;
-  try {
-    res = await api("GET", `/v1/items/${encodeURIComponent(ref)}`);
-  } catch (err) {
-    return page("Item not found", notice("error", err.status === 404 ? `There is no item ${ref} you can see.` : err.message));
-  }
-  const item = res.data;
-  if (item.ref !== ref) history.replaceState(null, "", `#/items/${encodeURIComponent(item.ref)}`);
-  await resolveCustomers([item.requester]);
+export function itemView(ref, route) {
+  const tab = route.params.get("tab") === "activity" ? "activity" : "conversation";
+  const box = () => h("div", {});
+  const parts = { head: box(), facts: box(), answers: box(), main: box(), requester: box(), people: box(), tags: box(), sla: box(), fields: box(), actions: box() };
   const flash = h("div", { "aria-live": "polite" });
   const say = (n) => flash.replaceChildren(n);
-  const refresh = (msg) => itemView(item.ref, route).then(() => msg && document.querySelector("[data-flash]")?.replaceChildren(notice("ok", msg)));
-  flash.dataset.flash = "";
-  const tab = route.params.get("tab") === "activity" ? "activity" : "conversation";
-  const convo = h("section", { "aria-label": "Conversation" });
-  const tabs = h("nav", { class: "tabs", "aria-label": "Item sections" },
-    h("a", { href: `#/items/${encodeURIComponent(item.ref)}`, "aria-current": tab === "conversation" ? "page" : null, text: "Conversation" }),
-    h("a", { href: `#/items/${encodeURIComponent(item.ref)}?tab=activity`, "aria-current": tab === "activity" ? "page" : null, text: "Activity" }));
-  const loadConvo = async () => {
+  let shown = null;
+  let heading = null;
+  let compose = null;
+  let convo = null;
+  let timer = null;
+  let unbind = () => {};
+  let force = false; // after the agent's own change, every part is redrawn (focus is on the button they used)
+
+  const saved = async (msg) => {
+    force = true;
+    await view.refresh();
+    if (msg) say(notice("ok", msg));
+  };
+  /** One PATCH of the side panel (followers, Cc, tags) with the version shown. */
+  const save = async (patch) => {
     try {
-      const msgs = await getAll(`/v1/items/${encodeURIComponent(item.ref)}/messages`, {}, 500);
-      await resolveCustomers(msgs.map((m) => m.author));
-      convo.replaceChildren(renderConversation(item.ref, msgs, { staff: true, nameOf: userName, onError: (e) => say(notice("error", e.message)) }));
+      await api("PATCH", `/v1/items/${encodeURIComponent(shown.item.ref)}`, { body: patch, ifMatch: shown.etag });
+      await saved("Saved.");
     } catch (err) {
-      convo.replaceChildren(notice("error", err.message));
+      say(notice("error", err.status === 412 ? "Someone changed this item meanwhile; it is up to date now, try again." : err.message));
+      if (err.status === 412) view.refresh();
     }
   };
-  const facts = h("dl", { class: "facts" },
-    [["Reference", item.ref], ["Kind", humanize(item.kind)], ["Type", typeName(item.type_id)], ["Status", statusBadge(item)],
-      ["Requester", userName(item.requester) || "—"], ["Created", formatDate(item.created_at)], ["Via", item.via || ""],
-      ["Former refs", (item.former_refs || []).join(", ")]]
-      .filter(([, v]) => v !== "").map(([k, v]) => [h("dt", { text: k }), h("dd", {}, v)]));
-  const customFields = Object.entries(item.fields || {});
-  page(
-    item.title || "(no title)",
-    flash,
-    h("div", { class: "item-layout" },
-      h("div", { class: "item-main" },
-        h("section", { class: "card" }, facts, item.description ? h("p", { class: "description", text: item.description }) : null,
-          customFields.length ? h("dl", { class: "facts custom" }, customFields.map(([k, v]) => [h("dt", { text: humanize(k) }), h("dd", { text: Array.isArray(v) ? v.join(", ") : String(v) })])) : null),
-        tabs,
-        tab === "activity" ? await activityList(item.ref) : [convo, composer(item.ref, loadConvo)]),
-      h("aside", { class: "item-side" }, editForm(item, res.etag, refresh), await actions(item, say, refresh))),
-  );
-  if (tab === "conversation") await loadConvo();
+  const take = async () => {
+    if (!shown || isMine(shown.item)) return;
+    try {
+      await assignToMe(shown.item);
+      await saved(`${shown.item.ref} is assigned to you.`);
+    } catch (err) {
+      say(notice("error", err.status === 412 ? "Someone changed this item meanwhile; it is up to date now, try again." : err.message));
+    }
+  };
+
+  const head = (item) => h("div", { class: "row item-head" },
+    h("span", { class: "ref", text: item.ref }), statusBadge(item),
+    isMine(item) ? h("span", { class: "muted", text: "Assigned to you" }) : h("button", { type: "button", class: "secondary", text: "Assign to me", onclick: take }));
+
+  const conversation = (data) => renderConversation(data.item.ref, data.messages || [], { staff: true, nameOf: (id) => look.people.name(id), onError: (e) => say(notice("error", e.message)) });
+
+  const fill = (data, first) => {
+    const { item, etag, type, org } = data;
+    const put = first ? (b, build) => b.replaceChildren(...[build()].flat().filter(Boolean)) : swap;
+    put(parts.head, () => head(item));
+    put(parts.facts, () => h("section", { class: "card" }, facts(item), item.description ? h("p", { class: "description", text: item.description }) : null));
+    put(parts.answers, () => answersForm(item, type, etag, saved));
+    put(parts.requester, () => requesterCard(item, org));
+    put(parts.people, () => peopleCard(item, save));
+    put(parts.tags, () => tagsCard(item, save));
+    put(parts.sla, () => slaCard(item));
+    put(parts.fields, () => editForm(item, etag, saved));
+    put(parts.actions, () => actions(item, data.macros || [], say, saved));
+    if (tab === "activity") put(parts.main, () => activityList(data.activity || [], item, type));
+    else if (first || changed(shown, data)) convo.replaceChildren(conversation(data));
+  };
+  const changed = (a, b) => !a || JSON.stringify((a.messages || []).map((m) => [m.id, m.attachments?.length])) !== JSON.stringify((b.messages || []).map((m) => [m.id, m.attachments?.length]));
+
+  const view = defineView({
+    load: async () => {
+      let res;
+      try {
+        res = await api("GET", `/v1/items/${encodeURIComponent(ref)}`);
+      } catch (err) {
+        if (err.status === 404 || err.status === 403) return { missing: err };
+        throw err;
+      }
+      const item = res.data;
+      // A refresh of an item that has not changed reuses the conversation it has.
+      const same = shown && shown.item.version === item.version && shown.item.updated_at === item.updated_at;
+      const path = `/v1/items/${encodeURIComponent(item.ref)}`;
+      const [type, messages, activity, macros] = await Promise.all([
+        item.type_id ? look.itemType(item.type_id).catch(() => null) : null,
+        tab !== "conversation" ? null : same ? shown.messages : getAll(`${path}/messages`, {}, 500),
+        tab !== "activity" ? null : same ? shown.activity : getAll(`${path}/activity`, {}, 400),
+        look.macros(),
+        ...[look.staff, look.teams, look.projects, look.itemTypes].map((f) => f().catch(() => [])),
+      ]);
+      await look.people.resolve([item.requester, ...(item.followers || []), ...look.userIdsOf(item.assignees),
+        ...(messages || []).map((m) => m.author), ...activityPeople(activity)]);
+      const orgId = look.people.get(item.requester)?.organization_id;
+      const org = orgId ? await look.organization(orgId).catch(() => null) : null;
+      return { item, etag: res.etag || `"${item.version}"`, type, messages, activity, org, macros };
+    },
+    render: (data) => {
+      if (data.missing) {
+        return page("Item not found", notice("error", data.missing.status === 404 || data.missing.status === 403 ? `There is no item ${ref} you can see.` : data.missing.message));
+      }
+      const { item } = data;
+      if (item.ref !== ref) history.replaceState(null, "", `#/items/${encodeURIComponent(item.ref)}`);
+      const base = `#/items/${encodeURIComponent(item.ref)}`;
+      const tabs = h("nav", { class: "tabs", "aria-label": "Item sections" },
+        h("a", { href: base, "aria-current": tab === "conversation" ? "page" : null, text: "Conversation" }),
+        h("a", { href: `${base}?tab=activity`, "aria-current": tab === "activity" ? "page" : null, text: "Activity" }));
+      if (tab === "conversation") {
+        convo = h("section", { "aria-label": "Conversation" });
+        compose = composer(item.ref, () => view.refresh());
+        parts.main.replaceChildren(convo, compose);
+      }
+      heading = page(item.title || "(no title)", flash, parts.head,
+        h("div", { class: "item-layout" },
+          h("div", { class: "item-main" }, parts.facts, parts.answers, tabs, parts.main),
+          h("aside", { class: "item-side", "aria-label": "Item details" }, parts.requester, parts.people, parts.tags, parts.sla, parts.fields, parts.actions)));
+      fill(data, true);
+      shown = data;
+      const want = route.params.get("compose");
+      if (want && compose) compose.focusFor(want);
+      unbind = bindKeys(document, ITEM_SHORTCUTS, {
+        reply: () => (compose ? compose.focusFor("public") : go(`/items/${item.ref}`, { compose: "public" })),
+        note: () => (compose ? compose.focusFor("private") : go(`/items/${item.ref}`, { compose: "private" })),
+        assign: take,
+      });
+      timer = setInterval(() => shown?.item && swap(parts.sla, () => slaCard(shown.item)), SLA_TICK_MS);
+    },
+    update: (data) => {
+      if (data.missing) return say(notice("error", "This item is no longer visible to you."));
+      if (!shown || shown.missing) return;
+      if (heading && heading.textContent !== (data.item.title || "(no title)")) heading.textContent = data.item.title || "(no title)";
+      fill(data, force);
+      force = false;
+      shown = data;
+    },
+    dispose: () => {
+      unbind();
+      clearInterval(timer);
+    },
+  });
+  return view;
 }

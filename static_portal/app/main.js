@@ -1,38 +1,74 @@
-// Agent workspace: sign-in, header, routes.
-import { me, signIn, signOut } from "../js/api.js";
+// Agent workspace: sign-in, the top bar (search, notifications), routes, live updates.
+import { api, me, signIn, signOut } from "../js/api.js";
 import { h, mount, field, notice } from "../js/dom.js";
 import { go, startRouter, currentRoute } from "../js/router.js";
-import { state, loadDirectory, page, isAdmin } from "./state.js";
+import { createHost, staticView } from "../js/view.js";
+import { createPoller } from "../js/live.js";
+import { bindKeys, GLOBAL_SHORTCUTS } from "../js/keys.js";
+import { state, loadDirectory, page } from "./state.js";
+import { session, forget, isAdmin } from "./lookups.js";
+import { setPriorities } from "./widgets.js";
+import { createBell } from "./notifications.js";
+import { createHelp } from "./help.js";
 import { listView } from "./list.js";
 import { boardView } from "./board.js";
 import { treeView } from "./tree.js";
 import { itemView } from "./item.js";
+import { searchView } from "./search.js";
 import { newItemView } from "./newitem.js";
 import { adminView } from "./admin.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
+const POLL_MS = 5000;
+
+const host = createHost({ onError: (err) => page("Something went wrong", notice("error", err.message)) });
+const help = createHelp();
+let bell = null;
+let poller = null;
+
+function searchForm() {
+  const input = h("input", { type: "search", name: "q", autocomplete: "off", placeholder: "Search items and customers", value: currentRoute().params.get("q") || "" });
+  const label = h("label", { for: "global-search", class: "sr-only", text: "Search everything" });
+  input.id = "global-search";
+  return h("form", { role: "search", class: "global-search", "aria-label": "Search everything", onsubmit: (e) => {
+    e.preventDefault();
+    if (input.value.trim()) go("/search", { q: input.value.trim() });
+  } }, label, input);
+}
 
 function shell() {
   const top = document.getElementById("topbar");
-  const { path } = currentRoute();
-  const link = (to, label) => h("a", { href: `#${to}`, "aria-current": path.startsWith(to) ? "page" : null, text: label });
+  const link = (to, label) => h("a", { href: `#${to}`, dataset: { to }, text: label });
+  if (!session.me) return mount(top, h("a", { class: "brand", href: "#/list", text: "Tandem" }));
+  bell = createBell();
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    state.me
-      ? [
-          h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/new", "New item"), isAdmin() ? link("/admin", "Admin") : null),
-          h("span", { class: "spacer" }),
-          h("span", { class: "who", text: `${state.me.name || state.me.email} · ${state.me.tenant?.name || ""}` }),
-          h("button", { type: "button", class: "secondary", onclick: doSignOut, text: "Sign out" }),
-        ]
-      : null,
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/new", "New item"), isAdmin() ? link("/admin", "Admin") : null),
+    searchForm(),
+    h("span", { class: "spacer" }),
+    bell.elements,
+    h("span", { class: "who", text: `${session.me.name || session.me.email} · ${session.me.tenant?.name || ""}` }),
+    h("button", { type: "button", class: "secondary", onclick: doSignOut, text: "Sign out" }),
+    help.element,
   );
+  markCurrent();
+}
+
+/** The nav link of the open screen says so (without rebuilding the bar: its search box keeps its text). */
+function markCurrent() {
+  const { path } = currentRoute();
+  for (const a of document.querySelectorAll("#topbar nav a")) {
+    if (path.startsWith(a.dataset.to)) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
 }
 
 async function doSignOut() {
+  poller?.stop();
   await signOut();
-  state.me = null;
+  session.me = null;
+  forget();
   shell();
   go("/signin");
 }
@@ -45,53 +81,62 @@ function signInView(route) {
   const submit = h("button", { type: "submit", text: "Sign in" });
   page(
     "Sign in to the workspace",
-    h(
-      "form",
-      {
-        class: "card narrow",
-        novalidate: true,
-        "aria-label": "Sign in",
-        onsubmit: async (e) => {
-          e.preventDefault();
-          out.replaceChildren();
-          if (!tenant.value.trim() || !email.value.trim() || !password.value) return out.append(notice("error", "Fill in all three fields."));
-          submit.disabled = true;
-          try {
-            await signIn(tenant.value.trim().toLowerCase(), email.value.trim(), password.value);
-            localStorage.setItem(LAST_TENANT, tenant.value.trim().toLowerCase());
-            await boot(route.params.get("next") || "/list");
-          } catch (err) {
-            out.append(notice("error", err.status === 401 || err.status === 400 ? "Help desk, email or password is not right." : err.message));
-          } finally {
-            submit.disabled = false;
-          }
-        },
-      },
-      field("Help desk (tenant)", tenant, { help: "The short name in your help desk's address, e.g. demo" }),
-      field("Email", email),
-      field("Password", password),
-      out,
-      submit,
-    ),
+    h("form", { class: "card narrow", novalidate: true, "aria-label": "Sign in", onsubmit: async (e) => {
+      e.preventDefault();
+      out.replaceChildren();
+      if (!tenant.value.trim() || !email.value.trim() || !password.value) return out.append(notice("error", "Fill in all three fields."));
+      submit.disabled = true;
+      try {
+        await signIn(tenant.value.trim().toLowerCase(), email.value.trim(), password.value);
+        localStorage.setItem(LAST_TENANT, tenant.value.trim().toLowerCase());
+        await boot(route.params.get("next") || "/list");
+      } catch (err) {
+        out.append(notice("error", err.status === 401 || err.status === 400 ? "Help desk, email or password is not right." : err.message));
+      } finally {
+        submit.disabled = false;
+      }
+    } },
+    field("Help desk (tenant)", tenant, { help: "The short name in your help desk's address, e.g. demo" }),
+    field("Email", email),
+    field("Password", password),
+    out,
+    submit),
   );
 }
 
-async function boot(next) {
-  state.me = await me();
-  if (state.me && state.me.role === "customer") {
-    shell();
-    page("This is the agents' workspace", h("p", {}, "Customers use the portal: ", h("a", { href: `/portal/${state.me.tenant.slug}/`, text: "go to your portal" })));
-    return false;
-  }
-  if (state.me) await loadDirectory();
-  shell();
-  if (next) go(next);
-  return !!state.me;
+function startLive() {
+  poller?.stop();
+  poller = createPoller({
+    interval: POLL_MS,
+    fetchChanges: (etag) => api("GET", "/v1/changes", { ifNoneMatch: etag }),
+    onUnread: (n) => bell?.setUnread(n),
+    onChange: async () => {
+      await Promise.all([host.refresh(), bell?.refresh()]);
+    },
+  });
+  poller.start();
 }
 
-function authed(view) {
-  return (args, route) => (state.me ? view(args, route) : go("/signin", { next: route.path }));
+async function boot(next) {
+  session.me = await me();
+  forget();
+  if (session.me && session.me.role === "customer") {
+    shell();
+    page("This is the agents' workspace", h("p", {}, "Customers use the portal: ", h("a", { href: `/portal/${session.me.tenant.slug}/`, text: "go to your portal" })));
+    return false;
+  }
+  setPriorities();
+  shell();
+  if (session.me) startLive();
+  if (next) go(next);
+  return !!session.me;
 }
+
+function authed(makeView) {
+  return (args, route) => (session.me ? host.show(makeView(args, route)) : go("/signin", { next: route.path }));
+}
+
+const legacy = (render) => staticView(render);
 
 export async function start() {
   state.root = document.getElementById("main");
@@ -99,21 +144,26 @@ export async function start() {
     e.preventDefault();
     state.root.focus();
   });
-  const ok = await boot(null);
-  if (state.me && state.me.role === "customer") return;
+  await boot(null);
+  if (session.me && session.me.role === "customer") return;
+  bindKeys(document, GLOBAL_SHORTCUTS, { help: () => session.me && help.open() });
 
   startRouter(
     [
-      [/^\/signin$/, (a, route) => (state.me ? go(route.params.get("next") || "/list") : signInView(route))],
+      [/^\/signin$/, (a, route) => (session.me ? go(route.params.get("next") || "/list") : host.show(legacy(() => signInView(route))))],
       [/^\/list$/, authed((a, route) => listView(route))],
       [/^\/board$/, authed((a, route) => boardView(route))],
       [/^\/tree$/, authed(() => treeView())],
-      [/^\/new$/, authed((a, route) => newItemView(route))],
+      [/^\/new$/, authed((a, route) => legacy(() => newItemView(route)))],
+      [/^\/search$/, authed((a, route) => searchView(route))],
       [/^\/items\/([^/]+)$/, authed(([ref], route) => itemView(ref, route))],
-      [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => adminView(section, id))],
-      [/^\/?$/, authed(() => go("/list"))],
+      [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => legacy(async () => {
+        await loadDirectory();
+        await adminView(section, id);
+      }))],
+      [/^\/?$/, authed(() => legacy(() => go("/list")))],
     ],
-    () => page("Page not found", h("p", {}, h("a", { href: "#/list", text: "Back to items" }))),
+    () => host.show(legacy(() => page("Page not found", h("p", {}, h("a", { href: "#/list", text: "Back to items" }))))),
   );
-  window.addEventListener("hashchange", shell);
+  window.addEventListener("hashchange", markCurrent);
 }

@@ -1,17 +1,30 @@
 // A new item created by an agent (customers use the portal's forms). The chosen type's own fields
 // come from its web form (the same buildForm the portal uses), and the agent picks the requester.
 import { api, get, newKey } from "../js/api.js";
-import { h, field, notice, humanize } from "../js/dom.js";
+import { h, field, notice } from "../js/dom.js";
 import { buildForm } from "../js/forms.js";
 import { uploadAll } from "../js/upload.js";
 import { go } from "../js/router.js";
-import { state, page } from "./state.js";
-import { PRIORITIES, options, projectPairs, typePairs, assigneePairs } from "./widgets.js";
+import { defineView } from "../js/view.js";
+import { page } from "./state.js";
+import * as look from "./lookups.js";
+import { options, projectPairs, typePairs, assigneePairs, priorityPairs } from "./widgets.js";
 
 const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const CUSTOMER_PAGE = 200;
+/** Lower case without accents, as the search index compares ("Françoise" is found by "francoise"). */
+const fold = (s) => String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
+/** The form needs the types, projects, staff and teams to offer; nothing to refresh while it is filled in. */
 export function newItemView(route) {
+  return defineView({
+    load: () => Promise.all([look.itemTypes(), look.projects(), look.staff(), look.teams()].map((p) => p.catch(() => []))),
+    render: () => newItemForm(route),
+    update: null,
+  });
+}
+
+function newItemForm(route) {
   const kind = route.params.get("kind") || "ticket";
   const picker = requesterPicker();
   const c = {
@@ -19,7 +32,7 @@ export function newItemView(route) {
     type_id: h("select", { name: "type_id" }, options(typePairs(kind), "")),
     title: h("input", { type: "text", name: "title", maxlength: 300, required: true }),
     description: h("textarea", { name: "description", rows: 5 }),
-    priority: h("select", { name: "priority" }, options(PRIORITIES.map((p) => [p, humanize(p)]), "normal")),
+    priority: h("select", { name: "priority" }, options(priorityPairs(), "normal")),
     project_id: h("select", { name: "project_id" }, options(projectPairs(), "", "Type's default project")),
     assignees: h("select", { name: "assignees", multiple: true, size: 4 }, options(assigneePairs(), null)),
     due_date: h("input", { type: "date", name: "due_date" }),
@@ -65,7 +78,7 @@ export function newItemView(route) {
       submit.disabled = false;
     }
   } }, Object.values(wraps).slice(0, 2), own.box, Object.values(wraps).slice(2), out, submit));
-  if (!state.types.some((t) => t.kind === kind)) out.append(notice("info", `There is no ${kind} type yet.`));
+  if (!look.known("types").some((t) => t.kind === kind)) out.append(notice("info", `There is no ${kind} type yet.`));
 }
 
 /** Field errors of a failed request, keyed as the form knows them ("fields.x" → "x"). */
@@ -88,9 +101,9 @@ function typeFields(select) {
     built = empty;
     box.replaceChildren();
     if (!id) return;
-    let type = state.types.find((t) => t.id === id);
+    let type = look.known("types").find((t) => t.id === id);
     try {
-      type = await get(`/v1/item-types/${encodeURIComponent(id)}`);
+      type = await look.itemType(id);
     } catch {
       // The directory's copy will do: the API checks the answers again anyway.
     }
@@ -107,7 +120,11 @@ function typeFields(select) {
   };
 }
 
-/** A customer picker: one page of customers, filtered as the agent types; an unknown email is offered too. */
+/**
+ * A customer picker: the first page of customers filtered at once as the agent types, joined a moment later by
+ * the customers the search index finds (`GET /v1/customers?q=`, name or email prefixes); an unknown email is
+ * offered as a new customer.
+ */
 function requesterPicker() {
   const search = h("input", { type: "search", name: "requester_search", placeholder: "Name or email", autocomplete: "off" });
   const select = h("select", { name: "requester" });
@@ -116,13 +133,33 @@ function requesterPicker() {
   const render = () => {
     const q = search.value.trim().toLowerCase();
     const keep = select.value;
-    const hits = customers.filter((u) => !q || `${u.name || ""} ${u.email || ""}`.toLowerCase().includes(q));
+    const hits = customers.filter((u) => !q || fold(`${u.name || ""} ${u.email || ""}`).includes(fold(q)));
     const pairs = hits.map((u) => [u.id, u.name ? `${u.name} <${u.email}>` : u.email]);
     if (EMAIL_RE.test(q) && !customers.some((u) => (u.email || "").toLowerCase() === q)) pairs.push([q, `${q} (new customer)`]);
     select.replaceChildren(...options(pairs, keep, "— me —"));
     if (q && pairs.length && !pairs.some(([v]) => v === keep)) select.value = pairs[0][0];
   };
-  search.addEventListener("input", render);
+  let asked = 0;
+  let timer = null;
+  const ask = async () => {
+    const q = search.value.trim();
+    const turn = ++asked;
+    if (q.length < 2) return;
+    try {
+      const found = (await get("/v1/customers", { q, limit: 20 })).items || [];
+      if (turn !== asked) return;
+      const ids = new Set(customers.map((u) => u.id));
+      customers = [...customers, ...found.filter((u) => !ids.has(u.id))];
+      render();
+    } catch {
+      // The first page is still there to choose from.
+    }
+  };
+  search.addEventListener("input", () => {
+    render();
+    clearTimeout(timer);
+    timer = setTimeout(ask, 250);
+  });
   const help = "Type to filter the customers; an email address not listed makes a new customer.";
   const wrap = h("div", { class: "requester" }, field("Find requester", search, { help }), field("Requester", select));
   wrap.setError = (m) => wrap.querySelectorAll(".field")[1].setError(m);

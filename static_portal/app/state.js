@@ -1,46 +1,38 @@
-// Workspace state: who is signed in and the tenant's directory (people, teams, projects, types,
-// statuses), loaded once per sign-in and used to turn ids into names everywhere.
-import { get, getAll } from "../js/api.js";
-import { h, mount, humanize } from "../js/dom.js";
-
-// The API's default lifecycles; used when the caller may not read /v1/settings (agents).
-const DEFAULT_STATUSES = {
-  ticket: [
-    ["new", "New", "new"], ["open", "Open", "open"], ["waiting", "Waiting on customer", "waiting"],
-    ["customer_replied", "Customer replied", "open"], ["resolved", "Resolved", "done"], ["closed", "Closed", "closed"],
-  ],
-  task: [
-    ["todo", "To do", "new"], ["in_progress", "In progress", "open"], ["blocked", "Blocked", "waiting"],
-    ["done", "Done", "done"], ["cancelled", "Cancelled", "closed"],
-  ],
-};
+// The few things every workspace screen shares: the page frame (a focused h1) and, for the admin
+// screens only, the tenant's directory as plain arrays (`state.users`, `state.types`, …), loaded by
+// loadDirectory() when an admin screen opens — never at sign-in. Workspace screens use lookups.js
+// (session-cached, loaded per screen) and js/view.js instead of this object.
+import { get } from "../js/api.js";
+import { h, mount } from "../js/dom.js";
+import * as look from "./lookups.js";
 
 export const state = {
-  me: null,
+  get me() {
+    return look.session.me;
+  },
+  set me(value) {
+    look.session.me = value;
+  },
   settings: null, // admin only
-  statuses: {},
+  get statuses() {
+    return look.session.me?.statuses || {};
+  },
   users: [],
   teams: [],
   projects: [],
   portfolios: [],
   types: [],
-  customers: new Map(),
   root: null,
 };
 
-export const isAdmin = () => state.me && state.me.role === "admin";
+export const isAdmin = look.isAdmin;
 
-async function safeAll(path) {
-  try {
-    return await getAll(path, {}, 1000);
-  } catch {
-    return [];
-  }
-}
-
+/** The directory the admin screens read synchronously; fetched again after an admin changed it. */
 export async function loadDirectory() {
+  look.forget("users", "teams", "projects", "portfolios", "types");
+  const safe = (p) => p.catch(() => []);
   const [users, teams, projects, portfolios, types] = await Promise.all(
-    ["/v1/users", "/v1/teams", "/v1/projects", "/v1/portfolios", "/v1/item-types"].map(safeAll),
+    [look.staff(), look.teams(), look.projects(), look.portfolios(), look.itemTypes()].map(safe),
   );
   Object.assign(state, { users, teams, projects, portfolios, types });
   state.settings = null;
@@ -51,47 +43,18 @@ export async function loadDirectory() {
       state.settings = null;
     }
   }
-  state.statuses = state.settings?.statuses
-    || Object.fromEntries(Object.entries(DEFAULT_STATUSES).map(([k, v]) => [k, v.map(([key, name, category]) => ({ key, name, category }))]));
 }
 
-export function statusesOf(kind) {
-  return state.statuses[kind] || [];
-}
-
-export function statusName(kind, key) {
-  return statusesOf(kind).find((s) => s.key === key)?.name || humanize(key);
-}
-
-export function userName(id) {
-  if (!id) return "";
-  const u = state.users.find((x) => x.id === id) || state.customers.get(id);
-  return u ? u.name || u.email : "";
-}
-
-/** Requesters are customers, not in the staff list: fetch each once. */
-export async function resolveCustomers(ids) {
-  const missing = [...new Set(ids)].filter((id) => id && !state.users.some((u) => u.id === id) && !state.customers.has(id));
-  await Promise.all(
-    missing.map(async (id) => {
-      try {
-        state.customers.set(id, await get(`/v1/customers/${encodeURIComponent(id)}`));
-      } catch {
-        state.customers.set(id, { id, name: "", email: "" });
-      }
-    }),
-  );
-}
-
-export function refName(ref) {
-  const [kind, id] = String(ref).split(":");
-  if (kind === "team") return `👥 ${state.teams.find((t) => t.id === id)?.name || "team"}`;
-  return userName(id) || "someone";
-}
-
-export const projectName = (id) => state.projects.find((p) => p.id === id)?.name || "";
-export const typeName = (id) => state.types.find((t) => t.id === id)?.name || "";
+export const statusesOf = look.statusesOf;
+export const statusName = look.statusName;
+export const userName = (id) => (id ? look.people.name(id) : "");
+export const refName = look.refName;
+export const projectName = look.projectName;
+export const typeName = look.typeName;
 export const handleOf = (user) => String(user.email || "").split("@")[0].toLowerCase();
+
+/** Names for these ids, in one request (kept for screens written before lookups.js). */
+export const resolveCustomers = (ids) => look.people.resolve(ids);
 
 /** Mount a workspace page with a focused h1 (route changes are announced to screen readers). */
 export function page(title, ...children) {

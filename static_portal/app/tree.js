@@ -2,7 +2,9 @@
 // another project moves there (PATCH project_id with If-Match), as SPEC C2's tree does.
 import { api, get } from "../js/api.js";
 import { h, notice } from "../js/dom.js";
-import { state, page } from "./state.js";
+import { defineView } from "../js/view.js";
+import { page } from "./state.js";
+import * as look from "./lookups.js";
 import { statusBadge } from "./widgets.js";
 
 const DRAG_TYPE = "application/x-tandem-item";
@@ -68,15 +70,23 @@ function projectNode(project, out) {
 }
 
 export function treeView() {
+  return defineView({
+    load: () => Promise.all([look.portfolios(), look.projects()]),
+    render: ([portfolios, projects]) => renderTree(portfolios, projects),
+    update: null, // opened projects keep what they loaded; the tree is reloaded by navigating to it again
+  });
+}
+
+function renderTree(portfolios, allProjects) {
   const out = h("div", { "aria-live": "polite" });
-  const groups = [...state.portfolios.map((p) => ({ id: p.id, name: p.name })), { id: null, name: "Without portfolio" }];
+  const groups = [...portfolios.map((p) => ({ id: p.id, name: p.name })), { id: null, name: "Without portfolio" }];
   page(
     "Portfolios and projects",
     h("p", { class: "muted", text: "Open a project to see its items; drag an item onto another project to move it." }),
     out,
     h("div", { class: "tree" },
       groups.map((g) => {
-        const projects = state.projects.filter((p) => (p.portfolio_id || null) === g.id);
+        const projects = allProjects.filter((p) => (p.portfolio_id || null) === g.id);
         if (!projects.length && g.id === null) return null;
         return h("section", { class: "card tree-portfolio", "aria-label": g.name },
           h("h2", { text: `🗂 ${g.name}` }),

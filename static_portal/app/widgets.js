@@ -1,19 +1,26 @@
-// Small pieces the workspace views share: item badges, selects built from the directory.
-import { h, humanize } from "../js/dom.js";
-import { state, statusName, statusesOf, refName } from "./state.js";
+// Small pieces the workspace views share: item badges and <option> lists built from the lookups.
+import { h } from "../js/dom.js";
+import * as look from "./lookups.js";
 
-export const PRIORITIES = ["low", "normal", "high", "urgent"];
+/**
+ * The tenant's priority keys, lowest first, as /v1/me lists them (filled in at sign-in by
+ * setPriorities; the same array object throughout, so modules that imported it see the tenant's list).
+ */
+export const PRIORITIES = [];
+export function setPriorities() {
+  PRIORITIES.splice(0, PRIORITIES.length, ...look.priorities().map((p) => p.key));
+}
 
 export function statusBadge(item) {
-  return h("span", { class: ["badge", "status", `cat-${item.status_category}`], dataset: { status: item.status }, text: statusName(item.kind, item.status) });
+  return h("span", { class: ["badge", "status", `cat-${item.status_category}`], dataset: { status: item.status }, text: look.statusName(item.kind, item.status) });
 }
 
 export function priorityBadge(priority) {
-  return h("span", { class: ["badge", `prio-${priority}`], text: humanize(priority || "normal") });
+  return h("span", { class: ["badge", `prio-${priority}`], dataset: { priority: priority || "" }, text: look.priorityName(priority || "normal") });
 }
 
 export function assigneeText(item) {
-  return (item.assignees || []).map(refName).join(", ") || "Unassigned";
+  return (item.assignees || []).map(look.refName).join(", ") || "Unassigned";
 }
 
 export function options(pairs, selected, empty) {
@@ -24,15 +31,13 @@ export function options(pairs, selected, empty) {
 }
 
 export function statusPairs(kind) {
-  if (kind) return statusesOf(kind).map((s) => [s.key, s.name]);
-  const seen = new Map();
-  for (const k of Object.keys(state.statuses)) for (const s of statusesOf(k)) if (!seen.has(s.key)) seen.set(s.key, s.name);
-  return [...seen];
+  return (kind ? look.statusesOf(kind) : look.allStatuses()).map((s) => [s.key, s.name]);
 }
 
-export const projectPairs = () => state.projects.map((p) => [p.id, p.name]);
-export const typePairs = (kind) => state.types.filter((t) => !kind || t.kind === kind).map((t) => [t.id, `${t.name} (${t.kind})`]);
+export const priorityPairs = () => look.priorities().map((p) => [p.key, p.name]);
+export const projectPairs = () => look.known("projects").map((p) => [p.id, p.name]);
+export const typePairs = (kind) => look.known("types").filter((t) => !kind || t.kind === kind).map((t) => [t.id, `${t.name} (${t.kind})`]);
 export const assigneePairs = () => [
-  ...state.users.filter((u) => u.role !== "customer").map((u) => [`user:${u.id}`, u.name || u.email]),
-  ...state.teams.map((t) => [`team:${t.id}`, `Team: ${t.name}`]),
+  ...look.known("users").filter((u) => u.active !== false).map((u) => [`user:${u.id}`, u.name || u.email]),
+  ...look.known("teams").map((t) => [`team:${t.id}`, `Team: ${t.name}`]),
 ];

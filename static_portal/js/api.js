@@ -17,28 +17,41 @@ export class ApiError extends Error {
     this.details = details || {};
   }
 
-  /** Field errors from a 400: {fields: {key: msg}} or {field: key}. */
+  /** Field errors of a 400/422: {errors: [{field, message}]}, {fields: {key: msg}} or {field: key}. */
   fieldErrors() {
     const d = this.details || {};
-    if (d.fields && typeof d.fields === "object") return { ...d.fields };
-    if (typeof d.field === "string") return { [d.field]: this.message };
-    return {};
+    const found = {};
+    for (const e of Array.isArray(d.errors) ? d.errors : []) if (e && typeof e.field === "string") found[e.field] = e.message || this.message;
+    if (d.fields && typeof d.fields === "object" && !Array.isArray(d.fields)) Object.assign(found, d.fields);
+    if (typeof d.field === "string") found[d.field] = this.message;
+    return found;
   }
+}
+
+/** Query parameters as the API reads them: empty values dropped, a list repeats its key (status_category=a&…=b). */
+export function searchParams(query) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query || {})) {
+    for (const one of Array.isArray(v) ? v : [v]) {
+      if (one !== undefined && one !== null && one !== "") params.append(k, String(one));
+    }
+  }
+  return params;
 }
 
 /**
  * api("GET", "/v1/items", {query: {kind: "ticket"}}) → {data, etag, status}
- * Options: body (JSON), query, ifMatch (an ETag), idempotencyKey.
+ * Options: body (JSON), query (a list value repeats the key), ifMatch (an ETag), ifNoneMatch (an ETag: a 304
+ * answer resolves with status 304 and no data), idempotencyKey.
  */
-export async function api(method, path, { body, query, ifMatch, idempotencyKey } = {}) {
+export async function api(method, path, { body, query, ifMatch, ifNoneMatch, idempotencyKey } = {}) {
   const url = new URL(path, location.origin);
-  for (const [k, v] of Object.entries(query || {})) {
-    if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
-  }
+  for (const [k, v] of searchParams(query)) url.searchParams.append(k, v);
   const headers = { Accept: "application/json" };
   if (method !== "GET" && method !== "HEAD") headers["X-Tandem-CSRF"] = "1";
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (ifMatch) headers["If-Match"] = ifMatch;
+  if (ifNoneMatch) headers["If-None-Match"] = ifNoneMatch;
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   let res;
   track(1);
@@ -68,6 +81,7 @@ export async function api(method, path, { body, query, ifMatch, idempotencyKey }
       data = null;
     }
   }
+  if (res.status === 304) return { data: null, etag: res.headers.get("ETag") || ifNoneMatch || null, status: 304 };
   if (!res.ok) {
     const e = (data && data.error) || {};
     throw new ApiError(res.status, e.code || "http_error", e.message || `HTTP ${res.status}`, e.details);

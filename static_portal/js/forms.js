@@ -57,6 +57,19 @@ function read(def, el) {
   }
 }
 
+/** Put a stored answer back into its control (editing answers given before). */
+function fill(def, el, value) {
+  if (value === undefined || value === null || def.type === "file") return;
+  if (def.type === "multi_choice") {
+    const chosen = Array.isArray(value) ? value.map(String) : [String(value)];
+    el.querySelectorAll("input").forEach((box) => (box.checked = chosen.includes(box.value)));
+  } else if (def.type === "checkbox") {
+    el.checked = !!value;
+  } else {
+    el.value = String(value);
+  }
+}
+
 function empty(v) {
   return v === "" || v === null || v === undefined || v === false || (Array.isArray(v) && !v.length);
 }
@@ -81,9 +94,10 @@ export function check(def, value) {
  * A form for an item type. `base` adds the fields every request has (title, description,
  * anonymous contact, optional project); `form.fields` are the type's own typed fields.
  * A date field keyed `due_date` is the item's due date too (SPEC S3's custom due date).
- * `fieldsOnly` renders the type's own fields alone, for a screen that has its own title and description.
+ * `fieldsOnly` renders the type's own fields alone, for a screen that has its own title and description;
+ * `values` ({key: answer}) fills the controls with answers given before, for editing them.
  */
-export function buildForm(form, { anonymous = false, projects = [], survey = false, fieldsOnly = false } = {}) {
+export function buildForm(form, { anonymous = false, projects = [], survey = false, fieldsOnly = false, values = null } = {}) {
   const defs = [];
   if (anonymous) {
     defs.push({ key: "email", label: "Your email", type: "email", required: true, base: true });
@@ -107,6 +121,7 @@ export function buildForm(form, { anonymous = false, projects = [], survey = fal
       el = control(def);
     }
     if (def.key === "title") el.setAttribute("maxlength", "300");
+    if (values && !def.base) fill(def, el, values[def.key]);
     const wrap = def.type === "checkbox"
       ? checkboxField(def, el)
       : field(def.label || def.key, el, { help: def.help, required: def.required });

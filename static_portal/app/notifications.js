@@ -1,0 +1,99 @@
+// The notification bell: a button that says how many are unread ("Notifications, 3 unread") and a
+// dialog listing the newest ones (mentions, assignments, customer replies); opening one marks it read.
+import { api, get } from "../js/api.js";
+import { h, notice, formatDate } from "../js/dom.js";
+import { go } from "../js/router.js";
+
+const WHAT = {
+  mention: "mentioned you on",
+  assigned: "assigned you",
+  customer_reply: "replied on",
+};
+
+/** "Dana mentioned you on T-12" (the title follows on its own line). */
+export function notificationText(n) {
+  const who = n.actor?.name || "Someone";
+  return `${who} ${WHAT[n.kind] || "updated"} ${n.item_ref || "an item"}`;
+}
+
+export const bellLabel = (unread) => (unread > 0 ? `Notifications, ${unread} unread` : "Notifications, none unread");
+
+export function createBell() {
+  let unread = 0;
+  const count = h("span", { class: "bell-count", "aria-hidden": "true", hidden: true });
+  const button = h("button", { type: "button", class: "bell", "aria-haspopup": "dialog", "aria-expanded": "false", "aria-label": bellLabel(0) },
+    h("span", { "aria-hidden": "true", text: "🔔" }), count);
+  const list = h("ul", { class: "notifications" });
+  const out = h("div", { "aria-live": "polite" });
+  const markAll = h("button", { type: "button", class: "secondary", text: "Mark all as read" });
+  const close = h("button", { type: "button", class: "secondary", text: "Close" });
+  const dialog = h("dialog", { class: "notifications-panel", "aria-labelledby": "notifications-title" },
+    h("div", { class: "row panel-head" }, h("h2", { id: "notifications-title", text: "Notifications" }), h("span", { class: "spacer" }), markAll, close),
+    out, list);
+
+  const setUnread = (n) => {
+    unread = Math.max(0, Number(n) || 0);
+    button.setAttribute("aria-label", bellLabel(unread));
+    count.textContent = unread > 99 ? "99+" : String(unread);
+    count.hidden = unread === 0;
+  };
+
+  const markRead = async (body) => {
+    try {
+      const { data } = await api("POST", "/v1/notifications/read", { body });
+      setUnread(data?.unread ?? unread);
+    } catch (err) {
+      out.replaceChildren(notice("error", err.message));
+    }
+  };
+
+  const row = (n) => h("li", { class: n.read ? "read" : "unread", dataset: { id: n.id } },
+    h("a", {
+      href: `#/items/${encodeURIComponent(n.item_ref || "")}`,
+      onclick: async (e) => {
+        e.preventDefault();
+        if (!n.read) await markRead({ ids: [n.id] });
+        dialog.close();
+        go(`/items/${n.item_ref}`);
+      },
+    },
+    n.read ? null : h("span", { class: "sr-only", text: "Unread: " }),
+    h("span", { class: "what", text: notificationText(n) }),
+    h("span", { class: "title", text: n.item_title || "" })),
+    h("time", { class: "muted", datetime: n.created_at, text: formatDate(n.created_at) }));
+
+  const load = async () => {
+    out.replaceChildren();
+    try {
+      const page = await get("/v1/notifications", { limit: 30 });
+      setUnread(page.unread ?? unread);
+      const items = page.items || [];
+      list.replaceChildren(...(items.length ? items.map(row) : [h("li", { class: "muted", text: "Nothing yet." })]));
+      markAll.disabled = !items.some((n) => !n.read);
+    } catch (err) {
+      out.replaceChildren(notice("error", err.message));
+    }
+  };
+
+  button.addEventListener("click", async () => {
+    button.setAttribute("aria-expanded", "true");
+    dialog.showModal();
+    await load();
+  });
+  dialog.addEventListener("close", () => {
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  });
+  close.addEventListener("click", () => dialog.close());
+  markAll.addEventListener("click", async () => {
+    await markRead({ all: true });
+    await load();
+  });
+
+  return {
+    elements: [button, dialog],
+    setUnread,
+    /** Called on every live change: an open panel shows the news at once. */
+    refresh: () => (dialog.open ? load() : null),
+  };
+}
