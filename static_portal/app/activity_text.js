@@ -91,7 +91,7 @@ export function describeChange(key, change, names, context = {}) {
     case "priority":
       return [fromTo("priority", before, after, (k) => names.priority?.(k) || humanizeKey(k))];
     case "assignees":
-      return listChange(before, after, (r) => principalName(r, names), {
+      return listChange(before, after, (r) => (context.actor && r === `user:${context.actor}` ? "themselves" : principalName(r, names)), {
         add: (who) => `assigned ${who}`,
         remove: (who) => `unassigned ${who}`,
       });
@@ -166,6 +166,7 @@ const kindWord = (kind) => (kind === "task" ? "task" : kind === "ticket" ? "tick
  */
 export function describeActivity(entry, names, context = {}) {
   const who = whoOf(entry, names);
+  context = { ...context, actor: entry.actor };
   const changes = entry.changes && typeof entry.changes === "object" ? entry.changes : {};
   const by = entry.cause === "email" ? " by email" : "";
   let phrases = [];

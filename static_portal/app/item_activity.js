@@ -4,7 +4,6 @@ import * as look from "./lookups.js";
 import { describeActivity } from "./activity_text.js";
 
 const HOW = {
-  user: "in the workspace",
   email: "by email",
   rule: "by a rule",
   api: "through the API",

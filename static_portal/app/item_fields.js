@@ -20,7 +20,7 @@ export function editForm(item, etag, onSaved) {
   const c = {
     title: h("input", { type: "text", name: "title", value: item.title || "", maxlength: 300 }),
     status: h("select", { name: "status" }, options(look.statusesOf(item.kind).map((s) => [s.key, s.name]), item.status)),
-    priority: h("select", { name: "priority" }, options(priorityPairs(), item.priority)),
+    priority: h("select", { name: "priority" }, options(priorityPairs(item.priority), item.priority)),
     assignees: h("select", { name: "assignees", multiple: true, size: 4 }, options(assigneePairs(), null)),
     project_id: h("select", { name: "project_id" }, options(projectPairs(), item.project_id || "", "No project")),
     due_date: h("input", { type: "date", name: "due_date", value: item.due_date || "" }),

@@ -3,7 +3,7 @@
 // live refresh in place (rows are updated, added and removed without losing selection, focus or scroll).
 import { api, get } from "../js/api.js";
 import { pager } from "../js/paging.js";
-import { h, notice, formatDate } from "../js/dom.js";
+import { h, notice, formatDate, relativeTime } from "../js/dom.js";
 import { go } from "../js/router.js";
 import { defineView } from "../js/view.js";
 import { bindKeys, LIST_SHORTCUTS, step } from "../js/keys.js";
@@ -55,7 +55,7 @@ function cells(item, ctl) {
     h("td", { "data-label": "Requester", text: look.people.name(item.requester) }),
     h("td", { "data-label": "Project", text: look.projectName(item.project_id) }),
     h("td", { "data-label": "Due", text: formatDate(item.due_date) }),
-    h("td", { "data-label": "Last activity" }, h("time", { datetime: item.updated_at, text: formatDate(item.updated_at) })),
+    h("td", { "data-label": "Last activity" }, h("time", { datetime: item.updated_at, title: formatDate(item.updated_at), text: relativeTime(item.updated_at) })),
     h("td", { class: "actions", "data-label": "Actions" }, take),
   ];
 }

@@ -154,7 +154,7 @@ export async function start() {
       [/^\/list$/, authed((a, route) => listView(route))],
       [/^\/board$/, authed((a, route) => boardView(route))],
       [/^\/tree$/, authed(() => treeView())],
-      [/^\/new$/, authed((a, route) => legacy(() => newItemView(route)))],
+      [/^\/new$/, authed((a, route) => newItemView(route))],
       [/^\/search$/, authed((a, route) => searchView(route))],
       [/^\/items\/([^/]+)$/, authed(([ref], route) => itemView(ref, route))],
       [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => legacy(async () => {

@@ -15,6 +15,12 @@ const CUSTOMER_PAGE = 200;
 /** Lower case without accents, as the search index compares ("Françoise" is found by "francoise"). */
 const fold = (s) => String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
+/** The preselected priority: "normal" when the tenant has it, else its middle one. */
+function defaultPriority() {
+  const keys = priorityPairs().map(([k]) => k);
+  return keys.includes("normal") ? "normal" : keys[Math.floor((keys.length - 1) / 2)] || "";
+}
+
 /** The form needs the types, projects, staff and teams to offer; nothing to refresh while it is filled in. */
 export function newItemView(route) {
   return defineView({
@@ -32,7 +38,7 @@ function newItemForm(route) {
     type_id: h("select", { name: "type_id" }, options(typePairs(kind), "")),
     title: h("input", { type: "text", name: "title", maxlength: 300, required: true }),
     description: h("textarea", { name: "description", rows: 5 }),
-    priority: h("select", { name: "priority" }, options(priorityPairs(), "normal")),
+    priority: h("select", { name: "priority" }, options(priorityPairs(), defaultPriority())),
     project_id: h("select", { name: "project_id" }, options(projectPairs(), "", "Type's default project")),
     assignees: h("select", { name: "assignees", multiple: true, size: 4 }, options(assigneePairs(), null)),
     due_date: h("input", { type: "date", name: "due_date" }),
@@ -59,8 +65,9 @@ function newItemForm(route) {
     try {
       const body = {
         kind: c.kind.value, type_id: c.type_id.value, title: c.title.value.trim(), description: c.description.value,
-        priority: c.priority.value, assignees: [...c.assignees.selectedOptions].map((o) => o.value),
+        assignees: [...c.assignees.selectedOptions].map((o) => o.value),
       };
+      if (c.priority.value) body.priority = c.priority.value;
       if (c.project_id.value) body.project_id = c.project_id.value;
       if (picker.value()) body.requester = picker.value();
       if (Object.keys(answers.payload.fields).length) body.fields = answers.payload.fields;

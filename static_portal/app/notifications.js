@@ -18,11 +18,23 @@ export function notificationText(n) {
 
 export const bellLabel = (unread) => (unread > 0 ? `Notifications, ${unread} unread` : "Notifications, none unread");
 
+/** A bell drawn in SVG (no emoji font is needed; built with the DOM, so the CSP has nothing to allow). */
+function bellIcon() {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(NS, "svg");
+  for (const [k, v] of Object.entries({ viewBox: "0 0 24 24", width: "20", height: "20", "aria-hidden": "true", focusable: "false", class: "icon" })) svg.setAttribute(k, v);
+  const path = document.createElementNS(NS, "path");
+  path.setAttribute("d", "M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z");
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
+}
+
 export function createBell() {
   let unread = 0;
   const count = h("span", { class: "bell-count", "aria-hidden": "true", hidden: true });
   const button = h("button", { type: "button", class: "bell", "aria-haspopup": "dialog", "aria-expanded": "false", "aria-label": bellLabel(0) },
-    h("span", { "aria-hidden": "true", text: "🔔" }), count);
+    bellIcon(), count);
   const list = h("ul", { class: "notifications" });
   const out = h("div", { "aria-live": "polite" });
   const markAll = h("button", { type: "button", class: "secondary", text: "Mark all as read" });

@@ -34,7 +34,12 @@ export function statusPairs(kind) {
   return (kind ? look.statusesOf(kind) : look.allStatuses()).map((s) => [s.key, s.name]);
 }
 
-export const priorityPairs = () => look.priorities().map((p) => [p.key, p.name]);
+/** The tenant's priorities; `current` (an item's) is kept even if the tenant no longer lists it. */
+export function priorityPairs(current) {
+  const pairs = look.priorities().map((p) => [p.key, p.name]);
+  if (current && !pairs.some(([k]) => k === current)) pairs.push([current, look.priorityName(current)]);
+  return pairs;
+}
 export const projectPairs = () => look.known("projects").map((p) => [p.id, p.name]);
 export const typePairs = (kind) => look.known("types").filter((t) => !kind || t.kind === kind).map((t) => [t.id, `${t.name} (${t.kind})`]);
 export const assigneePairs = () => [

@@ -107,3 +107,15 @@ export function humanize(key) {
   const s = String(key ?? "").replace(/[_-]+/g, " ").trim();
   return s ? s[0].toUpperCase() + s.slice(1) : "";
 }
+
+/** "just now", "5 min ago", "3 h ago", then the date: how long ago something happened, for lists. */
+export function relativeTime(iso, now = Date.now()) {
+  if (!iso) return "";
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return String(iso);
+  const minutes = Math.floor((now - t) / 60000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  return formatDate(iso);
+}
