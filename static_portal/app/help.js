@@ -17,7 +17,7 @@ export function createHelp() {
   const close = h("button", { type: "button", class: "secondary", text: "Close" });
   const dialog = h("dialog", { class: "help-dialog", "aria-labelledby": "shortcuts-title" },
     h("div", { class: "row panel-head" }, h("h2", { id: "shortcuts-title", text: "Keyboard shortcuts" }), h("span", { class: "spacer" }), close),
-    h("p", { class: "muted", text: "Shortcuts work when you are not typing in a field." }),
+    h("p", { class: "help", text: "Shortcuts work when you are not typing in a field." }),
     section("Everywhere", GLOBAL_SHORTCUTS),
     section("Item list", LIST_SHORTCUTS),
     section("Item", ITEM_SHORTCUTS));

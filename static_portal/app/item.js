@@ -79,9 +79,11 @@ export function itemView(ref, route) {
   let timer = null;
   let unbind = () => {};
   let force = false; // after the agent's own change, every part is redrawn (focus is on the button they used)
+  let reread = false; // after the agent's own message, the conversation is read again whatever the item says
 
   const saved = async (msg) => {
     force = true;
+    reread = true;
     await view.refresh();
     if (msg) say(notice("ok", msg));
   };
@@ -139,7 +141,8 @@ export function itemView(ref, route) {
       }
       const item = res.data;
       // A refresh of an item that has not changed reuses the conversation it has.
-      const same = shown && shown.item.version === item.version && shown.item.updated_at === item.updated_at;
+      const same = !reread && shown && shown.item.version === item.version && shown.item.updated_at === item.updated_at;
+      reread = false;
       const path = `/v1/items/${encodeURIComponent(item.ref)}`;
       const [type, messages, activity, macros] = await Promise.all([
         item.type_id ? look.itemType(item.type_id).catch(() => null) : null,
@@ -166,7 +169,10 @@ export function itemView(ref, route) {
         h("a", { href: `${base}?tab=activity`, "aria-current": tab === "activity" ? "page" : null, text: "Activity" }));
       if (tab === "conversation") {
         convo = h("section", { "aria-label": "Conversation" });
-        compose = composer(item.ref, () => view.refresh());
+        compose = composer(item.ref, () => {
+          reread = true;
+          return view.refresh();
+        });
         parts.main.replaceChildren(convo, compose);
       }
       heading = page(item.title || "(no title)", flash, parts.head,
