@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from e2e.portal_helpers import build_world, new_context, settle, sign_in_context, wait_for
+from e2e.portal_helpers import build_world, new_context, screenshot, settle, sign_in_context, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -176,6 +176,7 @@ def test_bulk_status_change_of_three_items(world, browser):
         page.get_by_role("checkbox", name=f"Select {item['ref']}").check()
     bulk = page.get_by_role("form", name="Change the selected items")
     assert bulk.get_by_text("3 selected").is_visible()
+    screenshot(page, "workspace-list-bulk")
     bulk.get_by_label("Status").select_option(label="Resolved")
     bulk.get_by_role("button", name="Apply to 3 items").click()
     bulk.get_by_text("3 items changed.").wait_for()
@@ -263,6 +264,7 @@ def test_item_view_shows_requester_tags_followers_and_cc(world, browser):
     assert page.get_by_role("list", name="Tags").inner_text().strip().startswith("billing")
     assert "Ada Admin" in page.get_by_role("list", name="Followers").inner_text()
     assert "Bob B" in page.get_by_role("list", name="Cc").inner_text()
+    screenshot(page, "workspace-item")
     # When the agent adds a tag and removes Bob from Cc
     tags = page.get_by_role("form", name="Add tags")
     tags.get_by_label("Add tags").fill("vip")
