@@ -194,6 +194,16 @@ export function actionDef(type) {
   return ACTIONS.find((a) => a.type === type);
 }
 
+const ACTION_DEFAULTS = {
+  post_message: { visibility: "private" },
+  send_email: { to: "requester", subject: "[{{ item.ref }}] {{ item.title }}" },
+};
+
+/** A new action of a kind as the editor starts it: the API's defaults filled in where it has them. */
+export function newAction(type) {
+  return { type, params: { ...(ACTION_DEFAULTS[type] || {}) } };
+}
+
 /** A set_field value from the form, typed by the custom field it sets. */
 export function fieldValueFromForm(cf, raw) {
   const t = cf ? cf.type : "text";
@@ -275,6 +285,7 @@ export function checkActions(actions, root = "actions") {
   const errors = [];
   actions.forEach((a, n) => {
     const def = actionDef(a.type);
+    if (!def) errors.push({ field: `${root}[${n}].type`, message: "Choose an action." });
     for (const p of def ? def.params : []) {
       if (p.optional || p.kind === "project" || (p.kind === "principal" && a.type === "set_assignee")) continue;
       const v = a[p.name];

@@ -14,6 +14,7 @@ import {
   fieldDef,
   groupFromJson,
   groupToJson,
+  newAction,
   operatorsFor,
   optionsToJson,
   valueFromForm,
@@ -91,6 +92,12 @@ test("actions: empty project and assignee mean none, empty optional parameters a
   );
 });
 
+test("a new action starts with the API's defaults", () => {
+  assert.deepEqual(newAction("send_email").params.to, "requester");
+  assert.deepEqual(actionToJson(newAction("post_message")), { type: "post_message", body: "", visibility: "private" });
+  assert.deepEqual(newAction("add_tag"), { type: "add_tag", params: {} });
+});
+
 test("set_field values are typed by the custom field they set", () => {
   const set = (key, value) => actionToJson({ type: "set_field", params: { key, value } }, CUSTOM);
   assert.deepEqual(set("budget", "250"), { type: "set_field", key: "budget", value: 250 });
@@ -122,10 +129,11 @@ test("the form check names the API path of each missing part", () => {
     trigger: "idle",
     options: {},
     conditions: { mode: "all", entries: [{ field: "sender.domain", op: "equals", value: "" }, { mode: "any", entries: [{ field: "", op: "equals" }] }] },
-    actions: [{ type: "set_status", value: "" }, { type: "set_project", value: null }],
+    actions: [{ type: "set_status", value: "" }, { type: "set_project", value: null }, { type: "" }],
   });
   assert.deepEqual(errors.map((e) => e.field), [
     "name", "options.hours", "conditions.all[0].value", "conditions.all[1].any[0].field", "actions[0].value",
+    "actions[2].type",
   ]);
 });
 
