@@ -10,7 +10,7 @@ const CUSTOMER_PAGE = 200; // followers may be customers: one page of them in th
 function projectRow(project, dir, act) {
   const move = select(choicesFor(dir, "portfolio"), project.portfolio_id || "", { empty: "No portfolio" });
   return h("li", { class: "row" },
-    h("a", { href: `#/admin/projects/${encodeURIComponent(project.id)}`, text: `📁 ${project.name}` }),
+    h("a", { href: `#/admin/projects/${encodeURIComponent(project.id)}`, text: project.name }),
     h("span", { class: "muted", text: `${(project.members || []).length} members` }),
     h("form", { class: "row", "aria-label": `Move ${project.name}`, onsubmit: (e) => {
       e.preventDefault();
@@ -71,7 +71,7 @@ async function projectsTree(nav, flash) {
     groups.map((g) => {
       const projects = dir.projects.filter((p) => (p.portfolio_id || null) === g.id);
       if (!projects.length && g.id === null) return null;
-      return h("section", { class: "card", "aria-label": g.name }, h("h2", { text: `🗂 ${g.name}` }),
+      return h("section", { class: "card", "aria-label": g.name }, h("h2", { text: g.name }),
         projects.length ? h("ul", { class: "plain" }, projects.map((p) => projectRow(p, dir, act))) : h("p", { class: "muted", text: "No projects." }));
     }),
     createForms(dir, act));
@@ -86,7 +86,7 @@ function peopleSection({ title, values, choices, name, onChange, pickerLabel }) 
       h("button", { type: "button", class: "secondary", text: "Remove", "aria-label": `Remove ${name(v) || v} from ${title.toLowerCase()}`,
         onclick: () => onChange(values.filter((x) => x !== v), `${name(v) || v} removed.`) }))))
       : h("p", { class: "muted", text: "Nobody yet." }),
-    left.length ? h("form", { class: "row", "aria-label": pickerLabel, onsubmit: (e) => {
+    left.length ? h("form", { class: "row", onsubmit: (e) => {
       e.preventDefault();
       if (picker.value) onChange([...values, picker.value], `${name(picker.value)} added.`);
     } }, field(pickerLabel, picker), h("button", { type: "submit", text: pickerLabel })) : null);

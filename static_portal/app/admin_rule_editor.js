@@ -58,12 +58,13 @@ export function conditionsEditor(dir, json, registry) {
       parts.push(pathField(registry, `${path}.value`, "Value", ctl, { help }));
     }
     return h("fieldset", { class: "form-row" }, h("legend", { text: `Condition ${label}` }),
-      h("div", { class: "field-grid" }, parts),
-      button("Remove", () => { group.entries.splice(index, 1); render(); }, { class: "danger", "aria-label": `Remove condition ${label}` }));
+      h("div", { class: "editor-row" }, parts,
+        button("Remove", () => { group.entries.splice(index, 1); render(); }, { class: "danger", "aria-label": `Remove condition ${label}` })));
   }
 
   function groupEl(group, path, label, depth, parent, index) {
     const mode = select(MODES, group.mode);
+    mode.classList.add("inline-field");
     mode.addEventListener("change", () => { group.mode = mode.value; render(); });
     const rows = group.entries.map((e, n) => {
       const at = `${path}.${group.mode}[${n}]`;
@@ -145,7 +146,9 @@ export function actionsEditor(dir, json, registry, root = "actions") {
       ctl.addEventListener("change", sync);
       ctl.addEventListener("input", sync);
       const help = p.kind === "long_text" && action.type === "send_email" ? "Templates may use {{ item.ref }}, {{ item.title }}, {{ requester.name }}" : undefined;
-      parts.push(pathField(registry, `${path}.${p.name}`, p.label, ctl, { help }));
+      const wrap = pathField(registry, `${path}.${p.name}`, p.label, ctl, { help });
+      if (p.kind === "long_text" || p.kind === "url") wrap.classList.add("wide");
+      parts.push(wrap);
     }
     const move = (d) => {
       const j = i + d;
@@ -153,7 +156,7 @@ export function actionsEditor(dir, json, registry, root = "actions") {
       render();
     };
     return h("fieldset", { class: "form-row" }, h("legend", { text: label }),
-      h("div", { class: "field-grid" }, parts),
+      h("div", { class: "editor-row" }, parts),
       h("div", { class: "row" },
         button("Move up", () => move(-1), { disabled: i === 0, "aria-label": `Move action ${i + 1} up` }),
         button("Move down", () => move(1), { disabled: i === rows.length - 1, "aria-label": `Move action ${i + 1} down` }),

@@ -17,7 +17,7 @@ function summary(rule, dir) {
   const fields = conditionFields(dir.customFields);
   const opts = rule.options || {};
   const extra = [opts.hours ? `${opts.hours} h` : "", opts.author ? `by ${opts.author}` : "", opts.visibility || ""].filter(Boolean).join(", ");
-  return h("dl", { class: "facts" },
+  return h("dl", { class: "facts rule-summary" },
     h("dt", { text: "When" }), h("dd", { text: `${triggerLabel(rule.trigger)}${extra ? ` (${extra})` : ""}` }),
     h("dt", { text: "If" }), h("dd", { text: describeGroup(groupFromJson(rule.conditions), fields, dir.names) }),
     h("dt", { text: "Then" }), h("dd", { text: rule.actions.map((a) => describeAction(a, dir.names)).join("; ") || "nothing" }));
@@ -94,7 +94,7 @@ function optionsPart(registry, trigger, options) {
     const vis = select([["public", "Public replies"], ["private", "Private notes"]], options.visibility || "", { empty: "Any message" });
     const author = select([["customer", "A customer"], ["agent", "An agent"]], options.author || "", { empty: "Anyone" });
     return {
-      el: h("div", { class: "field-grid" }, pathField(registry, "options.visibility", "Kind of message", vis), pathField(registry, "options.author", "Written by", author)),
+      el: h("div", { class: "editor-row" }, pathField(registry, "options.visibility", "Kind of message", vis), pathField(registry, "options.author", "Written by", author)),
       read: () => ({ visibility: vis.value, author: author.value }),
     };
   }
@@ -129,6 +129,8 @@ async function ruleEditor(nav, id) {
   const conditions = conditionsEditor(dir, rule.conditions, registry);
   const actions = actionsEditor(dir, rule.actions, registry);
   const save = h("button", { type: "submit", text: "Save rule" });
+  const triggerField = pathField(registry, "trigger", "When", trigger);
+  triggerField.classList.add("wide");
 
   async function submit(event) {
     event.preventDefault();
@@ -159,7 +161,7 @@ async function ruleEditor(nav, id) {
     rule.last_error ? notice("error", `Last run failed (failing since ${formatDate(rule.failing_since)}): ${rule.last_error}`) : null,
     h("form", { class: "rule-form", novalidate: true, "aria-label": "Rule", onsubmit: submit },
       h("div", { class: "card" },
-        h("div", { class: "field-grid" }, pathField(registry, "name", "Name", name, { required: true }), pathField(registry, "trigger", "When", trigger)),
+        h("div", { class: "editor-row" }, pathField(registry, "name", "Name", name, { required: true }), triggerField),
         optsSlot,
         h("div", { class: "check" }, enabled, h("label", { for: enabled.id, text: "Enabled" }))),
       conditions.el,

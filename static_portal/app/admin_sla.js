@@ -89,7 +89,7 @@ async function slaEditor(nav, id) {
   const enabled = checkbox("Enabled", f.enabled);
   const allDay = checkbox("Around the clock (every hour of a working day counts)", f.around_the_clock);
   const days = WEEKDAYS.map((d, n) => ({ n, ...checkbox(d, f.working_days.includes(n)) }));
-  const daysBox = h("fieldset", { class: "choices" }, h("legend", { text: "Working days" }), days.map((d) => d.el));
+  const daysBox = h("fieldset", { class: "choices days" }, h("legend", { text: "Working days" }), days.map((d) => d.el));
   reg.set("calendar.working_days", Object.assign(daysBox, { setError: (m) => out.replaceChildren(m ? notice("error", m) : "") }));
 
   async function submit(event) {
