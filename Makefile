@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml functions/requirements.txt 2>/dev/null | sha1sum | cut -c1-12)
 
-.PHONY: run test lint unit package deploy bench clean
+.PHONY: run test lint js browser screenshots unit package deploy bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,12 +16,29 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/tandem dev
 
-lint: $(STAMP)
+# The front end's lint and unit tests run under node (eslint, node --test); versions pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: $(STAMP) node_modules/.installed
 	$(BIN)/ruff check src functions tests bench
 	PYTHONPATH=functions $(BIN)/lint-imports
+	npx --no-install eslint static_portal tests/js eslint.config.js
 
-test: lint
+js: node_modules/.installed
+	node --test tests/js/
+
+# Browser tests are never skipped: provide Debian chromium (or Playwright's download) or fail saying why.
+browser: $(STAMP)
+	bash scripts/ensure_browser.sh $(BIN)
+
+test: lint js browser
 	$(BIN)/pytest
+
+# Refresh the README's pictures in docs/screenshots/ (make test writes its screenshots to the ignored tests/screenshots/).
+screenshots: $(STAMP) browser
+	TANDEM_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/e2e -q -m browser
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit tests/contract -q
@@ -42,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .ruff_cache node_modules

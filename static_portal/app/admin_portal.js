@@ -1,5 +1,5 @@
 // Admin: portal settings (visibility, require login, branding, widget origins).
-import { api, get } from "../js/api.js";
+import { api } from "../js/api.js";
 import { h, field, notice, uid, humanize } from "../js/dom.js";
 import { state, page } from "./state.js";
 import { options } from "./widgets.js";

@@ -4,7 +4,7 @@ import { api, get, getAll } from "../js/api.js";
 import { h, field, notice, formatDate, humanize } from "../js/dom.js";
 import { renderConversation } from "../js/conversation.js";
 import { go } from "../js/router.js";
-import { state, page, userName, resolveCustomers, typeName, statusesOf, refName } from "./state.js";
+import { page, userName, resolveCustomers, typeName, statusesOf, refName } from "./state.js";
 import { PRIORITIES, options, projectPairs, assigneePairs, statusBadge } from "./widgets.js";
 import { composer } from "./composer.js";
 

@@ -99,7 +99,7 @@ export async function start() {
     e.preventDefault();
     state.root.focus();
   });
-  const ok = await boot(null);
+  await boot(null);
   if (state.me && state.me.role === "customer") return;
 
   startRouter(

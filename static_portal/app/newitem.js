@@ -127,9 +127,9 @@ function requesterPicker() {
   const wrap = h("div", { class: "requester" }, field("Find requester", search, { help }), field("Requester", select));
   wrap.setError = (m) => wrap.querySelectorAll(".field")[1].setError(m);
   get("/v1/customers", { limit: CUSTOMER_PAGE })
-    .then((page) => {
-      customers = page.items || [];
-      more = !!page.next_cursor;
+    .then((first) => {
+      customers = first.items || [];
+      more = !!first.next_cursor;
       if (more) search.setAttribute("placeholder", `Name or email (first ${CUSTOMER_PAGE} listed; type a full email for others)`);
       render();
     })

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from e2e.portal_helpers import chromium, start_stack, stop_stack
+from e2e.portal_helpers import PAGE_ERRORS, chromium, start_stack, stop_stack
 
 
 @pytest.fixture(scope="module")
@@ -20,3 +20,12 @@ def stack():
 def browser(stack):
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(autouse=True)
+def no_page_errors():
+    """Every browser test fails on a script error or console error of any page it opened."""
+    PAGE_ERRORS.clear()
+    yield
+    errors, PAGE_ERRORS[:] = list(PAGE_ERRORS), []
+    assert not errors, "page or console errors:\n" + "\n".join(errors)

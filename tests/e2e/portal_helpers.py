@@ -10,6 +10,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -31,7 +32,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("TANDEM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -319,22 +320,46 @@ def build_world(base: str, *, require_login: bool = True, prefix: str = "e2e") -
 
 @contextlib.contextmanager
 def chromium():
-    from playwright.sync_api import sync_playwright
+    """Debian chromium (or TANDEM_CHROMIUM), else Playwright's own download; never a silent skip:
+    `make test` runs scripts/ensure_browser.sh first, so a missing browser is a failure with its reason."""
+    from playwright.sync_api import Error, sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            if Path(CHROMIUM).exists():
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            else:
+                browser = p.chromium.launch(args=CHROMIUM_ARGS)
+        except Error as exc:
+            pytest.fail(f"no browser for the browser tests ({exc}); run scripts/ensure_browser.sh", pytrace=False)
         try:
             yield browser
         finally:
             browser.close()
 
 
+# Script errors and console errors of every page in every context, checked after each test (tests/e2e/conftest.py).
+PAGE_ERRORS: list[str] = []
+# A fetch answered 4xx is logged by chromium as a console error although the page handles it (a wrong password, a
+# 404 the view shows as "not found"): that line is the network log, not a script error. 5xx still counts.
+_EXPECTED_NETWORK = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
+
+
+def watch_page(page: Any) -> None:
+    page.on("pageerror", lambda e: PAGE_ERRORS.append(f"{page.url}: page error: {e}"))
+    page.on(
+        "console",
+        lambda m: PAGE_ERRORS.append(f"{page.url}: console {m.type}: {m.text}")
+        if m.type == "error" and not _EXPECTED_NETWORK.match(m.text)
+        else None,
+    )
+
+
 def new_context(browser: Any, viewport: dict[str, int] | None = None) -> Any:
-    """A fresh browser profile; pages fail the test on any uncaught script error."""
+    """A fresh browser profile; any uncaught script error or console error on its pages fails the test."""
     context = browser.new_context(viewport=viewport or DESKTOP)
     context.set_default_timeout(10_000)
+    context.on("page", watch_page)
     return context
 
 
