@@ -2,13 +2,12 @@
 with pickers that routes real mail by the sender's domain, editing and deleting rules, macros and SLA policies
 through their forms, deactivating a user, teams, and moving projects between portfolios.
 
-Every page is watched: an uncaught script error or a console error fails the test that caused it.
+Every page is watched (tests/e2e/conftest.py): an uncaught script error or a console error fails the test.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -35,32 +34,30 @@ def world(stack):
     return w
 
 
-@dataclass
-class Watched:
-    """A signed-in page whose script errors and console errors are collected."""
-
-    page: Any
-    errors: list[str] = field(default_factory=list)
-
-    def check(self) -> None:
-        assert self.errors == [], self.errors
-        self.page.context.close()
+OPENED: list[Any] = []
 
 
-def open_as(world: Any, browser: Any, email: str, route: str) -> Watched:
+@pytest.fixture(autouse=True)
+def close_contexts():
+    """The browser profiles a test opened are closed after it."""
+    yield
+    while OPENED:
+        OPENED.pop().close()
+
+
+def open_as(world: Any, browser: Any, email: str, route: str) -> Any:
+    """A page of the workspace at `route`, signed in as `email`, once its requests settled."""
     ctx = new_context(browser)
+    OPENED.append(ctx)
     sign_in_context(ctx, world.base, world.slug, email)
     page = ctx.new_page()
-    w = Watched(page)
-    page.on("pageerror", lambda e: w.errors.append(f"pageerror: {e}"))
-    page.on("console", lambda m: m.type == "error" and w.errors.append(f"console: {m.text}"))
     page.goto(f"{world.app}#{route}")
     page.locator("main h1").first.wait_for()
     settle(page)
-    return w
+    return page
 
 
-def admin_page(world: Any, browser: Any, route: str) -> Watched:
+def admin_page(world: Any, browser: Any, route: str) -> Any:
     return open_as(world, browser, world.ids["admin"]["email"], route)
 
 
@@ -93,25 +90,23 @@ def test_a_new_agent_given_project_access_through_the_ui_then_sees_its_items(wor
     new_item(world, title, world.ids["project1"]["id"])
     assert signed_in(world, nina["email"]).get("/v1/items")["items"] == []
     agent = open_as(world, browser, nina["email"], "/list")
-    assert agent.page.get_by_role("link", name=title).count() == 0
+    assert agent.get_by_role("link", name=title).count() == 0
 
     # When the admin opens Nina's page from the users list, picks Project1 and clicks Give access
     admin = admin_page(world, browser, "/admin/users")
-    admin.page.get_by_role("link", name="Nina Newcomer").click()
-    admin.page.get_by_role("heading", name="User: Nina Newcomer").wait_for()
-    settle(admin.page)
-    admin.page.get_by_label("Give access to project").select_option(label="Project1 (CustomerA)")
-    admin.page.get_by_role("button", name="Give access").click()
-    admin.page.get_by_role("status").filter(has_text="may now work in Project1").wait_for()
+    admin.get_by_role("link", name="Nina Newcomer").click()
+    admin.get_by_role("heading", name="User: Nina Newcomer").wait_for()
+    settle(admin)
+    admin.get_by_label("Give access to project").select_option(label="Project1 (CustomerA)")
+    admin.get_by_role("button", name="Give access").click()
+    admin.get_by_role("status").filter(has_text="may now work in Project1").wait_for()
 
     # Then Project1 names her, and her own browser shows the item after a reload
     members = world.admin.get(f"/v1/projects/{world.ids['project1']['id']}")["members"]
     assert f"user:{nina['id']}" in members
-    assert admin.page.get_by_role("button", name="Remove access to Project1").is_visible()
-    agent.page.reload()
-    agent.page.get_by_role("link", name=title).wait_for()
-    admin.check()
-    agent.check()
+    assert admin.get_by_role("button", name="Remove access to Project1").is_visible()
+    agent.reload()
+    agent.get_by_role("link", name=title).wait_for()
 
 
 # --------------------------------------------------------------------------- (b) a rule made of pickers routes mail
@@ -151,10 +146,10 @@ def mailed_item(world: Any, subject: str) -> dict:
 def test_a_rule_built_with_pickers_routes_mail_by_the_senders_domain(world, browser):
     # Given a rule made only with pickers: mail from example.com goes to Project1, assigned to Andy Agent
     admin = admin_page(world, browser, "/admin/rules")
-    build_rule_with_pickers(admin.page, "Route example.com", "example.com", "Project1", "Andy Agent")
+    build_rule_with_pickers(admin, "Route example.com", "example.com", "Project1", "Andy Agent")
     [rule] = rules_named(world, "Route example.com")
     assert rule["conditions"] == {"all": [{"field": "sender.domain", "op": "equals", "value": "example.com"}]}
-    card = admin.page.get_by_role("listitem", name="Route example.com")
+    card = admin.get_by_role("listitem", name="Route example.com")
     assert "Sender's email domain is example.com" in card.inner_text()
     assert "Move to project Project1" in card.inner_text() and "Assign to Andy Agent" in card.inner_text()
 
@@ -171,7 +166,6 @@ def test_a_rule_built_with_pickers_routes_mail_by_the_senders_domain(world, brow
     unrouted = mailed_item(world, other)
     assert unrouted["project_id"] != world.ids["project1"]["id"]
     assert agent_ref not in unrouted["assignees"]
-    admin.check()
 
 
 # --------------------------------------------------------------------------- (c) edit and delete
@@ -186,37 +180,57 @@ def test_a_rule_is_edited_with_its_pickers_and_then_deleted(world, browser):
     })
     admin = admin_page(world, browser, "/admin/rules")
     # When the admin edits it: the priority becomes High and the tag "warm"
-    admin.page.get_by_role("link", name="Edit Tag urgent").click()
-    form = admin.page.get_by_role("form", name="Rule")
+    admin.get_by_role("link", name="Edit Tag urgent").click()
+    form = admin.get_by_role("form", name="Rule")
     form.wait_for()
-    settle(admin.page)
+    settle(admin)
     condition = form.get_by_role("group", name="Condition 1")
     assert condition.get_by_label("Field").input_value() == "priority"
     condition.get_by_label("Value").select_option(label="High")
     form.get_by_role("group", name="Action 1").get_by_label("Tag").fill("warm")
     form.get_by_role("button", name="Save rule").click()
-    admin.page.get_by_role("heading", name="Rules", exact=True).wait_for()
-    settle(admin.page)
+    admin.get_by_role("heading", name="Rules", exact=True).wait_for()
+    settle(admin)
     # Then the API has the new definition and the list says it in words
     saved = world.admin.get(f"/v1/rules/{rule['id']}")
     assert saved["conditions"] == {"all": [{"field": "priority", "op": "equals", "value": "high"}]}
     assert saved["actions"] == [{"type": "add_tag", "value": "warm"}]
-    assert "Priority is High" in admin.page.get_by_role("listitem", name="Tag urgent").inner_text()
+    assert "Priority is High" in admin.get_by_role("listitem", name="Tag urgent").inner_text()
 
     # When the admin deletes it, confirming in place
-    admin.page.get_by_role("button", name="Delete Tag urgent").click()
-    admin.page.get_by_role("button", name="Yes, delete Tag urgent").click()
-    admin.page.get_by_role("status").filter(has_text="Rule Tag urgent deleted.").wait_for()
+    admin.get_by_role("button", name="Delete Tag urgent").click()
+    admin.get_by_role("button", name="Yes, delete Tag urgent").click()
+    admin.get_by_role("status").filter(has_text="Rule Tag urgent deleted.").wait_for()
     # Then it is gone from the list and from the API
-    assert admin.page.get_by_role("listitem", name="Tag urgent").count() == 0
+    assert admin.get_by_role("listitem", name="Tag urgent").count() == 0
     assert rules_named(world, "Tag urgent") == []
-    admin.check()
+
+
+def test_a_failing_rule_shows_its_last_error_in_the_list_and_in_its_editor(world, browser):
+    # Given a rule that sets a task's status, and a ticket it applies to: the run fails
+    marker = f"brk-{secrets.token_hex(2)}"
+    rule = world.admin.post("/v1/rules", {
+        "name": "Broken on tickets", "trigger": "item_created",
+        "conditions": {"all": [{"field": "title", "op": "contains", "value": marker}]},
+        "actions": [{"type": "set_status", "value": "in_progress"}],
+    })
+    new_item(world, f"Ticket {marker}", world.ids["project1"]["id"])
+    error = wait_for(lambda: world.admin.get(f"/v1/rules/{rule['id']}")["last_error"])
+    # When the admin opens the rules, Then the rule's card says why its last run failed
+    admin = admin_page(world, browser, "/admin/rules")
+    card = admin.get_by_role("listitem", name="Broken on tickets")
+    assert "Last run failed" in card.get_by_role("alert").inner_text() and error in card.inner_text()
+    # And so does its editor
+    card.get_by_role("link", name="Edit Broken on tickets").click()
+    admin.get_by_role("form", name="Rule").wait_for()
+    assert error in admin.get_by_role("alert").first.inner_text()
+    world.admin.call("DELETE", f"/v1/rules/{rule['id']}")
 
 
 def test_a_missing_value_is_named_next_to_its_picker_and_nothing_is_saved(world, browser):
     # Given a new rule with a condition whose value is left empty
     admin = admin_page(world, browser, "/admin/rules/new")
-    form = admin.page.get_by_role("form", name="Rule")
+    form = admin.get_by_role("form", name="Rule")
     form.get_by_label("Name").fill("Half done")
     form.get_by_role("button", name="Add condition").click()
     form.get_by_role("group", name="Condition 1").get_by_label("Field").select_option(label="Status")
@@ -226,7 +240,6 @@ def test_a_missing_value_is_named_next_to_its_picker_and_nothing_is_saved(world,
     value = form.get_by_role("group", name="Condition 1").get_by_label("Value")
     assert value.get_attribute("aria-invalid") == "true"
     assert rules_named(world, "Half done") == []
-    admin.check()
 
 
 # --------------------------------------------------------------------------- (d) macros and SLA policies
@@ -234,8 +247,7 @@ def test_a_missing_value_is_named_next_to_its_picker_and_nothing_is_saved(world,
 
 def test_a_macro_and_an_sla_policy_are_made_through_their_forms(world, browser):
     # Given the admin on the macros screen
-    admin = admin_page(world, browser, "/admin/macros")
-    page = admin.page
+    page = admin_page(world, browser, "/admin/macros")
     # When a macro "Escalate" is made of two picked actions
     page.get_by_role("link", name="New macro").click()
     form = page.get_by_role("form", name="Macro")
@@ -276,7 +288,6 @@ def test_a_macro_and_an_sla_policy_are_made_through_their_forms(world, browser):
     assert (policy["calendar"]["start"], policy["calendar"]["end"]) == ("00:00", "24:00")
     assert policy["match"]["priorities"] == ["urgent"]
     assert "first response 1 h, resolution 8 h" in page.get_by_role("table", name="SLA policies").inner_text()
-    admin.check()
 
 
 # --------------------------------------------------------------------------- (e) deactivate, teams, projects
@@ -288,17 +299,16 @@ def test_a_deactivated_user_cannot_sign_in_until_reactivated(world, browser):
     assert signed_in(world, olga["email"]).get("/v1/me")["email"] == olga["email"]
     admin = admin_page(world, browser, f"/admin/users/{olga['id']}")
     # When the admin deactivates her
-    admin.page.get_by_role("button", name="Deactivate user").click()
-    admin.page.get_by_role("status").filter(has_text="is deactivated").wait_for()
+    admin.get_by_role("button", name="Deactivate user").click()
+    admin.get_by_role("status").filter(has_text="is deactivated").wait_for()
     # Then the API says so and her password no longer signs her in
     assert world.admin.get(f"/v1/users/{olga['id']}")["active"] is False
     with pytest.raises(ApiFailure):
         signed_in(world, olga["email"])
     # When she is reactivated, she may sign in again
-    admin.page.get_by_role("button", name="Reactivate user").click()
-    admin.page.get_by_role("status").filter(has_text="may sign in again").wait_for()
+    admin.get_by_role("button", name="Reactivate user").click()
+    admin.get_by_role("status").filter(has_text="may sign in again").wait_for()
     assert signed_in(world, olga["email"]).get("/v1/me")["email"] == olga["email"]
-    admin.check()
 
 
 def test_profile_and_team_membership_are_edited_on_the_users_page(world, browser):
@@ -306,21 +316,20 @@ def test_profile_and_team_membership_are_edited_on_the_users_page(world, browser
     pia = new_agent(world, "Pia Profile")
     admin = admin_page(world, browser, f"/admin/users/{pia['id']}")
     # When the admin renames her, makes her an admin and puts her in Customer support
-    profile = admin.page.get_by_role("form", name="Profile")
+    profile = admin.get_by_role("form", name="Profile")
     profile.get_by_label("Name").fill("Pia Promoted")
     profile.get_by_label("Role").select_option(label="Admin")
     profile.get_by_role("button", name="Save profile").click()
-    admin.page.get_by_role("heading", name="User: Pia Promoted").wait_for()
-    settle(admin.page)
-    teams = admin.page.get_by_role("form", name="Teams")
+    admin.get_by_role("heading", name="User: Pia Promoted").wait_for()
+    settle(admin)
+    teams = admin.get_by_role("form", name="Teams")
     teams.get_by_label("Customer support").check()
     teams.get_by_role("button", name="Save teams").click()
-    admin.page.get_by_role("status").filter(has_text="Teams saved.").wait_for()
+    admin.get_by_role("status").filter(has_text="Teams saved.").wait_for()
     # Then the API has both changes
     user = world.admin.get(f"/v1/users/{pia['id']}")
     assert (user["name"], user["role"]) == ("Pia Promoted", "admin")
     assert pia["id"] in world.admin.get(f"/v1/teams/{world.ids['team']['id']}")["member_ids"]
-    admin.check()
 
 
 def test_the_users_list_loads_a_page_at_a_time_without_repeats(world, browser):
@@ -330,22 +339,20 @@ def test_the_users_list_loads_a_page_at_a_time_without_repeats(world, browser):
         world.admin.post("/v1/users", {"email": email, "name": f"Bulk {n:02}"})
     total = len(world.admin.get("/v1/users?limit=200")["items"])
     admin = admin_page(world, browser, "/admin/users")
-    rows = admin.page.get_by_role("table", name="Users").locator("tbody tr")
+    rows = admin.get_by_role("table", name="Users").locator("tbody tr")
     # When the first page shows, Then it holds 50 and offers more
     assert rows.count() == 50
-    more = admin.page.get_by_role("button", name="Load more users")
+    more = admin.get_by_role("button", name="Load more users")
     # When the rest is loaded, Then every user shows once and nothing more is offered
     while more.is_visible():
         more.click()
-        settle(admin.page)
+        settle(admin)
     names = rows.locator("td:first-child").all_inner_texts()
     assert len(names) == total == len(set(zip(names, rows.locator("td:nth-child(2)").all_inner_texts(), strict=True)))
-    admin.check()
 
 
 def test_teams_are_created_renamed_and_their_members_changed(world, browser):
-    admin = admin_page(world, browser, "/admin/teams")
-    page = admin.page
+    page = admin_page(world, browser, "/admin/teams")
     # When the admin creates a team with Andy, renames it and adds then removes Ada
     form = page.get_by_role("form", name="New team")
     form.get_by_label("Name").fill("Night shift")
@@ -366,12 +373,10 @@ def test_teams_are_created_renamed_and_their_members_changed(world, browser):
     # Then the API has the renamed team with Ada only
     [team] = [t for t in world.admin.get("/v1/teams")["items"] if t["name"] == "Late shift"]
     assert team["member_ids"] == [world.ids["admin"]["id"]]
-    admin.check()
 
 
 def test_portfolios_and_projects_are_created_moved_and_shared(world, browser):
-    admin = admin_page(world, browser, "/admin/projects")
-    page = admin.page
+    page = admin_page(world, browser, "/admin/projects")
     # When the admin creates a portfolio and a project outside it, then moves the project into it
     page.get_by_role("form", name="New portfolio").get_by_label("Name").fill("Clinics")
     page.get_by_role("button", name="Create portfolio").click()
@@ -398,4 +403,3 @@ def test_portfolios_and_projects_are_created_moved_and_shared(world, browser):
     assert project["portfolio_id"] == portfolio["id"]
     assert project["members"] == [f"team:{world.ids['team']['id']}"]
     assert project["followers"] == [world.ids["alice"]["id"]]
-    admin.check()
