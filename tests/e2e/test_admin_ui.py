@@ -206,6 +206,22 @@ def test_a_rule_is_edited_with_its_pickers_and_then_deleted(world, browser):
     assert rules_named(world, "Tag urgent") == []
 
 
+def test_rules_are_reordered_from_the_list(world, browser):
+    # Given two rules at the end of the order, "Runs first" before "Runs second"
+    for name in ("Runs first", "Runs second"):
+        world.admin.post("/v1/rules", {"name": name, "trigger": "item_created",
+                                       "actions": [{"type": "add_tag", "value": name.split()[1]}]})
+    admin = admin_page(world, browser, "/admin/rules")
+    # When the admin moves "Runs second" up
+    admin.get_by_role("button", name="Move Runs second up").click()
+    admin.get_by_role("status").filter(has_text="Order saved.").wait_for()
+    # Then the API evaluates it first, and the list shows it first
+    names = [r["name"] for r in world.admin.get("/v1/rules")["items"]]
+    assert names.index("Runs second") < names.index("Runs first")
+    headings = admin.get_by_role("listitem").locator("h3").all_inner_texts()
+    assert [h.split(". ", 1)[1] for h in headings if "Runs" in h] == ["Runs second", "Runs first"]
+
+
 def test_a_failing_rule_shows_its_last_error_in_the_list_and_in_its_editor(world, browser):
     # Given a rule that sets a task's status, and a ticket it applies to: the run fails
     marker = f"brk-{secrets.token_hex(2)}"
@@ -245,7 +261,7 @@ def test_a_missing_value_is_named_next_to_its_picker_and_nothing_is_saved(world,
 # --------------------------------------------------------------------------- (d) macros and SLA policies
 
 
-def test_a_macro_and_an_sla_policy_are_made_through_their_forms(world, browser):
+def test_a_macro_and_an_sla_policy_are_made_edited_and_deleted_through_their_forms(world, browser):
     # Given the admin on the macros screen
     page = admin_page(world, browser, "/admin/macros")
     # When a macro "Escalate" is made of two picked actions
@@ -265,6 +281,16 @@ def test_a_macro_and_an_sla_policy_are_made_through_their_forms(world, browser):
     # Then the API has it with both actions, in order
     [macro] = [m for m in world.admin.get("/v1/macros")["items"] if m["name"] == "Escalate"]
     assert macro["actions"] == [{"type": "set_priority", "value": "urgent"}, {"type": "add_tag", "value": "escalated"}]
+    # When it is edited: the tag action moves first and its tag changes
+    page.get_by_role("link", name="Escalate").click()
+    form = page.get_by_role("form", name="Macro")
+    form.get_by_role("group", name="Action 2").get_by_label("Tag").fill("escalated-now")
+    form.get_by_role("button", name="Move action 2 up").click()
+    form.get_by_role("button", name="Save macro").click()
+    page.get_by_role("link", name="Escalate").wait_for()
+    # Then the API has the new order and tag
+    assert world.admin.get(f"/v1/macros/{macro['id']}")["actions"] == [
+        {"type": "add_tag", "value": "escalated-now"}, {"type": "set_priority", "value": "urgent"}]
 
     # When an SLA policy for urgent items is made: 1 h first response, 8 h resolution, around the clock
     page.get_by_role("link", name="SLA policies").click()
@@ -288,6 +314,24 @@ def test_a_macro_and_an_sla_policy_are_made_through_their_forms(world, browser):
     assert (policy["calendar"]["start"], policy["calendar"]["end"]) == ("00:00", "24:00")
     assert policy["match"]["priorities"] == ["urgent"]
     assert "first response 1 h, resolution 8 h" in page.get_by_role("table", name="SLA policies").inner_text()
+    # When its first response target is edited, Then the API has it
+    page.get_by_role("link", name="Urgent around the clock").click()
+    form = page.get_by_role("form", name="SLA policy")
+    assert form.get_by_label("First response within (hours)").input_value() == "1"
+    form.get_by_label("First response within (hours)").fill("0.5")
+    form.get_by_role("button", name="Save SLA policy").click()
+    page.get_by_role("link", name="Urgent around the clock").wait_for()
+    assert world.admin.get(f"/v1/sla-policies/{policy['id']}")["first_response_minutes"] == 30
+    # When the macro and the policy are deleted from their lists, Then they are gone
+    page.get_by_role("button", name="Delete Urgent around the clock").click()
+    page.get_by_role("button", name="Yes, delete Urgent around the clock").click()
+    page.get_by_role("status").filter(has_text="SLA policy Urgent around the clock deleted.").wait_for()
+    page.get_by_role("link", name="Macros").click()
+    page.get_by_role("button", name="Delete Escalate").click()
+    page.get_by_role("button", name="Yes, delete Escalate").click()
+    page.get_by_role("status").filter(has_text="Macro Escalate deleted.").wait_for()
+    assert all(m["name"] != "Escalate" for m in world.admin.get("/v1/macros")["items"])
+    assert all(p["name"] != "Urgent around the clock" for p in world.admin.get("/v1/sla-policies")["items"])
 
 
 # --------------------------------------------------------------------------- (e) deactivate, teams, projects
