@@ -18,9 +18,13 @@ const SOURCES = {
 /** The lists a screen names (keys of SOURCES), each read in full (admins' directories are small), plus names. */
 export async function adminDirectory(parts = Object.keys(SOURCES)) {
   const lists = await Promise.all(parts.map((p) => getAll(SOURCES[p], {}, 2000)));
-  const dir = { users: [], teams: [], projects: [], portfolios: [], types: [], organizations: [], policies: [] };
-  parts.forEach((p, i) => { dir[p] = lists[i]; });
-  dir.statuses = (state.me && state.me.statuses) || state.statuses || {};
+  return directoryOf(Object.fromEntries(parts.map((p, i) => [p, lists[i]])), (state.me && state.me.statuses) || state.statuses || {});
+}
+
+/** The directory from its lists ({users: [...], ...}; missing ones are empty) and the lifecycles of /v1/me. */
+export function directoryOf(lists, statuses) {
+  const dir = { users: [], teams: [], projects: [], portfolios: [], types: [], organizations: [], policies: [], ...lists };
+  dir.statuses = statuses || {};
   dir.customFields = customFields(dir.types);
   dir.names = namesOf(dir);
   return dir;
