@@ -18,6 +18,7 @@ from e2e.portal_helpers import (
     Client,
     build_world,
     new_context,
+    screenshot,
     send_mail,
     settle,
     sign_in_context,
@@ -105,6 +106,7 @@ def test_a_new_agent_given_project_access_through_the_ui_then_sees_its_items(wor
     members = world.admin.get(f"/v1/projects/{world.ids['project1']['id']}")["members"]
     assert f"user:{nina['id']}" in members
     assert admin.get_by_role("button", name="Remove access to Project1").is_visible()
+    screenshot(admin, "admin-user-access")
     agent.reload()
     agent.get_by_role("link", name=title).wait_for()
 
@@ -130,6 +132,8 @@ def build_rule_with_pickers(page: Any, name: str, domain: str, project: str, ass
     form.get_by_role("button", name="Add action").click()
     form.get_by_role("group", name="Action 2").get_by_label("Action", exact=True).select_option(label="Assign to")
     form.get_by_role("group", name="Action 2").get_by_label("Assignee").select_option(label=assignee)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "admin-rule-editor")
     form.get_by_role("button", name="Save rule").click()
     page.get_by_role("heading", name="Rules", exact=True).wait_for()
     settle(page)
