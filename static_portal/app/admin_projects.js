@@ -5,13 +5,14 @@ import { h, field, notice } from "../js/dom.js";
 import { page, loadDirectory } from "./state.js";
 import { adminDirectory, choicesFor, select } from "./admin_common.js";
 
-const CUSTOMER_PAGE = 200; // followers may be customers: one page of them in the picker, not the whole directory
+const CUSTOMER_PAGE = 200;
+const countOf = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`; // followers may be customers: one page of them in the picker, not the whole directory
 
 function projectRow(project, dir, act) {
   const move = select(choicesFor(dir, "portfolio"), project.portfolio_id || "", { empty: "No portfolio" });
   return h("li", { class: "row" },
     h("a", { href: `#/admin/projects/${encodeURIComponent(project.id)}`, text: project.name }),
-    h("span", { class: "muted", text: `${(project.members || []).length} members` }),
+    h("span", { class: "muted", text: countOf((project.members || []).length, "member") }),
     h("form", { class: "row", "aria-label": `Move ${project.name}`, onsubmit: (e) => {
       e.preventDefault();
       const target = move.value || null;
