@@ -1,4 +1,5 @@
-// Admin screens: item types and their web forms, people, portal settings, rules.
+// Admin screens: item types and their web forms, users, teams, projects, organisations and customers, portal
+// settings, rules, macros, SLA policies, hooks, inbound webhooks, API keys. #/admin/<section>[/<id>].
 import { api } from "../js/api.js";
 import { h, field, notice, humanize, uid } from "../js/dom.js";
 import { go } from "../js/router.js";
@@ -7,6 +8,11 @@ import { PRIORITIES, options, projectPairs } from "./widgets.js";
 import { peopleView } from "./admin_people.js";
 import { portalView } from "./admin_portal.js";
 import { rulesView } from "./admin_rules.js";
+import { usersView } from "./admin_users.js";
+import { teamsView } from "./admin_teams.js";
+import { projectsView } from "./admin_projects.js";
+import { macrosView } from "./admin_macros.js";
+import { slaView } from "./admin_sla.js";
 import { hooksView } from "./admin_hooks.js";
 import { inboundView } from "./admin_inbound.js";
 import { keysView } from "./admin_keys.js";
@@ -16,7 +22,9 @@ const FIELD_TYPES = ["text", "long_text", "number", "date", "single_choice", "mu
 function adminNav(section) {
   const link = (to, label) => h("a", { href: `#/admin/${to}`, "aria-current": section === to ? "page" : null, text: label });
   return h("nav", { class: "tabs", "aria-label": "Admin sections" },
-    link("types", "Item types & forms"), link("people", "Users, teams, organisations"), link("portal", "Portal settings"), link("rules", "Rules"), link("hooks", "Hooks"), link("inbound", "Inbound webhooks"), link("keys", "API keys"));
+    link("types", "Item types & forms"), link("users", "Users"), link("teams", "Teams"), link("projects", "Projects"),
+    link("people", "Organisations & customers"), link("portal", "Portal settings"), link("rules", "Rules"), link("macros", "Macros"),
+    link("sla", "SLA policies"), link("hooks", "Hooks"), link("inbound", "Inbound webhooks"), link("keys", "API keys"));
 }
 
 export async function adminView(section, id) {
@@ -24,9 +32,14 @@ export async function adminView(section, id) {
   if (!section) return go("/admin/types");
   const nav = adminNav(section);
   if (section === "types") return id ? typeEditor(nav, id) : typesList(nav);
+  if (section === "users") return usersView(nav, id);
+  if (section === "teams") return teamsView(nav);
+  if (section === "projects") return projectsView(nav, id);
   if (section === "people") return peopleView(nav);
   if (section === "portal") return portalView(nav);
-  if (section === "rules") return rulesView(nav);
+  if (section === "rules") return rulesView(nav, id);
+  if (section === "macros") return macrosView(nav, id);
+  if (section === "sla") return slaView(nav, id);
   if (section === "hooks") return hooksView(nav);
   if (section === "inbound") return inboundView(nav);
   if (section === "keys") return keysView(nav);

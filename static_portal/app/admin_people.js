@@ -1,7 +1,7 @@
-// Admin: users (staff), teams, organisations and customers — list and create.
+// Admin: organisations and customers — list and create (users and teams have screens of their own).
 import { api, getAll } from "../js/api.js";
-import { h, field, notice, humanize } from "../js/dom.js";
-import { state, page, loadDirectory } from "./state.js";
+import { h, field, notice } from "../js/dom.js";
+import { page, loadDirectory } from "./state.js";
 import { options } from "./widgets.js";
 
 function table(headers, rows) {
@@ -43,22 +43,7 @@ export async function peopleView(nav) {
     /* agents without rights see empty lists */
   }
   const orgName = (id) => orgs.find((o) => o.id === id)?.name || "";
-  const staff = state.users;
-  page("Users, teams, organisations", nav,
-    h("section", { class: "card", "aria-label": "Users" }, h("h2", { text: "Users" }),
-      table(["Name", "Email", "Role", "Active"], staff.map((u) => [u.name, u.email, humanize(u.role), u.active ? "yes" : "no"]))),
-    createForm("New user", "/v1/users", [
-      ["name", "Name", h("input", { type: "text" })],
-      ["email", "Email", h("input", { type: "email" })],
-      ["role", "Role", h("select", {}, options([["agent", "Agent"], ["admin", "Admin"]], "agent"))],
-      ["password", "Initial password", h("input", { type: "password", autocomplete: "new-password" })],
-    ], (v) => v, reload),
-    h("section", { class: "card", "aria-label": "Teams" }, h("h2", { text: "Teams" }),
-      table(["Name", "Handle", "Members"], state.teams.map((t) => [t.name, `@${t.handle}`, (t.member_ids || []).map((id) => staff.find((u) => u.id === id)?.name || "?").join(", ")]))),
-    createForm("New team", "/v1/teams", [
-      ["name", "Name", h("input", { type: "text" })],
-      ["member_ids", "Members", h("select", { multiple: true, size: 4 }, options(staff.map((u) => [u.id, u.name || u.email]), null))],
-    ], (v) => v, reload),
+  page("Organisations & customers", nav,
     h("section", { class: "card", "aria-label": "Organisations" }, h("h2", { text: "Organisations" }),
       table(["Name", "Email domains"], orgs.map((o) => [o.name, (o.domains || []).join(", ")]))),
     createForm("New organisation", "/v1/organizations", [

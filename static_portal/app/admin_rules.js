@@ -1,102 +1,183 @@
-// Admin: rules — list in evaluation order, enable/disable, reorder, dry-run on an item, create.
-// Conditions and actions are edited as JSON (the API's own shape, see /v1/openapi.json): one editor for
-// every operator and action the engine knows, with an example to start from.
+// Admin: rules — the list in evaluation order (summaries by name, last error, enable, reorder, dry run, delete)
+// and the editor: trigger, conditions and actions chosen with pickers, never typed as JSON or ids.
 import { api, get } from "../js/api.js";
-import { h, field, notice, uid, humanize } from "../js/dom.js";
+import { h, field, notice, uid, formatDate } from "../js/dom.js";
+import { go } from "../js/router.js";
 import { page } from "./state.js";
-import { options } from "./widgets.js";
+import {
+  HOURS_TRIGGERS, TRIGGERS, apiFieldErrors, checkRule, conditionFields, describeAction, describeGroup, groupFromJson,
+  optionsToJson,
+} from "./admin_rule_model.js";
+import { adminDirectory, deleteButton, pathField, select, showFieldErrors } from "./admin_common.js";
+import { actionsEditor, conditionsEditor } from "./admin_rule_editor.js";
 
-const TRIGGERS = ["item_created", "item_changed", "status_changed", "message_added", "email_received",
-  "sla_warning", "sla_breach", "idle", "due_soon"];
-const EXAMPLE_CONDITIONS = { all: [{ field: "requester.domain", op: "equals", value: "customer-a.example" }] };
-const EXAMPLE_ACTIONS = [{ type: "set_priority", value: "high" }, { type: "add_tag", value: "routed" }];
+const triggerLabel = (key) => (TRIGGERS.find(([k]) => k === key) || [key, key])[1];
 
-function json(value) {
-  return JSON.stringify(value, null, 2);
+function summary(rule, dir) {
+  const fields = conditionFields(dir.customFields);
+  const opts = rule.options || {};
+  const extra = [opts.hours ? `${opts.hours} h` : "", opts.author ? `by ${opts.author}` : "", opts.visibility || ""].filter(Boolean).join(", ");
+  return h("dl", { class: "facts rule-summary" },
+    h("dt", { text: "When" }), h("dd", { text: `${triggerLabel(rule.trigger)}${extra ? ` (${extra})` : ""}` }),
+    h("dt", { text: "If" }), h("dd", { text: describeGroup(groupFromJson(rule.conditions), fields, dir.names) }),
+    h("dt", { text: "Then" }), h("dd", { text: rule.actions.map((a) => describeAction(a, dir.names)).join("; ") || "nothing" }));
 }
 
-function ruleCard(rule, index, rules, reload, say) {
+function ruleCard(rule, index, rules, dir, reload, say) {
   const refInput = h("input", { id: uid("ref"), type: "text", placeholder: "T-1", size: 8 });
-  const result = h("pre", { class: "muted", "aria-live": "polite" });
-  async function toggle() {
+  const result = h("p", { class: "muted", "aria-live": "polite" });
+  const act = async (fn, done) => {
     try {
-      await api("PATCH", `/v1/rules/${rule.id}`, { body: { enabled: !rule.enabled }, ifMatch: `"${rule.version}"` });
-      await reload(`${rule.name} ${rule.enabled ? "disabled" : "enabled"}.`);
-    } catch (err) { say("error", err.message); }
-  }
-  async function move(delta) {
+      await fn();
+      await reload(done);
+    } catch (err) {
+      say("error", err.message);
+    }
+  };
+  const ifMatch = `"${rule.version}"`;
+  const move = (delta) => act(() => {
     const order = rules.map((r) => r.id);
     const [moved] = order.splice(index, 1);
     order.splice(index + delta, 0, moved);
-    try {
-      await api("PUT", "/v1/rules/order", { body: { order } });
-      await reload("Order saved.");
-    } catch (err) { say("error", err.message); }
-  }
+    return api("PUT", "/v1/rules/order", { body: { order } });
+  }, "Order saved.");
   async function dryRun(event) {
     event.preventDefault();
     try {
-      const r = (await api("POST", `/v1/rules/${rule.id}/dry-run`, { body: { ref: refInput.value.trim() } })).data;
-      result.textContent = r.matches ? `Matches ${r.ref}. Would do:\n${json(r.actions)}` : `Does not match ${r.ref}.`;
-    } catch (err) { result.textContent = err.message; }
+      const r = (await api("POST", `/v1/rules/${encodeURIComponent(rule.id)}/dry-run`, { body: { ref: refInput.value.trim() } })).data;
+      result.textContent = r.matches ? `Matches ${r.ref}. Would: ${r.actions.map((a) => describeAction(a, dir.names)).join("; ") || "nothing"}.` : `Does not match ${r.ref}.`;
+    } catch (err) {
+      result.textContent = err.message;
+    }
   }
-  return h("li", { class: "card" },
-    h("h3", {}, h("span", { text: rule.name }), rule.enabled ? "" : h("span", { class: "badge", text: " disabled" })),
-    h("p", { class: "muted", text: `When ${humanize(rule.trigger)}${rule.options && rule.options.hours ? ` (${rule.options.hours} h)` : ""}` }),
-    rule.last_error ? h("p", { class: "error", role: "status", text: `Failing since ${rule.failing_since}: ${rule.last_error}` }) : "",
-    h("details", {}, h("summary", { text: "Conditions and actions" }),
-      h("pre", { text: `conditions: ${json(rule.conditions)}\nactions: ${json(rule.actions)}` })),
+  return h("li", { class: "card", "aria-label": rule.name },
+    h("h3", {}, h("span", { text: `${index + 1}. ${rule.name}` }), rule.enabled ? "" : h("span", { class: "badge", text: " disabled" })),
+    summary(rule, dir),
+    rule.last_error ? notice("error", `Last run failed (failing since ${formatDate(rule.failing_since)}): ${rule.last_error}`) : null,
     h("div", { class: "row" },
-      h("button", { type: "button", onclick: toggle, text: rule.enabled ? "Disable" : "Enable" }),
-      h("button", { type: "button", onclick: () => move(-1), disabled: index === 0, text: "Move up" }),
-      h("button", { type: "button", onclick: () => move(1), disabled: index === rules.length - 1, text: "Move down" })),
-    h("form", { onsubmit: dryRun, class: "row" },
-      field("Dry run on item", refInput), h("button", { type: "submit", text: "Try" })),
+      h("a", { class: "button", href: `#/admin/rules/${encodeURIComponent(rule.id)}`, text: "Edit", "aria-label": `Edit ${rule.name}` }),
+      h("button", { type: "button", class: "secondary", text: rule.enabled ? "Disable" : "Enable", "aria-label": `${rule.enabled ? "Disable" : "Enable"} ${rule.name}`,
+        onclick: () => act(() => api("PATCH", `/v1/rules/${encodeURIComponent(rule.id)}`, { body: { enabled: !rule.enabled }, ifMatch }), `${rule.name} ${rule.enabled ? "disabled" : "enabled"}.`) }),
+      h("button", { type: "button", class: "secondary", onclick: () => move(-1), disabled: index === 0, text: "Move up", "aria-label": `Move ${rule.name} up` }),
+      h("button", { type: "button", class: "secondary", onclick: () => move(1), disabled: index === rules.length - 1, text: "Move down", "aria-label": `Move ${rule.name} down` }),
+      deleteButton(rule.name, () => act(() => api("DELETE", `/v1/rules/${encodeURIComponent(rule.id)}`, { ifMatch }), `Rule ${rule.name} deleted.`))),
+    h("form", { onsubmit: dryRun, class: "row", "aria-label": `Dry run of ${rule.name}` },
+      field("Dry run on item", refInput), h("button", { type: "submit", class: "secondary", text: "Try" })),
     result);
 }
 
-function createForm(reload, say) {
-  const name = h("input", { id: uid("name"), type: "text", required: true });
-  const trigger = h("select", { id: uid("trigger") }, options(TRIGGERS.map((t) => [t, humanize(t)]), "item_created"));
-  const opts = h("textarea", { id: uid("opts"), rows: 2, text: "{}" });
-  const conditions = h("textarea", { id: uid("cond"), rows: 6, text: json(EXAMPLE_CONDITIONS) });
-  const actions = h("textarea", { id: uid("act"), rows: 6, text: json(EXAMPLE_ACTIONS) });
-  async function submit(event) {
-    event.preventDefault();
-    let body;
-    try {
-      body = { name: name.value.trim(), trigger: trigger.value, options: JSON.parse(opts.value || "{}"),
-        conditions: JSON.parse(conditions.value || "{}"), actions: JSON.parse(actions.value || "[]") };
-    } catch (err) {
-      say("error", `Not valid JSON: ${err.message}`);
-      return;
-    }
-    try {
-      await api("POST", "/v1/rules", { body });
-      await reload(`Rule ${body.name} created.`);
-    } catch (err) { say("error", err.details ? `${err.message}: ${JSON.stringify(err.details)}` : err.message); }
+async function rulesList(nav, flash) {
+  const messages = h("div", { "aria-live": "polite" }, flash ? notice("ok", flash) : null);
+  const say = (kind, text) => messages.replaceChildren(notice(kind, text));
+  let rules = [];
+  let dir;
+  try {
+    [rules, dir] = await Promise.all([get("/v1/rules").then((d) => d.items || []), adminDirectory()]);
+  } catch (err) {
+    return page("Rules", nav, notice("error", err.message));
   }
-  return h("form", { class: "card", onsubmit: submit, "aria-label": "New rule" }, h("h2", { text: "New rule" }),
-    field("Name", name, { required: true }), field("Trigger", trigger),
-    field("Options (JSON)", opts, { help: 'idle / due_soon: {"hours": 48}; message_added: {"author": "customer", "visibility": "public"}' }),
-    field("Conditions (JSON)", conditions, { help: "{all|any: [{field, op, value}]}; ops: equals, not_equals, in, contains, starts_with, is_empty, gt, lt, changed, changed_from, changed_to, domain_is" }),
-    field("Actions (JSON, in order)", actions, { help: "set_status, set_priority, set_type, set_project, set_assignee, set_field {key, value}, add_follower, add_tag, post_message {body, visibility}, send_email {to, subject, body}, call_webhook {url}, convert_to_task, apply_sla {policy_id}, stop" }),
-    h("button", { type: "submit", text: "Create rule" }));
+  const reload = (text) => rulesList(nav, text);
+  return page("Rules", nav, messages,
+    h("p", {}, h("a", { class: "button", href: "#/admin/rules/new", text: "New rule" })),
+    h("section", { "aria-label": "Rules in evaluation order" }, h("h2", { text: "Rules, in the order they run" }),
+      rules.length ? h("ol", { class: "plain" }, rules.map((r, i) => ruleCard(r, i, rules, dir, reload, say)))
+        : h("p", { class: "muted", text: "No rules yet." })));
 }
 
-export async function rulesView(nav, flash) {
-  const messages = h("div", { "aria-live": "polite" }, flash ? notice("success", flash) : null);
-  const say = (kind, text) => messages.replaceChildren(notice(kind, text));
-  const reload = (text) => rulesView(nav, text);
-  let rules = [];
-  try {
-    rules = (await get("/v1/rules")).items || [];
-  } catch (err) {
-    say("error", err.message);
+/** The trigger's own options: hours for idle / due soon, who wrote and which kind of message for message_added. */
+function optionsPart(registry, trigger, options) {
+  if (HOURS_TRIGGERS.has(trigger)) {
+    const hours = h("input", { type: "number", min: "1", step: "any", value: options.hours ?? "" });
+    return { el: pathField(registry, "options.hours", "Hours", hours), read: () => ({ hours: hours.value }) };
   }
-  page("Rules", nav, messages,
-    h("section", { "aria-label": "Rules in evaluation order" }, h("h2", { text: "Rules, in the order they run" }),
-      rules.length ? h("ol", { class: "plain" }, rules.map((r, i) => ruleCard(r, i, rules, reload, say)))
-        : h("p", { class: "muted", text: "No rules yet." })),
-    createForm(reload, say));
+  if (trigger === "message_added") {
+    const vis = select([["public", "Public replies"], ["private", "Private notes"]], options.visibility || "", { empty: "Any message" });
+    const author = select([["customer", "A customer"], ["agent", "An agent"]], options.author || "", { empty: "Anyone" });
+    return {
+      el: h("div", { class: "editor-row" }, pathField(registry, "options.visibility", "Kind of message", vis), pathField(registry, "options.author", "Written by", author)),
+      read: () => ({ visibility: vis.value, author: author.value }),
+    };
+  }
+  return { el: null, read: () => ({}) };
+}
+
+async function ruleEditor(nav, id) {
+  let rule = { name: "", trigger: "item_created", options: {}, conditions: { all: [] }, actions: [], enabled: true };
+  let etag = null;
+  let dir;
+  try {
+    const [loaded, d] = await Promise.all([id === "new" ? null : api("GET", `/v1/rules/${encodeURIComponent(id)}`), adminDirectory()]);
+    if (loaded) [rule, etag] = [loaded.data, loaded.etag];
+    dir = d;
+  } catch (err) {
+    return page("Rule", nav, notice("error", err.message));
+  }
+  const registry = new Map();
+  const out = h("div", { "aria-live": "polite" });
+  const name = h("input", { type: "text", value: rule.name, maxlength: 200, required: true });
+  const trigger = select(TRIGGERS, rule.trigger);
+  const enabled = h("input", { type: "checkbox", id: uid("enabled"), checked: rule.enabled });
+  const optsSlot = h("div");
+  let opts;
+  const drawOptions = () => {
+    for (const k of [...registry.keys()]) if (k.startsWith("options.")) registry.delete(k);
+    opts = optionsPart(registry, trigger.value, trigger.value === rule.trigger ? rule.options || {} : {});
+    optsSlot.replaceChildren(opts.el || "");
+  };
+  trigger.addEventListener("change", drawOptions);
+  drawOptions();
+  const conditions = conditionsEditor(dir, rule.conditions, registry);
+  const actions = actionsEditor(dir, rule.actions, registry);
+  const save = h("button", { type: "submit", text: "Save rule" });
+  const triggerField = pathField(registry, "trigger", "When", trigger);
+  triggerField.classList.add("wide");
+
+  async function submit(event) {
+    event.preventDefault();
+    out.replaceChildren();
+    const options = opts.read();
+    const body = { name: name.value.trim(), trigger: trigger.value, enabled: enabled.checked,
+      options: optionsToJson(trigger.value, options), conditions: conditions.read(), actions: actions.read() };
+    const problems = checkRule({ ...body, options: body.options, conditions: conditions.model(), actions: body.actions });
+    if (problems.length) {
+      showFieldErrors(registry, problems);
+      return out.replaceChildren(notice("error", "Some parts of the rule are missing: see the marked fields."));
+    }
+    save.disabled = true;
+    try {
+      if (etag) await api("PATCH", `/v1/rules/${encodeURIComponent(rule.id)}`, { body, ifMatch: etag });
+      else await api("POST", "/v1/rules", { body });
+      go("/admin/rules");
+    } catch (err) {
+      const left = showFieldErrors(registry, apiFieldErrors(err));
+      const text = err.status === 412 ? "Someone changed this rule meanwhile: reload the page to see their version." : err.message;
+      out.replaceChildren(notice("error", left.length ? `${text} (${left.map((e) => e.field).join(", ")})` : text));
+    } finally {
+      save.disabled = false;
+    }
+  }
+
+  return page(etag ? `Rule: ${rule.name}` : "New rule", nav,
+    rule.last_error ? notice("error", `Last run failed (failing since ${formatDate(rule.failing_since)}): ${rule.last_error}`) : null,
+    h("form", { class: "rule-form", novalidate: true, "aria-label": "Rule", onsubmit: submit },
+      h("div", { class: "card" },
+        h("div", { class: "editor-row" }, pathField(registry, "name", "Name", name, { required: true }), triggerField),
+        optsSlot,
+        h("div", { class: "check" }, enabled, h("label", { for: enabled.id, text: "Enabled" }))),
+      conditions.el,
+      actions.el,
+      out,
+      h("div", { class: "row" }, save, h("a", { class: "button secondary", href: "#/admin/rules", text: "Cancel" }),
+        etag ? deleteButton(rule.name, async () => {
+          try {
+            await api("DELETE", `/v1/rules/${encodeURIComponent(rule.id)}`, { ifMatch: etag });
+            go("/admin/rules");
+          } catch (err) {
+            out.replaceChildren(notice("error", err.message));
+          }
+        }, "Delete rule") : null)));
+}
+
+export function rulesView(nav, id) {
+  return id ? ruleEditor(nav, id) : rulesList(nav);
 }

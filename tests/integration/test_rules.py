@@ -84,6 +84,29 @@ def test_s2_customer_reply_moves_item_to_customer_replied_by_rule(api, container
     assert api.call("GET", "/v1/items/T-1", token=admin).data["status"] == "customer_replied"
 
 
+def test_a_sender_domain_condition_looks_at_who_wrote_the_message_not_at_the_requester(api, container):
+    # Given a rule tagging messages whose sender's domain is the agency's
+    w = build_world(container.deps)
+    admin = w.token("admin")
+    pump(container)  # the world's own messages are history
+    _rule(
+        api,
+        admin,
+        name="Staff wrote",
+        trigger="message_added",
+        conditions={"all": [{"field": "sender.domain", "op": "equals", "value": "agency.example"}]},
+        actions=[{"type": "add_tag", "value": "staff-wrote"}],
+    )
+    # When customer A writes on her own item, Then the rule does not fire
+    api.call("POST", "/v1/items/T-1/messages", {"body": "Any news?"}, token=w.token("customer_a"))
+    pump(container)
+    assert "staff-wrote" not in api.call("GET", "/v1/items/T-1", token=admin).data["tags"]
+    # When the admin (agency.example) writes on the same item, Then it fires although the requester is A
+    api.call("POST", "/v1/items/T-1/messages", {"body": "On it"}, token=admin)
+    pump(container)
+    assert "staff-wrote" in api.call("GET", "/v1/items/T-1", token=admin).data["tags"]
+
+
 def test_two_rules_feeding_each_other_stop_at_the_depth_limit(api, container):
     w = build_world(container.deps)
     admin = w.token("admin")

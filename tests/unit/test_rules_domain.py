@@ -137,6 +137,21 @@ def test_message_trigger_options():
     assert not plan([rule(trigger=Trigger.MESSAGE_ADDED, options={"visibility": "private"})], s)
 
 
+def test_sender_domain_is_the_message_authors_and_without_a_message_the_requesters():
+    # Given a rule looking at the sender's domain
+    wants_b = Group("all", [Condition("sender.domain", "equals", "customer-b.example")])
+    # When an item is created (no message), Then the sender is its requester (dana@customer-a.example)
+    assert not holds(wants_b, situation())
+    assert holds(Group("all", [Condition("sender.domain", "equals", "customer-a.example")]), situation())
+    # When a colleague from customer B writes on A's item, Then the sender is that colleague, not the requester
+    msg = Message("t", "m", "i", "u", "hi", Visibility.PUBLIC, "email", NOW)
+    reply = situation(Trigger.EMAIL_RECEIVED, message=msg, sender_email="Bo@Customer-B.example")
+    assert holds(wants_b, reply)
+    assert holds(Group("all", [Condition("sender.email", "domain_is", "customer-b.example")]), reply)
+    # And a message without a known author has no sender domain at all
+    assert not holds(wants_b, situation(Trigger.EMAIL_RECEIVED, message=msg))
+
+
 def test_order_and_stop():
     a = rule(
         id="a",
@@ -212,6 +227,7 @@ def test_trigger_options_are_checked_against_the_trigger():
 
 def test_known_fields_are_those_the_engine_can_read():
     keys = {"budget"}
-    assert all(is_known_field(f, keys) for f in ("priority", "fields.budget", "requester.domain", "message.body",
-                                                  "message.author_role", "sla.policy_id", "status_category"))
+    known = ("priority", "fields.budget", "requester.domain", "sender.domain", "message.body", "message.author_role",
+             "sla.policy_id", "status_category")
+    assert all(is_known_field(f, keys) for f in known)
     assert not any(is_known_field(f, keys) for f in ("priorty", "fields.budgt", "message.nope", "title.x"))

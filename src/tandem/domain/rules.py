@@ -112,6 +112,8 @@ class Situation:
     message: Message | None = None
     message_author_role: str | None = None  # customer | agent | admin | None (bot / system)
     requester_email: str | None = None
+    # Who wrote `message` (its author's address); without a message the item came from its requester.
+    sender_email: str | None = None
     depth: int = 0
     caused_by_rule: str | None = None
 
@@ -162,13 +164,21 @@ def _read(obj: Any, path: str) -> Any:
     return obj
 
 
+def _domain(email: str | None) -> str | None:
+    return email.rsplit("@", 1)[-1].lower() if email else None
+
+
 def value_of(s: Situation, path: str, *, old: bool = False) -> Any:
-    """A field of the situation: item fields by name, `fields.<key>`, `requester.email|domain`, `message.*`."""
+    """A field of the situation: item fields by name, `fields.<key>`, `requester.email|domain`,
+    `sender.email|domain` (the message's author, else the requester), `message.*`."""
     item = s.old if old else s.item
     if path in ("requester.email", "requester_email"):
         return s.requester_email
     if path in ("requester.domain", "requester_domain"):
-        return s.requester_email.rsplit("@", 1)[-1].lower() if s.requester_email else None
+        return _domain(s.requester_email)
+    if path in ("sender.email", "sender.domain"):
+        sender = s.sender_email if s.message is not None else s.requester_email
+        return sender if path == "sender.email" else _domain(sender)
     if path == "message.author_role":
         return s.message_author_role
     if path.startswith("message."):
@@ -178,7 +188,8 @@ def value_of(s: Situation, path: str, *, old: bool = False) -> Any:
 
 
 _SITUATION_FIELDS = frozenset(
-    {"requester.email", "requester_email", "requester.domain", "requester_domain", "message.author_role"}
+    {"requester.email", "requester_email", "requester.domain", "requester_domain", "sender.email", "sender.domain",
+     "message.author_role"}
 )
 _ITEM_FIELDS = frozenset(f.name for f in fields(Item))
 _MESSAGE_FIELDS = frozenset(f.name for f in fields(Message))

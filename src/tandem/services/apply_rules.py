@@ -111,6 +111,7 @@ def _message_situations(deps: Deps, event: MessageAdded) -> list[Situation]:
         message=message,
         message_author_role=author.role.value if author else None,
         requester_email=requester_email(deps, item),
+        sender_email=author.email if author else None,
     )
     found = [Situation(Trigger.MESSAGE_ADDED, **base)]
     if message.via == "email":
