@@ -139,3 +139,20 @@ def test_dynamodb_a_batch_with_one_already_read_falls_back_to_one_at_a_time(repo
     # Then `b` is read and the count dropped by one only
     assert store.changes("t1", "u1").unread == 0
     assert all(n.read for n in store.list("t1", "u1").items)
+
+
+def test_the_poll_read_brings_the_session_records_along(repos):
+    # Given a user, one of whose tokens was revoked, and a change of the tenant
+    user = User("t1", "ann", "ann@t1.example", "Ann", Role.AGENT, "2025-01-01T00:00:00.000Z")
+    repos.users.add(user)
+    repos.revocations.revoke("t1", "jti-gone", 3600)
+    repos.notifications.touch("t1")
+    # When the poll reads with a live token, a revoked one, and for an unknown user
+    live_changes, live = repos.notifications.changes_and_session("t1", "ann", "jti-live")
+    _, gone = repos.notifications.changes_and_session("t1", "ann", "jti-gone")
+    _, nobody = repos.notifications.changes_and_session("t1", "nobody", "jti-live")
+    # Then the stamp is the same as `changes` reads, and the records are those the user and revocation stores hold
+    assert live_changes == repos.notifications.changes("t1", "ann") == Changes(tenant=1)
+    assert live.user == repos.users.get("t1", "ann") and live.revoked is False
+    assert gone.revoked is True and nobody.user is None
+    assert repos.notifications.changes_and_session("t2", "ann", "jti-gone")[1].user is None

@@ -15,7 +15,7 @@ from integration.world import build_world
 from tandem.runtime.memory_adapters import MemoryBlobStore
 
 
-def poll(api, token: str, etag: str | None = None):
+def poll(api, token: str | None, etag: str | None = None):
     return api.call("GET", "/v1/changes", token=token, headers={"If-None-Match": etag} if etag else None)
 
 
@@ -196,3 +196,67 @@ def test_on_dynamodb_a_mail_and_a_reply_move_the_stamp_and_notify_once(moto_stac
     final = poll(api, mia)
     assert final.data == {"stamp": final.data["stamp"], "unread": 0} and final.data["stamp"] != stamp
     assert poll(api, mia, final.headers["etag"]).status_code == 304
+
+
+def test_a_poll_checks_the_session_like_every_request(api, container):
+    # Given an agent signed in twice (two sessions), and the admin
+    w = build_world(container.deps)
+    login = {"tenant": "agency", "email": "mia@agency.example", "password": "correct horse battery"}
+    first, second = (api.call("POST", "/v1/auth/login", login).data["token"] for _ in range(2))
+    assert poll(api, first).status_code == 200 and poll(api, second).status_code == 200
+    # When the first signs out: its polls are refused at once, the other session goes on
+    api.call("POST", "/v1/auth/logout", token=first)
+    assert poll(api, first).status_code == 401
+    assert poll(api, second).status_code == 200
+    # When a revocation reaches a process that does not remember the session (another warm instance)
+    container.deps.sessions.forget(w.ids["member"].tenant_id, w.ids["member"].id)
+    from tandem.services.authenticate import _access_claims
+
+    claims = _access_claims(container.deps, second)
+    container.deps.repos.revocations.revoke(claims["tid"], claims["jti"], 3600)
+    container.deps.sessions.forget(w.ids["member"].tenant_id, w.ids["member"].id)
+    refused = poll(api, second)
+    # Then the poll's own read finds it: 401 in the error shape
+    assert refused.status_code == 401 and refused.data["error"]["code"]
+    assert poll(api, None).status_code == 401
+
+
+def test_a_deactivated_agent_stops_polling(api, container):
+    w = build_world(container.deps)
+    mia = w.token("agent_member")
+    assert poll(api, mia).status_code == 200
+    api.call("PATCH", f"/v1/users/{w.ids['member'].id}", {"active": False}, token=w.token("admin"))
+    assert poll(api, mia).status_code == 401
+
+
+def test_a_cookie_session_polls_without_a_csrf_header(api, container):
+    w = build_world(container.deps)
+    token = w.token("agent_member")
+    resp = api.call("GET", "/v1/changes", headers={"Cookie": f"tandem_session={token}"})
+    assert resp.status_code == 200 and set(resp.data) == {"stamp", "unread"}
+
+
+def test_on_dynamodb_a_poll_is_one_request_with_or_without_the_session_remembered(moto_stack, monkeypatch):
+    import botocore.client
+
+    c, api, reader = moto_stack
+    w = build_world(c.deps)
+    mia = w.token("agent_member")
+    etag = poll(api, mia).headers["etag"]
+    calls: list[str] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(self, operation, params):
+        calls.append(operation)
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+    # When the session was checked a moment ago (the same warm instance)
+    assert poll(api, mia, etag).status_code == 304
+    warm = list(calls)
+    # When this instance does not remember it (5 s later, or another instance)
+    c.deps.sessions.forget(w.ids["member"].tenant_id, w.ids["member"].id)
+    calls.clear()
+    assert poll(api, mia, etag).status_code == 304
+    # Then each poll was one BatchGetItem
+    assert warm == ["BatchGetItem"] and calls == ["BatchGetItem"]

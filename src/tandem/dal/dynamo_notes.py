@@ -16,7 +16,8 @@ from tandem.dal.codec import dumps, loads
 from tandem.dal.dynamo_base import failed_items, one_page, tkey, transaction, ttl
 from tandem.dal.table import Record
 from tandem.domain.notifications import NOTE_TTL_SECONDS, READ_IDS, Changes, Notification
-from tandem.services.ports import Page, Position
+from tandem.domain.people import User
+from tandem.services.ports import Page, Position, SessionRecords
 
 NOTE, STATE, CHANGES = "note", "note_state", "changes"
 # A transaction takes 100 items: 99 notifications and the state record.
@@ -136,8 +137,23 @@ class DynamoNotificationRepo:
 
     def changes(self, tenant_id: str, user_id: str) -> Changes:
         """One BatchGetItem (eventually consistent: a stamp a moment old only delays a refetch by one poll)."""
+        return self._batch(tenant_id, user_id)[0]
+
+    def changes_and_session(self, tenant_id: str, user_id: str, token_id: str) -> tuple[Changes, SessionRecords]:
+        """The same BatchGetItem with the user record and the token's revocation record (the keys of
+        dal/dynamo.py's users and dal/dynamo_mail.py's revocations: the contract suite checks they agree)."""
+        user_key = (tkey(tenant_id), f"USER#{user_id}")
+        revoked_key = (f"{tkey(tenant_id)}#REVOKED#{token_id}", "REVOKED")
+        changes, found = self._batch(tenant_id, user_id, user_key, revoked_key)
+        user = found.get(user_key)
+        return changes, SessionRecords(loads(User, user.data) if user is not None and user.kind == "user" else None,
+                                       revoked=revoked_key in found)
+
+    @staticmethod
+    def _batch(tenant_id: str, user_id: str, *more: tuple[str, str]) -> tuple[Changes, dict[tuple[str, str], Record]]:
         tenant, user = (_changes_key(tenant_id), "CHANGES"), (_partition(tenant_id, user_id), "STATE")
-        found = {(r.pk, r.sk): r for r in Record.batch_get([tenant, user])}
+        found = {(r.pk, r.sk): r for r in Record.batch_get([tenant, user, *more])}
         t, u = found.get(tenant), found.get(user)
-        return Changes(tenant=int(t.n or 0) if t else 0, user=int(u.n or 0) if u else 0,
-                       unread=max(int(u.unread or 0), 0) if u else 0)
+        changes = Changes(tenant=int(t.n or 0) if t else 0, user=int(u.n or 0) if u else 0,
+                          unread=max(int(u.unread or 0), 0) if u else 0)
+        return changes, found

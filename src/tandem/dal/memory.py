@@ -588,8 +588,8 @@ def memory_repos() -> Repos:
         deliveries=MemoryDeliveryRepo(),
         api_keys=MemoryApiKeyRepo(),
         inbound_webhooks=MemoryEntityRepo(store, "inhook"),  # twin of dal/dynamo_inbound.py
-        notifications=MemoryNotificationRepo(),
     )
     items.conversations = repos.conversations  # type: ignore[assignment]
+    repos.notifications = MemoryNotificationRepo(repos)
     repos.tenants = MemoryTenantRepo(store, repos)
     return repos

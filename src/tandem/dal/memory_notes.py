@@ -7,11 +7,12 @@ import threading
 from dataclasses import replace
 
 from tandem.domain.notifications import Changes, Notification
-from tandem.services.ports import Page, Position
+from tandem.services.ports import Page, Position, Repos, SessionRecords
 
 
 class MemoryNotificationRepo:
-    def __init__(self) -> None:
+    def __init__(self, repos: Repos) -> None:
+        self._repos = repos  # users and revocations, for changes_and_session
         self._notes: dict[tuple[str, str], dict[str, Notification]] = {}  # (tenant, user) → id → note
         self._state: dict[tuple[str, str], list[int]] = {}  # (tenant, user) → [sequence, unread]
         self._tenants: dict[str, int] = {}
@@ -64,3 +65,8 @@ class MemoryNotificationRepo:
     def changes(self, tenant_id: str, user_id: str) -> Changes:
         sequence, unread = self._state.get((tenant_id, user_id), [0, 0])
         return Changes(tenant=self._tenants.get(tenant_id, 0), user=sequence, unread=unread)
+
+    def changes_and_session(self, tenant_id: str, user_id: str, token_id: str) -> tuple[Changes, SessionRecords]:
+        user = self._repos.users.get(tenant_id, user_id)
+        return self.changes(tenant_id, user_id), SessionRecords(user, self._repos.revocations.is_revoked(tenant_id,
+                                                                                                          token_id))

@@ -81,6 +81,9 @@ class _Audience:
             self._users[user_id] = self.deps.repos.users.get(self.tenant.id, user_id)
         return self._users[user_id]
 
+    def known(self, user: User) -> None:
+        self._users[user.id] = user
+
     def teams(self) -> list[Team]:
         if self._teams is None:
             self._teams = self.deps.repos.teams.list(self.tenant.id, limit=200).items
@@ -129,10 +132,18 @@ def _from_customer(item: Item, message: Message, author: User | None) -> bool:
 
 
 def _message(deps: Deps, event_id: str, message: Message) -> int:
+    # Most messages are staff replies and notes that mention no one: decided on the message alone, or on its author.
+    if not message.mentions and (message.visibility is not Visibility.PUBLIC or message.via == "email-auto"):
+        return 0
+    author = deps.repos.users.get(message.tenant_id, message.author_id) if message.author_id else None
+    if not message.mentions and (author is None or author.role.is_staff):
+        return 0
     audience = _load(deps, message.tenant_id, message.item_ref)
     if audience is None:
         return 0
-    item, author = audience.item, audience.user(message.author_id)
+    item = audience.item
+    if author is not None:
+        audience.known(author)
     kinds: dict[str, NoteKind] = {}
     if _from_customer(item, message, author):
         handlers = audience.members(item.assignees) or list(item.followers)

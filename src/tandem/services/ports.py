@@ -342,6 +342,19 @@ class NotificationRepo(Protocol):
         """The tenant's change count with the user's notification state, in one read."""
         ...
 
+    def changes_and_session(self, tenant_id: str, user_id: str, token_id: str) -> tuple[Changes, SessionRecords]:
+        """`changes`, with what checking the caller's session needs (services/sessions.py) in the same read: a
+        workspace polls every few seconds, and its session check would otherwise cost two reads of its own."""
+        ...
+
+
+@dataclass(frozen=True)
+class SessionRecords:
+    """The records a session check reads: the user, and whether the token is on the revocation list."""
+
+    user: User | None
+    revoked: bool
+
 
 @dataclass
 class Timer:
