@@ -240,3 +240,13 @@ def test_reading_notifications_counts_down_once(desk):
     assert inbox.mark_read(desk.deps, desk.p["ada"], ids=[page.items[1].id]) == 0
     assert inbox.mark_read(desk.deps, desk.p["mia"], everything=True) == 0
     assert [n.read for n in inbox.notifications(desk.deps, desk.p["mia"], unread_only=True)[0].items] == []
+
+
+def test_a_notification_id_is_the_same_for_a_repeat_and_sorts_by_time():
+    from tandem.domain.notifications import note_id
+
+    first = note_id("2026-11-22T10:00:00.000Z", "ev-1", "u1")
+    assert first == note_id("2026-11-22T10:00:00.000Z", "ev-1", "u1")
+    assert first != note_id("2026-11-22T10:00:00.000Z", "ev-1", "u2")
+    assert first != note_id("2026-11-22T10:00:00.000Z", "ev-2", "u1")
+    assert first < note_id("2026-11-22T10:00:00.001Z", "ev-0", "u1") < note_id("2026-11-22T10:00:01Z", "ev-0", "u1")

@@ -53,6 +53,6 @@ class Changes:
 def note_id(created_at: str, event_id: str, user_id: str) -> str:
     """The id of the notification one event gives one user: the same on every redelivery of the event (so the
     store's conditional put writes it once), and sortable by time (so a user's list reads newest first)."""
-    digits = "".join(c for c in created_at if c.isdigit())[:17]  # YYYYMMDDHHMMSSmmm
+    digits = "".join(c for c in created_at if c.isdigit())[:17].ljust(17, "0")  # YYYYMMDDHHMMSSmmm
     digest = hashlib.sha256(f"{event_id}\n{user_id}".encode()).hexdigest()[:16]
     return f"{digits}-{digest}"
