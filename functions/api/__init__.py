@@ -14,6 +14,7 @@ from api import (  # noqa: F401
     routes_inbound,
     routes_items,
     routes_keys,
+    routes_live,
     routes_public,
 )
 from api.blueprint import api

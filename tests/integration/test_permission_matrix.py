@@ -120,6 +120,12 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/inbound-webhooks/{id}/rotate"): (200, 403, 403, 403, 403, 403, 401),
     # The secret URL is the credential: whoever holds it posts, whatever else they carry.
     ("POST", "/v1/public/inbound/{token}"): (202, 202, 202, 202, 202, 202, 202),
+    # Live updates and in-app notifications are the workspace's: each staff person their own; customers get mail.
+    ("GET", "/v1/changes"): (200, 200, 200, 403, 403, 403, 401),
+    ("GET", "/v1/notifications"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/notifications/read"): (200, 200, 200, 403, 403, 403, 401),
+    # People by id read the directory: staff only, like /v1/users and /v1/customers.
+    ("GET", "/v1/people"): (200, 200, 200, 403, 403, 403, 401),
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -227,6 +233,11 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("DELETE", "/v1/inbound-webhooks/{id}"): DENIED,
     ("POST", "/v1/inbound-webhooks/{id}/rotate"): DENIED,
     ("POST", "/v1/public/inbound/{token}"): (202, 202, 202, 202),
+    # A key is no person: no inbox, no stamp, no directory.
+    ("GET", "/v1/changes"): DENIED,
+    ("GET", "/v1/notifications"): DENIED,
+    ("POST", "/v1/notifications/read"): DENIED,
+    ("GET", "/v1/people"): DENIED,
 }
 
 TARGET_IDS = {
@@ -263,6 +274,8 @@ def _path(template: str, w) -> str:
     path = path.replace("{macro_id}", ids["macro"].id).replace("{token}", ids["inbound_token"])
     if "{id}" in path:
         path = path.replace("{id}", ids[TARGET_IDS[template]].id)
+    if template == "/v1/people":
+        path += f"?ids={ids['cust_a'].id},{ids['member'].id}"
     return path
 
 
@@ -296,6 +309,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/api-keys": {"name": f"Key {n}", "scopes": ["items:read"]},
         "/v1/inbound-webhooks": {"name": f"Hook {n}", "type_id": w.ids["ticket_type"].id},
         "/v1/public/inbound/{token}": {"title": "From a shop"},
+        "/v1/notifications/read": {"all": True},
     }
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}

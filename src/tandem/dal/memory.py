@@ -210,6 +210,9 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
     def by_email(self, tenant_id: str, email: str) -> User | None:
         return self.find_claim(f"email:{tenant_id}:{email.lower()}")
 
+    def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
+        return [u for u in (self.get(tenant_id, i) for i in dict.fromkeys(user_ids)) if u is not None]
+
     def save(self, user: User, *, previous_email: str | None = None) -> User:
         return super().save(user)
 
@@ -559,6 +562,7 @@ def drain_events(repos: Repos) -> list[Event]:
 def memory_repos() -> Repos:
     """A fresh, empty set of in-memory repositories sharing one store."""
     from tandem.dal.memory_keys import MemoryApiKeyRepo
+    from tandem.dal.memory_notes import MemoryNotificationRepo
 
     store = _Store()
     items = MemoryItemRepo(store)
@@ -586,5 +590,6 @@ def memory_repos() -> Repos:
         inbound_webhooks=MemoryEntityRepo(store, "inhook"),  # twin of dal/dynamo_inbound.py
     )
     items.conversations = repos.conversations  # type: ignore[assignment]
+    repos.notifications = MemoryNotificationRepo(repos)
     repos.tenants = MemoryTenantRepo(store, repos)
     return repos

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -60,6 +60,10 @@ class Record(Model):
     failing_since = UnicodeAttribute(null=True)
     # An API key's last use: written beside the key at most once a minute per instance, without a new version
     last_used_at = UnicodeAttribute(null=True)
+    # In-app notifications: whether one was read, and a user's unread count and notifications ever added
+    read = BooleanAttribute(null=True)
+    unread = NumberAttribute(null=True)
+    adds = NumberAttribute(null=True)
 
     gsi1 = _index("gsi1", "gsi1pk", "gsi1sk")
     gsi2 = _index("gsi2", "gsi2pk", "gsi2sk")

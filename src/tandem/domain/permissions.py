@@ -66,6 +66,7 @@ class Area(StrEnum):
     API_KEYS = "api_keys"  # admins only
     ITEMS = "items"  # opening items at all (which project they land in is checked on the project)
     INBOUND_WEBHOOKS = "inbound_webhooks"  # their URLs are credentials: admins only
+    NOTIFICATIONS = "notifications"  # the caller's own in-app notifications and the change stamp: staff people
 
 
 @dataclass
@@ -134,6 +135,9 @@ def visible(p: Principal | None, action: Action, target: Target) -> bool:
 
 
 def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
+    if target.area is Area.NOTIFICATIONS:
+        # Each person reads and marks their own; customers get mail, not a workspace inbox.
+        return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.UPDATE)
     if p.role is Role.ADMIN:
         return True
     if p.role is Role.AGENT:

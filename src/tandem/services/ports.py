@@ -19,6 +19,7 @@ from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
 from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
+from tandem.domain.notifications import Changes, Notification
 from tandem.domain.people import Organization, Team, User
 from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
@@ -142,6 +143,10 @@ class UserRepo(Protocol):
     def list_in_organization(
         self, tenant_id: str, organization_id: str, *, limit: int = 50, after: Position = None
     ) -> Page[User]: ...
+
+    def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
+        """The tenant's users among `user_ids` (at most 100, one BatchGetItem); unknown ids are left out."""
+        ...
 
 
 class TenantRepo(Protocol):
@@ -307,6 +312,50 @@ class Revocations(Protocol):
     def is_revoked(self, tenant_id: str, token_id: str) -> bool: ...
 
 
+class NotificationRepo(Protocol):
+    """In-app notifications per user (newest first, kept 90 days), the user's unread count and the tenant's change
+    count. The counts change in the same write as what they count, so they stay exact under redelivery."""
+
+    def add(self, note: Notification) -> bool:
+        """Store an unread notification and count it; False (nothing written) when its id is stored already."""
+        ...
+
+    def list(
+        self, tenant_id: str, user_id: str, *, unread_only: bool = False, limit: int = 50, after: Position = None
+    ) -> Page[Notification]:
+        """The user's notifications, newest first (with `unread_only`, a page may hold fewer than `limit`)."""
+        ...
+
+    def mark_read(self, tenant_id: str, user_id: str, ids: list[str]) -> int:
+        """Mark these notifications of the user read (unknown or read ones are skipped); the unread count after."""
+        ...
+
+    def mark_all_read(self, tenant_id: str, user_id: str) -> int:
+        """Mark every notification of the user read; the unread count after."""
+        ...
+
+    def touch(self, tenant_id: str) -> None:
+        """Count one more change of the tenant's items or messages (moves every workspace's stamp)."""
+        ...
+
+    def changes(self, tenant_id: str, user_id: str) -> Changes:
+        """The tenant's change count with the user's notification state, in one read."""
+        ...
+
+    def changes_and_session(self, tenant_id: str, user_id: str, token_id: str) -> tuple[Changes, SessionRecords]:
+        """`changes`, with what checking the caller's session needs (services/sessions.py) in the same read: a
+        workspace polls every few seconds, and its session check would otherwise cost two reads of its own."""
+        ...
+
+
+@dataclass(frozen=True)
+class SessionRecords:
+    """The records a session check reads: the user, and whether the token is on the revocation list."""
+
+    user: User | None
+    revoked: bool
+
+
 @dataclass
 class Timer:
     """Something to do at `due_at` (an SLA warning, an idle check, a webhook retry), fired once."""
@@ -468,3 +517,4 @@ class Repos:
     deliveries: DeliveryRepo = None  # type: ignore[assignment]
     api_keys: ApiKeyRepo = None  # type: ignore[assignment]
     inbound_webhooks: EntityRepo[InboundWebhook] = None  # type: ignore[assignment]
+    notifications: NotificationRepo = None  # type: ignore[assignment]
