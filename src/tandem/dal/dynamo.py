@@ -122,6 +122,7 @@ def dynamo_repos() -> Repos:
         DynamoRevocations,
         DynamoTimerRepo,
     )
+    from tandem.dal.dynamo_queues import DynamoQueueCounters
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
 
     items = DynamoItemRepo()
@@ -135,6 +136,7 @@ def dynamo_repos() -> Repos:
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(),
         counters=DynamoCounters(), revocations=DynamoRevocations(), api_keys=DynamoApiKeyRepo(),
         hooks=hook_repo(), deliveries=DynamoDeliveryRepo(), inbound_webhooks=DynamoInboundWebhookRepo(),
+        queue_counts=DynamoQueueCounters(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

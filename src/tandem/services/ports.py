@@ -47,6 +47,11 @@ class ItemQuery:
     status: str | None = None
     assignee: str | None = None
     type_id: str | None = None
+    # Orders and queues (issue 12): `sort` is one of domain.queues.SORTS; `assignee` is a principal ref
+    # ("user:<id>"); `unassigned` keeps items nobody is assigned to; `status_categories` any of these categories.
+    sort: str = "-updated_at"
+    unassigned: bool = False
+    status_categories: tuple[str, ...] = ()
     limit: int = 50
     after: Position = None
 
@@ -269,6 +274,20 @@ class Counters(Protocol):
         ...
 
 
+class QueueCounters(Protocol):
+    """The queue counters of a tenant (domain/queues.py names them: "tenant", "project:<id>", "assignee:<ref>"),
+    each a record of named integer fields."""
+
+    def apply(self, tenant_id: str, change_id: str, deltas: dict[str, dict[str, int]]) -> bool:
+        """Add `deltas` ({counter: {field: amount}}) exactly once per `change_id` (a stream event's id), all in one
+        atomic write with a marker of the change; False, changing nothing, when the change was applied before."""
+        ...
+
+    def read(self, tenant_id: str, counters: list[str]) -> dict[str, dict[str, int]]:
+        """The fields of these counters in one read (a counter never written is absent)."""
+        ...
+
+
 class ApiKeyRepo(Protocol):
     """API keys: a record per key (listing, revoking by id) and a lookup record under the key's hash, so
     authenticating a request is one read by the credential itself."""
@@ -468,3 +487,4 @@ class Repos:
     deliveries: DeliveryRepo = None  # type: ignore[assignment]
     api_keys: ApiKeyRepo = None  # type: ignore[assignment]
     inbound_webhooks: EntityRepo[InboundWebhook] = None  # type: ignore[assignment]
+    queue_counts: QueueCounters = None  # type: ignore[assignment]
