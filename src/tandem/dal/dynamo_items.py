@@ -288,7 +288,8 @@ class DynamoConversationRepo:
                 duplicate = self._items._duplicate(item.tenant_id, claim) if 0 in failed else None
                 if duplicate is not None:
                     raise duplicate from exc
-                touched = 1 if claim is not None else 0
+                # PynamoDB sends puts before updates: the touch, the only update, is the last action.
+                touched = len(exc.cancellation_reasons or []) - 1
                 if target is None or touched not in failed or attempt == 2:
                     raise
                 # Converted meanwhile: the item lives under its new reference now (or nowhere).
