@@ -20,7 +20,7 @@ from tandem.domain.queues import SORTS
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import Tenant
 from tandem.services.ports import ItemQuery
-from tandem.services.queues import count_change, list_queues
+from tandem.services.queues import count_change, list_queues, reindex_tenant
 
 NOW = "2026-11-22T10:00:00.000Z"
 STATUS = {Category.NEW: "new", Category.OPEN: "open", Category.WAITING: "waiting", Category.DONE: "resolved",
@@ -246,3 +246,39 @@ def test_queue_counts_follow_create_assign_close_and_move(repos):
     count_change(deps, ItemStored("convert-old", c2, None))
     count_change(deps, ItemStored("convert-new", None, replace(c2, kind="task")))
     assert counts(deps, admin) == {"mine": 0, "unassigned": 1, "open": 2}
+
+
+def _as_written_before_issue_12(repos, items: list[Item]) -> None:
+    """On the table: strip the keys issue 12 added, as records written before it look (the twin keeps none)."""
+    if type(repos.items).__name__ != "DynamoItemRepo":
+        return
+    from tandem.dal.dynamo_items import ref_key
+    from tandem.dal.table import Record
+
+    for it in items:
+        old = [Record.gsi1sk.set(f"{it.created_at}#{it.id}")]
+        old += [getattr(Record, a).remove() for a in ("updated_at", "category", "created_sk", "priority_sk", "due_sk",
+                                                      "open_pk", "unassigned_pk")]
+        Record(pk=ref_key(it.tenant_id, it.ref), sk="ITEM").update(actions=old)
+
+
+def test_reindex_brings_older_records_into_orders_and_queues_and_recounts(repos):
+    # Given items stored before the orders and queues existed, and no counters
+    t = tenant(repos, "p1")
+    a = make(repos, t, "a", 1, project_id="p1")
+    b = make(repos, t, "b", 2, category=Category.OPEN, assignees=[user_ref("me")])
+    make(repos, t, "c", 3, category=Category.CLOSED)
+    _as_written_before_issue_12(repos, [a, b])
+    if type(repos.items).__name__ == "DynamoItemRepo":
+        assert all_pages(repos, ItemQuery(t.id, status_categories=OPEN)) == []  # no queue key yet
+    deps = SimpleNamespace(repos=repos)
+    # When the tenant is reindexed
+    assert reindex_tenant(deps, t.id) == 3
+    # Then the items list in the queues and orders, and the counts are those of the items
+    assert all_pages(repos, ItemQuery(t.id, status_categories=OPEN)) == ["b", "a"]
+    assert all_pages(repos, ItemQuery(t.id, status_categories=OPEN, unassigned=True)) == ["a"]
+    assert all_pages(repos, ItemQuery(t.id, sort="created_at")) == ["a", "b", "c"]
+    admin = Principal(t.id, "me", Role.ADMIN)
+    assert counts(deps, admin) == {"mine": 1, "unassigned": 1, "open": 2}
+    # And their content and version are untouched
+    assert repos.items.get(t.id, a.ref) == a

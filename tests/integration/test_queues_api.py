@@ -3,7 +3,9 @@ stream (redelivery included) and bulk changes."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
+from collections import Counter
 
 import pytest
 
@@ -188,3 +190,44 @@ def test_bulk_is_for_those_who_may_change_items(stack):  # noqa: F811
     assert resp.status_code == 403 and resp.data["error"]["code"] == "forbidden"
     too_many = {"refs": [f"T-{n}" for n in range(1, 102)], "set": {"priority": "high"}}
     assert api.call("POST", "/v1/items/bulk", too_many, token=w.token("admin")).status_code == 422
+
+
+@contextlib.contextmanager
+def dynamodb_requests():
+    """Every AWS request made inside the block, by operation (the way bench/counting.py counts)."""
+    import botocore.client
+
+    original, seen = botocore.client.BaseClient._make_api_call, Counter()
+
+    def counted(self, operation, params):
+        seen[operation] += 1
+        return original(self, operation, params)
+
+    botocore.client.BaseClient._make_api_call = counted
+    try:
+        yield seen
+    finally:
+        botocore.client.BaseClient._make_api_call = original
+
+
+def test_a_list_page_the_queues_and_a_bulk_change_take_few_requests(stack):  # noqa: F811
+    c, api, reader = stack
+    w = build_world(c.deps)
+    refs = [w.ids["item_a"].ref, w.ids["item_b"].ref, new_item(api, w, "Third")["ref"]]
+    drain(c, reader)
+    api.call("GET", "/v1/me", token=w.token("admin"))  # a warm instance: tenant and session cached
+    # (GetItem left out below: the session and revocation caches refresh every few seconds on a slow machine)
+    for query in (OPEN, f"unassigned=true&{OPEN}", f"assignee=me&{OPEN}", "sort=-priority", "sort=due_date", ""):
+        with dynamodb_requests() as seen:
+            assert api.call("GET", f"/v1/items?{query}", token=w.token("admin")).status_code == 200
+        assert {k: n for k, n in seen.items() if k != "GetItem"} == {"Query": 1}, query
+    with dynamodb_requests() as seen:
+        api.call("GET", "/v1/queues", token=w.token("admin"))
+    assert {k: n for k, n in seen.items() if k != "GetItem"} == {"BatchGetItem": 1}
+    with dynamodb_requests() as seen:
+        api.call("GET", "/v1/queues", token=w.token("agent_member"))
+    assert {k: n for k, n in seen.items() if k != "GetItem"} == {"Query": 1, "BatchGetItem": 1}
+    with dynamodb_requests() as seen:
+        rows = api.call("POST", "/v1/items/bulk", {"refs": refs, "set": {"priority": "low"}}, token=w.token("admin"))
+    assert [r["ok"] for r in rows.data["items"]] == [True] * 3
+    assert seen["TransactWriteItems"] == 3 and seen["GetItem"] <= 5 and set(seen) == {"GetItem", "TransactWriteItems"}

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from tandem.dal.codec import dumps, loads
@@ -222,6 +222,24 @@ class DynamoItemRepo:
         records, last = one_page(lambda **kw: index.query(key, filter_condition=condition, scan_index_forward=forward,
                                                           **kw), q.limit, q.after)
         return Page([item_of(r) for r in records if r.kind == "item"], last)
+
+
+    def reindex(self, item: Item) -> bool:
+        # An update of the key attributes only: `data` stays byte for byte, so the stream sees no item change.
+        keys = item_record(item)
+        actions: list[Any] = []
+        for name in ("updated_at", "category", "gsi1sk", "gsi2sk", "gsi3sk", "gsi4sk", "created_sk", "priority_sk",
+                     "due_sk", "open_pk", "unassigned_pk"):
+            value, attr = getattr(keys, name), getattr(Record, name)
+            actions.append(attr.set(value) if value is not None else attr.remove())
+        try:
+            Record(pk=keys.pk, sk="ITEM").update(actions=actions,
+                                                 condition=(Record.version == item.version) & (Record.kind == "item"))
+        except UpdateError as exc:
+            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
 
 # The index of each order other than last activity (gsi1..gsi4 hold last activity); all keyed per tenant.

@@ -74,6 +74,13 @@ class DynamoQueueCounters:
                     raise
         return applied
 
+    def replace(self, tenant_id: str, counters: dict[str, dict[str, int]]) -> None:
+        table, client = Record.Meta.table_name, _client()
+        for counter, fields in sorted(counters.items()):
+            item = {**counter_key(tenant_id, counter), "kind": {"S": "queue_counter"}}
+            item.update({name: {"N": str(amount)} for name, amount in fields.items()})
+            client.put_item(TableName=table, Item=item)
+
     def read(self, tenant_id: str, counters: list[str]) -> dict[str, dict[str, int]]:
         table, client = Record.Meta.table_name, _client()
         by_pk = {counter_key(tenant_id, c)["pk"]["S"]: c for c in dict.fromkeys(counters)}

@@ -372,6 +372,11 @@ class MemoryItemRepo:
         after = {"k": key(chunk[-1])} if len(rows) > q.limit and chunk else None
         return Page([copy.deepcopy(r) for r in chunk], after)
 
+    def reindex(self, item: Item) -> bool:
+        # The twin keeps no index keys: only whether the item is still the one given.
+        current = self._items.get((item.tenant_id, item.ref))
+        return current is not None and current.version == item.version
+
     def touch(self, item: Item, at: str) -> None:
         """A message moved the item's last activity (no new version: a message is no edit of its fields)."""
         ref = self._aliases.get((item.tenant_id, item.ref), item.ref)

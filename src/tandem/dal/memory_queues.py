@@ -23,6 +23,11 @@ class MemoryQueueCounters:
                     stored[name] = stored.get(name, 0) + amount
             return True
 
+    def replace(self, tenant_id: str, counters: dict[str, dict[str, int]]) -> None:
+        with self._lock:
+            for counter, fields in counters.items():
+                self._counters[(tenant_id, counter)] = dict(fields)
+
     def read(self, tenant_id: str, counters: list[str]) -> dict[str, dict[str, int]]:
         with self._lock:
             found = {c: self._counters.get((tenant_id, c)) for c in counters}

@@ -195,6 +195,12 @@ class ItemRepo(Protocol):
 
     def query(self, q: ItemQuery) -> Page[Item]: ...
 
+    def reindex(self, item: Item) -> bool:
+        """Write the index keys today's code gives `item` (orders, queues, last activity) beside its stored record,
+        leaving its content and version as they are; False when the item changed or went away meanwhile.
+        For records written before those keys existed (see `services/queues.py::reindex_tenant`)."""
+        ...
+
 
 class ConversationRepo(Protocol):
     def add_message(
@@ -285,6 +291,10 @@ class QueueCounters(Protocol):
 
     def read(self, tenant_id: str, counters: list[str]) -> dict[str, dict[str, int]]:
         """The fields of these counters in one read (a counter never written is absent)."""
+        ...
+
+    def replace(self, tenant_id: str, counters: dict[str, dict[str, int]]) -> None:
+        """Overwrite these counters with these fields (a recount; not atomic across counters)."""
         ...
 
 
