@@ -223,7 +223,6 @@ class DynamoItemRepo:
                                                           **kw), q.limit, q.after)
         return Page([item_of(r) for r in records if r.kind == "item"], last)
 
-
     def reindex(self, item: Item) -> bool:
         # An update of the key attributes only: `data` stays byte for byte, so the stream sees no item change.
         keys = item_record(item)
