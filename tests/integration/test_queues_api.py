@@ -231,3 +231,30 @@ def test_a_list_page_the_queues_and_a_bulk_change_take_few_requests(stack):  # n
         rows = api.call("POST", "/v1/items/bulk", {"refs": refs, "set": {"priority": "low"}}, token=w.token("admin"))
     assert [r["ok"] for r in rows.data["items"]] == [True] * 3
     assert seen["TransactWriteItems"] == 3 and seen["GetItem"] <= 5 and set(seen) == {"GetItem", "TransactWriteItems"}
+
+
+def test_bulk_rows_report_each_items_own_failure(api, container, monkeypatch):
+    from tandem.domain.errors import Conflict
+
+    w = build_world(container.deps)
+    a, b = w.ids["item_a"].ref, w.ids["item_b"].ref
+    task_type = next(t for t in container.deps.repos.item_types.list(w.ids["tenant"].id).items if t.kind == "task")
+    task = api.call("POST", "/v1/items", {"kind": "task", "type_id": task_type.id, "title": "A task"},
+                    token=w.token("admin")).data["ref"]
+    # Given B's ticket changes under the bulk change (its write conflicts)
+    save = container.deps.repos.items.save
+
+    def conflicting(item, activity):
+        if item.ref == b:
+            raise Conflict("item changed meanwhile, read it again")
+        return save(item, activity)
+
+    monkeypatch.setattr(container.deps.repos.items, "save", conflicting)
+    # When the admin resolves A's ticket (named twice, once in lower case), B's ticket and a task
+    body = {"refs": [a, a.lower(), b, task], "set": {"status": "resolved"}}
+    rows = api.call("POST", "/v1/items/bulk", body, token=w.token("admin")).data["items"]
+    # Then A's is resolved once, B's reports the conflict, and the task (whose lifecycle has no "resolved") says so
+    assert [(r["ref"], r["ok"]) for r in rows] == [(a, True), (b, False), (task, False)]
+    assert rows[0]["item"]["status"] == "resolved"
+    assert rows[1]["error"]["code"] == "conflict"
+    assert rows[2]["error"] == {"code": "validation_error", "message": "'resolved' is not a status of tasks"}
