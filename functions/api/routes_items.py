@@ -75,6 +75,10 @@ def find_items(call: Call) -> Response:
         requester_id=f.get("requester"),
         type_id=f.get("type_id"),
         organization_id=f.get("organization_id"),
+        # Orders and queues (issue 12)
+        sort=call.query.sort,
+        unassigned=bool(f.get("unassigned")),
+        status_categories=tuple(f.get("status_category") or ()),
         limit=call.query.limit,
         after=decode_cursor(call.query.cursor, scope),
     )

@@ -92,6 +92,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("PATCH", "/v1/macros/{id}"): (200, 403, 403, 403, 403, 403, 401),
     ("DELETE", "/v1/macros/{id}"): (204, 403, 403, 403, 403, 403, 401),
     ("POST", "/v1/items/{ref}/macros/{macro_id}"): (200, 200, 404, 403, 404, 404, 401),
+    # Queues are the workspace's: staff only. A bulk change is for those who may change items at all; each item is
+    # then checked on its own row (the non-member agent gets 200 with a not_found row, see test_queues_api).
+    ("GET", "/v1/queues"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/items/bulk"): (200, 200, 200, 403, 403, 403, 401),
     ("GET", "/v1/sla-policies"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/sla-policies"): (201, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/sla-policies/{id}"): (200, 200, 200, 403, 403, 403, 401),
@@ -208,6 +212,9 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("DELETE", "/v1/macros/{id}"): DENIED,
     # The item first (a read-only key may not change it, a hooks key does not know it), then the macro: staff only.
     ("POST", "/v1/items/{ref}/macros/{macro_id}"): (404, 403, 404, 404),
+    # Queue counts with items:read; bulk changes with items:write.
+    ("GET", "/v1/queues"): (200, 200, 403, 403),
+    ("POST", "/v1/items/bulk"): (200, 403, 200, 403),
     ("GET", "/v1/sla-policies"): DENIED,
     ("POST", "/v1/sla-policies"): DENIED,
     ("GET", "/v1/sla-policies/{id}"): DENIED,
@@ -291,6 +298,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/items": {"type_id": w.ids["ticket_type"].id, "title": "New from matrix"},
         "/v1/items/{ref}": {"priority": "high"},
         "/v1/items/{ref}/convert": {"to": "task"},
+        "/v1/items/bulk": {"refs": [w.ids["item_a"].ref], "set": {"priority": "high"}},
         "/v1/items/{ref}/messages": {"body": "hello", "visibility": "public"},
         "/v1/items/{ref}/attachments": {"filename": "a.txt", "content_type": "text/plain", "size": 5},
         "/v1/users": {"email": f"u{n}@agency.example", "name": "New User", "role": "agent"},

@@ -129,6 +129,7 @@ def dynamo_repos() -> Repos:
         DynamoTimerRepo,
     )
     from tandem.dal.dynamo_notes import DynamoNotificationRepo
+    from tandem.dal.dynamo_queues import DynamoQueueCounters
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
 
     items = DynamoItemRepo()
@@ -143,6 +144,7 @@ def dynamo_repos() -> Repos:
         counters=DynamoCounters(), revocations=DynamoRevocations(), api_keys=DynamoApiKeyRepo(),
         hooks=hook_repo(), deliveries=DynamoDeliveryRepo(), inbound_webhooks=DynamoInboundWebhookRepo(),
         notifications=DynamoNotificationRepo(),
+        queue_counts=DynamoQueueCounters(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

@@ -48,6 +48,11 @@ class ItemQuery:
     status: str | None = None
     assignee: str | None = None
     type_id: str | None = None
+    # Orders and queues (issue 12): `sort` is one of domain.queues.SORTS; `assignee` is a principal ref
+    # ("user:<id>"); `unassigned` keeps items nobody is assigned to; `status_categories` any of these categories.
+    sort: str = "-updated_at"
+    unassigned: bool = False
+    status_categories: tuple[str, ...] = ()
     limit: int = 50
     after: Position = None
 
@@ -195,6 +200,12 @@ class ItemRepo(Protocol):
 
     def query(self, q: ItemQuery) -> Page[Item]: ...
 
+    def reindex(self, item: Item) -> bool:
+        """Write the index keys today's code gives `item` (orders, queues, last activity) beside its stored record,
+        leaving its content and version as they are; False when the item changed or went away meanwhile.
+        For records written before those keys existed (see `services/queues.py::reindex_tenant`)."""
+        ...
+
 
 class ConversationRepo(Protocol):
     def add_message(
@@ -271,6 +282,24 @@ class Counters(Protocol):
 
     def add(self, key: str, window: str, amount: int, ttl_seconds: int) -> int:
         """Atomically add `amount` (negative to give one back) to `key`'s count in `window`; the new count."""
+        ...
+
+
+class QueueCounters(Protocol):
+    """The queue counters of a tenant (domain/queues.py names them: "tenant", "project:<id>", "assignee:<ref>"),
+    each a record of named integer fields."""
+
+    def apply(self, tenant_id: str, change_id: str, deltas: dict[str, dict[str, int]]) -> bool:
+        """Add `deltas` ({counter: {field: amount}}) exactly once per `change_id` (a stream event's id), all in one
+        atomic write with a marker of the change; False, changing nothing, when the change was applied before."""
+        ...
+
+    def read(self, tenant_id: str, counters: list[str]) -> dict[str, dict[str, int]]:
+        """The fields of these counters in one read (a counter never written is absent)."""
+        ...
+
+    def replace(self, tenant_id: str, counters: dict[str, dict[str, int]]) -> None:
+        """Overwrite these counters with these fields (a recount; not atomic across counters)."""
         ...
 
 
@@ -518,3 +547,4 @@ class Repos:
     api_keys: ApiKeyRepo = None  # type: ignore[assignment]
     inbound_webhooks: EntityRepo[InboundWebhook] = None  # type: ignore[assignment]
     notifications: NotificationRepo = None  # type: ignore[assignment]
+    queue_counts: QueueCounters = None  # type: ignore[assignment]
