@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/live.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache node_modules

@@ -21,7 +21,10 @@ os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_
 from counting import counting  # noqa: E402
 
 OPERATIONS = ["create item", "get item", "list page (kind)", "list page (project)", "list page (requester)",
-              "patch item", "post message", "list messages"]
+              "patch item", "post message", "list messages", "list page (open queue)", "list page (unassigned queue)",
+              "list page (assigned to me)", "list page (-priority)", "list page (due_date)", "queues (admin)",
+              "queues (agent)", "bulk change of 3 items"]
+OPEN = "status_category=new&status_category=open&status_category=waiting"
 
 
 def call(client, method: str, path: str, token: str, body: dict | None = None) -> dict:
@@ -84,7 +87,9 @@ def _measure_with(client, container, size: int) -> dict[str, tuple[str, int]]:
     started = time.perf_counter()
     seed_items(up.tenant.id, ticket.id, up.incoming_project.id, customer["id"], size)
     seeded = time.perf_counter() - started
+    agent = _agent_token(container, up)
     call(client, "GET", "/v1/me", token)  # warm the tenant cache as a warm Lambda would have it
+    call(client, "GET", "/v1/me", agent)
     ops = {
         "create item": ("POST", "/v1/items", {"type_id": ticket.id, "title": "Measured", "requester": customer["id"]}),
         "get item": ("GET", "/v1/items/T-1", None),
@@ -94,14 +99,39 @@ def _measure_with(client, container, size: int) -> dict[str, tuple[str, int]]:
         "patch item": ("PATCH", "/v1/items/T-1", {"priority": "high"}),
         "post message": ("POST", "/v1/items/T-1/messages", {"body": "Measured reply"}),
         "list messages": ("GET", "/v1/items/T-1/messages", None),
+        "list page (open queue)": ("GET", f"/v1/items?{OPEN}&limit=50", None),
+        "list page (unassigned queue)": ("GET", f"/v1/items?unassigned=true&{OPEN}&limit=50", None),
+        "list page (assigned to me)": ("GET", f"/v1/items?assignee=me&{OPEN}&limit=50", None),
+        "list page (-priority)": ("GET", "/v1/items?sort=-priority&limit=50", None),
+        "list page (due_date)": ("GET", "/v1/items?sort=due_date&limit=50", None),
+        "queues (admin)": ("GET", "/v1/queues", None),
+        "queues (agent)": ("GET", "/v1/queues", None),
+        "bulk change of 3 items": ("POST", "/v1/items/bulk", {"refs": ["T-1", "T-2", "T-3"],
+                                                              "set": {"priority": "urgent"}}),
     }
     results = {}
     for name, (method, path, body) in ops.items():
+        caller = agent if name == "queues (agent)" else token
+        # Refresh the caller's session cache first (it lasts seconds; moto with 10,000 items is slow enough to let
+        # it lapse between operations), so each row counts the operation, not a cache refresh.
+        call(client, "GET", "/v1/me", caller)
         with counting() as tally:
-            call(client, method, path, token, body)
+            call(client, method, path, caller, body)
         results[name] = (tally.summary(), tally.items_read)
     print(f"  seeded {size} items in {seeded:.1f} s", file=sys.stderr)
     return results
+
+
+def _agent_token(container, up) -> str:
+    """An agent limited to the projects it is a member of (none here): its queues read the project list too."""
+    from tandem.domain.permissions import Principal
+    from tandem.services.authenticate import issue_token
+    from tandem.services.manage_people import create_user
+
+    u = up.user
+    admin = Principal(u.tenant_id, u.id, u.role, (), None, u.email, u.name)
+    agent = create_user(container.deps, admin, email="agent@bench.example", name="Agent", password="bench password 1")
+    return issue_token(container.deps, agent)
 
 
 def main() -> None:

@@ -14,7 +14,9 @@ from api import (  # noqa: F401
     routes_inbound,
     routes_items,
     routes_keys,
+    routes_live,
     routes_public,
+    routes_queues,
 )
 from api.blueprint import api
 from api.ops import close_route_table

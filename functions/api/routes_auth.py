@@ -22,6 +22,7 @@ from api.http import (
     with_etag,
 )
 from api.ops import Call, op
+from tandem.domain.item_types import PRIORITIES
 from tandem.domain.permissions import Action, Area
 from tandem.schemas import auth as m
 from tandem.schemas.codec import encode, given
@@ -113,6 +114,7 @@ def me(call: Call) -> Any:
         organization_id=p.organization_id,
         tenant=render.tenant(tenant),
         statuses=render.statuses(tenant),
+        priorities=list(PRIORITIES),
         portal_visibility=tenant.portal.visibility,
     )
 

@@ -8,6 +8,8 @@ from typing import Any
 from chalice import Response
 
 from api import render
+from api.conditional import HEADER as IF_NONE_MATCH
+from api.conditional import conditional
 from api.http import (
     current,
     decode_cursor,
@@ -57,8 +59,9 @@ def create_item(call: Call) -> Response:
     return with_etag(render.item(item, staff=p.is_staff), item.version, 201, {"Location": f"/v1/items/{item.ref}"})
 
 
-@op("GET", "/v1/items", summary="List and filter items", tag=ITEM, query=m.ItemsQuery, returns=page_of(m.ItemOut))
-def find_items(call: Call) -> dict[str, Any]:
+@op("GET", "/v1/items", summary="List and filter items", tag=ITEM, query=m.ItemsQuery, returns=page_of(m.ItemOut),
+    headers=(IF_NONE_MATCH,))
+def find_items(call: Call) -> Response:
     p = principal(call.request)
     f = given(call.query)
     filters = {k: v for k, v in sorted(f.items()) if k not in ("limit", "cursor") and v is not None}
@@ -72,11 +75,16 @@ def find_items(call: Call) -> dict[str, Any]:
         requester_id=f.get("requester"),
         type_id=f.get("type_id"),
         organization_id=f.get("organization_id"),
+        # Orders and queues (issue 12)
+        sort=call.query.sort,
+        unassigned=bool(f.get("unassigned")),
+        status_categories=tuple(f.get("status_category") or ()),
         limit=call.query.limit,
         after=decode_cursor(call.query.cursor, scope),
     )
     page = list_items(current().deps, p, q)
-    return page_body(page, lambda i: render.item(i, staff=p.is_staff), scope)
+    # A poll of an unchanged page transfers nothing: 304 when If-None-Match names the page's hash.
+    return conditional(call.request, page_body(page, lambda i: render.item(i, staff=p.is_staff), scope))
 
 
 @op("GET", "/v1/items/{ref}", summary="Read an item", tag=ITEM, returns=m.ItemOut)

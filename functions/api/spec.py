@@ -22,6 +22,7 @@ COMMON = {
 }
 REASONS = {
     204: "No content",
+    304: "Not modified: If-None-Match names the current ETag (no body)",
     400: "Unreadable request: not JSON, not UTF-8, nested too deeply, a forged cursor",
     401: "Missing, expired or revoked credential",
     403: "Not allowed for the caller's role",
@@ -37,6 +38,7 @@ REASONS = {
 HEADER_DOCS = {
     "Idempotency-Key": "A repeat with the same key returns the first result; the same key with another body is 422.",
     "If-Match": "The ETag the client read; a stale one is 412.",
+    "If-None-Match": "The ETag of the answer the client has; while it is current the answer is 304 without a body.",
 }
 
 
@@ -54,6 +56,8 @@ def _statuses(o: Op) -> list[int]:
         codes.add(412)
     if "Idempotency-Key" in o.headers:
         codes |= {400, 422}
+    if "If-None-Match" in o.headers:
+        codes.add(400)
     return sorted(codes)
 
 
@@ -81,6 +85,9 @@ def _responses(o: Op, ref: dict[Any, Any]) -> dict[str, Any]:
         out[str(o.status)] = {"description": o.summary, "content": {o.media: {"schema": ref[o.returns]}}}
     else:
         out[str(o.status)] = {"description": o.summary, "content": {o.media: {"schema": {"type": "string"}}}}
+    if "If-None-Match" in o.headers:
+        out[str(o.status)]["headers"] = {"ETag": {"schema": {"type": "string"}}}
+        out["304"] = {"description": REASONS[304], "headers": {"ETag": {"schema": {"type": "string"}}}}
     for code in _statuses(o):
         out[str(code)] = {"description": REASONS[code], "content": {"application/json": {"schema": ref[Error]}}}
     return out

@@ -47,6 +47,15 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("--certificate-arn", default=os.environ.get("TANDEM_CERTIFICATE_ARN"))
     deploy.add_argument("--portal-domain", default=os.environ.get("TANDEM_PORTAL_DOMAIN"))
 
+    items = sub.add_parser("items", help="item maintenance")
+    items_sub = items.add_subparsers(dest="items_command", required=True)
+    reindex = items_sub.add_parser(
+        "reindex",
+        help="give a tenant's stored items the list-order and queue index keys and recount its queues "
+        "(once, after deploying issue 12 onto existing data)",
+    )
+    reindex.add_argument("--tenant", required=True, help="the tenant's slug")
+
     mail = sub.add_parser("mail", help="inbound mail operations")
     mail_sub = mail.add_subparsers(dest="mail_command", required=True)
     _replay_parser(mail_sub)
@@ -190,7 +199,21 @@ def cmd_mail(args: argparse.Namespace) -> int:
     return 1 if still_failing else 0
 
 
-COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy, "mail": cmd_mail}
+def cmd_items(args: argparse.Namespace) -> int:
+    from tandem.runtime.wiring import container
+    from tandem.services.queues import reindex_tenant
+
+    c = container()
+    tenant = c.deps.repos.tenants.by_slug(args.tenant.strip().lower())
+    if tenant is None:
+        print(f"tandem items reindex: no tenant {args.tenant!r}", file=sys.stderr)
+        return 2
+    print(f"{reindex_tenant(c.deps, tenant.id)} item(s) reindexed, queue counters recounted")
+    return 0
+
+
+COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy, "mail": cmd_mail,
+            "items": cmd_items}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -92,6 +92,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("PATCH", "/v1/macros/{id}"): (200, 403, 403, 403, 403, 403, 401),
     ("DELETE", "/v1/macros/{id}"): (204, 403, 403, 403, 403, 403, 401),
     ("POST", "/v1/items/{ref}/macros/{macro_id}"): (200, 200, 404, 403, 404, 404, 401),
+    # Queues are the workspace's: staff only. A bulk change is for those who may change items at all; each item is
+    # then checked on its own row (the non-member agent gets 200 with a not_found row, see test_queues_api).
+    ("GET", "/v1/queues"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/items/bulk"): (200, 200, 200, 403, 403, 403, 401),
     ("GET", "/v1/sla-policies"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/sla-policies"): (201, 403, 403, 403, 403, 403, 401),
     ("GET", "/v1/sla-policies/{id}"): (200, 200, 200, 403, 403, 403, 401),
@@ -120,6 +124,12 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/inbound-webhooks/{id}/rotate"): (200, 403, 403, 403, 403, 403, 401),
     # The secret URL is the credential: whoever holds it posts, whatever else they carry.
     ("POST", "/v1/public/inbound/{token}"): (202, 202, 202, 202, 202, 202, 202),
+    # Live updates and in-app notifications are the workspace's: each staff person their own; customers get mail.
+    ("GET", "/v1/changes"): (200, 200, 200, 403, 403, 403, 401),
+    ("GET", "/v1/notifications"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/notifications/read"): (200, 200, 200, 403, 403, 403, 401),
+    # People by id read the directory: staff only, like /v1/users and /v1/customers.
+    ("GET", "/v1/people"): (200, 200, 200, 403, 403, 403, 401),
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -202,6 +212,9 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("DELETE", "/v1/macros/{id}"): DENIED,
     # The item first (a read-only key may not change it, a hooks key does not know it), then the macro: staff only.
     ("POST", "/v1/items/{ref}/macros/{macro_id}"): (404, 403, 404, 404),
+    # Queue counts with items:read; bulk changes with items:write.
+    ("GET", "/v1/queues"): (200, 200, 403, 403),
+    ("POST", "/v1/items/bulk"): (200, 403, 200, 403),
     ("GET", "/v1/sla-policies"): DENIED,
     ("POST", "/v1/sla-policies"): DENIED,
     ("GET", "/v1/sla-policies/{id}"): DENIED,
@@ -227,6 +240,11 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("DELETE", "/v1/inbound-webhooks/{id}"): DENIED,
     ("POST", "/v1/inbound-webhooks/{id}/rotate"): DENIED,
     ("POST", "/v1/public/inbound/{token}"): (202, 202, 202, 202),
+    # A key is no person: no inbox, no stamp, no directory.
+    ("GET", "/v1/changes"): DENIED,
+    ("GET", "/v1/notifications"): DENIED,
+    ("POST", "/v1/notifications/read"): DENIED,
+    ("GET", "/v1/people"): DENIED,
 }
 
 TARGET_IDS = {
@@ -263,6 +281,8 @@ def _path(template: str, w) -> str:
     path = path.replace("{macro_id}", ids["macro"].id).replace("{token}", ids["inbound_token"])
     if "{id}" in path:
         path = path.replace("{id}", ids[TARGET_IDS[template]].id)
+    if template == "/v1/people":
+        path += f"?ids={ids['cust_a'].id},{ids['member'].id}"
     return path
 
 
@@ -278,6 +298,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/items": {"type_id": w.ids["ticket_type"].id, "title": "New from matrix"},
         "/v1/items/{ref}": {"priority": "high"},
         "/v1/items/{ref}/convert": {"to": "task"},
+        "/v1/items/bulk": {"refs": [w.ids["item_a"].ref], "set": {"priority": "high"}},
         "/v1/items/{ref}/messages": {"body": "hello", "visibility": "public"},
         "/v1/items/{ref}/attachments": {"filename": "a.txt", "content_type": "text/plain", "size": 5},
         "/v1/users": {"email": f"u{n}@agency.example", "name": "New User", "role": "agent"},
@@ -296,6 +317,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/api-keys": {"name": f"Key {n}", "scopes": ["items:read"]},
         "/v1/inbound-webhooks": {"name": f"Hook {n}", "type_id": w.ids["ticket_type"].id},
         "/v1/public/inbound/{token}": {"title": "From a shop"},
+        "/v1/notifications/read": {"all": True},
     }
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}

@@ -31,6 +31,12 @@ class DynamoUserRepo(DynamoEntityRepo[User]):
     def by_email(self, tenant_id: str, email: str) -> User | None:
         return self.by_claim(f"EMAIL#{tenant_id}#{email.lower()}")
 
+    def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
+        # The tenant is in every key, so another tenant's id finds nothing; PynamoDB retries unprocessed keys.
+        keys = [self.key(tenant_id, i) for i in dict.fromkeys(user_ids)]
+        found = {r.sk: loads(User, r.data) for r in Record.batch_get(keys) if r.kind == "user"} if keys else {}
+        return [found[sk] for _, sk in keys if sk in found]
+
     def save(self, user: User, *, previous_email: str | None = None) -> User:  # type: ignore[override]
         return super().save(user)
 
@@ -122,6 +128,8 @@ def dynamo_repos() -> Repos:
         DynamoRevocations,
         DynamoTimerRepo,
     )
+    from tandem.dal.dynamo_notes import DynamoNotificationRepo
+    from tandem.dal.dynamo_queues import DynamoQueueCounters
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
 
     items = DynamoItemRepo()
@@ -135,6 +143,8 @@ def dynamo_repos() -> Repos:
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(),
         counters=DynamoCounters(), revocations=DynamoRevocations(), api_keys=DynamoApiKeyRepo(),
         hooks=hook_repo(), deliveries=DynamoDeliveryRepo(), inbound_webhooks=DynamoInboundWebhookRepo(),
+        notifications=DynamoNotificationRepo(),
+        queue_counts=DynamoQueueCounters(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

@@ -6,16 +6,18 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from tandem.dal.codec import dumps, loads
 from tandem.dal.dynamo_base import failed_items, get, one_page, tkey, transaction, ttl
+from tandem.dal.item_keys import activity_key, created_key, due_key, order_of, priority_key
 from tandem.dal.table import Record
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
 from tandem.domain.items import Item, format_ref
 from tandem.domain.messages import Attachment, Message
+from tandem.domain.queues import OPEN, is_open
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position
 
 IDEMPOTENCY_TTL = 24 * 3600
@@ -35,17 +37,41 @@ def item_partition(tenant_id: str, item_id: str) -> str:
 
 
 def item_record(item: Item) -> Record:
-    t, sort = tkey(item.tenant_id), f"{item.created_at}#{item.id}"
-    keys: dict[str, Any] = {"gsi1pk": f"{t}#ITEMS", "gsi1sk": sort}
+    """The item with every index key it lists under (ACCESS_PATTERNS.md, "Item lists: orders and queues")."""
+    t, sort = tkey(item.tenant_id), activity_key(item)
+    keys: dict[str, Any] = {"gsi1pk": f"{t}#ITEMS", "gsi1sk": sort, "created_sk": created_key(item),
+                            "priority_sk": priority_key(item), "due_sk": due_key(item)}
     if item.project_id:
         keys.update(gsi2pk=f"{t}#PROJ#{item.project_id}", gsi2sk=sort)
     if item.requester_id:
         keys.update(gsi3pk=f"{t}#REQ#{item.requester_id}", gsi3sk=sort)
     if item.organization_id:
         keys.update(gsi4pk=f"{t}#ORG#{item.organization_id}", gsi4sk=sort)
+    if is_open(item):  # sparse: done and closed items leave the queues' indexes
+        keys["open_pk"] = f"{t}#OPEN"
+        if not item.assignees:
+            keys["unassigned_pk"] = f"{t}#UNASSIGNED"
     return Record(pk=ref_key(item.tenant_id, item.ref), sk="ITEM", kind="item", data=dumps(item), version=item.version,
-                  status=item.status, type_id=item.type_id, assignees=list(item.assignees) or None,
-                  item_kind=item.kind, **keys)
+                  status=item.status, category=str(item.status_category), type_id=item.type_id,
+                  assignees=list(item.assignees) or None, item_kind=item.kind, updated_at=item.updated_at, **keys)
+
+
+def item_of(record: Record) -> Item:
+    """The item a record holds, with its last activity: a message moves `updated_at` beside `data`."""
+    item = loads(Item, record.data)
+    if record.updated_at and record.updated_at > item.updated_at:
+        item.updated_at = record.updated_at
+    return item
+
+
+def touch(tx: Any, item: Item, at: str) -> None:
+    """Move the item's last activity to `at` within a transaction: `updated_at` and the activity sort keys. The
+    version stays (a message is no edit of the item's fields: an If-Match taken before it still holds)."""
+    sort = f"{at}#{item.id}"
+    actions = [Record.updated_at.set(at), Record.gsi1sk.set(sort), Record.gsi2sk.set(sort), Record.gsi3sk.set(sort),
+               Record.gsi4sk.set(sort)]
+    tx.update(Record(pk=ref_key(item.tenant_id, item.ref), sk="ITEM"), actions=actions,
+              condition=Record.kind == "item")
 
 
 def activity_record(a: Activity) -> Record:
@@ -157,7 +183,7 @@ class DynamoItemRepo:
             if found is None or found.kind != "alias":
                 break
             found = get(ref_key(tenant_id, found.target or ""), "ITEM")
-        return loads(Item, found.data) if found is not None and found.kind == "item" else None
+        return item_of(found) if found is not None and found.kind == "item" else None
 
     def save(self, item: Item, activity: Activity) -> Item:
         stored = replace(item, version=item.version + 1)
@@ -189,36 +215,68 @@ class DynamoItemRepo:
         raise Conflict("could not number the item, try again")
 
     def query(self, q: ItemQuery) -> Page[Item]:
-        t = tkey(q.tenant_id)
-        filters: list[Condition] = []
-        if q.project_id:
-            index, key = Record.gsi2, f"{t}#PROJ#{q.project_id}"
-            for value, attr in ((q.requester_id, "gsi3pk"), (q.organization_id, "gsi4pk")):
-                if value:
-                    prefix = "REQ" if attr == "gsi3pk" else "ORG"
-                    filters.append(getattr(Record, attr) == f"{t}#{prefix}#{value}")
-        elif q.requester_id:
-            index, key = Record.gsi3, f"{t}#REQ#{q.requester_id}"
-            if q.organization_id:
-                filters.append(Record.gsi4pk == f"{t}#ORG#{q.organization_id}")
-        elif q.organization_id:
-            index, key = Record.gsi4, f"{t}#ORG#{q.organization_id}"
-        else:
-            index, key = Record.gsi1, f"{t}#ITEMS"
-        if q.kind:
-            filters.append(Record.item_kind == q.kind)
-        if q.status:
-            filters.append(Record.status == q.status)
-        if q.type_id:
-            filters.append(Record.type_id == q.type_id)
-        if q.assignee:
-            filters.append(Record.assignees.contains(q.assignee))
+        index, key, forward, filters = plan(q)
         condition = None
         for f in filters:
             condition = f if condition is None else condition & f
-        records, last = one_page(lambda **kw: index.query(key, filter_condition=condition, scan_index_forward=False,
+        records, last = one_page(lambda **kw: index.query(key, filter_condition=condition, scan_index_forward=forward,
                                                           **kw), q.limit, q.after)
-        return Page([loads(Item, r.data) for r in records if r.kind == "item"], last)
+        return Page([item_of(r) for r in records if r.kind == "item"], last)
+
+    def reindex(self, item: Item) -> bool:
+        # An update of the key attributes only: `data` stays byte for byte, so the stream sees no item change.
+        keys = item_record(item)
+        actions: list[Any] = []
+        for name in ("updated_at", "category", "gsi1sk", "gsi2sk", "gsi3sk", "gsi4sk", "created_sk", "priority_sk",
+                     "due_sk", "open_pk", "unassigned_pk"):
+            value, attr = getattr(keys, name), getattr(Record, name)
+            actions.append(attr.set(value) if value is not None else attr.remove())
+        try:
+            Record(pk=keys.pk, sk="ITEM").update(actions=actions,
+                                                 condition=(Record.version == item.version) & (Record.kind == "item"))
+        except UpdateError as exc:
+            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+# The index of each order other than last activity (gsi1..gsi4 hold last activity); all keyed per tenant.
+ORDER_INDEXES = {"created_at": "created", "priority": "priority", "due_date": "due"}
+SCOPES = (("project_id", "gsi2", "PROJ"), ("requester_id", "gsi3", "REQ"), ("organization_id", "gsi4", "ORG"))
+
+
+def plan(q: ItemQuery) -> tuple[Any, str, bool, list[Condition]]:
+    """The one Query a page of `q` takes: (index, hash key, ascending?, filters).
+
+    Last activity reads the most selective key: project → requester → organisation → the unassigned or open
+    queue (when the asked categories are all open ones) → every item. Other orders read their own tenant-wide
+    index. Whatever the key does not narrow is a filter on the same Query."""
+    t = tkey(q.tenant_id)
+    order, forward = order_of(q.sort)
+    only_open = bool(q.status_categories) and set(q.status_categories) <= set(OPEN)
+    index, key, used = Record.gsi1, f"{t}#ITEMS", None
+    if order != "updated_at":
+        index = getattr(Record, ORDER_INDEXES[order])
+    elif scoped := next(((f, n, p) for f, n, p in SCOPES if getattr(q, f)), None):
+        field, name, prefix = scoped
+        index, key, used = getattr(Record, name), f"{t}#{prefix}#{getattr(q, field)}", field
+    elif q.unassigned and only_open:
+        index, key = Record.unassigned, f"{t}#UNASSIGNED"
+    elif only_open:
+        index, key = Record.open, f"{t}#OPEN"
+    filters: list[Condition] = [getattr(Record, f"{name}pk") == f"{t}#{prefix}#{getattr(q, field)}"
+                                for field, name, prefix in SCOPES if getattr(q, field) and field != used]
+    for value, attr in ((q.kind, Record.item_kind), (q.status, Record.status), (q.type_id, Record.type_id)):
+        if value:
+            filters.append(attr == value)
+    if q.assignee:
+        filters.append(Record.assignees.contains(q.assignee))
+    if q.unassigned:
+        filters.append(Record.assignees.does_not_exist())
+    if q.status_categories:
+        filters.append(Record.category.is_in(*q.status_categories))
+    return index, key, forward, filters
 
 
 class DynamoConversationRepo:
@@ -228,20 +286,31 @@ class DynamoConversationRepo:
     def add_message(self, item: Item, message: Message, activity: Activity, *,
                     claim: IdempotencyClaim | None = None, thread_ids: tuple[str, ...] = ()) -> Message:
         message = with_attachments_marked(replace(message, item_id=item.id, item_ref=item.ref))
-        try:
-            with transaction() as tx:
-                self._items._claim_to(tx, item.tenant_id, claim, item.ref, message)
-                tx.save(message_record(message))
-                tx.save(activity_record(activity))
-                for att in message.attachments[:TX_ATTACHMENTS]:
-                    tx.save(attachment_record(item.tenant_id, item.id, att))
-                for mid in thread_ids:
-                    tx.save(thread_record(item.tenant_id, mid, item))
-        except TransactWriteError as exc:
-            duplicate = self._items._duplicate(item.tenant_id, claim) if 0 in failed_items(exc) else None
-            if duplicate is not None:
-                raise duplicate from exc
-            raise
+        target: Item | None = item  # the record whose last activity the message moves
+        for attempt in range(3):
+            try:
+                with transaction() as tx:
+                    self._items._claim_to(tx, item.tenant_id, claim, item.ref, message)
+                    if target is not None:
+                        touch(tx, target, message.created_at)
+                    tx.save(message_record(message))
+                    tx.save(activity_record(activity))
+                    for att in message.attachments[:TX_ATTACHMENTS]:
+                        tx.save(attachment_record(item.tenant_id, item.id, att))
+                    for mid in thread_ids:
+                        tx.save(thread_record(item.tenant_id, mid, item))
+                break
+            except TransactWriteError as exc:
+                failed = failed_items(exc)
+                duplicate = self._items._duplicate(item.tenant_id, claim) if 0 in failed else None
+                if duplicate is not None:
+                    raise duplicate from exc
+                # PynamoDB sends puts before updates: the touch, the only update, is the last action.
+                touched = len(exc.cancellation_reasons or []) - 1
+                if target is None or touched not in failed or attempt == 2:
+                    raise
+                # Converted meanwhile: the item lives under its new reference now (or nowhere).
+                target = self._items.get(item.tenant_id, item.ref)
         write_attachments(item.tenant_id, item.id, message.attachments[TX_ATTACHMENTS:])
         return message
 

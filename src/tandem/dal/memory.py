@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
+from tandem.dal.item_keys import ORDER_KEYS, order_of
 from tandem.dal.memory_hooks import MemoryDeliveryRepo
 from tandem.dal.rule_codec import macro_document, macro_from_document, rule_document, rule_from_document
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
-from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
+from tandem.domain.events import Event, ItemChanged, ItemCreated, ItemStored, MessageAdded
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item, format_ref
@@ -210,6 +211,9 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
     def by_email(self, tenant_id: str, email: str) -> User | None:
         return self.find_claim(f"email:{tenant_id}:{email.lower()}")
 
+    def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
+        return [u for u in (self.get(tenant_id, i) for i in dict.fromkeys(user_ids)) if u is not None]
+
     def save(self, user: User, *, previous_email: str | None = None) -> User:
         return super().save(user)
 
@@ -256,8 +260,21 @@ class MemoryTenantRepo:
         return self._tenants.save(tenant)
 
 
-def _item_key(item: Item) -> str:
-    return f"{item.created_at}#{item.id}"
+def _matches(i: Item, q: ItemQuery) -> bool:
+    """Whether an item belongs to the list `q` asks for (the store's filters and keys, in one predicate)."""
+    checks = [
+        i.tenant_id == q.tenant_id,
+        q.kind is None or i.kind == q.kind,
+        q.project_id is None or i.project_id == q.project_id,
+        q.requester_id is None or i.requester_id == q.requester_id,
+        q.organization_id is None or i.organization_id == q.organization_id,
+        q.status is None or i.status == q.status,
+        q.assignee is None or q.assignee in i.assignees,
+        q.type_id is None or i.type_id == q.type_id,
+        not q.unassigned or not i.assignees,
+        not q.status_categories or i.status_category in q.status_categories,
+    ]
+    return all(checks)
 
 
 class MemoryItemRepo:
@@ -342,31 +359,33 @@ class MemoryItemRepo:
                 if t == old.tenant_id and target == old.ref:
                     self._aliases[(t, r)] = stored.ref
             self._aliases[(old.tenant_id, old.ref)] = stored.ref
-            self.record(activity)  # like the stream decoder, a conversion is no item change event
+            self.record(activity)
+            # Like the stream decoder: a conversion is no item change for rules, only the records moving.
+            self._s.emit(ItemStored, current, None)
+            self._s.emit(ItemStored, None, stored)
             return stored
 
     def query(self, q: ItemQuery) -> Page[Item]:
-        def keep(i: Item) -> bool:
-            checks = [
-                i.tenant_id == q.tenant_id,
-                q.kind is None or i.kind == q.kind,
-                q.project_id is None or i.project_id == q.project_id,
-                q.requester_id is None or i.requester_id == q.requester_id,
-                q.organization_id is None or i.organization_id == q.organization_id,
-                q.status is None or i.status == q.status,
-                q.assignee is None or q.assignee in i.assignees,
-                q.type_id is None or i.type_id == q.type_id,
-            ]
-            return all(checks)
-
-        rows = [i for i in self._items.values() if keep(i)]
-        # Newest first, like the Query with ScanIndexForward=false: invert the key order.
-        rows.sort(key=_item_key, reverse=True)
-        if q.after:
-            rows = [r for r in rows if _item_key(r) < q.after["k"]]
+        order, forward = order_of(q.sort)
+        key = ORDER_KEYS[order]
+        rows = sorted((i for i in self._items.values() if _matches(i, q)), key=key, reverse=not forward)
+        if q.after:  # like ExclusiveStartKey: what comes after the last key served, in reading direction
+            rows = [r for r in rows if (key(r) > q.after["k"] if forward else key(r) < q.after["k"])]
         chunk = rows[: q.limit]
-        after = {"k": _item_key(chunk[-1])} if len(rows) > q.limit and chunk else None
+        after = {"k": key(chunk[-1])} if len(rows) > q.limit and chunk else None
         return Page([copy.deepcopy(r) for r in chunk], after)
+
+    def reindex(self, item: Item) -> bool:
+        # The twin keeps no index keys: only whether the item is still the one given.
+        current = self._items.get((item.tenant_id, item.ref))
+        return current is not None and current.version == item.version
+
+    def touch(self, item: Item, at: str) -> None:
+        """A message moved the item's last activity (no new version: a message is no edit of its fields)."""
+        ref = self._aliases.get((item.tenant_id, item.ref), item.ref)
+        stored = self._items.get((item.tenant_id, ref))
+        if stored is not None:
+            stored.updated_at = at
 
     def record(self, activity: Activity) -> None:
         self._activity.setdefault((activity.tenant_id, activity.item_id), []).append(copy.deepcopy(activity))
@@ -394,6 +413,7 @@ class MemoryConversationRepo:
             self._items.check_claim(item.tenant_id, claim)
             _fits(message)
             message = replace(message, item_ref=item.ref)
+            self._items.touch(item, message.created_at)
             self.store_message(item, message)
             self._items.record(activity)
             self._items.take_claim(item.tenant_id, claim, item.ref, message.id)
@@ -559,6 +579,8 @@ def drain_events(repos: Repos) -> list[Event]:
 def memory_repos() -> Repos:
     """A fresh, empty set of in-memory repositories sharing one store."""
     from tandem.dal.memory_keys import MemoryApiKeyRepo
+    from tandem.dal.memory_notes import MemoryNotificationRepo
+    from tandem.dal.memory_queues import MemoryQueueCounters
 
     store = _Store()
     items = MemoryItemRepo(store)
@@ -584,7 +606,9 @@ def memory_repos() -> Repos:
         deliveries=MemoryDeliveryRepo(),
         api_keys=MemoryApiKeyRepo(),
         inbound_webhooks=MemoryEntityRepo(store, "inhook"),  # twin of dal/dynamo_inbound.py
+        queue_counts=MemoryQueueCounters(),  # twin of dal/dynamo_queues.py
     )
     items.conversations = repos.conversations  # type: ignore[assignment]
+    repos.notifications = MemoryNotificationRepo(repos)
     repos.tenants = MemoryTenantRepo(store, repos)
     return repos

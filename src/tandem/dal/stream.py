@@ -6,7 +6,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from tandem.dal.codec import loads
-from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
+from tandem.domain.events import Event, ItemChanged, ItemCreated, ItemStored, MessageAdded
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
 
@@ -18,20 +18,37 @@ def _image(record: dict[str, Any], name: str) -> dict[str, Any] | None:
     return {k: _deserializer.deserialize(v) for k, v in raw.items()} if raw else None
 
 
+def _item(image: dict[str, Any]) -> Item:
+    """The item of a record image, with its last activity (a message moves `updated_at` beside `data`)."""
+    item = loads(Item, image["data"])
+    touched = image.get("updated_at")
+    if touched and touched > item.updated_at:
+        item.updated_at = touched
+    return item
+
+
 def decode(record: dict[str, Any]) -> Event | None:
-    """An INSERT of an item or message, or a MODIFY of an item, as an event; anything else is None."""
+    """An INSERT of an item or message, or a MODIFY of an item, as an event; anything else is None.
+
+    A conversion's two writes (the item under its new reference, an alias under the old one) are `ItemStored`;
+    a MODIFY that leaves `data` as it was (a message moved the item's last activity) is nothing: the message
+    arrives as its own event."""
     event_id = str(record.get("eventID") or "")
     name = record.get("eventName")
     new, old = _image(record, "NewImage"), _image(record, "OldImage")
+    if old is not None and old.get("kind") == "item" and old.get("data") and (new or {}).get("kind") != "item":
+        return ItemStored(event_id, _item(old), None)
     if new is None or not new.get("data"):
         return None
     kind = new.get("kind")
     if kind == "item" and name == "INSERT":
-        item = loads(Item, new["data"])
+        item = _item(new)
         # A conversion writes the item anew under its new reference: not a new item for rules or mail.
-        return ItemCreated(event_id, item) if not item.former_refs else None
+        return ItemCreated(event_id, item) if not item.former_refs else ItemStored(event_id, None, item)
     if kind == "item" and name == "MODIFY" and old is not None and old.get("kind") == "item":
-        return ItemChanged(event_id, loads(Item, old["data"]), loads(Item, new["data"]))
+        if old.get("data") == new.get("data"):
+            return None
+        return ItemChanged(event_id, _item(old), _item(new))
     if kind == "message" and name == "INSERT":
         return MessageAdded(event_id, loads(Message, new["data"]))
     return None

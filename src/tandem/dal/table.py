@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 INDEXES = ("gsi1", "gsi2", "gsi3", "gsi4")
+# Item list orders and queues (issue 12): see ACCESS_PATTERNS.md, "Item lists: orders and queues".
+ITEM_INDEXES = ("created", "priority", "due", "open", "unassigned")
 
 
 def _index(name: str, hash_attr: str, range_attr: str) -> GlobalSecondaryIndex:
@@ -51,6 +53,15 @@ class Record(Model):
     type_id = UnicodeAttribute(null=True)
     visibility = UnicodeAttribute(null=True)
     assignees = ListAttribute(null=True)
+    category = UnicodeAttribute(null=True)  # the status category
+    # An item's last activity: a message moves it (and the activity sort keys) without rewriting `data`
+    updated_at = UnicodeAttribute(null=True)
+    # Range keys of the item orders (hash: gsi1pk) and hash keys of the sparse queues (range: gsi1sk)
+    created_sk = UnicodeAttribute(null=True)
+    priority_sk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    open_pk = UnicodeAttribute(null=True)
+    unassigned_pk = UnicodeAttribute(null=True)
     # Small scalars of bookkeeping records (claims, counters, aliases, thread ids)
     owner = UnicodeAttribute(null=True)
     target = UnicodeAttribute(null=True)
@@ -60,12 +71,21 @@ class Record(Model):
     failing_since = UnicodeAttribute(null=True)
     # An API key's last use: written beside the key at most once a minute per instance, without a new version
     last_used_at = UnicodeAttribute(null=True)
+    # In-app notifications: whether one was read, and a user's unread count and notifications ever added
+    read = BooleanAttribute(null=True)
+    unread = NumberAttribute(null=True)
+    adds = NumberAttribute(null=True)
 
     gsi1 = _index("gsi1", "gsi1pk", "gsi1sk")
     gsi2 = _index("gsi2", "gsi2pk", "gsi2sk")
     gsi3 = _index("gsi3", "gsi3pk", "gsi3sk")
     gsi4 = _index("gsi4", "gsi4pk", "gsi4sk")
     timers = _index("timers", "due_bucket", "due_at")
+    created = _index("created", "gsi1pk", "created_sk")
+    priority = _index("priority", "gsi1pk", "priority_sk")
+    due = _index("due", "gsi1pk", "due_sk")
+    open = _index("open", "open_pk", "gsi1sk")
+    unassigned = _index("unassigned", "unassigned_pk", "gsi1sk")
 
 
 def configure(table_name: str, host: str | None = None, region: str = "us-east-1") -> None:
@@ -74,8 +94,8 @@ def configure(table_name: str, host: str | None = None, region: str = "us-east-1
     Record.Meta.host = host
     Record.Meta.region = region
     Record._connection = None
-    for index in (Record.gsi1, Record.gsi2, Record.gsi3, Record.gsi4, Record.timers):
-        index._connection = None
+    for name in (*INDEXES, "timers", *ITEM_INDEXES):
+        getattr(Record, name)._connection = None
 
 
 def create_table(wait: bool = True) -> None:

@@ -34,4 +34,15 @@ class ActivityRecorded:
     activity: Activity
 
 
-Event = ItemCreated | ItemChanged | MessageAdded | ActivityRecorded
+@dataclass
+class ItemStored:
+    """An item record appeared or went away without being a new item or an edit: a conversion stores the item under
+    its new reference (`new`) and leaves an alias under the old one (`old`). Rules, mail and webhooks ignore it;
+    bookkeeping that follows every stored item (queue counts) does not."""
+
+    event_id: str
+    old: Item | None
+    new: Item | None
+
+
+Event = ItemCreated | ItemChanged | MessageAdded | ActivityRecorded | ItemStored

@@ -79,6 +79,9 @@ class Item:
     # Who made the latest change: lets the rules engine skip its own echo and bound chains of rule changes.
     cause_rule: str | None = exposed(hidden=True, default=None)
     rule_depth: int = exposed(hidden=True, default=0)
+    # The person behind the latest change (None for mail from no one known, rules, timers): the stream's change
+    # events carry the item only, and in-app notifications must not tell people what they did themselves.
+    changed_by: str | None = exposed(hidden=True, default=None)
     sla_policy_id: str | None = exposed(hidden=True, default=None)
     sla: dict[str, Any] = exposed(default_factory=dict)  # clocks and due times, see domain/sla.py
     version: int = exposed(default=0)

@@ -64,8 +64,11 @@ class Area(StrEnum):
     SETTINGS = "settings"
     HOOKS = "hooks"  # REST hook subscriptions, their delivery log and the polling lists
     API_KEYS = "api_keys"  # admins only
-    ITEMS = "items"  # opening items at all (which project they land in is checked on the project)
+    ITEMS = "items"  # opening items at all (which project they land in is checked on the project); UPDATE: changing
+    # items at all, as a bulk change does before each item is checked on its own
+    QUEUES = "queues"  # the workspace's queue counts: staff, and API keys that read items
     INBOUND_WEBHOOKS = "inbound_webhooks"  # their URLs are credentials: admins only
+    NOTIFICATIONS = "notifications"  # the caller's own in-app notifications and the change stamp: staff people
 
 
 @dataclass
@@ -134,12 +137,17 @@ def visible(p: Principal | None, action: Action, target: Target) -> bool:
 
 
 def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
+    if target.area is Area.NOTIFICATIONS:
+        # Each person reads and marks their own; customers get mail, not a workspace inbox.
+        return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.UPDATE)
     if p.role is Role.ADMIN:
         return True
     if p.role is Role.AGENT:
         # Agents read the directory and create customers/organisations met in their work.
         if action is Action.READ:
             return target.area not in (Area.SETTINGS, Area.HOOKS, Area.API_KEYS, Area.INBOUND_WEBHOOKS)
+        if action is Action.UPDATE:
+            return target.area is Area.ITEMS
         return action is Action.CREATE and target.area in (Area.CUSTOMERS, Area.ORGANIZATIONS, Area.ITEMS)
     if action is Action.CREATE and target.area is Area.ITEMS:
         return True  # customers file requests (as their own requester)
@@ -159,7 +167,9 @@ def _integration(p: Principal, action: Action, target: Target) -> bool:
         if target.area is Area.HOOKS:
             return "hooks" in p.scopes
         if target.area is Area.ITEMS:
-            return action is Action.CREATE and "items:write" in p.scopes
+            return action in (Action.CREATE, Action.UPDATE) and "items:write" in p.scopes
+        if target.area is Area.QUEUES:
+            return action is Action.READ and "items:read" in p.scopes
         return action is Action.READ and target.area in (Area.ITEM_TYPES, Area.PROJECTS) and _any_item_scope(p)
     if isinstance(target, ProjectTarget):
         return action is Action.READ and _any_item_scope(p)

@@ -87,7 +87,8 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
 def react_to(
     c: Container, event: Event, load: Any = None, policies: dict | None = None, hooks: Any = None, dispatch: Any = None
 ) -> int:
-    """One change → its rules, SLA clocks and time-based checks, then its mail and its webhooks.
+    """One change → its rules, SLA clocks and time-based checks, then its mail, its webhooks, the queue counts, its
+    in-app notifications and the tenant's change count (what open workspaces poll).
 
     Each part runs even when an earlier one raised: a failing rule must not cost the item its acknowledgement
     or its SLA clock. The first error is raised afterwards so the record is redelivered; every part is
@@ -95,9 +96,11 @@ def react_to(
     and SLA policies for the whole batch, `hooks` its webhook subscriptions; `dispatch` runs first webhook attempts
     in the batch's thread pool (inline without one)."""
     from tandem.domain.events import ItemCreated
+    from tandem.services import in_app
     from tandem.services.apply_rules import apply_rules, rule_loader
     from tandem.services.emit_hooks import emit
     from tandem.services.notify import react
+    from tandem.services.queues import count_change
     from tandem.services.run_timers import schedule_time_rules
     from tandem.services.sla_clocks import track
 
@@ -121,6 +124,9 @@ def react_to(
     guarded(lambda: schedule_time_rules(c.deps, event, load))
     sent = guarded(lambda: react(c.deps, event, c.settings.token_secret))
     guarded(lambda: emit(c.deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
+    guarded(lambda: count_change(c.deps, event), "QueueCountFailures")
+    guarded(lambda: in_app.react(c.deps, event), "NotificationFailures")
+    guarded(lambda: in_app.touch(c.deps, event))  # last: the stamp moves once everything above is visible
     if errors:
         raise errors[0]
     return sent

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from tandem.domain.item_types import Defaults
+from tandem.domain.item_types import Defaults, Priority
 from tandem.domain.limits import Answers, Date, Description, Email, Id, Name, Password, Title, Token
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import PortalVisibility, Tenant
@@ -78,7 +78,8 @@ class MeOut(Struct, kw_only=True):
     team_ids: list[str]
     organization_id: str | None
     tenant: TenantOut
-    statuses: Lifecycles
+    statuses: Lifecycles  # each kind's lifecycle in order: what lists, boards and pickers offer
+    priorities: list[Priority]  # lowest first
     portal_visibility: PortalVisibility
 
 

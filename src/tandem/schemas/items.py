@@ -10,6 +10,7 @@ from tandem.domain.activity import Activity
 from tandem.domain.items import Item
 from tandem.domain.limits import EMAIL, Id
 from tandem.domain.messages import Attachment, Message, Visibility
+from tandem.domain.queues import Sort
 from tandem.schemas.common import ListQuery
 from tandem.schemas.derive import derive
 
@@ -22,16 +23,24 @@ ItemCreate = derive(Item, "ItemCreate", write="create", types={"requester": Requ
 ItemPatch = derive(Item, "ItemPatch", write="patch", types={"requester": RequesterRef | None})
 
 
+CategoryName = Literal["new", "open", "waiting", "done", "closed"]
+
+
 class ItemsQuery(ListQuery, kw_only=True):
     """Filters of `GET /v1/items`."""
 
     kind: Literal["ticket", "task"] | None = None
     project_id: Id | None = None
     status: Id | None = None
-    assignee: Id | None = None
+    assignee: Id | None = None  # a "user:<id>" / "team:<id>" ref, or "me" (the caller)
     requester: Id | None = None
     type_id: Id | None = None
     organization_id: Id | None = None
+    # Orders and queues: `-updated_at` is last activity (a message of any channel moves an item up);
+    # `-priority` is most urgent first; without a due date an item comes last in `due_date` order.
+    sort: Sort = "-updated_at"
+    unassigned: bool | None = None
+    status_category: list[CategoryName] | None = None  # repeatable: any of these
 
 
 class ConvertIn(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -48,17 +48,26 @@ def item_target(
     return ItemTarget(tenant, item, project)
 
 
-def load_item(deps: Deps, p: Principal, ref: str, action: Action = Action.READ) -> tuple[Tenant, Item]:
-    """The item under `ref` if the caller may see it (404 otherwise) and may do `action` (403 otherwise)."""
+def load_item(
+    deps: Deps,
+    p: Principal,
+    ref: str,
+    action: Action = Action.READ,
+    *,
+    tenant: Tenant | None = None,
+    cache: dict[str, Project | None] | None = None,
+) -> tuple[Tenant, Item]:
+    """The item under `ref` if the caller may see it (404 otherwise) and may do `action` (403 otherwise).
+    A caller loading many items passes the `tenant` it read and a project `cache`."""
     try:
         ref = check_ref(ref)
     except Exception as exc:
         raise NotFound("item not found", {"ref": ref}) from exc
-    tenant = tenant_of(deps, p)
+    tenant = tenant or tenant_of(deps, p)
     item = deps.repos.items.get(tenant.id, ref)
     if item is None:
         raise NotFound("item not found", {"ref": ref})
-    target = item_target(deps, p, tenant, item)
+    target = item_target(deps, p, tenant, item, cache)
     if not visible(p, Action.READ, target):
         raise NotFound("item not found", {"ref": ref})
     if not allowed(p, action, target):

@@ -52,8 +52,17 @@ def _access_claims(deps: Deps, token: str) -> dict[str, Any] | None:
 def principal_from_token(deps: Deps, token: str) -> Principal:
     """The caller behind a bearer token whose session still stands, or behind an API key (`tdk_…`);
     Unauthorized for anything else."""
+    principal, claims = claimed_principal(deps, token)
+    if claims is not None and not sessions.session_alive(deps, claims):
+        raise Unauthorized("this session has ended; sign in again")
+    return principal
+
+
+def claimed_principal(deps: Deps, token: str) -> tuple[Principal, dict[str, Any] | None]:
+    """The caller a credential names, with the access token's claims whose session the caller must still check
+    (`sessions.session_alive`); an API key is checked in full here (claims None). Unauthorized for anything else."""
     if token.startswith(KEY_PREFIX):
-        return api_keys.principal_from_key(deps, token)
+        return api_keys.principal_from_key(deps, token), None
     claims = _access_claims(deps, token)
     if claims is None:
         raise Unauthorized("invalid or expired token")
@@ -71,9 +80,7 @@ def principal_from_token(deps: Deps, token: str) -> Principal:
         raise Unauthorized("invalid token") from exc
     if not principal.role.is_person:  # only an API key speaks for an integration
         raise Unauthorized("invalid token")
-    if not sessions.session_alive(deps, claims):
-        raise Unauthorized("this session has ended; sign in again")
-    return principal
+    return principal, claims
 
 
 def log_out(deps: Deps, token: str | None) -> None:

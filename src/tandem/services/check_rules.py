@@ -48,11 +48,16 @@ class _Tenant:
         return {f.key for t in self.types for f in t.form}
 
     def principal_exists(self, ref: str) -> bool:
-        kind, _, ident = ref.partition(":")
-        if kind == "team":
-            return self.deps.repos.teams.get(self.tenant.id, ident) is not None
-        user = self.deps.repos.users.get(self.tenant.id, ident)
-        return user is not None and user.role.is_staff
+        return principal_exists(self.deps, self.tenant.id, ref)
+
+
+def principal_exists(deps: Deps, tenant_id: str, ref: str) -> bool:
+    """Whether `ref` ("user:<id>" or "team:<id>") names a team or a staff user of the tenant."""
+    kind, _, ident = ref.partition(":")
+    if kind == "team":
+        return deps.repos.teams.get(tenant_id, ident) is not None
+    user = deps.repos.users.get(tenant_id, ident)
+    return user is not None and user.role.is_staff
 
 
 def _status(t: _Tenant, a: SetStatus, _: Group) -> list[Problem]:

@@ -21,6 +21,7 @@ from tandem.domain.rules import (
     decode_options,
     plan,
 )
+from tandem.domain.tenants import Tenant
 from tandem.services.access import load_item, require_area, tenant_of
 from tandem.services.apply_rules import all_rules, requester_email
 from tandem.services.check_rules import problems, refuse
@@ -211,7 +212,17 @@ def delete_macro(deps: Deps, p: Principal, macro_id: str, expected_version: int 
 def apply_macro(deps: Deps, p: Principal, ref: str, macro_id: str, secret: str) -> Item:
     """An agent applies a macro to an item: the same actions rules take, caused by that agent."""
     tenant, item = load_item(deps, p, ref, Perm.UPDATE)
+    return run_macro(deps, p, tenant, item, macro_to_apply(deps, p, macro_id), secret)
+
+
+def macro_to_apply(deps: Deps, p: Principal, macro_id: str) -> Macro:
+    """A macro the caller may apply (404 otherwise) whose stored definition still decodes (422 otherwise)."""
     macro = get_macro(deps, p, macro_id)
     _require_decoded(macro.undecoded)
+    return macro
+
+
+def run_macro(deps: Deps, p: Principal, tenant: Tenant, item: Item, macro: Macro, secret: str) -> Item:
+    """Apply a macro to an item already loaded for an update (one item, or each item of a bulk change)."""
     actor = Actor(Cause.USER, f'macro "{macro.name}"', user_id=p.user_id)
     return run(deps, tenant, item, macro.actions, actor, f"macro:{macro.id}:{item.id}:{deps.new_id()}", secret)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tandem.domain.activity import Activity
@@ -157,6 +157,7 @@ def open_item(
             changes["assignees"] = new.assignees
     item, _ = diff_and_apply(item, {k: v for k, v in changes.items() if k == "title" or v not in (None, "")})
     actor_id = actor.user_id if actor else (requester.id if requester else None)
+    item = replace(item, changed_by=actor_id)
     cause, note = on_behalf(actor, cause, note)
     activity = Activity(tenant.id, deps.new_id(), item.id, now, "created", cause, actor_id=actor_id, note=note)
     try:

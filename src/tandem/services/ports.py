@@ -19,6 +19,7 @@ from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
 from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
+from tandem.domain.notifications import Changes, Notification
 from tandem.domain.people import Organization, Team, User
 from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
@@ -47,6 +48,11 @@ class ItemQuery:
     status: str | None = None
     assignee: str | None = None
     type_id: str | None = None
+    # Orders and queues (issue 12): `sort` is one of domain.queues.SORTS; `assignee` is a principal ref
+    # ("user:<id>"); `unassigned` keeps items nobody is assigned to; `status_categories` any of these categories.
+    sort: str = "-updated_at"
+    unassigned: bool = False
+    status_categories: tuple[str, ...] = ()
     limit: int = 50
     after: Position = None
 
@@ -143,6 +149,10 @@ class UserRepo(Protocol):
         self, tenant_id: str, organization_id: str, *, limit: int = 50, after: Position = None
     ) -> Page[User]: ...
 
+    def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
+        """The tenant's users among `user_ids` (at most 100, one BatchGetItem); unknown ids are left out."""
+        ...
+
 
 class TenantRepo(Protocol):
     def bootstrap(
@@ -189,6 +199,12 @@ class ItemRepo(Protocol):
         ...
 
     def query(self, q: ItemQuery) -> Page[Item]: ...
+
+    def reindex(self, item: Item) -> bool:
+        """Write the index keys today's code gives `item` (orders, queues, last activity) beside its stored record,
+        leaving its content and version as they are; False when the item changed or went away meanwhile.
+        For records written before those keys existed (see `services/queues.py::reindex_tenant`)."""
+        ...
 
 
 class ConversationRepo(Protocol):
@@ -269,6 +285,24 @@ class Counters(Protocol):
         ...
 
 
+class QueueCounters(Protocol):
+    """The queue counters of a tenant (domain/queues.py names them: "tenant", "project:<id>", "assignee:<ref>"),
+    each a record of named integer fields."""
+
+    def apply(self, tenant_id: str, change_id: str, deltas: dict[str, dict[str, int]]) -> bool:
+        """Add `deltas` ({counter: {field: amount}}) exactly once per `change_id` (a stream event's id), all in one
+        atomic write with a marker of the change; False, changing nothing, when the change was applied before."""
+        ...
+
+    def read(self, tenant_id: str, counters: list[str]) -> dict[str, dict[str, int]]:
+        """The fields of these counters in one read (a counter never written is absent)."""
+        ...
+
+    def replace(self, tenant_id: str, counters: dict[str, dict[str, int]]) -> None:
+        """Overwrite these counters with these fields (a recount; not atomic across counters)."""
+        ...
+
+
 class ApiKeyRepo(Protocol):
     """API keys: a record per key (listing, revoking by id) and a lookup record under the key's hash, so
     authenticating a request is one read by the credential itself."""
@@ -305,6 +339,50 @@ class Revocations(Protocol):
     def revoke(self, tenant_id: str, token_id: str, ttl_seconds: int) -> None: ...
 
     def is_revoked(self, tenant_id: str, token_id: str) -> bool: ...
+
+
+class NotificationRepo(Protocol):
+    """In-app notifications per user (newest first, kept 90 days), the user's unread count and the tenant's change
+    count. The counts change in the same write as what they count, so they stay exact under redelivery."""
+
+    def add(self, note: Notification) -> bool:
+        """Store an unread notification and count it; False (nothing written) when its id is stored already."""
+        ...
+
+    def list(
+        self, tenant_id: str, user_id: str, *, unread_only: bool = False, limit: int = 50, after: Position = None
+    ) -> Page[Notification]:
+        """The user's notifications, newest first (with `unread_only`, a page may hold fewer than `limit`)."""
+        ...
+
+    def mark_read(self, tenant_id: str, user_id: str, ids: list[str]) -> int:
+        """Mark these notifications of the user read (unknown or read ones are skipped); the unread count after."""
+        ...
+
+    def mark_all_read(self, tenant_id: str, user_id: str) -> int:
+        """Mark every notification of the user read; the unread count after."""
+        ...
+
+    def touch(self, tenant_id: str) -> None:
+        """Count one more change of the tenant's items or messages (moves every workspace's stamp)."""
+        ...
+
+    def changes(self, tenant_id: str, user_id: str) -> Changes:
+        """The tenant's change count with the user's notification state, in one read."""
+        ...
+
+    def changes_and_session(self, tenant_id: str, user_id: str, token_id: str) -> tuple[Changes, SessionRecords]:
+        """`changes`, with what checking the caller's session needs (services/sessions.py) in the same read: a
+        workspace polls every few seconds, and its session check would otherwise cost two reads of its own."""
+        ...
+
+
+@dataclass(frozen=True)
+class SessionRecords:
+    """The records a session check reads: the user, and whether the token is on the revocation list."""
+
+    user: User | None
+    revoked: bool
 
 
 @dataclass
@@ -468,3 +546,5 @@ class Repos:
     deliveries: DeliveryRepo = None  # type: ignore[assignment]
     api_keys: ApiKeyRepo = None  # type: ignore[assignment]
     inbound_webhooks: EntityRepo[InboundWebhook] = None  # type: ignore[assignment]
+    notifications: NotificationRepo = None  # type: ignore[assignment]
+    queue_counts: QueueCounters = None  # type: ignore[assignment]

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tandem.domain.activity import Activity
-from tandem.domain.errors import Forbidden
+from tandem.domain.errors import Forbidden, ValidationError
+from tandem.domain.hierarchy import user_ref
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
 from tandem.domain.people import Role
 from tandem.domain.permissions import Action, Principal, ProjectTarget, allowed, visible
+from tandem.domain.queues import ME, SORTS
+from tandem.domain.statuses import Category
 from tandem.domain.tenants import PortalVisibility, Tenant
 from tandem.services.access import item_target, load_item, tenant_of
 from tandem.services.deps import Deps
@@ -39,10 +42,22 @@ def _scope_for_customer(deps: Deps, p: Principal, tenant: Tenant, q: ItemQuery) 
     return replace(q, requester_id=p.user_id)
 
 
+def _queue_filters(p: Principal, q: ItemQuery) -> ItemQuery:
+    """The order and queue filters (issue 12): checked, and `assignee=me` made the caller's own ref."""
+    if q.sort not in SORTS:
+        raise ValidationError("unknown sort", {"field": "sort", "allowed": list(SORTS)})
+    known = {c.value for c in Category}
+    for n, category in enumerate(q.status_categories):
+        if category not in known:
+            raise ValidationError("unknown status category", {"field": f"status_category[{n}]"})
+    return replace(q, assignee=user_ref(p.user_id)) if q.assignee == ME else q
+
+
 def list_items(deps: Deps, p: Principal, q: ItemQuery) -> Page[Item]:
-    """One Query per page on the most selective key; every row is then checked by the permission function."""
+    """One Query per page on the most selective key for the order asked; every row is then checked by the
+    permission function."""
     tenant = tenant_of(deps, p)
-    q = replace(q, tenant_id=p.tenant_id, limit=check_limit(q.limit))
+    q = replace(_queue_filters(p, q), tenant_id=p.tenant_id, limit=check_limit(q.limit))
     if p.role is Role.CUSTOMER:
         scoped = _scope_for_customer(deps, p, tenant, q)
         if scoped is None:

@@ -20,20 +20,30 @@ if TYPE_CHECKING:
 
 def session_alive(deps: Deps, claims: dict[str, Any]) -> bool:
     """Whether the access token's session still stands (claims already verified: signature and expiry)."""
-    tenant_id, user_id, token_id = str(claims["tid"]), str(claims["sub"]), claims.get("jti")
-    if not isinstance(token_id, str) or not token_id:
-        return False  # issued before sessions could end: sign in again
-    known = deps.sessions.get(tenant_id, user_id, token_id)
+    known = remembered(deps, claims)
     if known is not None:
         return known
+    tenant_id, user_id, token_id = str(claims["tid"]), str(claims["sub"]), str(claims["jti"])
     user = deps.repos.users.get(tenant_id, user_id)
-    alive = (
-        user is not None
-        and user.active
-        and user.session_version == claims.get("sv", 0)
-        and not deps.repos.revocations.is_revoked(tenant_id, token_id)
-    )
-    deps.sessions.put(tenant_id, user_id, token_id, alive)
+    if user is None or not user.active or user.session_version != claims.get("sv", 0):
+        return settle(deps, claims, user, revoked=False)  # dead anyway: no need to read the revocation list
+    return settle(deps, claims, user, revoked=deps.repos.revocations.is_revoked(tenant_id, token_id))
+
+
+def remembered(deps: Deps, claims: dict[str, Any]) -> bool | None:
+    """What this warm process knows of the token's session (None: ask the store). A token without an id was issued
+    before sessions could end: it is dead."""
+    token_id = claims.get("jti")
+    if not isinstance(token_id, str) or not token_id:
+        return False  # sign in again
+    return deps.sessions.get(str(claims["tid"]), str(claims["sub"]), token_id)
+
+
+def settle(deps: Deps, claims: dict[str, Any], user: User | None, *, revoked: bool) -> bool:
+    """Decide on the session from the user record and the revocation list as read (by `session_alive`, or in the
+    same batch read as a poll's own records) and remember the answer."""
+    alive = user is not None and user.active and user.session_version == claims.get("sv", 0) and not revoked
+    deps.sessions.put(str(claims["tid"]), str(claims["sub"]), str(claims["jti"]), alive)
     return alive
 
 

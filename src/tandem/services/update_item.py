@@ -68,7 +68,7 @@ def change_item(
         updated = replace(updated, organization_id=requester.organization_id if requester else None)
     now = deps.clock()
     rule_id, depth = rule if rule else (None, 0)
-    updated = replace(updated, updated_at=now, cause_rule=rule_id, rule_depth=depth)
+    updated = replace(updated, updated_at=now, cause_rule=rule_id, rule_depth=depth, changed_by=actor_id)
     activity = Activity(
         tenant.id, deps.new_id(), item.id, now, "updated", cause, actor_id=actor_id, changes=diff, note=note
     )
