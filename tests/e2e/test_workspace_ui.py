@@ -18,6 +18,7 @@ from e2e.portal_helpers import build_world, new_context, screenshot, settle, sig
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 LIVE_TIMEOUT_MS = 20_000  # the workspace polls every ~5 s; a change must show well within this
+MY_ITEMS = re.compile(r"^(My items|Assigned to me)")  # the queue's name is the API's
 
 
 def new_item(world: Any, title: str, who: str = "alice", **extra: Any) -> dict:
@@ -108,13 +109,13 @@ def test_my_items_and_unassigned_queues_with_counts(world, browser):
     page = open_app(world, browser, "/list")
     queues = page.get_by_role("navigation", name="Queues")
     # When the agent opens My items
-    queues.get_by_role("link", name=re.compile("^My items")).click()
+    queues.get_by_role("link", name=MY_ITEMS).click()
     page.wait_for_url(re.compile(r"queue=mine"))
     settle(page)
     # Then exactly their two items are listed, and the queue's count says two
     mine = {world.ids["mine"]["ref"], world.ids["mine_low"]["ref"]}
     assert set(shown_refs(page)) == mine
-    assert queues.get_by_role("link", name=re.compile("^My items")).inner_text().split()[-1] == "2"
+    assert queues.get_by_role("link", name=MY_ITEMS).inner_text().split()[-1] == "2"
     # When they open Unassigned
     queues.get_by_role("link", name=re.compile("^Unassigned")).click()
     page.wait_for_url(re.compile(r"queue=unassigned"))
@@ -205,7 +206,10 @@ def test_a_new_item_appears_in_an_open_list_without_reload(world, browser):
 
 
 def test_a_mention_lights_the_bell_and_opens_the_item(world, browser):
+    # Given an agent who has read every notification so far (the fixture's assignments made some)
+    world.client("agent").post("/v1/notifications/read", {"all": True})
     page = open_app(world, browser, "/list")
+    page.get_by_role("button", name="Notifications, none unread").wait_for()
     # When the admin mentions the agent in an internal note
     item = new_item(world, "Needs Andy's eyes")
     world.admin.post(f"/v1/items/{item['ref']}/messages", {"body": "@andy can you look?", "visibility": "private"})
