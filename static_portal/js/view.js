@@ -38,10 +38,11 @@ export function staticView(render) {
 /**
  * createHost({onError}) → {show(view), refresh(), current}
  * show() disposes the previous view, loads the new one and renders it unless a newer show() won meanwhile.
- * refresh() runs one refresh of the current view at a time; a failed refresh keeps what is shown.
+ * refresh() runs one refresh of the current view at a time, once it has rendered; a failed refresh keeps what is shown.
  */
 export function createHost({ onError } = {}) {
   let current = null;
+  let ready = false; // the current view has rendered: only then is there something to refresh
   let turn = 0;
   let refreshing = null;
   return {
@@ -49,17 +50,19 @@ export function createHost({ onError } = {}) {
       const mine = ++turn;
       current?.dispose?.();
       current = view;
+      ready = false;
       try {
         const data = await view.load();
         if (mine !== turn) return;
         await view.render(data);
+        if (mine === turn) ready = true;
       } catch (err) {
         if (mine === turn) onError?.(err, view);
       }
     },
     refresh() {
       const view = current;
-      if (!view || !view.refresh) return Promise.resolve();
+      if (!view || !view.refresh || !ready) return Promise.resolve();
       if (refreshing) return refreshing;
       refreshing = (async () => {
         try {

@@ -40,3 +40,15 @@ test("a screen without update has nothing to refresh", async () => {
   await host.show(view);
   await host.refresh();
 });
+
+test("a refresh before the first render does nothing", async () => {
+  let release;
+  const updates = [];
+  const view = defineView({ load: () => new Promise((r) => (release = r)), render: () => {}, update: (d) => updates.push(d) });
+  const host = createHost();
+  const shown = host.show(view);
+  await host.refresh();
+  release(1);
+  await shown;
+  assert.deepEqual(updates, []);
+});
