@@ -15,6 +15,7 @@ from api import (  # noqa: F401
     routes_items,
     routes_keys,
     routes_public,
+    routes_search,
 )
 from api.blueprint import api
 from api.ops import close_route_table

@@ -72,6 +72,7 @@ def find_items(call: Call) -> dict[str, Any]:
         requester_id=f.get("requester"),
         type_id=f.get("type_id"),
         organization_id=f.get("organization_id"),
+        q=f.get("q"),
         limit=call.query.limit,
         after=decode_cursor(call.query.cursor, scope),
     )

@@ -123,6 +123,7 @@ def dynamo_repos() -> Repos:
         DynamoTimerRepo,
     )
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
+    from tandem.dal.dynamo_search import DynamoSearchIndex
 
     items = DynamoItemRepo()
     repos = Repos(
@@ -135,6 +136,7 @@ def dynamo_repos() -> Repos:
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(),
         counters=DynamoCounters(), revocations=DynamoRevocations(), api_keys=DynamoApiKeyRepo(),
         hooks=hook_repo(), deliveries=DynamoDeliveryRepo(), inbound_webhooks=DynamoInboundWebhookRepo(),
+        search=DynamoSearchIndex(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

@@ -9,16 +9,17 @@ from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
 from tandem.dal.memory_hooks import MemoryDeliveryRepo
+from tandem.dal.memory_search import MemorySearchIndex
 from tandem.dal.rule_codec import macro_document, macro_from_document, rule_document, rule_from_document
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
-from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
+from tandem.domain.events import CustomerChanged, Event, ItemChanged, ItemConverted, ItemCreated, MessageAdded
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item, format_ref
 from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
-from tandem.domain.people import Organization, Team, User
+from tandem.domain.people import Organization, Role, Team, User
 from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position, Repos, Timer
@@ -210,8 +211,21 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
     def by_email(self, tenant_id: str, email: str) -> User | None:
         return self.find_claim(f"email:{tenant_id}:{email.lower()}")
 
+    def add(self, user: User) -> User:
+        stored = super().add(user)
+        self._changed(None, stored)
+        return stored
+
     def save(self, user: User, *, previous_email: str | None = None) -> User:
-        return super().save(user)
+        before = self.get(user.tenant_id, user.id)
+        stored = super().save(user)
+        self._changed(before, stored)
+        return stored
+
+    def _changed(self, old: User | None, new: User) -> None:
+        """Customers' writes reach the stream handler as the table's stream decoder makes them (dal/stream.py)."""
+        if Role.CUSTOMER in (new.role, old.role if old else None):
+            self._s.emit(CustomerChanged, old, new)
 
     def list(self, tenant_id: str, *, staff: bool, limit: int = 50, after: Position = None) -> Page[User]:
         rows = [u for u in self._all(tenant_id) if u.role.is_staff == staff]
@@ -342,7 +356,8 @@ class MemoryItemRepo:
                 if t == old.tenant_id and target == old.ref:
                     self._aliases[(t, r)] = stored.ref
             self._aliases[(old.tenant_id, old.ref)] = stored.ref
-            self.record(activity)  # like the stream decoder, a conversion is no item change event
+            self.record(activity)
+            self._s.emit(ItemConverted, stored)  # like the stream decoder: no item change, a new reference
             return stored
 
     def query(self, q: ItemQuery) -> Page[Item]:
@@ -585,6 +600,7 @@ def memory_repos() -> Repos:
         api_keys=MemoryApiKeyRepo(),
         inbound_webhooks=MemoryEntityRepo(store, "inhook"),  # twin of dal/dynamo_inbound.py
     )
+    repos.search = MemorySearchIndex(items, repos.conversations, repos.users)
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.tenants = MemoryTenantRepo(store, repos)
     return repos

@@ -87,7 +87,7 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
 def react_to(
     c: Container, event: Event, load: Any = None, policies: dict | None = None, hooks: Any = None, dispatch: Any = None
 ) -> int:
-    """One change → its rules, SLA clocks and time-based checks, then its mail and its webhooks.
+    """One change → its rules, SLA clocks and time-based checks, then its mail, its webhooks and the search index.
 
     Each part runs even when an earlier one raised: a failing rule must not cost the item its acknowledgement
     or its SLA clock. The first error is raised afterwards so the record is redelivered; every part is
@@ -97,6 +97,7 @@ def react_to(
     from tandem.domain.events import ItemCreated
     from tandem.services.apply_rules import apply_rules, rule_loader
     from tandem.services.emit_hooks import emit
+    from tandem.services.index_search import index_change
     from tandem.services.notify import react
     from tandem.services.run_timers import schedule_time_rules
     from tandem.services.sla_clocks import track
@@ -121,6 +122,7 @@ def react_to(
     guarded(lambda: schedule_time_rules(c.deps, event, load))
     sent = guarded(lambda: react(c.deps, event, c.settings.token_secret))
     guarded(lambda: emit(c.deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
+    guarded(lambda: index_change(c.deps, event), "SearchIndexFailures")
     if errors:
         raise errors[0]
     return sent

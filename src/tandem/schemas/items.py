@@ -8,7 +8,7 @@ from msgspec import Meta, Struct
 
 from tandem.domain.activity import Activity
 from tandem.domain.items import Item
-from tandem.domain.limits import EMAIL, Id
+from tandem.domain.limits import EMAIL, Id, SearchText
 from tandem.domain.messages import Attachment, Message, Visibility
 from tandem.schemas.common import ListQuery
 from tandem.schemas.derive import derive
@@ -32,6 +32,7 @@ class ItemsQuery(ListQuery, kw_only=True):
     requester: Id | None = None
     type_id: Id | None = None
     organization_id: Id | None = None
+    q: SearchText | None = None  # words, each a prefix, all must match (services/search.py)
 
 
 class ConvertIn(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -47,6 +47,7 @@ class ItemQuery:
     status: str | None = None
     assignee: str | None = None
     type_id: str | None = None
+    q: str | None = None  # search words: the list then comes from the search index (services/search.py)
     limit: int = 50
     after: Position = None
 
@@ -237,6 +238,41 @@ class ConversationRepo(Protocol):
     def add_activity(self, activity: Activity) -> None:
         """An activity entry that comes with no change of the item (a rule that failed on it)."""
         ...
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One word of one source of one document, as the search index keeps it (see domain/search_text.py)."""
+
+    word: str
+    doc_kind: str  # "item" or "customer"
+    doc_id: str
+    source: str  # "f" item fields / customer name+email, "r" requester, "o" organisation, "m…"/"p…" a message
+    target: str = ""  # an item's reference when written (a retired one still resolves); empty for customers
+
+
+class SearchIndex(Protocol):
+    """The inverted index in the table (postings) and the batch reads that turn postings into results."""
+
+    def write(self, tenant_id: str, put: list[Posting], delete: list[Posting]) -> None:
+        """Put and delete postings in batches; both are idempotent, so a redelivered change writes the same."""
+        ...
+
+    def lookup(self, tenant_id: str, doc_kind: str, word: str, *, exact: bool = False, limit: int) -> list[Posting]:
+        """Postings of `doc_kind` whose word starts with `word` (is `word` when `exact`); `word` has at least two
+        characters. Shorter words come first, newest documents first within a word; at most `limit`."""
+        ...
+
+    def items(self, tenant_id: str, refs: list[str]) -> list[Item]:
+        """The items under these references (retired ones followed to the current reference), missing ones left
+        out, each once."""
+        ...
+
+    def messages(self, tenant_id: str, keys: list[tuple[str, str]]) -> list[Message]:
+        """Messages by (item id, message id)."""
+        ...
+
+    def people(self, tenant_id: str, user_ids: list[str]) -> list[User]: ...
 
 
 class MailLog(Protocol):
@@ -468,3 +504,4 @@ class Repos:
     deliveries: DeliveryRepo = None  # type: ignore[assignment]
     api_keys: ApiKeyRepo = None  # type: ignore[assignment]
     inbound_webhooks: EntityRepo[InboundWebhook] = None  # type: ignore[assignment]
+    search: SearchIndex = None  # type: ignore[assignment]
