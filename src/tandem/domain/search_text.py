@@ -36,7 +36,7 @@ def fold(text: str) -> str:
     """Lower case without accents: "Société Ёлка ØRSTED" → "societe елка orsted"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.translate(_LETTERS)
+    return bare.casefold().translate(_LETTERS)  # again: a compatibility form may decompose to capitals (№ → No)
 
 
 def _cut(token: str) -> str:
