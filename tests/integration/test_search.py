@@ -19,8 +19,8 @@ from tandem.domain.messages import Visibility
 from tandem.runtime.handlers import react_to
 from tandem.services.convert_item import convert_item
 from tandem.services.manage_people import update_person
-from tandem.services.post_message import add_message
 from tandem.services.ports import ItemQuery
+from tandem.services.post_message import add_message
 from tandem.services.read_items import list_items
 from tandem.services.search import search, search_customers
 from tandem.services.update_item import update_item
@@ -232,3 +232,22 @@ def test_a_customer_search_cursor_pages_the_search_and_never_the_plain_list(api,
     second = api.call("GET", f"/v1/customers?q=customer&limit=1&cursor={cursor}", token=token)
     assert [c["name"] for c in first.data["items"] + second.data["items"]] == ["Alice A", "Bob B"]
     assert api.call("GET", f"/v1/customers?limit=1&cursor={cursor}", token=token).status_code == 400
+
+
+def test_search_answers_carry_only_documented_fields(api, world):
+    import copy
+
+    from jsonschema import Draft202012Validator
+
+    from integration.test_documented_fields import _forbid_extras
+
+    doc = api.call("GET", "/v1/openapi.json").data
+    strict = copy.deepcopy(doc)
+    _forbid_extras(strict["components"])
+    for path, q in (("/v1/search", "alice"), ("/v1/items", "ticket"), ("/v1/customers", "alice")):
+        schema = {**strict, **doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]}
+        _forbid_extras(schema)
+        resp = api.call("GET", f"{path}?q={q}", token=world.token("admin"))
+        assert resp.status_code == 200 and resp.data["items"], (path, resp.data)
+        errors = [e.message for e in Draft202012Validator(schema).iter_errors(resp.data)]
+        assert not errors, (path, errors[:3])
