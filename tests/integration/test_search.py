@@ -251,3 +251,23 @@ def test_search_answers_carry_only_documented_fields(api, world):
         assert resp.status_code == 200 and resp.data["items"], (path, resp.data)
         errors = [e.message for e in Draft202012Validator(schema).iter_errors(resp.data)]
         assert not errors, (path, errors[:3])
+
+
+def test_a_word_beyond_its_read_cap_is_checked_on_the_items_found_by_the_other_words(container, world, monkeypatch):
+    import tandem.services.search as search_service
+    from tandem.services.open_item import NewItem, open_item
+
+    w = world
+    admin = who(w, "admin")
+    tenant = container.deps.repos.tenants.get(w.ids["tenant"].id)
+    # Given the oldest of six printer items is the only one from Zanzibar, and a lookup reads three postings
+    refs_made = [open_item(container.deps, tenant, admin, NewItem(type_id=w.ids["ticket_type"].id,
+                                                                  title="Printer in Zanzibar" if n == 0 else "Printer"),
+                           via="web", cause=Cause.USER).ref for n in range(6)]
+    pump(container)
+    monkeypatch.setattr(search_service, "CANDIDATES_PER_WORD", 3)
+    # When both words are searched
+    hits = search(container.deps, admin, "printer zanzibar")
+    # Then the Zanzibar item is found although "printer" read only the three newest items
+    assert refs(hits) == [refs_made[0]]
+    assert len(refs(search(container.deps, admin, "printer"))) == 3  # one word alone: what its cap read

@@ -10,7 +10,7 @@ by last activity; more words narrow it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tandem.domain.errors import BadRequest
 from tandem.domain.items import Item
@@ -23,7 +23,10 @@ from tandem.domain.search_text import (
     QueryWord,
     fold,
     is_private,
+    item_words,
+    matches,
     message_of,
+    person_words,
     query_words,
     snippet,
 )
@@ -49,20 +52,48 @@ class Hit:
     ref: str | None = None
 
 
-def _candidates(deps: Deps, p: Principal, kind: str, words: list[QueryWord]) -> dict[str, list[Posting]]:
-    """Documents in which every word occurs in a source the caller may read, newest first, with the postings
-    that matched. Stops at the first word that matches nothing (its later words cost no request)."""
-    found: dict[str, list[Posting]] | None = None
+@dataclass
+class _Candidate:
+    """A document every word matched: the postings that say so, and the words still to check on its own text
+    (a word with more postings than one read takes, for which this document was not among those read)."""
+
+    postings: list[Posting] = field(default_factory=list)
+    unchecked: list[QueryWord] = field(default_factory=list)
+
+
+def _candidates(deps: Deps, p: Principal, kind: str, words: list[QueryWord]) -> dict[str, _Candidate]:
+    """Documents in which every word occurs in a source the caller may read, newest first.
+
+    A word read completely decides; a word cut at CANDIDATES_PER_WORD ("printer" in a tenant of printers) only
+    adds its postings, and the documents the complete words found but it did not list are checked on their own
+    text once read (`unchecked`). When every word was cut, what was read is intersected. A word that matches
+    nothing ends the search: its later words cost no request."""
+    lookups: list[tuple[QueryWord, dict[str, list[Posting]], bool]] = []
     for word in words:
         postings = deps.repos.search.lookup(p.tenant_id, kind, word.text, exact=word.exact, limit=CANDIDATES_PER_WORD)
         by_doc: dict[str, list[Posting]] = {}
         for posting in postings:
             if p.is_staff or not is_private(posting.source):
                 by_doc.setdefault(posting.doc_id, []).append(posting)
-        found = by_doc if found is None else {d: found[d] + by_doc[d] for d in found if d in by_doc}
-        if not found:
+        cut = len(postings) >= CANDIDATES_PER_WORD
+        if not by_doc and not cut:
             return {}
-    return dict(sorted((found or {}).items(), reverse=True))  # ids are time-ordered: newest first
+        lookups.append((word, by_doc, cut))
+    deciding = [by_doc for _, by_doc, cut in lookups if not cut] or [by_doc for _, by_doc, _ in lookups]
+    docs = set.intersection(*(set(by_doc) for by_doc in deciding))
+    found: dict[str, _Candidate] = {}
+    for doc in sorted(docs, reverse=True):  # ids are time-ordered: newest first
+        candidate = found[doc] = _Candidate()
+        for word, by_doc, _ in lookups:
+            if doc in by_doc:
+                candidate.postings += by_doc[doc]
+            else:
+                candidate.unchecked.append(word)
+    return found
+
+
+def _has_words(words: list[str], wanted: list[QueryWord]) -> bool:
+    return all(any(matches(token, w) for token in words) for w in wanted)
 
 
 def _ref_of(postings: list[Posting]) -> str:
@@ -90,14 +121,16 @@ def _found_items(
     deps: Deps, p: Principal, tenant: Tenant, words: list[QueryWord], q: ItemQuery
 ) -> list[tuple[Item, list[Posting]]]:
     """Matching items the caller may read and the filters keep, most recent activity first."""
-    candidates = _candidates(deps, p, ITEM, words)
-    chosen = dict(list(candidates.items())[:FETCHED])
-    items = deps.repos.search.items(p.tenant_id, [_ref_of(postings) for postings in chosen.values()])
+    chosen = dict(list(_candidates(deps, p, ITEM, words).items())[:FETCHED])
+    items = deps.repos.search.items(p.tenant_id, [_ref_of(c.postings) for c in chosen.values()])
     cache: dict = {}
     kept = [
-        (i, chosen[i.id])
+        (i, chosen[i.id].postings)
         for i in items
-        if i.id in chosen and _matches(i, q) and allowed(p, Action.READ, item_target(deps, p, tenant, i, cache))
+        if i.id in chosen
+        and _has_words(item_words(i.title, i.ref, i.former_refs, i.description), chosen[i.id].unchecked)
+        and _matches(i, q)
+        and allowed(p, Action.READ, item_target(deps, p, tenant, i, cache))
     ]
     kept.sort(key=lambda pair: (pair[0].updated_at, pair[0].id), reverse=True)
     return kept
@@ -139,11 +172,13 @@ def search_customers(
 
 
 def _customers(deps: Deps, p: Principal, words: list[QueryWord], organization_id: str | None = None) -> list[User]:
-    candidates = list(_candidates(deps, p, CUSTOMER, words))[:FETCHED]
+    chosen = dict(list(_candidates(deps, p, CUSTOMER, words).items())[:FETCHED])
     people = [
         u
-        for u in deps.repos.search.people(p.tenant_id, candidates)
-        if u.role is Role.CUSTOMER and (organization_id is None or u.organization_id == organization_id)
+        for u in deps.repos.search.people(p.tenant_id, list(chosen))
+        if u.role is Role.CUSTOMER
+        and (organization_id is None or u.organization_id == organization_id)
+        and _has_words(person_words(u.name, u.email), chosen[u.id].unchecked)
     ]
     people.sort(key=lambda u: (fold(u.name), u.email, u.id))
     return people
