@@ -34,6 +34,9 @@ def parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="create the demo tenant in the table the environment points at (if missing)")
     seed.add_argument("--allow-aws", action="store_true", help="seed even without TANDEM_AWS_ENDPOINT (a real table)")
 
+    reindex = sub.add_parser("reindex", help="write a tenant's search index from its items, messages and customers")
+    reindex.add_argument("slug", help="the tenant's slug")
+
     package = sub.add_parser("package", help="build the SAM template and deployment zip (chalice package)")
     package.add_argument("--out", default="build/package", help="output directory")
     package.add_argument("--stage", default="dev", help="Chalice stage to package")
@@ -120,6 +123,21 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Backfill search postings (data written before the index existed); safe to run again."""
+    from tandem.runtime.settings import read_settings
+    from tandem.runtime.wiring import build
+    from tandem.services.index_search import reindex
+
+    deps = build(read_settings()).deps
+    tenant = deps.repos.tenants.by_slug(args.slug)
+    if tenant is None:
+        print(f"tandem reindex: no tenant {args.slug!r}", file=sys.stderr)
+        return 2
+    print(f"{reindex(deps, tenant.id)} postings written for {args.slug}")
+    return 0
+
+
 def cmd_package(args: argparse.Namespace) -> int:
     template = _deploy_module().package(Path(args.out), stage=args.stage)
     print(f"SAM template: {template}")
@@ -190,7 +208,8 @@ def cmd_mail(args: argparse.Namespace) -> int:
     return 1 if still_failing else 0
 
 
-COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy, "mail": cmd_mail}
+COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "reindex": cmd_reindex, "package": cmd_package, "deploy": cmd_deploy,
+            "mail": cmd_mail}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

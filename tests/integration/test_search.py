@@ -271,3 +271,18 @@ def test_a_word_beyond_its_read_cap_is_checked_on_the_items_found_by_the_other_w
     # Then the Zanzibar item is found although "printer" read only the three newest items
     assert refs(hits) == [refs_made[0]]
     assert len(refs(search(container.deps, admin, "printer"))) == 3  # one word alone: what its cap read
+
+
+def test_a_reindex_writes_the_same_index_the_stream_handler_built(container, world):
+    from tandem.services.index_search import reindex
+
+    index = container.deps.repos.search
+    tenant_id = world.ids["tenant"].id
+    built = dict(index.postings[tenant_id])
+    # Given an index lost (data that predates it)
+    index.postings[tenant_id] = {}
+    # When the tenant is re-indexed, twice
+    written = reindex(container.deps, tenant_id)
+    assert reindex(container.deps, tenant_id) == written
+    # Then the postings are the ones the stream handler wrote
+    assert index.postings[tenant_id] == built and written == len(built)

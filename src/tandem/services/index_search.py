@@ -9,6 +9,8 @@ index. See ACCESS_PATTERNS.md ("Search") for keys and costs.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tandem.domain.events import CustomerChanged, Event, ItemChanged, ItemConverted, ItemCreated, MessageAdded
 from tandem.domain.items import Item
 from tandem.domain.messages import Message, Visibility
@@ -147,3 +149,52 @@ def _requester_renamed(deps: Deps, old_words: list[str], new_words: list[str], u
         if not after:
             break
     return written
+
+
+def reindex(deps: Deps, tenant_id: str) -> int:
+    """Write every posting of a tenant from what the table holds (items, their messages, customers): for data that
+    predates the index or a change of the words' rules. Only puts, so it is safe to run again or beside the
+    stream handler; words no longer in a document are not removed. Answers the postings written."""
+    written, after, people = 0, None, _People(deps, tenant_id)
+    while True:
+        page = deps.repos.items.query(ItemQuery(tenant_id, limit=100, after=after))
+        for item in page.items:
+            batch = _Batch()
+            batch.all(_fields(item), ITEM, item.id, FIELDS, item.ref)
+            batch.all(people.words(item.requester_id), ITEM, item.id, REQUESTER, item.ref)
+            written += batch.write(deps, tenant_id) + _messages_of(deps, item)
+        after = page.after
+        if not after:
+            break
+    while True:
+        customers = deps.repos.users.list(tenant_id, staff=False, limit=100, after=after)
+        for user in customers.items:
+            written += _customer(deps, None, user)
+        after = customers.after
+        if not after:
+            return written
+
+
+class _People:
+    """Requesters' words, each person read once."""
+
+    def __init__(self, deps: Deps, tenant_id: str) -> None:
+        self._deps, self._tenant_id, self._words = deps, tenant_id, {}  # type: ignore[var-annotated]
+
+    def words(self, user_id: str | None) -> list[str]:
+        if not user_id:
+            return []
+        if user_id not in self._words:
+            user = self._deps.repos.users.get(self._tenant_id, user_id)
+            self._words[user_id] = person_words(user.name, user.email) if user is not None else []
+        return self._words[user_id]
+
+
+def _messages_of(deps: Deps, item: Item) -> int:
+    written, after = 0, None
+    while True:
+        page = deps.repos.conversations.messages(item.tenant_id, item.id, public_only=False, limit=100, after=after)
+        written += sum(_message(deps, replace(m, item_ref=item.ref)) for m in page.items)
+        after = page.after
+        if not after:
+            return written
