@@ -160,7 +160,8 @@ def main() -> None:
     for name, _ in QUERIES:
         s, b = small[name], big[name]
         lines.append(f"| {name} | {s[0]} | {s[1]} | {s[2]} | {b[0]} | {b[1]} | {b[2]} |")
-    lines += ["", "| index write | requests | items read | postings written (1 WCU each, < 1 KB) |", "|---|---|---|---|"]
+    lines += ["", "| index write | requests | items read | postings written (1 WCU each, < 1 KB) |",
+              "|---|---|---|---|"]
     for name in ("index a new item", "index a reply"):
         cost = big[name]
         lines.append(f"| {name} | {cost[0]} | {cost[1]} | {cost[2]} |")
