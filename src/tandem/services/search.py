@@ -96,6 +96,11 @@ def _has_words(words: list[str], wanted: list[QueryWord]) -> bool:
     return all(any(matches(token, w) for token in words) for w in wanted)
 
 
+def _checked(item: Item, unchecked: list[QueryWord]) -> bool:
+    """The words still to check occur in the item's own text (tokenised only when there are such words)."""
+    return not unchecked or _has_words(item_words(item.title, item.ref, item.former_refs, item.description), unchecked)
+
+
 def _ref_of(postings: list[Posting]) -> str:
     """The item's own postings carry its current reference (rewritten on conversion); messages the one they were
     written with, which still resolves."""
@@ -128,7 +133,7 @@ def _found_items(
         (i, chosen[i.id].postings)
         for i in items
         if i.id in chosen
-        and _has_words(item_words(i.title, i.ref, i.former_refs, i.description), chosen[i.id].unchecked)
+        and _checked(i, chosen[i.id].unchecked)
         and _matches(i, q)
         and allowed(p, Action.READ, item_target(deps, p, tenant, i, cache))
     ]
@@ -178,7 +183,7 @@ def _customers(deps: Deps, p: Principal, words: list[QueryWord], organization_id
         for u in deps.repos.search.people(p.tenant_id, list(chosen))
         if u.role is Role.CUSTOMER
         and (organization_id is None or u.organization_id == organization_id)
-        and _has_words(person_words(u.name, u.email), chosen[u.id].unchecked)
+        and (not chosen[u.id].unchecked or _has_words(person_words(u.name, u.email), chosen[u.id].unchecked))
     ]
     people.sort(key=lambda u: (fold(u.name), u.email, u.id))
     return people
