@@ -121,6 +121,27 @@ def test_the_list_pages_with_a_position_and_orders_by_last_activity(container, w
     assert second.after is None
 
 
+def test_search_results_follow_the_sort_and_queue_filters_asked(container, world):
+    w = world
+    admin = who(w, "admin")
+    tid = w.ids["tenant"].id
+    # Given T-1 is the more urgent one, and nobody is assigned to T-2
+    update_item(container.deps, admin, "T-1", {"priority": "urgent"})
+    update_item(container.deps, admin, "T-2", {"priority": "low", "assignees": []})
+    pump(container)
+
+    def found(**kw) -> list[str]:
+        return [i.ref for i in list_items(container.deps, admin, ItemQuery(tid, q="ticket", **kw)).items]
+
+    # Then each order and queue filter holds on what the index found
+    assert found(sort="-priority") == ["T-1", "T-2"]
+    assert found(sort="priority") == ["T-2", "T-1"]
+    assert found(sort="created_at") == ["T-1", "T-2"]
+    unassigned = found(unassigned=True)
+    assert "T-2" in unassigned and all(not container.deps.repos.items.get(tid, r).assignees for r in unassigned)
+    assert found(status_categories=("done",)) == []
+
+
 def test_an_edit_moves_the_words_and_a_redelivery_changes_nothing(container, world):
     w = world
     admin = who(w, "admin")
