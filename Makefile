@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/live.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache node_modules

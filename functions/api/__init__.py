@@ -17,6 +17,7 @@ from api import (  # noqa: F401
     routes_live,
     routes_public,
     routes_queues,
+    routes_search,
 )
 from api.blueprint import api
 from api.ops import close_route_table

@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from api import render
 from api.resources import resource
-from tandem.domain.people import Role
+from tandem.domain.errors import BadRequest
+from tandem.domain.people import Role, User
+from tandem.domain.permissions import Principal
 from tandem.schemas import people as m
 from tandem.schemas import projects as pm
 from tandem.services import manage_item_types as types_
 from tandem.services import manage_people as people
 from tandem.services import manage_projects as projects
+from tandem.services import search
+from tandem.services.deps import Deps
+from tandem.services.ports import Page
 
 
 def pick(data: dict, *names: str) -> dict:
     return {n: data[n] for n in names if n in data}
+
+
+def _customers(d: Deps, p: Principal, q: dict, limit: int, after: dict | None) -> Page[User]:
+    """With `q` the customers come from the search index; a search's position never reaches the plain list."""
+    if q.get("q") is not None:
+        return search.search_customers(d, p, q["q"], organization_id=q.get("organization_id"), limit=limit,
+                                       after=after)
+    if after and "search" in after:
+        raise BadRequest("invalid cursor", {"field": "cursor"})
+    return people.list_people(d, p, customers=True, organization_id=q.get("organization_id"), limit=limit, after=after)
 
 
 resource(
@@ -37,9 +52,7 @@ resource(
     create_model=m.CustomerCreate,
     patch_model=m.CustomerPatch,
     query=m.CustomersQuery,
-    list_=lambda d, p, q, lim, after: people.list_people(
-        d, p, customers=True, organization_id=q.get("organization_id"), limit=lim, after=after
-    ),
+    list_=lambda d, p, q, lim, after: _customers(d, p, q, lim, after),
     create=lambda d, p, b: people.create_customer(d, p, **pick(b, "email", "name", "organization_id", "password")),
     get=lambda d, p, i: people.get_person(d, p, i, customer=True),
     update=lambda d, p, i, b, v: people.update_person(

@@ -79,6 +79,7 @@ def find_items(call: Call) -> Response:
         sort=call.query.sort,
         unassigned=bool(f.get("unassigned")),
         status_categories=tuple(f.get("status_category") or ()),
+        q=f.get("q"),
         limit=call.query.limit,
         after=decode_cursor(call.query.cursor, scope),
     )

@@ -34,6 +34,14 @@ def parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="create the demo tenant in the table the environment points at (if missing)")
     seed.add_argument("--allow-aws", action="store_true", help="seed even without TANDEM_AWS_ENDPOINT (a real table)")
 
+    reindex = sub.add_parser(
+        "reindex",
+        help="give a tenant's stored items their list-order and queue index keys, recount its queues and write its "
+        "search index (once, after deploying onto data written before them; safe to run again)",
+        epilog="example: tandem reindex demo",
+    )
+    reindex.add_argument("slug", help="the tenant's slug")
+
     package = sub.add_parser("package", help="build the SAM template and deployment zip (chalice package)")
     package.add_argument("--out", default="build/package", help="output directory")
     package.add_argument("--stage", default="dev", help="Chalice stage to package")
@@ -46,15 +54,6 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("--mail-domain", default=os.environ.get("TANDEM_MAIL_DOMAIN"))
     deploy.add_argument("--certificate-arn", default=os.environ.get("TANDEM_CERTIFICATE_ARN"))
     deploy.add_argument("--portal-domain", default=os.environ.get("TANDEM_PORTAL_DOMAIN"))
-
-    items = sub.add_parser("items", help="item maintenance")
-    items_sub = items.add_subparsers(dest="items_command", required=True)
-    reindex = items_sub.add_parser(
-        "reindex",
-        help="give a tenant's stored items the list-order and queue index keys and recount its queues "
-        "(once, after deploying issue 12 onto existing data)",
-    )
-    reindex.add_argument("--tenant", required=True, help="the tenant's slug")
 
     mail = sub.add_parser("mail", help="inbound mail operations")
     mail_sub = mail.add_subparsers(dest="mail_command", required=True)
@@ -129,6 +128,24 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Backfill what issue 12 indexes (orders, queues, counts, search) for data written before; safe to run again.
+    The item keys go first: the search backfill pages the items by them."""
+    from tandem.runtime.settings import read_settings
+    from tandem.runtime.wiring import build
+    from tandem.services.index_search import reindex
+    from tandem.services.queues import reindex_tenant
+
+    deps = build(read_settings()).deps
+    tenant = deps.repos.tenants.by_slug(args.slug.strip().lower())
+    if tenant is None:
+        print(f"tandem reindex: no tenant {args.slug!r}", file=sys.stderr)
+        return 2
+    print(f"{reindex_tenant(deps, tenant.id)} item(s) reindexed, queue counters recounted")
+    print(f"{reindex(deps, tenant.id)} search postings written for {args.slug}")
+    return 0
+
+
 def cmd_package(args: argparse.Namespace) -> int:
     template = _deploy_module().package(Path(args.out), stage=args.stage)
     print(f"SAM template: {template}")
@@ -199,21 +216,8 @@ def cmd_mail(args: argparse.Namespace) -> int:
     return 1 if still_failing else 0
 
 
-def cmd_items(args: argparse.Namespace) -> int:
-    from tandem.runtime.wiring import container
-    from tandem.services.queues import reindex_tenant
-
-    c = container()
-    tenant = c.deps.repos.tenants.by_slug(args.tenant.strip().lower())
-    if tenant is None:
-        print(f"tandem items reindex: no tenant {args.tenant!r}", file=sys.stderr)
-        return 2
-    print(f"{reindex_tenant(c.deps, tenant.id)} item(s) reindexed, queue counters recounted")
-    return 0
-
-
 COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy, "mail": cmd_mail,
-            "items": cmd_items}
+            "reindex": cmd_reindex}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

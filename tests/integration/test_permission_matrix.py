@@ -37,6 +37,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # Another tenant's customer cannot even name our item type: it is unknown in their tenant.
     ("POST", "/v1/items"): (201, 201, 201, 201, 201, 422, 401),
     ("GET", "/v1/items"): (200, 200, 200, 200, 200, 200, 401),
+    # Everyone signed in searches what they may see (test_search.py checks what each finds).
+    ("GET", "/v1/search"): (200, 200, 200, 200, 200, 200, 401),
     ("GET", "/v1/items/{ref}"): (200, 200, 404, 200, 404, 404, 401),
     ("PATCH", "/v1/items/{ref}"): (200, 200, 404, 403, 404, 404, 401),
     ("POST", "/v1/items/{ref}/convert"): (200, 200, 404, 403, 404, 404, 401),
@@ -159,6 +161,7 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("PATCH", "/v1/settings"): DENIED,
     ("POST", "/v1/items"): (201, 403, 201, 403),
     ("GET", "/v1/items"): (200, 200, 200, 200),
+    ("GET", "/v1/search"): (200, 200, 200, 200),
     ("GET", "/v1/items/{ref}"): (200, 200, 403, 404),
     ("PATCH", "/v1/items/{ref}"): (200, 403, 200, 404),
     ("POST", "/v1/items/{ref}/convert"): (403, 403, 403, 404),
@@ -268,6 +271,8 @@ TARGET_IDS = {
     "/v1/inbound-webhooks/{id}": "inbound_webhook",
     "/v1/inbound-webhooks/{id}/rotate": "inbound_webhook",
 }
+# Query strings a route needs to be called at all.
+QUERIES = {"/v1/search": "?q=ticket"}
 _counter = itertools.count()
 
 
@@ -283,7 +288,7 @@ def _path(template: str, w) -> str:
         path = path.replace("{id}", ids[TARGET_IDS[template]].id)
     if template == "/v1/people":
         path += f"?ids={ids['cust_a'].id},{ids['member'].id}"
-    return path
+    return path + QUERIES.get(template, "")
 
 
 def _body(method: str, template: str, w) -> dict | None:

@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 
 from tandem.dal.codec import dumps
-from tandem.dal.item_keys import order_of
 from tandem.dal.stream import decode
 from tandem.domain.events import ItemChanged, ItemStored
+from tandem.domain.item_order import order_of
 from tandem.domain.items import Item
 from tandem.domain.people import Role
 from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed

@@ -131,6 +131,7 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_notes import DynamoNotificationRepo
     from tandem.dal.dynamo_queues import DynamoQueueCounters
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
+    from tandem.dal.dynamo_search import DynamoSearchIndex
 
     items = DynamoItemRepo()
     repos = Repos(
@@ -145,6 +146,7 @@ def dynamo_repos() -> Repos:
         hooks=hook_repo(), deliveries=DynamoDeliveryRepo(), inbound_webhooks=DynamoInboundWebhookRepo(),
         notifications=DynamoNotificationRepo(),
         queue_counts=DynamoQueueCounters(),
+        search=DynamoSearchIndex(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

@@ -11,10 +11,10 @@ from pynamodb.expressions.condition import Condition
 
 from tandem.dal.codec import dumps, loads
 from tandem.dal.dynamo_base import failed_items, get, one_page, tkey, transaction, ttl
-from tandem.dal.item_keys import activity_key, created_key, due_key, order_of, priority_key
 from tandem.dal.table import Record
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
+from tandem.domain.item_order import activity_key, created_key, due_key, order_of, priority_key
 from tandem.domain.items import Item, format_ref
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.queues import OPEN, is_open

@@ -8,18 +8,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
-from tandem.dal.item_keys import ORDER_KEYS, order_of
 from tandem.dal.memory_hooks import MemoryDeliveryRepo
+from tandem.dal.memory_search import MemorySearchIndex
 from tandem.dal.rule_codec import macro_document, macro_from_document, rule_document, rule_from_document
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
-from tandem.domain.events import Event, ItemChanged, ItemCreated, ItemStored, MessageAdded
+from tandem.domain.events import CustomerChanged, Event, ItemChanged, ItemCreated, ItemStored, MessageAdded
 from tandem.domain.hierarchy import Portfolio, Project
+from tandem.domain.item_order import ORDER_KEYS, order_of
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item, format_ref
 from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
-from tandem.domain.people import Organization, Team, User
+from tandem.domain.people import Organization, Role, Team, User
 from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position, Repos, Timer
@@ -213,9 +214,21 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
 
     def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
         return [u for u in (self.get(tenant_id, i) for i in dict.fromkeys(user_ids)) if u is not None]
+    def add(self, user: User) -> User:
+        stored = super().add(user)
+        self._changed(None, stored)
+        return stored
 
     def save(self, user: User, *, previous_email: str | None = None) -> User:
-        return super().save(user)
+        before = self.get(user.tenant_id, user.id)
+        stored = super().save(user)
+        self._changed(before, stored)
+        return stored
+
+    def _changed(self, old: User | None, new: User) -> None:
+        """Customers' writes reach the stream handler as the table's stream decoder makes them (dal/stream.py)."""
+        if Role.CUSTOMER in (new.role, old.role if old else None):
+            self._s.emit(CustomerChanged, old, new)
 
     def list(self, tenant_id: str, *, staff: bool, limit: int = 50, after: Position = None) -> Page[User]:
         rows = [u for u in self._all(tenant_id) if u.role.is_staff == staff]
@@ -258,23 +271,6 @@ class MemoryTenantRepo:
 
     def save(self, tenant: Tenant) -> Tenant:
         return self._tenants.save(tenant)
-
-
-def _matches(i: Item, q: ItemQuery) -> bool:
-    """Whether an item belongs to the list `q` asks for (the store's filters and keys, in one predicate)."""
-    checks = [
-        i.tenant_id == q.tenant_id,
-        q.kind is None or i.kind == q.kind,
-        q.project_id is None or i.project_id == q.project_id,
-        q.requester_id is None or i.requester_id == q.requester_id,
-        q.organization_id is None or i.organization_id == q.organization_id,
-        q.status is None or i.status == q.status,
-        q.assignee is None or q.assignee in i.assignees,
-        q.type_id is None or i.type_id == q.type_id,
-        not q.unassigned or not i.assignees,
-        not q.status_categories or i.status_category in q.status_categories,
-    ]
-    return all(checks)
 
 
 class MemoryItemRepo:
@@ -368,7 +364,7 @@ class MemoryItemRepo:
     def query(self, q: ItemQuery) -> Page[Item]:
         order, forward = order_of(q.sort)
         key = ORDER_KEYS[order]
-        rows = sorted((i for i in self._items.values() if _matches(i, q)), key=key, reverse=not forward)
+        rows = sorted((i for i in self._items.values() if q.matches(i)), key=key, reverse=not forward)
         if q.after:  # like ExclusiveStartKey: what comes after the last key served, in reading direction
             rows = [r for r in rows if (key(r) > q.after["k"] if forward else key(r) < q.after["k"])]
         chunk = rows[: q.limit]
@@ -608,6 +604,7 @@ def memory_repos() -> Repos:
         inbound_webhooks=MemoryEntityRepo(store, "inhook"),  # twin of dal/dynamo_inbound.py
         queue_counts=MemoryQueueCounters(),  # twin of dal/dynamo_queues.py
     )
+    repos.search = MemorySearchIndex(items, repos.conversations, repos.users)
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.notifications = MemoryNotificationRepo(repos)
     repos.tenants = MemoryTenantRepo(store, repos)

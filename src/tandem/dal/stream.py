@@ -6,9 +6,10 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from tandem.dal.codec import loads
-from tandem.domain.events import Event, ItemChanged, ItemCreated, ItemStored, MessageAdded
+from tandem.domain.events import CustomerChanged, Event, ItemChanged, ItemCreated, ItemStored, MessageAdded
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
+from tandem.domain.people import Role, User
 
 _deserializer = TypeDeserializer()
 
@@ -28,7 +29,8 @@ def _item(image: dict[str, Any]) -> Item:
 
 
 def decode(record: dict[str, Any]) -> Event | None:
-    """An INSERT of an item or message, or a MODIFY of an item, as an event; anything else is None.
+    """An INSERT of an item or message, a MODIFY of an item, or a write of a (former) customer, as an event;
+    anything else is None.
 
     A conversion's two writes (the item under its new reference, an alias under the old one) are `ItemStored`;
     a MODIFY that leaves `data` as it was (a message moved the item's last activity) is nothing: the message
@@ -51,4 +53,14 @@ def decode(record: dict[str, Any]) -> Event | None:
         return ItemChanged(event_id, _item(old), _item(new))
     if kind == "message" and name == "INSERT":
         return MessageAdded(event_id, loads(Message, new["data"]))
+    if kind == "user" and name in ("INSERT", "MODIFY"):
+        return _customer(event_id, old, new)
     return None
+
+
+def _customer(event_id: str, old: dict | None, new: dict) -> CustomerChanged | None:
+    before = loads(User, old["data"]) if old is not None and old.get("kind") == "user" and old.get("data") else None
+    after = loads(User, new["data"])
+    if Role.CUSTOMER not in (after.role, before.role if before else None):
+        return None
+    return CustomerChanged(event_id, before, after)

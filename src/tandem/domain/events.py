@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from tandem.domain.activity import Activity
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
+from tandem.domain.people import User
 
 
 @dataclass
@@ -29,6 +30,15 @@ class MessageAdded:
 
 
 @dataclass
+class CustomerChanged:
+    """A person written who is or was a customer (`old` is None when new): what customer search indexes."""
+
+    event_id: str
+    old: User | None
+    new: User
+
+
+@dataclass
 class ActivityRecorded:
     event_id: str
     activity: Activity
@@ -45,4 +55,4 @@ class ItemStored:
     new: Item | None
 
 
-Event = ItemCreated | ItemChanged | MessageAdded | ActivityRecorded | ItemStored
+Event = ItemCreated | ItemChanged | MessageAdded | ActivityRecorded | ItemStored | CustomerChanged

@@ -28,6 +28,7 @@ PASSWORD = 1024
 TOKEN = 4096
 DOMAIN = 253
 JSON_PATH = 500  # a JSONPath-like expression of an inbound webhook's mapping
+SEARCH = 200  # the words of a search box (`q`); domain/search_text.py checks the rest (a word to look for)
 
 Id = Annotated[str, Meta(min_length=1, max_length=ID)]
 Name = Annotated[str, Meta(min_length=1, max_length=NAME)]
@@ -42,6 +43,7 @@ Password = Annotated[str, Meta(min_length=1, max_length=PASSWORD)]
 Token = Annotated[str, Meta(min_length=1, max_length=TOKEN)]
 Domain = Annotated[str, Meta(min_length=1, max_length=DOMAIN)]
 JsonPath = Annotated[str, Meta(min_length=1, max_length=JSON_PATH)]
+SearchText = Annotated[str, Meta(max_length=SEARCH)]
 Date = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}", max_length=40)]
 Ids = Annotated[list[Id], Meta(max_length=LIST)]
 Tags = Annotated[list[Tag], Meta(max_length=LIST)]

@@ -87,8 +87,8 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
 def react_to(
     c: Container, event: Event, load: Any = None, policies: dict | None = None, hooks: Any = None, dispatch: Any = None
 ) -> int:
-    """One change → its rules, SLA clocks and time-based checks, then its mail, its webhooks, the queue counts, its
-    in-app notifications and the tenant's change count (what open workspaces poll).
+    """One change → its rules, SLA clocks and time-based checks, then its mail, its webhooks, the search index, the
+    queue counts, its in-app notifications and the tenant's change count (what open workspaces poll).
 
     Each part runs even when an earlier one raised: a failing rule must not cost the item its acknowledgement
     or its SLA clock. The first error is raised afterwards so the record is redelivered; every part is
@@ -99,6 +99,7 @@ def react_to(
     from tandem.services import in_app
     from tandem.services.apply_rules import apply_rules, rule_loader
     from tandem.services.emit_hooks import emit
+    from tandem.services.index_search import index_change
     from tandem.services.notify import react
     from tandem.services.queues import count_change
     from tandem.services.run_timers import schedule_time_rules
@@ -124,6 +125,7 @@ def react_to(
     guarded(lambda: schedule_time_rules(c.deps, event, load))
     sent = guarded(lambda: react(c.deps, event, c.settings.token_secret))
     guarded(lambda: emit(c.deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
+    guarded(lambda: index_change(c.deps, event), "SearchIndexFailures")
     guarded(lambda: count_change(c.deps, event), "QueueCountFailures")
     guarded(lambda: in_app.react(c.deps, event), "NotificationFailures")
     guarded(lambda: in_app.touch(c.deps, event))  # last: the stamp moves once everything above is visible

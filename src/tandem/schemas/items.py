@@ -8,7 +8,7 @@ from msgspec import Meta, Struct
 
 from tandem.domain.activity import Activity
 from tandem.domain.items import Item
-from tandem.domain.limits import EMAIL, Id
+from tandem.domain.limits import EMAIL, Id, SearchText
 from tandem.domain.messages import Attachment, Message, Visibility
 from tandem.domain.queues import Sort
 from tandem.schemas.common import ListQuery
@@ -41,6 +41,7 @@ class ItemsQuery(ListQuery, kw_only=True):
     sort: Sort = "-updated_at"
     unassigned: bool | None = None
     status_category: list[CategoryName] | None = None  # repeatable: any of these
+    q: SearchText | None = None  # words, each a prefix, all must match (services/search.py)
 
 
 class ConvertIn(Struct, kw_only=True, forbid_unknown_fields=True):

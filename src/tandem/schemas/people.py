@@ -6,7 +6,7 @@ from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
-from tandem.domain.limits import Id, Password
+from tandem.domain.limits import Id, Password, SearchText
 from tandem.domain.people import Organization, Team, User
 from tandem.schemas.common import ListQuery
 from tandem.schemas.derive import derive
@@ -26,6 +26,7 @@ CustomerPatch = derive(User, "CustomerPatch", write="patch", types={"role": Lite
 
 class CustomersQuery(ListQuery, kw_only=True):
     organization_id: Id | None = None
+    q: SearchText | None = None  # words of the name, email or organisation, each a prefix (staff)
 
 
 TeamOut = derive(Team, "Team")

@@ -53,8 +53,26 @@ class ItemQuery:
     sort: str = "-updated_at"
     unassigned: bool = False
     status_categories: tuple[str, ...] = ()
+    q: str | None = None  # search words: the list then comes from the search index (services/search.py)
     limit: int = 50
     after: Position = None
+
+    def matches(self, i: Item) -> bool:
+        """Whether an item belongs to this list (what a store's keys and filters select, as one predicate): the
+        in-memory store and search results use it, the DynamoDB store turns it into keys and a FilterExpression."""
+        checks = (
+            i.tenant_id == self.tenant_id,
+            self.kind is None or i.kind == self.kind,
+            self.project_id is None or i.project_id == self.project_id,
+            self.requester_id is None or i.requester_id == self.requester_id,
+            self.organization_id is None or i.organization_id == self.organization_id,
+            self.status is None or i.status == self.status,
+            self.assignee is None or self.assignee in i.assignees,
+            self.type_id is None or i.type_id == self.type_id,
+            not self.unassigned or not i.assignees,
+            not self.status_categories or i.status_category in self.status_categories,
+        )
+        return all(checks)
 
 
 @dataclass(frozen=True)
@@ -253,6 +271,41 @@ class ConversationRepo(Protocol):
     def add_activity(self, activity: Activity) -> None:
         """An activity entry that comes with no change of the item (a rule that failed on it)."""
         ...
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One word of one source of one document, as the search index keeps it (see domain/search_text.py)."""
+
+    word: str
+    doc_kind: str  # "item" or "customer"
+    doc_id: str
+    source: str  # "f" item fields / customer name+email, "r" requester, "o" organisation, "m…"/"p…" a message
+    target: str = ""  # an item's reference when written (a retired one still resolves); empty for customers
+
+
+class SearchIndex(Protocol):
+    """The inverted index in the table (postings) and the batch reads that turn postings into results."""
+
+    def write(self, tenant_id: str, put: list[Posting], delete: list[Posting]) -> None:
+        """Put and delete postings in batches; both are idempotent, so a redelivered change writes the same."""
+        ...
+
+    def lookup(self, tenant_id: str, doc_kind: str, word: str, *, exact: bool = False, limit: int) -> list[Posting]:
+        """Postings of `doc_kind` whose word starts with `word` (is `word` when `exact`); `word` has at least two
+        characters. Shorter words come first, newest documents first within a word; at most `limit`."""
+        ...
+
+    def items(self, tenant_id: str, refs: list[str]) -> list[Item]:
+        """The items under these references (retired ones followed to the current reference), missing ones left
+        out, each once."""
+        ...
+
+    def messages(self, tenant_id: str, keys: list[tuple[str, str]]) -> list[Message]:
+        """Messages by (item id, message id)."""
+        ...
+
+    def people(self, tenant_id: str, user_ids: list[str]) -> list[User]: ...
 
 
 class MailLog(Protocol):
@@ -548,3 +601,4 @@ class Repos:
     inbound_webhooks: EntityRepo[InboundWebhook] = None  # type: ignore[assignment]
     notifications: NotificationRepo = None  # type: ignore[assignment]
     queue_counts: QueueCounters = None  # type: ignore[assignment]
+    search: SearchIndex = None  # type: ignore[assignment]

@@ -18,6 +18,7 @@ from tandem.services.access import item_target, load_item, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
 from tandem.services.ports import ItemQuery, Page, Position
+from tandem.services.search import search_items
 
 
 def get_item(deps: Deps, p: Principal, ref: str) -> Item:
@@ -63,6 +64,8 @@ def list_items(deps: Deps, p: Principal, q: ItemQuery) -> Page[Item]:
         if scoped is None:
             return Page([])
         q = scoped
+    if q.q is not None:  # words to look for: the list comes from the search index, the filters still apply
+        return search_items(deps, p, q)
     page = deps.repos.items.query(q)
     cache: dict = {}
     # allowed, not visible: a write-only API key knows items exist (to change them) but may not list them.

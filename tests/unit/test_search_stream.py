@@ -1,0 +1,49 @@
+"""Stream records the search index reacts to (dal/stream.py): conversions and customers become events, postings
+do not."""
+
+from __future__ import annotations
+
+from boto3.dynamodb.types import TypeSerializer
+
+from tandem.dal.codec import dumps
+from tandem.dal.stream import decode
+from tandem.domain.events import CustomerChanged, ItemStored
+from tandem.domain.items import Item
+from tandem.domain.people import Role, User
+from tandem.domain.statuses import Category
+
+NOW = "2026-11-22T10:00:00.000Z"
+_serializer = TypeSerializer()
+
+
+def record(name: str, new: dict | None, old: dict | None = None) -> dict:
+    body = {}
+    for key, image in (("NewImage", new), ("OldImage", old)):
+        if image is not None:
+            body[key] = {k: _serializer.serialize(v) for k, v in image.items()}
+    return {"eventID": "e1", "eventName": name, "dynamodb": body}
+
+
+def person(role: Role, name: str = "Alice") -> User:
+    return User("t1", "u1", "alice@example.com", name, role, NOW)
+
+
+def test_a_conversion_is_an_item_converted_event():
+    item = Item("t1", "i1", "K-1", "task", "ty", "Title", "open", Category.OPEN, NOW, NOW, former_refs=["T-1"])
+    event = decode(record("INSERT", {"pk": "p", "sk": "ITEM", "kind": "item", "data": dumps(item)}))
+    assert isinstance(event, ItemStored) and event.new.ref == "K-1"
+
+
+def test_a_customer_written_is_a_customer_changed_event_and_staff_are_not():
+    new = {"pk": "p", "sk": "USER#u1", "kind": "user", "data": dumps(person(Role.CUSTOMER, "Alicia"))}
+    old = {"pk": "p", "sk": "USER#u1", "kind": "user", "data": dumps(person(Role.CUSTOMER))}
+    event = decode(record("MODIFY", new, old))
+    assert isinstance(event, CustomerChanged) and (event.old.name, event.new.name) == ("Alice", "Alicia")
+    assert isinstance(decode(record("INSERT", new)), CustomerChanged)
+    staff = {"pk": "p", "sk": "USER#u1", "kind": "user", "data": dumps(person(Role.AGENT))}
+    assert decode(record("INSERT", staff)) is None
+    assert isinstance(decode(record("MODIFY", staff, old)), CustomerChanged)  # made staff: leaves customer search
+
+
+def test_postings_are_no_events():
+    assert decode(record("INSERT", {"pk": "T#t1#W#pr", "sk": "i#printer#x#f", "kind": "posting"})) is None
