@@ -18,7 +18,7 @@ from e2e.portal_helpers import build_world, new_context, screenshot, settle, sig
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 LIVE_TIMEOUT_MS = 20_000  # the workspace polls every ~5 s; a change must show well within this
-MY_ITEMS = re.compile(r"^(My items|Assigned to me)")  # the queue's name is the API's
+MY_ITEMS = re.compile(r"^My items")  # the queue's name is the API's
 
 
 def new_item(world: Any, title: str, who: str = "alice", **extra: Any) -> dict:

@@ -119,7 +119,7 @@ def test_queue_counts_follow_the_stream_once_even_when_it_redelivers(stack):  # 
     assert counts(api, w, "admin") == {"mine": 0, "unassigned": 0, "open": 2}
     # And each queue names the list it counts
     queues = api.call("GET", "/v1/queues", token=w.token("admin")).data["items"]
-    assert queues[0] == {"id": "mine", "name": "Assigned to me", "count": 0,
+    assert queues[0] == {"id": "mine", "name": "My items", "count": 0,
                          "filters": {"assignee": "me", "status_category": ["new", "open", "waiting"]}}
     assert every_page(api, w, "assignee=me&" + OPEN, role="agent_member") == ["B's ticket", "No project"]
     assert admin and api.call("GET", "/v1/queues", token=w.token("customer_a")).status_code == 403

@@ -124,7 +124,7 @@ class Queue:
 def queues(counts: QueueCounts) -> list[Queue]:
     open_categories = [c.value for c in OPEN]
     return [
-        Queue("mine", "Assigned to me", counts.mine, {"assignee": ME, "status_category": open_categories}),
+        Queue("mine", "My items", counts.mine, {"assignee": ME, "status_category": open_categories}),
         Queue("unassigned", "Unassigned", counts.unassigned, {"unassigned": True, "status_category": open_categories}),
         Queue("open", "All open", counts.open, {"status_category": open_categories}),
     ]
