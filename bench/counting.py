@@ -57,3 +57,26 @@ def counting() -> Iterator[Tally]:
         yield tally
     finally:
         botocore.client.BaseClient._make_api_call = _ORIGINAL
+
+
+def on_moto_api(table_name: str, measure_with: Any, *args: Any) -> Any:
+    """Run `measure_with(client, container, *args)` against the real API (chalice's test client) on an in-process
+    moto table: the set-up every request-counting bench shares. Password hashing is cheap here (signing in many
+    users is set-up, not what is measured)."""
+    from chalice.test import Client
+    from moto import mock_aws
+
+    with mock_aws():
+        from tandem.dal import table
+        from tandem.runtime import wiring
+        from tandem.runtime.settings import read_settings
+
+        table.configure(table_name, host=None, region="us-east-1")
+        table.create_table()
+        container = wiring.build(read_settings(), password_costs={"time_cost": 1, "memory_cost": 1024,
+                                                                 "parallelism": 1})
+        wiring.use(container)
+        from app import app
+
+        with Client(app) as client:
+            return measure_with(client, container, *args)

@@ -18,7 +18,7 @@ os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_
                   AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-bench",
                   TANDEM_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_NAMESPACE="Tandem")
 
-from counting import counting  # noqa: E402
+from counting import counting, on_moto_api  # noqa: E402
 
 OPERATIONS = ["create item", "get item", "list page (kind)", "list page (project)", "list page (requester)",
               "patch item", "post message", "list messages", "list page (open queue)", "list page (unassigned queue)",
@@ -57,23 +57,7 @@ def seed_items(tenant_id: str, type_id: str, project_id: str, requester_id: str,
 
 
 def measure(size: int) -> dict[str, tuple[str, int]]:
-    from chalice.test import Client
-    from moto import mock_aws
-
-    with mock_aws():
-        from tandem.dal import table
-        from tandem.runtime import wiring
-        from tandem.runtime.settings import read_settings
-
-        table.configure("tandem-bench", host=None, region="us-east-1")
-        table.create_table()
-        container = wiring.build(read_settings(), password_costs={"time_cost": 1, "memory_cost": 1024,
-                                                                 "parallelism": 1})
-        wiring.use(container)
-        from app import app
-
-        with Client(app) as client:
-            return _measure_with(client, container, size)
+    return on_moto_api("tandem-bench", _measure_with, size)
 
 
 def _measure_with(client, container, size: int) -> dict[str, tuple[str, int]]:

@@ -22,7 +22,7 @@ os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_
                   AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-search",
                   TANDEM_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_NAMESPACE="Tandem")
 
-from counting import counting  # noqa: E402
+from counting import counting, on_moto_api  # noqa: E402
 
 RARE = 10  # items with the rare word "zanzibar", whatever the tenant's size; 5 of them also say "harbour"
 QUERIES = [
@@ -87,23 +87,7 @@ def seed(tenant_id: str, type_id: str, project_id: str, requester_id: str, n: in
 
 
 def measure(size: int) -> dict[str, tuple[str, int, int]]:
-    from chalice.test import Client
-    from moto import mock_aws
-
-    with mock_aws():
-        from tandem.dal import table
-        from tandem.runtime import wiring
-        from tandem.runtime.settings import read_settings
-
-        table.configure("tandem-search", host=None, region="us-east-1")
-        table.create_table()
-        container = wiring.build(read_settings(), password_costs={"time_cost": 1, "memory_cost": 1024,
-                                                                 "parallelism": 1})
-        wiring.use(container)
-        from app import app
-
-        with Client(app) as client:
-            return _measure_with(client, container, size)
+    return on_moto_api("tandem-search", _measure_with, size)
 
 
 def _measure_with(client, container, size: int) -> dict[str, tuple[str, int, int]]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pytest
 
+from integration.test_notifications import pump
 from integration.world import _principal, build_world
 from tandem.dal.memory import drain_events
 from tandem.domain.errors import Forbidden, ValidationError
@@ -24,21 +25,6 @@ from tandem.services.post_message import add_message
 from tandem.services.read_items import list_items
 from tandem.services.search import search, search_customers
 from tandem.services.update_item import update_item
-
-
-def pump(container, *, twice: bool = False) -> list:
-    """Deliver every pending change to the stream handler (twice: each one delivered again, as a redelivery)."""
-    delivered = []
-    for _ in range(10):
-        events = drain_events(container.deps.repos)
-        if not events:
-            break
-        for event in events:
-            react_to(container, event)
-            if twice:
-                react_to(container, event)
-        delivered += events
-    return delivered
 
 
 @pytest.fixture
