@@ -8,10 +8,13 @@ from api import api
 from ingest_email import ingest_email
 from rules import rules
 from tandem.runtime.middleware import install_middleware
+from tandem.services.tabular import XLSX_TYPE
 from timers import timers
 
 app = Chalice(app_name="tandem")
 app.experimental_feature_flags.update(["BLUEPRINTS"])
+# Saved views download as XLSX: API Gateway must pass that body as binary (base64 in the proxy event).
+app.api.binary_types.append(XLSX_TYPE)
 install_middleware(app)
 app.register_blueprint(api)
 app.register_blueprint(ingest_email)

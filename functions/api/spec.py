@@ -84,7 +84,9 @@ def _responses(o: Op, ref: dict[Any, Any]) -> dict[str, Any]:
     elif o.media == "application/json":
         out[str(o.status)] = {"description": o.summary, "content": {o.media: {"schema": ref[o.returns]}}}
     else:
-        out[str(o.status)] = {"description": o.summary, "content": {o.media: {"schema": {"type": "string"}}}}
+        # Downloads may come in several types (`media` lists them, comma-separated): the query picks one.
+        kinds = {media: {"schema": {"type": "string"}} for media in o.media.split(",")}
+        out[str(o.status)] = {"description": o.summary, "content": kinds}
     if "If-None-Match" in o.headers:
         out[str(o.status)]["headers"] = {"ETag": {"schema": {"type": "string"}}}
         out["304"] = {"description": REASONS[304], "headers": {"ETag": {"schema": {"type": "string"}}}}

@@ -15,6 +15,7 @@ from tandem.domain.items import Item
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.people import Role
 from tandem.domain.tenants import PortalVisibility, Tenant
+from tandem.domain.views import SavedView, seen_by
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Area(StrEnum):
     QUEUES = "queues"  # the workspace's queue counts: staff, and API keys that read items
     INBOUND_WEBHOOKS = "inbound_webhooks"  # their URLs are credentials: admins only
     NOTIFICATIONS = "notifications"  # the caller's own in-app notifications and the change stamp: staff people
+    VIEWS = "views"  # saved views of the item list: staff people (each view then checked as a ViewTarget)
 
 
 @dataclass
@@ -99,12 +101,19 @@ class AreaTarget:
     extra: dict = field(default_factory=dict)
 
 
-Target = ItemTarget | MessageTarget | ProjectTarget | AreaTarget
+@dataclass
+class ViewTarget:
+    view: SavedView
+
+
+Target = ItemTarget | MessageTarget | ProjectTarget | AreaTarget | ViewTarget
 
 
 def _tenant_of(target: Target) -> str:
     if isinstance(target, AreaTarget):
         return target.tenant_id
+    if isinstance(target, ViewTarget):
+        return target.view.tenant_id
     return target.tenant.id
 
 
@@ -112,6 +121,8 @@ def allowed(p: Principal | None, action: Action, target: Target) -> bool:
     """True when `p` may do `action` to `target`. Anonymous callers (None) may do nothing here."""
     if p is None or p.tenant_id != _tenant_of(target):
         return False
+    if isinstance(target, ViewTarget):
+        return _view(p, action, target.view)
     if p.role is Role.INTEGRATION:
         return _integration(p, action, target)
     if isinstance(target, AreaTarget):
@@ -133,10 +144,24 @@ def visible(p: Principal | None, action: Action, target: Target) -> bool:
         return _sees_item(p, target.tenant, target.item, target.project)
     if isinstance(target, ProjectTarget):
         return _project(p, Action.READ, target)
+    if isinstance(target, ViewTarget):
+        return _view(p, Action.READ, target.view)
     return allowed(p, Action.READ, target) if isinstance(target, MessageTarget) else True
 
 
+def _view(p: Principal, action: Action, view: SavedView) -> bool:
+    """Staff see their own views and those shared with them; the owner or an admin changes or deletes one."""
+    if p.role not in (Role.ADMIN, Role.AGENT):
+        return False
+    if not seen_by(view, p.user_id, p.team_ids, admin=p.role is Role.ADMIN):
+        return False
+    return action is Action.READ or view.owner_id == p.user_id or p.role is Role.ADMIN
+
+
 def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
+    if target.area is Area.VIEWS:
+        # Each staff person makes their own views (and shares them); customers and API keys have none.
+        return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.CREATE)
     if target.area is Area.NOTIFICATIONS:
         # Each person reads and marks their own; customers get mail, not a workspace inbox.
         return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.UPDATE)

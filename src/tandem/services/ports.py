@@ -23,6 +23,7 @@ from tandem.domain.notifications import Changes, Notification
 from tandem.domain.people import Organization, Team, User
 from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
+from tandem.domain.views import SavedView
 
 T = TypeVar("T")
 Position = dict[str, Any] | None
@@ -602,3 +603,4 @@ class Repos:
     notifications: NotificationRepo = None  # type: ignore[assignment]
     queue_counts: QueueCounters = None  # type: ignore[assignment]
     search: SearchIndex = None  # type: ignore[assignment]
+    views: EntityRepo[SavedView] = None  # type: ignore[assignment]  # saved views (issue 13)
