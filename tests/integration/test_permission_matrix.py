@@ -132,6 +132,15 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/notifications/read"): (200, 200, 200, 403, 403, 403, 401),
     # People by id read the directory: staff only, like /v1/users and /v1/customers.
     ("GET", "/v1/people"): (200, 200, 200, 403, 403, 403, 401),
+    # Saved views are the workspace's: staff only. The row's target is a view the member agent shares with the
+    # tenant: every agent reads, pages and exports it; only its owner or an admin changes or deletes it.
+    ("GET", "/v1/views"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/views"): (201, 201, 201, 403, 403, 403, 401),
+    ("GET", "/v1/views/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("PATCH", "/v1/views/{id}"): (200, 200, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/views/{id}"): (204, 204, 403, 403, 403, 403, 401),
+    ("GET", "/v1/views/{id}/items"): (200, 200, 200, 403, 403, 403, 401),
+    ("GET", "/v1/views/{id}/export"): (200, 200, 200, 403, 403, 403, 401),
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -248,6 +257,14 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/notifications"): DENIED,
     ("POST", "/v1/notifications/read"): DENIED,
     ("GET", "/v1/people"): DENIED,
+    # Saved views belong to people, not keys.
+    ("GET", "/v1/views"): DENIED,
+    ("POST", "/v1/views"): DENIED,
+    ("GET", "/v1/views/{id}"): DENIED,
+    ("PATCH", "/v1/views/{id}"): DENIED,
+    ("DELETE", "/v1/views/{id}"): DENIED,
+    ("GET", "/v1/views/{id}/items"): DENIED,
+    ("GET", "/v1/views/{id}/export"): DENIED,
 }
 
 TARGET_IDS = {
@@ -270,6 +287,9 @@ TARGET_IDS = {
     "/v1/api-keys/{id}/rotate": "api_key",
     "/v1/inbound-webhooks/{id}": "inbound_webhook",
     "/v1/inbound-webhooks/{id}/rotate": "inbound_webhook",
+    "/v1/views/{id}": "view",
+    "/v1/views/{id}/items": "view",
+    "/v1/views/{id}/export": "view",
 }
 # Query strings a route needs to be called at all.
 QUERIES = {"/v1/search": "?q=ticket"}
@@ -323,6 +343,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/inbound-webhooks": {"name": f"Hook {n}", "type_id": w.ids["ticket_type"].id},
         "/v1/public/inbound/{token}": {"title": "From a shop"},
         "/v1/notifications/read": {"all": True},
+        "/v1/views": {"name": f"View {n}", "columns": ["ref", "title"]},
     }
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}
@@ -395,11 +416,14 @@ def test_integration_matrix(route, api, container):
 
 
 def _world(deps):
-    """The agency world plus an API key to rotate and revoke."""
+    """The agency world plus an API key to rotate and revoke, and a view the member agent shares."""
+    from tandem.services.saved_views import create_view
+
     w = build_world(deps)
     admin = w.ids["admin"]
     w.ids["admin_principal"] = Principal(admin.tenant_id, admin.id, admin.role, (), None, admin.email, admin.name)
     w.ids["api_key"], _ = create_key(deps, w.ids["admin_principal"], name="Target", scopes=["items:read"])
+    w.ids["view"] = create_view(deps, _principal(w.ids["member"]), {"name": "Shared board", "shared": True})
     return w
 
 
