@@ -36,6 +36,7 @@ def _fill(path: str, w) -> str:
         "organizations": w.ids["org_a"].id, "portfolios": w.ids["pf_a"].id, "projects": w.ids["incoming_a"].id,
         "item-types": w.ids["ticket_type"].id, "rules": w.ids["rule"].id, "macros": w.ids["macro"].id,
         "sla-policies": w.ids["sla_policy"].id, "inbound-webhooks": w.ids["inbound_webhook"].id,
+        "views": w.ids["view"].id,
     }
     resource = path.split("/")[2]
     path = path.replace("{id}", by_resource.get(resource, "x"))
@@ -75,6 +76,17 @@ def _with_api_key(deps, w) -> None:
     admin = w.ids["admin"]
     _, key = create_key(deps, Principal(admin.tenant_id, admin.id, admin.role), name="Docs", scopes=["items:read"])
     principal_from_key(deps, key)
+    _with_view(deps, w)
+
+
+def _with_view(deps, w) -> None:
+    """A saved view shared with the tenant, with every kind of filter, so its GETs return a full body."""
+    from integration.world import _principal
+    from tandem.services.saved_views import create_view
+
+    filters = {"kind": "ticket", "status_category": ["new", "open"], "assignee": "me", "unassigned": False}
+    w.ids["view"] = create_view(deps, _principal(w.ids["admin"]), {
+        "name": "Docs", "shared": True, "team_id": w.ids["team"].id, "filters": filters, "group_by": "status"})
 
 
 @pytest.mark.parametrize("role", ROLES)
