@@ -46,3 +46,14 @@ def test_views_list_per_tenant_page_by_page_and_deletion_removes_them(repos):
     assert repos.views.get(b.id, mine[0].id) is None
     repos.views.delete(mine[0])
     assert repos.views.get(a.id, mine[0].id) is None
+
+
+def test_deleting_a_stale_copy_of_a_view_is_a_conflict(repos):
+    # Given a view changed after it was read
+    t = tenant(repos)
+    read = repos.views.add(_view(t.id))
+    repos.views.save(replace(read, name="Changed"))
+    # When the stale copy is deleted, then it is a conflict and the view stays
+    with pytest.raises(Conflict):
+        repos.views.delete(read)
+    assert repos.views.get(t.id, read.id).name == "Changed"

@@ -604,7 +604,7 @@ def memory_repos() -> Repos:
         api_keys=MemoryApiKeyRepo(),
         inbound_webhooks=MemoryEntityRepo(store, "inhook"),  # twin of dal/dynamo_inbound.py
         queue_counts=MemoryQueueCounters(),  # twin of dal/dynamo_queues.py
-        views=MemoryViewRepo(store),  # twin of dal/dynamo_views.py
+        views=MemoryViewRepo(),  # twin of dal/dynamo_views.py
     )
     repos.search = MemorySearchIndex(items, repos.conversations, repos.users)
     items.conversations = repos.conversations  # type: ignore[assignment]
