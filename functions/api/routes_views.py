@@ -11,7 +11,8 @@ from api import render
 from api.http import current, decode_cursor, page_body, principal
 from api.ops import Call, op
 from api.resources import resource
-from tandem.domain.views import EXPORT_CAP, cell
+from tandem.domain.errors import TooLarge
+from tandem.domain.views import EXPORT_CAP, EXPORT_MAX_BYTES, cell
 from tandem.schemas import views as m
 from tandem.schemas.common import page_of
 from tandem.schemas.items import ItemOut
@@ -44,7 +45,7 @@ def view_items(call: Call, id: str) -> Any:  # noqa: A002 - the path parameter's
 @op("GET", "/v1/views/{id}/export",
     summary=f"Download a saved view with exactly its columns (all pages, at most {EXPORT_CAP:,} rows; "
             "X-Tandem-Truncated: true when cut)",
-    tag=VIEWS, query=m.ViewExportQuery, returns=str, media=f"text/csv,{XLSX_TYPE}")
+    tag=VIEWS, query=m.ViewExportQuery, returns=str, media=f"text/csv,{XLSX_TYPE}", errors=(413,))
 def export_view(call: Call, id: str) -> Response:  # noqa: A002 - the path parameter's name
     view, rows, truncated = uc.export_rows(current().deps, principal(call.request), id)
     table = ([cell(i, c) for c in view.columns] for i in rows)
@@ -52,6 +53,9 @@ def export_view(call: Call, id: str) -> Response:  # noqa: A002 - the path param
         body, media, ext = to_xlsx(view.columns, table, view.name), XLSX_TYPE, "xlsx"
     else:
         body, media, ext = to_csv(view.columns, table), CSV_TYPE, "csv"
+    if len(body if isinstance(body, bytes) else body.encode("utf-8")) > EXPORT_MAX_BYTES:
+        raise TooLarge("the download would be too large: choose fewer columns or a narrower filter",
+                       {"max_bytes": EXPORT_MAX_BYTES})
     name = quote(f"{view.name}.{ext}", safe="")
     headers = {"Content-Type": media, "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
                "Cache-Control": "no-store", "X-Tandem-Truncated": "true" if truncated else "false"}

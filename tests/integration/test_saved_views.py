@@ -92,6 +92,7 @@ def test_the_csv_export_has_exactly_the_views_columns_and_guards_formulas(api, c
     view = make_view(api, w, filters={"kind": "ticket"})
     resp = api.call("GET", f"/v1/views/{view['id']}/export?format=csv", token=w.token("admin"))
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/csv")
+    assert resp.headers["x-tandem-truncated"] == "false"
     rows = list(csv.reader(io.StringIO(resp.body.decode("utf-8"))))
     assert rows[0] == COLUMNS
     assert len(rows) == 4  # header + the world's two tickets + the new one
@@ -124,3 +125,32 @@ def test_a_private_view_cannot_be_exported_by_another_agent(api, container):
     view = make_view(api, w, "agent_member")
     resp = api.call("GET", f"/v1/views/{view['id']}/export?format=csv", token=w.token("agent_nonmember"))
     assert resp.status_code == 404
+
+
+def test_an_export_too_large_for_one_answer_is_refused_with_413(api, container, monkeypatch):
+    import api.routes_views as routes
+
+    w = build_world(container.deps)
+    view = make_view(api, w)
+    # Given a size limit below what the view's CSV takes, when it is exported, then 413 in the error shape
+    monkeypatch.setattr(routes, "EXPORT_MAX_BYTES", 50)
+    resp = api.call("GET", f"/v1/views/{view['id']}/export?format=csv", token=w.token("admin"))
+    assert resp.status_code == 413 and resp.data["error"]["code"] == "too_large"
+
+
+def test_an_export_reads_every_page_up_to_its_cap_and_says_when_it_cut(api, container, monkeypatch):
+    from integration.world import _principal
+    from tandem.services import saved_views
+
+    w = build_world(container.deps)
+    for n in range(4):
+        new_item(api, w, f"extra {n}")
+    view = make_view(api, w)
+    admin = _principal(w.ids["admin"])
+    # Given pages of two rows, when the six items are exported whole and with a cap of five
+    monkeypatch.setattr(saved_views, "PER_PAGE", 2)
+    _, every, cut = saved_views.export_rows(container.deps, admin, view["id"])
+    _, capped, cut_capped = saved_views.export_rows(container.deps, admin, view["id"], cap=5)
+    # Then every page was read, and the capped one stops at five and says so
+    assert (len(every), cut) == (6, False)
+    assert (len(capped), cut_capped) == (5, True)

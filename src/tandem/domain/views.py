@@ -32,6 +32,9 @@ DATES = {"due_date", "planned_start", "planned_finish", "actual_start", "actual_
 TIMES = {"created_at", "updated_at"}
 ATTRIBUTE = {"requester": "requester_id"}  # API name → dataclass field where they differ
 EXPORT_CAP = 10_000  # rows in one export: a bigger list is cut there (the answer says so)
+# A Lambda answer is at most 6 MB, and a binary body travels base64-encoded (4/3 larger): beyond this a download
+# is refused with 413 (fewer columns or a narrower filter) rather than failing at the gateway.
+EXPORT_MAX_BYTES = 4_000_000
 
 
 @dataclass
