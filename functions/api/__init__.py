@@ -18,6 +18,7 @@ from api import (  # noqa: F401
     routes_public,
     routes_queues,
     routes_search,
+    routes_time,
 )
 from api.blueprint import api
 from api.ops import close_route_table

@@ -132,6 +132,7 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_queues import DynamoQueueCounters
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
     from tandem.dal.dynamo_search import DynamoSearchIndex
+    from tandem.dal.dynamo_time import DynamoTimeRepo
 
     items = DynamoItemRepo()
     repos = Repos(
@@ -147,6 +148,7 @@ def dynamo_repos() -> Repos:
         notifications=DynamoNotificationRepo(),
         queue_counts=DynamoQueueCounters(),
         search=DynamoSearchIndex(),
+        time=DynamoTimeRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos
