@@ -132,6 +132,22 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/notifications/read"): (200, 200, 200, 403, 403, 403, 401),
     # People by id read the directory: staff only, like /v1/users and /v1/customers.
     ("GET", "/v1/people"): (200, 200, 200, 403, 403, 403, 401),
+    # Time (issue 13) is staff work: customers have none (403). Timers are each person's own: the targets are the
+    # member agent's, so anyone else finds no such timer (404). Starting one needs the item (the outsider: 404).
+    ("POST", "/v1/timers"): (201, 201, 404, 403, 403, 403, 401),
+    ("GET", "/v1/timers/current"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/timers/{id}/pause"): (404, 200, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timers/{id}/resume"): (404, 200, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timers/{id}/stop"): (404, 200, 404, 403, 403, 403, 401),
+    # Timesheets: the targets are the member agent's; another agent does not see them; admins decide.
+    ("GET", "/v1/timesheets"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/timesheets"): (201, 201, 404, 403, 403, 403, 401),
+    ("GET", "/v1/timesheets/{id}"): (200, 200, 404, 403, 403, 403, 401),
+    ("PATCH", "/v1/timesheets/{id}"): (200, 200, 404, 403, 403, 403, 401),
+    ("DELETE", "/v1/timesheets/{id}"): (204, 204, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timesheets/{id}/submit"): (200, 200, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timesheets/{id}/approve"): (200, 403, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timesheets/{id}/reject"): (200, 403, 404, 403, 403, 403, 401),
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -248,6 +264,20 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/notifications"): DENIED,
     ("POST", "/v1/notifications/read"): DENIED,
     ("GET", "/v1/people"): DENIED,
+    # A key tracks no time and decides on none.
+    ("POST", "/v1/timers"): DENIED,
+    ("GET", "/v1/timers/current"): DENIED,
+    ("POST", "/v1/timers/{id}/pause"): DENIED,
+    ("POST", "/v1/timers/{id}/resume"): DENIED,
+    ("POST", "/v1/timers/{id}/stop"): DENIED,
+    ("GET", "/v1/timesheets"): DENIED,
+    ("POST", "/v1/timesheets"): DENIED,
+    ("GET", "/v1/timesheets/{id}"): DENIED,
+    ("PATCH", "/v1/timesheets/{id}"): DENIED,
+    ("DELETE", "/v1/timesheets/{id}"): DENIED,
+    ("POST", "/v1/timesheets/{id}/submit"): DENIED,
+    ("POST", "/v1/timesheets/{id}/approve"): DENIED,
+    ("POST", "/v1/timesheets/{id}/reject"): DENIED,
 }
 
 TARGET_IDS = {
@@ -270,6 +300,13 @@ TARGET_IDS = {
     "/v1/api-keys/{id}/rotate": "api_key",
     "/v1/inbound-webhooks/{id}": "inbound_webhook",
     "/v1/inbound-webhooks/{id}/rotate": "inbound_webhook",
+    "/v1/timers/{id}/pause": "timer",
+    "/v1/timers/{id}/resume": "timer_paused",
+    "/v1/timers/{id}/stop": "timer",
+    "/v1/timesheets/{id}": "timesheet",
+    "/v1/timesheets/{id}/submit": "timesheet",
+    "/v1/timesheets/{id}/approve": "timesheet_submitted",
+    "/v1/timesheets/{id}/reject": "timesheet_submitted",
 }
 # Query strings a route needs to be called at all.
 QUERIES = {"/v1/search": "?q=ticket"}
@@ -323,7 +360,12 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/inbound-webhooks": {"name": f"Hook {n}", "type_id": w.ids["ticket_type"].id},
         "/v1/public/inbound/{token}": {"title": "From a shop"},
         "/v1/notifications/read": {"all": True},
+        "/v1/timers": {"item_ref": w.ids["item_a"].ref},
+        "/v1/timesheets": {"item_ref": w.ids["item_a"].ref, "date": "2026-03-02", "minutes": 30},
+        "/v1/timesheets/{id}/reject": {"reason": "split it per task"},
     }
+    if method == "PATCH" and template == "/v1/timesheets/{id}":
+        return {"minutes": 45}
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}
     return bodies.get(template, None if method == "GET" else {})
@@ -400,7 +442,23 @@ def _world(deps):
     admin = w.ids["admin"]
     w.ids["admin_principal"] = Principal(admin.tenant_id, admin.id, admin.role, (), None, admin.email, admin.name)
     w.ids["api_key"], _ = create_key(deps, w.ids["admin_principal"], name="Target", scopes=["items:read"])
+    _with_time(w)
     return w
+
+
+def _with_time(w) -> None:
+    """The member agent's timers (one paused, one running) and timesheets (a draft, a submitted one)."""
+    from tandem.services import timesheets, track_time
+
+    m = w.ids["member"]
+    member = Principal(m.tenant_id, m.id, m.role, (w.ids["team"].id,), None, m.email, m.name)
+    ref = w.ids["item_a"].ref
+    w.ids["timer_paused"] = track_time.start_timer(w.deps, member, ref)
+    w.ids["timer"] = track_time.start_timer(w.deps, member, ref)  # pauses the first
+    fields = {"item_ref": ref, "date": "2026-03-02", "minutes": 30}
+    w.ids["timesheet"] = timesheets.create_sheet(w.deps, member, fields)
+    submitted = timesheets.create_sheet(w.deps, member, fields)
+    w.ids["timesheet_submitted"] = timesheets.submit_sheet(w.deps, member, submitted.id)
 
 
 def _fresh_repos():
