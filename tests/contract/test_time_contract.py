@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from tandem.domain.errors import Conflict
-from tandem.domain.time_tracking import SheetState, Timesheet, TimerState, WorkTimer
+from tandem.domain.time_tracking import SheetState, TimerState, Timesheet, WorkTimer
 from tandem.services.ports import SheetQuery
 
 T = "t1"
