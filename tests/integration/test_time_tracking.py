@@ -99,6 +99,8 @@ def test_a_forgotten_timer_is_stopped_once_at_the_limit(api, container, world):
     assert api.call("GET", "/v1/timers/current", token=agent).data == {"timer": None}
     drafts = _sheets(api, agent)
     assert [(s["minutes"], s["state"], s["item_ref"]) for s in drafts] == [(120, "draft", timer["item_ref"])]
+    notes = api.call("GET", "/v1/notifications", token=agent).data["items"]
+    assert [(n["kind"], n["item_ref"]) for n in notes] == [("timer_stopped", timer["item_ref"])]
 
 
 def test_a_paused_timer_is_not_stopped_by_the_limit(api, container, world):

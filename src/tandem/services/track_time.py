@@ -13,6 +13,7 @@ from datetime import timedelta
 from tandem.domain import time_tracking as tt
 from tandem.domain.clock import iso, parse_iso
 from tandem.domain.errors import Conflict, NotFound
+from tandem.domain.notifications import NoteKind, Notification, note_id
 from tandem.domain.permissions import Action, Area, Principal
 from tandem.domain.time_tracking import TimerState, WorkTimer
 from tandem.services.access import load_item, require_area
@@ -120,7 +121,8 @@ def draft_of(timer: WorkTimer) -> Draft:
 
 def stop_forgotten(deps: Deps, timer: Timer) -> int:
     """The timers Lambda's part: stop a timer still in the running segment the check was scheduled for, at the
-    limit, and keep its time as a draft timesheet for the owner to review. Returns 1 when it stopped one.
+    limit, keep its time as a draft timesheet for the owner to review and tell them in the workspace. Returns 1
+    when it stopped one.
 
     The draft's id comes from the timer, so a retry after a crash between the two writes adds it once."""
     payload = timer.payload
@@ -138,5 +140,10 @@ def stop_forgotten(deps: Deps, timer: Timer) -> int:
         deps.repos.time.add_sheet(sheet)
     except Conflict:
         pass  # an earlier attempt added it before it could stop the timer
+    # The owner is told in the workspace; the note's id comes from the timer, so a retry adds it once.
+    deps.repos.notifications.add(Notification(
+        stopped.tenant_id, stopped.user_id, note_id(timer.due_at, f"worktimer:{stopped.id}", stopped.user_id),
+        NoteKind.TIMER_STOPPED, stopped.item_ref, item.title if item else "", None, "Timer limit", deps.clock(),
+    ))
     deps.repos.time.save_timer(stopped)
     return 1
