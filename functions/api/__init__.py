@@ -18,6 +18,7 @@ from api import (  # noqa: F401
     routes_public,
     routes_queues,
     routes_search,
+    routes_time,
     routes_views,
 )
 from api.blueprint import api

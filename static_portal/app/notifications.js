@@ -8,6 +8,7 @@ const WHAT = {
   mention: "mentioned you on",
   assigned: "assigned you",
   customer_reply: "replied on",
+  timer_stopped: "stopped your timer on",
 };
 
 /** "Dana mentioned you on T-12" (the title follows on its own line). */

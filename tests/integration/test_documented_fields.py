@@ -37,6 +37,7 @@ def _fill(path: str, w) -> str:
         "item-types": w.ids["ticket_type"].id, "rules": w.ids["rule"].id, "macros": w.ids["macro"].id,
         "sla-policies": w.ids["sla_policy"].id, "inbound-webhooks": w.ids["inbound_webhook"].id,
         "views": w.ids["view"].id,
+        "timesheets": w.ids["timesheet"].id if "timesheet" in w.ids else "x",
     }
     resource = path.split("/")[2]
     path = path.replace("{id}", by_resource.get(resource, "x"))
@@ -77,6 +78,7 @@ def _with_api_key(deps, w) -> None:
     _, key = create_key(deps, Principal(admin.tenant_id, admin.id, admin.role), name="Docs", scopes=["items:read"])
     principal_from_key(deps, key)
     _with_view(deps, w)
+    _with_time(deps, w)
 
 
 def _with_view(deps, w) -> None:
@@ -87,6 +89,19 @@ def _with_view(deps, w) -> None:
     filters = {"kind": "ticket", "status_category": ["new", "open"], "assignee": "me", "unassigned": False}
     w.ids["view"] = create_view(deps, _principal(w.ids["admin"]), {
         "name": "Docs", "shared": True, "team_id": w.ids["team"].id, "filters": filters, "group_by": "status"})
+
+
+def _with_time(deps, w) -> None:
+    """The admin's running timer and a submitted timesheet, so the time GETs have rows to check."""
+    from tandem.domain.permissions import Principal
+    from tandem.services import timesheets, track_time
+
+    admin = w.ids["admin"]
+    p = Principal(admin.tenant_id, admin.id, admin.role)
+    track_time.start_timer(deps, p, w.ids["item_a"].ref)
+    fields = {"item_ref": w.ids["item_a"].ref, "date": "2026-03-02", "minutes": 30, "percent_complete": 10}
+    sheet = timesheets.create_sheet(deps, p, fields)
+    w.ids["timesheet"] = timesheets.submit_sheet(deps, p, sheet.id)
 
 
 @pytest.mark.parametrize("role", ROLES)

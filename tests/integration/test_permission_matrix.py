@@ -141,6 +141,22 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("DELETE", "/v1/views/{id}"): (204, 204, 403, 403, 403, 403, 401),
     ("GET", "/v1/views/{id}/items"): (200, 200, 200, 403, 403, 403, 401),
     ("GET", "/v1/views/{id}/export"): (200, 200, 200, 403, 403, 403, 401),
+    # Time (issue 13) is staff work: customers have none (403). Timers are each person's own: the targets are the
+    # member agent's, so anyone else finds no such timer (404). Starting one needs the item (the outsider: 404).
+    ("POST", "/v1/timers"): (201, 201, 404, 403, 403, 403, 401),
+    ("GET", "/v1/timers/current"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/timers/{id}/pause"): (404, 200, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timers/{id}/resume"): (404, 200, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timers/{id}/stop"): (404, 200, 404, 403, 403, 403, 401),
+    # Timesheets: the targets are the member agent's; another agent does not see them; admins decide.
+    ("GET", "/v1/timesheets"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/timesheets"): (201, 201, 404, 403, 403, 403, 401),
+    ("GET", "/v1/timesheets/{id}"): (200, 200, 404, 403, 403, 403, 401),
+    ("PATCH", "/v1/timesheets/{id}"): (200, 200, 404, 403, 403, 403, 401),
+    ("DELETE", "/v1/timesheets/{id}"): (204, 204, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timesheets/{id}/submit"): (200, 200, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timesheets/{id}/approve"): (200, 403, 404, 403, 403, 403, 401),
+    ("POST", "/v1/timesheets/{id}/reject"): (200, 403, 404, 403, 403, 403, 401),
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -265,6 +281,20 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("DELETE", "/v1/views/{id}"): DENIED,
     ("GET", "/v1/views/{id}/items"): DENIED,
     ("GET", "/v1/views/{id}/export"): DENIED,
+    # A key tracks no time and decides on none.
+    ("POST", "/v1/timers"): DENIED,
+    ("GET", "/v1/timers/current"): DENIED,
+    ("POST", "/v1/timers/{id}/pause"): DENIED,
+    ("POST", "/v1/timers/{id}/resume"): DENIED,
+    ("POST", "/v1/timers/{id}/stop"): DENIED,
+    ("GET", "/v1/timesheets"): DENIED,
+    ("POST", "/v1/timesheets"): DENIED,
+    ("GET", "/v1/timesheets/{id}"): DENIED,
+    ("PATCH", "/v1/timesheets/{id}"): DENIED,
+    ("DELETE", "/v1/timesheets/{id}"): DENIED,
+    ("POST", "/v1/timesheets/{id}/submit"): DENIED,
+    ("POST", "/v1/timesheets/{id}/approve"): DENIED,
+    ("POST", "/v1/timesheets/{id}/reject"): DENIED,
 }
 
 TARGET_IDS = {
@@ -290,6 +320,13 @@ TARGET_IDS = {
     "/v1/views/{id}": "view",
     "/v1/views/{id}/items": "view",
     "/v1/views/{id}/export": "view",
+    "/v1/timers/{id}/pause": "timer",
+    "/v1/timers/{id}/resume": "timer_paused",
+    "/v1/timers/{id}/stop": "timer",
+    "/v1/timesheets/{id}": "timesheet",
+    "/v1/timesheets/{id}/submit": "timesheet",
+    "/v1/timesheets/{id}/approve": "timesheet_submitted",
+    "/v1/timesheets/{id}/reject": "timesheet_submitted",
 }
 # Query strings a route needs to be called at all.
 QUERIES = {"/v1/search": "?q=ticket"}
@@ -344,7 +381,12 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/public/inbound/{token}": {"title": "From a shop"},
         "/v1/notifications/read": {"all": True},
         "/v1/views": {"name": f"View {n}", "columns": ["ref", "title"]},
+        "/v1/timers": {"item_ref": w.ids["item_a"].ref},
+        "/v1/timesheets": {"item_ref": w.ids["item_a"].ref, "date": "2026-03-02", "minutes": 30},
+        "/v1/timesheets/{id}/reject": {"reason": "split it per task"},
     }
+    if method == "PATCH" and template == "/v1/timesheets/{id}":
+        return {"minutes": 45}
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}
     return bodies.get(template, None if method == "GET" else {})
@@ -424,7 +466,23 @@ def _world(deps):
     w.ids["admin_principal"] = Principal(admin.tenant_id, admin.id, admin.role, (), None, admin.email, admin.name)
     w.ids["api_key"], _ = create_key(deps, w.ids["admin_principal"], name="Target", scopes=["items:read"])
     w.ids["view"] = create_view(deps, _principal(w.ids["member"]), {"name": "Shared board", "shared": True})
+    _with_time(w)
     return w
+
+
+def _with_time(w) -> None:
+    """The member agent's timers (one paused, one running) and timesheets (a draft, a submitted one)."""
+    from tandem.services import timesheets, track_time
+
+    m = w.ids["member"]
+    member = Principal(m.tenant_id, m.id, m.role, (w.ids["team"].id,), None, m.email, m.name)
+    ref = w.ids["item_a"].ref
+    w.ids["timer_paused"] = track_time.start_timer(w.deps, member, ref)
+    w.ids["timer"] = track_time.start_timer(w.deps, member, ref)  # pauses the first
+    fields = {"item_ref": ref, "date": "2026-03-02", "minutes": 30}
+    w.ids["timesheet"] = timesheets.create_sheet(w.deps, member, fields)
+    submitted = timesheets.create_sheet(w.deps, member, fields)
+    w.ids["timesheet_submitted"] = timesheets.submit_sheet(w.deps, member, submitted.id)
 
 
 def _fresh_repos():

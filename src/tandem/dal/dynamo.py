@@ -132,6 +132,7 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_queues import DynamoQueueCounters
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
     from tandem.dal.dynamo_search import DynamoSearchIndex
+    from tandem.dal.dynamo_time import DynamoTimeRepo
     from tandem.dal.dynamo_views import DynamoViewRepo
 
     items = DynamoItemRepo()
@@ -149,6 +150,7 @@ def dynamo_repos() -> Repos:
         queue_counts=DynamoQueueCounters(),
         search=DynamoSearchIndex(),
         views=DynamoViewRepo(),
+        time=DynamoTimeRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

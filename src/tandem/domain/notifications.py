@@ -16,6 +16,7 @@ class NoteKind(StrEnum):
     MENTION = "mention"  # a message @mentions the user (or a team of theirs)
     ASSIGNED = "assigned"  # the user was added to the assignees by someone else (a person or a rule)
     CUSTOMER_REPLY = "customer_reply"  # the requester or a customer follower wrote publicly on the user's item
+    TIMER_STOPPED = "timer_stopped"  # the user's timer ran past the tenant's limit and was stopped (issue 13)
 
 
 @dataclass

@@ -71,6 +71,8 @@ class Area(StrEnum):
     INBOUND_WEBHOOKS = "inbound_webhooks"  # their URLs are credentials: admins only
     NOTIFICATIONS = "notifications"  # the caller's own in-app notifications and the change stamp: staff people
     VIEWS = "views"  # saved views of the item list: staff people (each view then checked as a ViewTarget)
+    TIMERS = "timers"  # the caller's own timers: staff people
+    TIMESHEETS = "timesheets"  # staff; agents their own (extra owner_id), ADMINISTER (approve/reject) admins
 
 
 @dataclass
@@ -162,6 +164,8 @@ def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
     if target.area is Area.VIEWS:
         # Each staff person makes their own views (and shares them); customers and API keys have none.
         return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.CREATE)
+    if target.area in (Area.TIMERS, Area.TIMESHEETS):
+        return _time(p, action, target)
     if target.area is Area.NOTIFICATIONS:
         # Each person reads and marks their own; customers get mail, not a workspace inbox.
         return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.UPDATE)
@@ -178,6 +182,18 @@ def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
         return True  # customers file requests (as their own requester)
     # Customers read only the lists scoped to them (projects they follow, the public forms).
     return action is Action.READ and target.area in (Area.PROJECTS, Area.ITEM_TYPES)
+
+
+def _time(p: Principal, action: Action, target: AreaTarget) -> bool:
+    """Time is tracked by staff people. An agent works on their own timesheets (the target's `owner_id`, when
+    given); deciding on them (ADMINISTER: approve, reject) is the admins'. Projects have no managers in the
+    model yet; when they do, their managers join here."""
+    if p.role is Role.ADMIN:
+        return True
+    if p.role is not Role.AGENT or action is Action.ADMINISTER:
+        return False
+    owner = target.extra.get("owner_id")
+    return owner is None or owner == p.user_id
 
 
 ITEM_SCOPES = frozenset({"items:read", "items:write"})

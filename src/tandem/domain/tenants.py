@@ -58,6 +58,8 @@ class Tenant:
     portal: PortalSettings = exposed(patch=True, default_factory=PortalSettings)
     statuses: dict[str, list[Status]] = exposed(default_factory=default_statuses)
     modules: dict[str, bool] = exposed(default_factory=dict)
+    # Timers left running this long are stopped by the timers Lambda (issue 13).
+    timer_limit_hours: Annotated[int, Meta(ge=1, le=168)] = exposed(patch=True, default=10)
     version: int = exposed(default=0)
 
     @property

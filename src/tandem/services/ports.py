@@ -464,6 +464,48 @@ class TimerRepo(Protocol):
         ...
 
 
+@dataclass
+class SheetQuery:
+    """Which timesheets to list: one key (user, project or the tenant) and a date range on it."""
+
+    tenant_id: str
+    user_id: str | None = None
+    project_id: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    limit: int = 50
+    after: Position = None
+
+
+class TimeRepo(Protocol):
+    """Timers (per user) and timesheets (per tenant, listed by user, project or date). See ACCESS_PATTERNS.md."""
+
+    def add_timer(self, timer: Any) -> Any: ...
+
+    def get_timer(self, tenant_id: str, user_id: str, timer_id: str) -> Any | None: ...
+
+    def timers_of(self, tenant_id: str, user_id: str) -> list[Any]:
+        """The user's paused and running timers (stopped ones are deleted)."""
+        ...
+
+    def save_timer(self, timer: Any) -> Any:
+        """Store a changed timer if its version is still the one read (Conflict otherwise); a stopped timer is
+        removed."""
+        ...
+
+    def add_sheet(self, sheet: Any) -> Any: ...
+
+    def get_sheet(self, tenant_id: str, sheet_id: str) -> Any | None: ...
+
+    def save_sheet(self, sheet: Any) -> Any: ...
+
+    def delete_sheet(self, sheet: Any) -> None: ...
+
+    def sheets(self, q: SheetQuery) -> Page[Any]:
+        """Newest date first, on the most selective key of `q`."""
+        ...
+
+
 class SideEffectInProgress(Exception):
     """Another attempt of the same side effect is running (its invocation has not timed out yet): fail this
     delivery so the event comes back later, by when that attempt has completed or expired."""
@@ -604,3 +646,4 @@ class Repos:
     queue_counts: QueueCounters = None  # type: ignore[assignment]
     search: SearchIndex = None  # type: ignore[assignment]
     views: EntityRepo[SavedView] = None  # type: ignore[assignment]  # saved views (issue 13)
+    time: TimeRepo = None  # type: ignore[assignment]

@@ -19,6 +19,8 @@ from tandem.services.deliver_hooks import fire_retry
 from tandem.services.deps import Deps
 from tandem.services.ports import SideEffectInProgress, Timer
 from tandem.services.sla_clocks import mark_fired
+from tandem.services.track_time import LIMIT_KIND as WORK_TIMER_LIMIT
+from tandem.services.track_time import stop_forgotten
 
 # A tick looks this far back (one Query per hour bucket), so timers survive a scheduler outage of an hour.
 LOOKBACK = timedelta(hours=1)
@@ -58,6 +60,8 @@ def _fire_once(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str
 def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> int:
     if timer.kind == WEBHOOK_TIMER:
         return fire_retry(deps, timer)
+    if timer.kind == WORK_TIMER_LIMIT:
+        return stop_forgotten(deps, timer)
     item = deps.repos.items.get(timer.tenant_id, timer.payload.get("ref", ""))
     if item is None:
         return 0

@@ -52,6 +52,13 @@ def _portal(current: PortalSettings):
     return check
 
 
+def _hours(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 168:
+        raise ValidationError("timer_limit_hours must be a whole number of hours, 1 to 168",
+                              {"field": "timer_limit_hours"})
+    return value
+
+
 def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_version: int | None = None) -> Tenant:
     """PATCH /v1/settings (admins)."""
     require_area(p, Area.SETTINGS, Action.ADMINISTER)
@@ -63,6 +70,7 @@ def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_
         "acknowledge_new_tickets": boolean("acknowledge_new_tickets"),
         "notify_status_changes": boolean("notify_status_changes"),
         "portal": _portal(tenant.portal),
+        "timer_limit_hours": _hours,
     }
     updated = apply_fields(tenant, changes, checks)
     return deps.repos.tenants.save(replace(updated))

@@ -1,0 +1,134 @@
+"""PynamoDB repo for timers and timesheets (issue 13).
+
+Timers: `pk=T#{tid}#WTIMER#{uid}` `sk=WTIMER#{id}`: a user's timers are one small partition (one Query finds the
+running one; a stopped timer is deleted, its time lives on in the timesheet). Timesheets: `pk=T#{tid}`
+`sk=TIMESHEET#{id}` with three listing keys, each sorted `{date}#{id}`: gsi1 by user, gsi2 by project, gsi3 the
+tenant's. Writes are conditional on the version read.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, PutError
+
+from tandem.dal.codec import dumps, loads
+from tandem.dal.dynamo_base import get, one_page, tkey
+from tandem.dal.table import Record
+from tandem.domain.errors import Conflict
+from tandem.domain.time_tracking import TimerState, Timesheet, WorkTimer
+from tandem.services.ports import Page, SheetQuery
+
+TIMER = "worktimer"
+SHEET = "timesheet"
+
+
+def _conditional_failed(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _timer_key(tenant_id: str, user_id: str, timer_id: str) -> tuple[str, str]:
+    return f"{tkey(tenant_id)}#WTIMER#{user_id}", f"WTIMER#{timer_id}"
+
+
+def _timer_record(t: WorkTimer) -> Record:
+    pk, sk = _timer_key(t.tenant_id, t.user_id, t.id)
+    return Record(pk=pk, sk=sk, kind=TIMER, data=dumps(t), version=t.version)
+
+
+def _sheet_record(s: Timesheet) -> Record:
+    order = f"{s.date}#{s.id}"
+    t = tkey(s.tenant_id)
+    return Record(pk=t, sk=f"TIMESHEET#{s.id}", kind=SHEET, data=dumps(s), version=s.version,
+                  gsi1pk=f"{t}#TS#USER#{s.user_id}", gsi1sk=order,
+                  gsi2pk=f"{t}#TS#PROJ#{s.project_id}" if s.project_id else None,
+                  gsi2sk=order if s.project_id else None,
+                  gsi3pk=f"{t}#TS", gsi3sk=order)
+
+
+def _put(record: Record, version: int, what: str) -> None:
+    condition = Record.pk.does_not_exist() if version == 0 else Record.version == version
+    try:
+        record.save(condition=condition)
+    except PutError as exc:
+        if _conditional_failed(exc):
+            raise Conflict(f"{what} changed meanwhile or already exists") from exc
+        raise
+
+
+class DynamoTimeRepo:
+    def add_timer(self, timer: WorkTimer) -> WorkTimer:
+        stored = replace(timer, version=1)
+        _put(_timer_record(stored), 0, "timer")
+        return stored
+
+    def get_timer(self, tenant_id: str, user_id: str, timer_id: str) -> WorkTimer | None:
+        found = get(*_timer_key(tenant_id, user_id, timer_id))
+        return loads(WorkTimer, found.data) if found is not None and found.kind == TIMER else None
+
+    def timers_of(self, tenant_id: str, user_id: str) -> list[WorkTimer]:
+        pk, _ = _timer_key(tenant_id, user_id, "")
+        records = Record.query(pk, Record.sk.startswith("WTIMER#"), consistent_read=True)
+        return [loads(WorkTimer, r.data) for r in records if r.kind == TIMER]
+
+    def save_timer(self, timer: WorkTimer) -> WorkTimer:
+        stored = replace(timer, version=timer.version + 1)
+        if timer.state is TimerState.STOPPED:
+            try:
+                _timer_record(timer).delete(condition=Record.version == timer.version)
+            except DeleteError as exc:
+                if _conditional_failed(exc):
+                    raise Conflict("timer changed meanwhile, read it again") from exc
+                raise
+            return stored
+        _put(_timer_record(stored), timer.version, "timer")
+        return stored
+
+    def add_sheet(self, sheet: Timesheet) -> Timesheet:
+        stored = replace(sheet, version=1)
+        _put(_sheet_record(stored), 0, "timesheet")
+        return stored
+
+    def get_sheet(self, tenant_id: str, sheet_id: str) -> Timesheet | None:
+        found = get(tkey(tenant_id), f"TIMESHEET#{sheet_id}")
+        return loads(Timesheet, found.data) if found is not None and found.kind == SHEET else None
+
+    def save_sheet(self, sheet: Timesheet) -> Timesheet:
+        stored = replace(sheet, version=sheet.version + 1)
+        _put(_sheet_record(stored), sheet.version, "timesheet")
+        return stored
+
+    def delete_sheet(self, sheet: Timesheet) -> None:
+        try:
+            _sheet_record(sheet).delete(condition=Record.version == sheet.version)
+        except DeleteError as exc:
+            if _conditional_failed(exc):
+                raise Conflict("timesheet changed meanwhile, read it again") from exc
+            raise
+
+    def sheets(self, q: SheetQuery) -> Page[Timesheet]:
+        t = tkey(q.tenant_id)
+        if q.user_id is not None:
+            index, pk, attr = Record.gsi1, f"{t}#TS#USER#{q.user_id}", Record.gsi1sk
+        elif q.project_id is not None:
+            index, pk, attr = Record.gsi2, f"{t}#TS#PROJ#{q.project_id}", Record.gsi2sk
+        else:
+            index, pk, attr = Record.gsi3, f"{t}#TS", Record.gsi3sk
+        sk = _range(attr, q.date_from, q.date_to)
+        extra: dict[str, Any] = {}
+        if q.user_id is not None and q.project_id is not None:
+            extra["filter_condition"] = Record.gsi2pk == f"{t}#TS#PROJ#{q.project_id}"
+        records, last = one_page(lambda **kw: index.query(pk, sk, scan_index_forward=False, **kw, **extra),
+                                 q.limit, q.after)
+        return Page([loads(Timesheet, r.data) for r in records if r.kind == SHEET], last)
+
+
+def _range(attr: Any, date_from: str | None, date_to: str | None) -> Any:
+    """The date range as a key condition on `{date}#{id}` ('~' sorts after every id character)."""
+    if date_from and date_to:
+        return attr.between(date_from, f"{date_to}~")
+    if date_from:
+        return attr >= date_from
+    if date_to:
+        return attr <= f"{date_to}~"
+    return None

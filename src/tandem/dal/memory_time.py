@@ -1,0 +1,90 @@
+"""In-memory twin of dal/dynamo_time.py (the contract suite runs the same tests on both)."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import replace
+
+from tandem.domain.errors import Conflict
+from tandem.domain.time_tracking import TimerState, Timesheet, WorkTimer
+from tandem.services.ports import Page, SheetQuery
+
+
+class MemoryTimeRepo:
+    def __init__(self) -> None:
+        self._timers: dict[tuple[str, str, str], WorkTimer] = {}
+        self._sheets: dict[tuple[str, str], Timesheet] = {}
+        self._lock = threading.Lock()
+
+    def add_timer(self, timer: WorkTimer) -> WorkTimer:
+        stored = replace(timer, version=1)
+        with self._lock:
+            key = (timer.tenant_id, timer.user_id, timer.id)
+            if key in self._timers:
+                raise Conflict("timer already exists")
+            self._timers[key] = copy.deepcopy(stored)
+        return stored
+
+    def get_timer(self, tenant_id: str, user_id: str, timer_id: str) -> WorkTimer | None:
+        return copy.deepcopy(self._timers.get((tenant_id, user_id, timer_id)))
+
+    def timers_of(self, tenant_id: str, user_id: str) -> list[WorkTimer]:
+        found = [t for (tid, uid, _), t in self._timers.items() if tid == tenant_id and uid == user_id]
+        return [copy.deepcopy(t) for t in sorted(found, key=lambda t: t.id)]
+
+    def save_timer(self, timer: WorkTimer) -> WorkTimer:
+        key = (timer.tenant_id, timer.user_id, timer.id)
+        stored = replace(timer, version=timer.version + 1)
+        with self._lock:
+            current = self._timers.get(key)
+            if current is None or current.version != timer.version:
+                raise Conflict("timer changed meanwhile, read it again")
+            if timer.state is TimerState.STOPPED:
+                del self._timers[key]
+            else:
+                self._timers[key] = copy.deepcopy(stored)
+        return stored
+
+    def add_sheet(self, sheet: Timesheet) -> Timesheet:
+        stored = replace(sheet, version=1)
+        with self._lock:
+            if (sheet.tenant_id, sheet.id) in self._sheets:
+                raise Conflict("timesheet already exists")
+            self._sheets[(sheet.tenant_id, sheet.id)] = copy.deepcopy(stored)
+        return stored
+
+    def get_sheet(self, tenant_id: str, sheet_id: str) -> Timesheet | None:
+        return copy.deepcopy(self._sheets.get((tenant_id, sheet_id)))
+
+    def save_sheet(self, sheet: Timesheet) -> Timesheet:
+        stored = replace(sheet, version=sheet.version + 1)
+        with self._lock:
+            current = self._sheets.get((sheet.tenant_id, sheet.id))
+            if current is None or current.version != sheet.version:
+                raise Conflict("timesheet changed meanwhile, read it again")
+            self._sheets[(sheet.tenant_id, sheet.id)] = copy.deepcopy(stored)
+        return stored
+
+    def delete_sheet(self, sheet: Timesheet) -> None:
+        with self._lock:
+            current = self._sheets.get((sheet.tenant_id, sheet.id))
+            if current is not None and current.version != sheet.version:
+                raise Conflict("timesheet changed meanwhile, read it again")
+            self._sheets.pop((sheet.tenant_id, sheet.id), None)
+
+    def sheets(self, q: SheetQuery) -> Page[Timesheet]:
+        rows = [
+            s for (tid, _), s in self._sheets.items()
+            if tid == q.tenant_id
+            and (q.user_id is None or s.user_id == q.user_id)
+            and (q.project_id is None or s.project_id == q.project_id)
+            and (q.date_from is None or s.date >= q.date_from)
+            and (q.date_to is None or s.date <= q.date_to)
+        ]
+        rows.sort(key=lambda s: f"{s.date}#{s.id}", reverse=True)
+        if q.after:
+            rows = [s for s in rows if f"{s.date}#{s.id}" < q.after["k"]]
+        chunk = rows[: q.limit]
+        more = len(rows) > q.limit and chunk
+        return Page([copy.deepcopy(s) for s in chunk], {"k": f"{chunk[-1].date}#{chunk[-1].id}"} if more else None)
