@@ -33,6 +33,13 @@ resource("/v1/views", "views", noun="saved view", out=m.ViewOut, create_model=m.
          update=uc.update_view, delete=uc.delete_view, render_=_out)
 
 
+@op("GET", "/v1/views/columns", summary="The columns a view may show and what it may be grouped by", tag=VIEWS,
+    returns=m.ViewColumnsOut)
+def view_columns(call: Call) -> Any:
+    columns, groups, default = uc.view_columns(principal(call.request))
+    return m.ViewColumnsOut(columns=list(columns), groups=list(groups), default_columns=list(default))
+
+
 @op("GET", "/v1/views/{id}/items", summary="A page of a saved view's items", tag=VIEWS, query=m.ViewItemsQuery,
     returns=page_of(ItemOut))
 def view_items(call: Call, id: str) -> Any:  # noqa: A002 - the path parameter's name

@@ -91,6 +91,63 @@ export async function api(method, path, { body, query, ifMatch, ifNoneMatch, ide
 
 export const get = (path, query) => api("GET", path, { query }).then((r) => r.data);
 
+/**
+ * The file name a download's Content-Disposition gives (RFC 6266: `filename*=UTF-8''…` wins over `filename=`),
+ * reduced to a plain name (no folder); `fallback` when there is none.
+ */
+export function fileNameFrom(disposition, fallback = "download") {
+  const header = String(disposition || "");
+  let name = "";
+  const extended = header.match(/filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i);
+  if (extended) {
+    try {
+      name = decodeURIComponent(extended[2].trim());
+    } catch {
+      name = "";
+    }
+  }
+  if (!name) {
+    const plain = header.match(/filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i);
+    if (plain) name = plain[2] !== undefined ? plain[2].replace(/\\(.)/g, "$1") : plain[1].trim();
+  }
+  name = name.split(/[/\\]/).pop().replace(/[\u0000-\u001f]/g, "").trim();
+  return name && name !== "." && name !== ".." ? name : fallback;
+}
+
+/**
+ * fetchFile("/v1/views/ID/export", {query: {format: "csv"}, accept: "text/csv"}) → {blob, name, headers}
+ * A download with the session cookie (a plain link would do too, but an error must be shown, not saved as the
+ * file). `accept` asks for the file's type: API Gateway answers a binary body as binary only to a request that
+ * accepts its type.
+ */
+export async function fetchFile(path, { query, accept = "*/*", fallbackName = "download" } = {}) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of searchParams(query)) url.searchParams.append(k, v);
+  track(1);
+  try {
+    let res;
+    try {
+      res = await fetch(url, { headers: { Accept: accept }, credentials: "same-origin", cache: "no-store" });
+    } catch {
+      throw new ApiError(0, "network", "The help desk cannot be reached. Check your connection and try again.");
+    }
+    if (!res.ok) {
+      let e = {};
+      try {
+        e = (await res.json()).error || {};
+      } catch {
+        e = {};
+      }
+      throw new ApiError(res.status, e.code || "http_error", e.message || `HTTP ${res.status}`, e.details);
+    }
+    const blob = await res.blob();
+    return { blob, name: fileNameFrom(res.headers.get("Content-Disposition"), fallbackName), headers: res.headers };
+  } finally {
+    track(-1);
+  }
+}
+
+
 /** Every page of a list, up to `max` rows (lists are cursor-paged; boards and trees need all of a scope). */
 export async function getAll(path, query = {}, max = 1000) {
   const rows = [];

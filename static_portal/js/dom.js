@@ -119,3 +119,16 @@ export function relativeTime(iso, now = Date.now()) {
   if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
   return formatDate(iso);
 }
+
+/** Hand a file the page holds (a Blob) to the browser's downloads under `name`. */
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a"); // not h(): its href is a blob: URL, which safeUrl rightly refuses
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000); // the download has its copy by then
+}

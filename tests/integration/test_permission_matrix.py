@@ -136,6 +136,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # tenant: every agent reads, pages and exports it; only its owner or an admin changes or deletes it.
     ("GET", "/v1/views"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/views"): (201, 201, 201, 403, 403, 403, 401),
+    ("GET", "/v1/views/columns"): (200, 200, 200, 403, 403, 403, 401),
     ("GET", "/v1/views/{id}"): (200, 200, 200, 403, 403, 403, 401),
     ("PATCH", "/v1/views/{id}"): (200, 200, 403, 403, 403, 403, 401),
     ("DELETE", "/v1/views/{id}"): (204, 204, 403, 403, 403, 403, 401),
@@ -276,6 +277,7 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     # Saved views belong to people, not keys.
     ("GET", "/v1/views"): DENIED,
     ("POST", "/v1/views"): DENIED,
+    ("GET", "/v1/views/columns"): DENIED,
     ("GET", "/v1/views/{id}"): DENIED,
     ("PATCH", "/v1/views/{id}"): DENIED,
     ("DELETE", "/v1/views/{id}"): DENIED,

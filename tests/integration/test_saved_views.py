@@ -154,3 +154,17 @@ def test_an_export_reads_every_page_up_to_its_cap_and_says_when_it_cut(api, cont
     # Then every page was read, and the capped one stops at five and says so
     assert (len(every), cut) == (6, False)
     assert (len(capped), cut_capped) == (5, True)
+
+
+def test_the_column_chooser_reads_the_columns_and_groups_a_view_may_use(api, container):
+    from tandem.domain.views import COLUMNS as ALLOWED
+    from tandem.domain.views import DEFAULT_COLUMNS, GROUPS
+
+    w = build_world(container.deps)
+    # When an agent asks which columns a view may show
+    resp = api.call("GET", "/v1/views/columns", token=w.token("agent_member"))
+    # Then it reads the domain's lists (the literal path is not taken for a view id)
+    assert resp.status_code == 200, resp.data
+    assert resp.data == {"columns": list(ALLOWED), "groups": list(GROUPS), "default_columns": list(DEFAULT_COLUMNS)}
+    # And every column it offers is accepted when a view is saved with it
+    make_view(api, w, columns=resp.data["columns"], group_by=resp.data["groups"][-1])

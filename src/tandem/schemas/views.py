@@ -47,6 +47,14 @@ class ViewOut(Struct, kw_only=True):
     version: int
 
 
+class ViewColumnsOut(Struct, kw_only=True):
+    """What a view may show and group by (domain/views.py is the one list), for a column chooser."""
+
+    columns: list[str]
+    groups: list[str]
+    default_columns: list[str]
+
+
 class ViewCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     name: Name
     shared: bool = False

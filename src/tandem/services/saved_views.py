@@ -9,7 +9,7 @@ from typing import Any
 from tandem.domain.errors import Forbidden, NotFound, ValidationError
 from tandem.domain.items import Item
 from tandem.domain.permissions import Action, Area, Principal, ViewTarget, allowed, visible
-from tandem.domain.views import DEFAULT_COLUMNS, EXPORT_CAP, SavedView, check_view
+from tandem.domain.views import COLUMNS, DEFAULT_COLUMNS, EXPORT_CAP, GROUPS, SavedView, check_view
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit, check_version, text
@@ -41,6 +41,12 @@ def create_view(deps: Deps, p: Principal, data: dict[str, Any]) -> SavedView:
     if not draft.columns:
         draft.columns = list(DEFAULT_COLUMNS)
     return deps.repos.views.add(_checked(deps, p, draft))
+
+
+def view_columns(p: Principal) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """GET /v1/views/columns: the columns a view may show, what it may be grouped by, and the default columns."""
+    require_area(p, Area.VIEWS, Action.READ)
+    return COLUMNS, GROUPS, DEFAULT_COLUMNS
 
 
 def get_view(deps: Deps, p: Principal, view_id: str) -> SavedView:
