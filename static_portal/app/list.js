@@ -1,6 +1,8 @@
-// The item list: queues with counts, search, sort (last activity first by default), filters, a page
-// at a time ("Load more"), bulk changes of the selected rows, "Assign to me", keyboard shortcuts, and
+// The item list: queues with counts, search, sort (last activity first by default), filters, saved views,
+// a page at a time ("Load more"), bulk changes of the selected rows, "Assign to me", keyboard shortcuts, and
 // live refresh in place (rows are updated, added and removed without losing selection, focus or scroll).
+// `#/list?view=ID` is the list opened to change a saved view's filters: the view's filters that the address
+// cannot carry (a queue's categories, unassigned, an organisation) apply underneath, like a queue's.
 import { api, get } from "../js/api.js";
 import { pager } from "../js/paging.js";
 import { h, notice, formatDate, relativeTime } from "../js/dom.js";
@@ -13,10 +15,22 @@ import { statusBadge, priorityBadge, assigneeText } from "./widgets.js";
 import { itemsQuery, listParams } from "./list_query.js";
 import { queueBar, toolbar, filtersBox } from "./list_controls.js";
 import { bulkBar } from "./bulk.js";
+import { viewsPanel, loadViews, resolveOwners } from "./views_panel.js";
+import { baseFilters } from "./views_model.js";
 
 const PAGE = 50;
 const WINDOW_MAX = 200; // a live refresh re-reads at most this many of the rows shown
 const COLUMNS = ["Ref", "Title", "Status", "Priority", "Assignee", "Requester", "Project", "Due", "Last activity", "Actions"];
+
+/** The saved view whose filters the list shows, or null (none asked, or it is gone or not shared with the caller). */
+async function loadBaseView(id) {
+  if (!id) return null;
+  try {
+    return await get(`/v1/views/${encodeURIComponent(id)}`);
+  } catch {
+    return null;
+  }
+}
 
 async function loadQueues() {
   try {
@@ -78,7 +92,8 @@ function makeRow(item, ctl) {
 
 export function listView(route) {
   const params = route.params;
-  const queueId = params.get("queue") || "";
+  const viewId = params.get("view") || "";
+  const queueId = viewId ? "" : params.get("queue") || "";
   const selected = new Set();
   const rows = new Map(); // ref → <tr>
   const tbody = h("tbody", {});
@@ -86,7 +101,8 @@ export function listView(route) {
   const out = h("div", { "aria-live": "polite" });
   const searchInput = h("input", { type: "search", name: "q", autocomplete: "off" });
   const all = h("input", { type: "checkbox", "aria-label": "Select all items on this page" });
-  let queue = null;
+  let queue = null; // the open queue, or the view's underlying filters: itemsQuery() reads both alike
+  let base = null;
   let queues = null;
   let bar = null;
   let nav = null;
@@ -205,14 +221,23 @@ export function listView(route) {
       const lists = rendered ? [] : [look.staff(), look.teams(), look.projects(), look.itemTypes()].map((p) => p.catch(() => []));
       const macros = rendered ? null : look.macros();
       const queuesLoad = loadQueues();
+      const viewsLoad = rendered ? null : loadViews();
       if (queueId && !queue) {
         queues = await queuesLoad;
         queue = queues.find((q) => q.id === queueId) || null;
       }
+      if (viewId && !rendered) {
+        base = await loadBaseView(viewId);
+        queue = base ? { filters: baseFilters(base) } : null;
+      }
       const limit = rendered ? Math.min(WINDOW_MAX, Math.max(PAGE, rows.size)) : PAGE;
       const [fresh, first] = await Promise.all([queuesLoad, get("/v1/items", itemsQuery(params, queue, { limit })), ...lists]);
-      await look.people.resolve([...(first.items || []).flatMap((i) => [i.requester, ...look.userIdsOf(i.assignees)]), params.get("requester")]);
-      return { queues: fresh, first, limit, macros: macros ? await macros : [] };
+      const views = viewsLoad ? await viewsLoad : null;
+      await Promise.all([
+        look.people.resolve([...(first.items || []).flatMap((i) => [i.requester, ...look.userIdsOf(i.assignees)]), params.get("requester")]),
+        views ? resolveOwners(views) : null,
+      ]);
+      return { queues: fresh, first, limit, views, macros: macros ? await macros : [] };
     },
     render: async (data) => {
       rendered = true;
@@ -233,7 +258,7 @@ export function listView(route) {
         },
       });
       const table = h("table", { class: "items-table" },
-        h("caption", { class: "sr-only", text: queue ? `Items: ${queue.name}` : "Items" }),
+        h("caption", { class: "sr-only", text: base ? `Items: ${base.name}` : queue ? `Items: ${queue.name}` : "Items" }),
         h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "select" }, all), COLUMNS.map((t) => h("th", { scope: "col", text: t })))),
         tbody);
       const requester = params.get("requester");
@@ -242,9 +267,10 @@ export function listView(route) {
         toolbar(params, searchInput),
         requester ? h("p", { class: "row chip" }, `Requested by ${look.people.name(requester, "one customer")}`,
           h("a", { href: `#/list?${new URLSearchParams(listParams(params, { requester: "" }))}`, text: "Show every requester" })) : null,
-        h("div", { class: "list-layout" }, filtersBox(params),
+        h("div", { class: "list-layout" }, filtersBox(params, viewsPanel({ views: data.views || [], query: itemsQuery(params, queue), params, base })),
           h("section", { class: "card table-card", "aria-label": "Results" },
             queueId && !queue && queues.length ? notice("error", "This queue does not exist; showing all items.") : null,
+            viewId && !base ? notice("error", "This view does not exist or is not shared with you; showing the filters in the address.") : null,
             bar, out, table, more)));
       let first = data.first;
       const loadMore = pager({

@@ -1,35 +1,19 @@
-// The controls above the item list: queues with counts, the search box and sort order, the filter
-// form and saved filters. Every control changes the address (#/list?…), so a list is shareable.
-// Saved filter definitions are not secrets, so localStorage is fine for them (never for tokens).
+// The controls above the item list: queues with counts, the search box and sort order, and the filter
+// form beside the views (views_panel.js). Every control changes the address (#/list?…), so a list is shareable.
 import { h, field } from "../js/dom.js";
 import { go } from "../js/router.js";
-import { session } from "./lookups.js";
 import { options, statusPairs, projectPairs, typePairs, assigneePairs } from "./widgets.js";
-import { SORTS, FILTERS, LIST_PARAMS, listParams, sortOf, activeFilters } from "./list_query.js";
+import { SORTS, FILTERS, listParams, sortOf, activeFilters } from "./list_query.js";
 
-const savedKey = () => `tandem.savedFilters.${session.me.tenant.id}`;
-
-export function savedFilters() {
-  try {
-    const list = JSON.parse(localStorage.getItem(savedKey()) || "[]");
-    return Array.isArray(list) ? list.filter((f) => f && typeof f.name === "string" && f.params && typeof f.params === "object") : [];
-  } catch {
-    return [];
-  }
-}
-
-function storeFilters(list) {
-  localStorage.setItem(savedKey(), JSON.stringify(list));
-}
-
-/** Queues as links ("My items 3"); the open one is marked current. update(queues) refreshes the counts. */
+/** Queues as links ("My items 3"); the open one is marked current. update(queues) refreshes the counts. A queue
+ * leaves the view the list was opened from (its filters are the queue's then). */
 export function queueBar(params, queues) {
-  const current = params.get("queue") || "";
+  const current = params.get("view") ? null : params.get("queue") || "";
   const counts = new Map();
   const link = (id, name, count) => {
     const badge = h("span", { class: "badge count", text: count === undefined ? "" : String(count), hidden: count === undefined });
     counts.set(id, badge);
-    return h("a", { href: `#/list?${new URLSearchParams(listParams(params, { queue: id }))}`, "aria-current": current === id ? "page" : null, dataset: { queue: id } }, name, " ", badge);
+    return h("a", { href: `#/list?${new URLSearchParams(listParams(params, { queue: id, view: "" }))}`, "aria-current": current === id ? "page" : null, dataset: { queue: id } }, name, " ", badge);
   };
   const nav = h("nav", { class: "queues", "aria-label": "Queues" },
     queues.map((q) => link(q.id, q.name, q.count)),
@@ -85,42 +69,14 @@ function filterForm(params) {
   );
 }
 
-function savedPanel(params) {
-  const list = savedFilters();
-  const name = h("input", { type: "text", name: "filter_name", maxlength: 60 });
-  const current = listParams(params);
-  const again = () => go("/list", current);
-  return h(
-    "section",
-    { class: "card", "aria-label": "Saved filters" },
-    h("h2", { text: "Saved filters" }),
-    list.length
-      ? h("ul", { class: "saved" }, list.map((f, i) =>
-          h("li", {},
-            h("a", { href: `#/list?${new URLSearchParams(Object.fromEntries(LIST_PARAMS.filter((k) => f.params[k]).map((k) => [k, String(f.params[k])])))}`, text: f.name }),
-            " ",
-            h("button", { type: "button", class: "link", "aria-label": `Delete saved filter ${f.name}`, text: "delete", onclick: () => {
-              storeFilters(savedFilters().filter((_, j) => j !== i));
-              again();
-            } }))))
-      : h("p", { class: "muted", text: "None yet." }),
-    h("form", { class: "row", "aria-label": "Save this filter", onsubmit: (e) => {
-      e.preventDefault();
-      if (!name.value.trim()) return name.focus();
-      storeFilters([...savedFilters().filter((f) => f.name !== name.value.trim()), { name: name.value.trim(), params: current }]);
-      again();
-    } }, field("Save current filters as", name), h("button", { type: "submit", class: "secondary", text: "Save" })),
-  );
-}
-
 /** On a phone the filters fold away so the results come first; on wider screens they stay open. */
-export function filtersBox(params) {
+export function filtersBox(params, views) {
   const active = activeFilters(params);
   return h(
     "details",
     { class: "filters-box", open: matchMedia("(min-width: 901px)").matches },
-    h("summary", { text: `Filters${active ? ` (${active} active)` : ""} and saved filters` }),
+    h("summary", { text: `Filters${active ? ` (${active} active)` : ""} and views` }),
     filterForm(params),
-    savedPanel(params),
+    views,
   );
 }

@@ -17,8 +17,9 @@ const SORT_KEYS = new Set(SORTS.map(([k]) => k));
 
 /** Filters a person sets in the list's filter form (single values). */
 export const FILTERS = ["kind", "status", "assignee", "project_id", "type_id"];
-/** Everything the list keeps in its address (`requester` comes from a customer's search result). */
-export const LIST_PARAMS = ["q", "queue", "sort", "requester", ...FILTERS];
+/** Everything the list keeps in its address (`requester` comes from a customer's search result; `view` is the
+ * saved view whose filters are being changed). */
+export const LIST_PARAMS = ["q", "queue", "view", "sort", "requester", ...FILTERS];
 
 const read = (params, key) => {
   const v = typeof params.get === "function" ? params.get(key) : params[key];

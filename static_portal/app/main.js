@@ -17,6 +17,7 @@ import { itemView } from "./item.js";
 import { searchView } from "./search.js";
 import { newItemView } from "./newitem.js";
 import { adminView } from "./admin.js";
+import { savedView } from "./views.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
@@ -157,6 +158,7 @@ export async function start() {
       [/^\/new$/, authed((a, route) => newItemView(route))],
       [/^\/search$/, authed((a, route) => searchView(route))],
       [/^\/items\/([^/]+)$/, authed(([ref], route) => itemView(ref, route))],
+      [/^\/views\/([^/]+)$/, authed(([id]) => savedView(id))],
       [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => legacy(async () => {
         await loadDirectory();
         await adminView(section, id);

@@ -110,7 +110,7 @@ export function fileNameFrom(disposition, fallback = "download") {
     const plain = header.match(/filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i);
     if (plain) name = plain[2] !== undefined ? plain[2].replace(/\\(.)/g, "$1") : plain[1].trim();
   }
-  name = name.split(/[/\\]/).pop().replace(/[\u0000-\u001f]/g, "").trim();
+  name = [...name.split(/[/\\]/).pop()].filter((c) => c >= " ").join("").trim(); // no folders, no control characters
   return name && name !== "." && name !== ".." ? name : fallback;
 }
 
