@@ -267,7 +267,7 @@ export function listView(route) {
         toolbar(params, searchInput),
         requester ? h("p", { class: "row chip" }, `Requested by ${look.people.name(requester, "one customer")}`,
           h("a", { href: `#/list?${new URLSearchParams(listParams(params, { requester: "" }))}`, text: "Show every requester" })) : null,
-        h("div", { class: "list-layout" }, filtersBox(params, viewsPanel({ views: data.views || [], query: itemsQuery(params, queue), params, base })),
+        h("div", { class: "list-layout" }, filtersBox(params, viewsPanel({ views: data.views || [], query: itemsQuery(params, queue), params, base, queues })),
           h("section", { class: "card table-card", "aria-label": "Results" },
             queueId && !queue && queues.length ? notice("error", "This queue does not exist; showing all items.") : null,
             viewId && !base ? notice("error", "This view does not exist or is not shared with you; showing the filters in the address.") : null,

@@ -60,6 +60,7 @@ export function savedView(id) {
   let view = null;
   let orgs = new Map();
   let shown = new Map(); // ref → version, of the rows in the table
+  let views = []; // the Views section's list
   let rendered = false;
 
   /** A fresh table from `first` (a page), with its own "Load more". */
@@ -130,7 +131,8 @@ export function savedView(id) {
     }
   } });
 
-  const load = async () => {
+  /** `full`: the lookups and the views list too (the first time, and after the view itself changed). */
+  const load = async (full = !rendered) => {
     let fresh;
     try {
       fresh = await get(path(id));
@@ -138,11 +140,11 @@ export function savedView(id) {
       if (err.status === 404) return { missing: true };
       throw err;
     }
-    const lists = rendered ? [] : [look.staff(), look.teams(), look.projects(), look.itemTypes()].map((p) => p.catch(() => []));
+    const lists = full ? [look.staff(), look.teams(), look.projects(), look.itemTypes()].map((p) => p.catch(() => [])) : [];
     const limit = rendered ? Math.min(WINDOW_MAX, Math.max(PAGE, shown.size)) : PAGE;
-    const [first, catalog, views] = await Promise.all([get(path(id, "/items"), { limit }), viewColumns(), rendered ? null : loadViews(), ...lists]);
-    const [names] = await Promise.all([resolveNames(fresh, first.items || []), views ? resolveOwners(views) : null]);
-    return { view: fresh, first, limit, catalog, views, orgs: names };
+    const [first, catalog, seen] = await Promise.all([get(path(id, "/items"), { limit }), viewColumns(), full ? loadViews() : null, ...lists]);
+    const [names] = await Promise.all([resolveNames(fresh, first.items || []), seen ? resolveOwners(seen) : null]);
+    return { view: fresh, first, limit, catalog, views: seen, orgs: names };
   };
 
   const render = async (data) => {
@@ -153,8 +155,9 @@ export function savedView(id) {
     }
     view = data.view;
     orgs = data.orgs;
+    if (data.views) views = data.views;
     const reload = async (message) => {
-      const fresh = await load();
+      const fresh = await load(true);
       await render(fresh);
       if (message) out.replaceChildren(notice("ok", message));
     };
@@ -166,7 +169,7 @@ export function savedView(id) {
       h("div", { class: "list-layout" },
         h("div", { class: "stack" },
           settingsForm({ view, catalog: data.catalog, onSaved: reload }),
-          h("section", { class: "card", "aria-label": "Views" }, h("h2", { text: "Views" }), viewsList(data.views || [], { current: view.id }))),
+          h("section", { class: "card", "aria-label": "Views" }, h("h2", { text: "Views" }), viewsList(views, { current: view.id }))),
         h("section", { class: "card table-card", "aria-label": "Results" }, out, results)));
     out.replaceChildren();
     await startTable(data.first);

@@ -2,7 +2,7 @@
 // becomes a view and back. Pure functions, checked by node's test runner; the screens are views.js and
 // views_panel.js. The columns a view may show come from the API (GET /v1/views/columns), never from here:
 // this module only names them for people.
-import { FILTERS, DEFAULT_SORT, sortOf } from "./list_query.js";
+import { FILTERS, DEFAULT_SORT, sortOf, itemsQuery } from "./list_query.js";
 
 /** The filter keys a view stores (the `GET /v1/items` parameters; the order is the view's `sort`). */
 export const VIEW_FILTERS = ["kind", "project_id", "status", "assignee", "requester", "type_id", "organization_id", "unassigned", "status_category", "q"];
@@ -86,6 +86,19 @@ export function listAddressOf(view) {
  */
 export function listAsView(query, params) {
   return { filters: viewFilters(query), sort: sortOf(params) };
+}
+
+/**
+ * A filter saved in the browser before views existed ({name, params: the list's address}) as a private view:
+ * its queue's filters (from `queues`, GET /v1/queues) under its own, and its order.
+ */
+export function legacyView(saved, queues = []) {
+  const params = new URLSearchParams(Object.entries(saved?.params || {})
+    .filter(([, v]) => v !== null && v !== undefined && v !== "" && typeof v !== "object")
+    .map(([k, v]) => [k, String(v)]));
+  const queue = queues.find((q) => q.id === params.get("queue")) || null;
+  const name = String(saved?.name || "").trim().slice(0, 200) || "Saved filter";
+  return { name, shared: false, team_id: null, ...listAsView(itemsQuery(params, queue), params) };
 }
 
 // --------------------------------------------------------------------------- who sees a view

@@ -7,7 +7,8 @@ import { h, field, notice } from "../js/dom.js";
 import { go } from "../js/router.js";
 import * as look from "./lookups.js";
 import { options } from "./widgets.js";
-import { sortViews, visibilityText, visibilityBody, canEdit, listAsView } from "./views_model.js";
+import { listParams } from "./list_query.js";
+import { sortViews, visibilityText, visibilityBody, canEdit, listAsView, legacyView } from "./views_model.js";
 
 /** Every view the caller sees (its own and those shared with it); a failure reads as none. */
 export async function loadViews() {
@@ -30,7 +31,8 @@ export function visibilityPairs() {
 export function viewNote(view) {
   const me = look.session.me;
   if (view.owner_id === me?.id) return visibilityText(view, look.teamName);
-  return `Shared by ${look.people.name(view.owner_id, "a colleague")}`;
+  const team = view.team_id ? ` with team ${look.teamName(view.team_id) || "(a team)"}` : "";
+  return `Shared by ${look.people.name(view.owner_id, "a colleague")}${team}`;
 }
 
 /** Links to the views, the caller's own first; `current` (an id) is marked as the one shown. */
@@ -104,11 +106,49 @@ function fromView({ base, query, params }) {
     save, out);
 }
 
+// Before views, filters were saved in the browser (localStorage, per tenant): offered once as private views.
+const legacyKey = () => `tandem.savedFilters.${look.session.me?.tenant?.id}`;
+
+function legacyFilters() {
+  try {
+    const list = JSON.parse(localStorage.getItem(legacyKey()) || "[]");
+    return Array.isArray(list) ? list.filter((f) => f && typeof f.name === "string" && f.params && typeof f.params === "object") : [];
+  } catch {
+    return [];
+  }
+}
+
+/** "Turn them into private views": each becomes a view and leaves the browser's list (a retry redoes none). */
+function legacyOffer(queues, params) {
+  const old = legacyFilters();
+  if (!old.length) return null;
+  const out = h("div", { "aria-live": "polite" });
+  const n = old.length;
+  return h("div", { class: "stack from-view" },
+    h("p", { text: `${n} filter${n === 1 ? " was" : "s were"} saved in this browser only, before views existed.` }),
+    h("button", { type: "button", class: "secondary", text: "Turn them into private views", onclick: async (e) => {
+      e.target.disabled = true;
+      try {
+        for (const f of old) {
+          await api("POST", "/v1/views", { body: legacyView(f, queues) });
+          localStorage.setItem(legacyKey(), JSON.stringify(legacyFilters().filter((g) => g.name !== f.name)));
+        }
+        localStorage.removeItem(legacyKey());
+        go("/list", listParams(params));
+      } catch (err) {
+        out.replaceChildren(notice("error", err.message));
+        e.target.disabled = false;
+      }
+    } }),
+    out);
+}
+
 /** The section itself. `query` is the list's `GET /v1/items` query; `base` the view the list was opened from. */
-export function viewsPanel({ views, query, params, base }) {
+export function viewsPanel({ views, query, params, base, queues = [] }) {
   return h("section", { class: "card", "aria-label": "Views" },
     h("h2", { text: "Views" }),
     base ? fromView({ base, query, params }) : null,
+    legacyOffer(queues, params),
     viewsList(views, { current: base?.id }),
     saveViewForm({ query, params, base }));
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any
 
@@ -242,4 +243,27 @@ def test_the_owner_renames_changes_the_filters_of_and_deletes_a_view(world, brow
     # Then it is gone from the API and from the Views section
     assert "Urgent tickets" not in views_of(world, "agent")
     assert page.get_by_role("region", name="Views").get_by_role("link", name="Urgent tickets").count() == 0
+    page.context.close()
+
+
+def test_filters_saved_in_the_browser_before_views_become_private_views(world, browser):
+    # Given a filter Andy saved in this browser's storage before views existed (My items, by priority)
+    tenant = world.client("agent").get("/v1/me")["tenant"]["id"]
+    key = f"tandem.savedFilters.{tenant}"
+    page = open_app(world, browser, "/list")
+    old = [{"name": "Old urgent", "params": {"queue": "mine", "sort": "-priority"}}]
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(old)])
+    page.reload()
+    settle(page)
+    # When he turns it into a view
+    views = page.get_by_role("region", name="Views")
+    views.get_by_text("1 filter was saved in this browser only").wait_for()
+    views.get_by_role("button", name="Turn them into private views").click()
+    views.get_by_role("link", name="Old urgent").wait_for()
+    settle(page)
+    # Then it is a private view of the same list, and the browser keeps no copy
+    stored = views_of(world, "agent")["Old urgent"]
+    assert (stored["shared"], stored["sort"], stored["filters"]["assignee"]) == (False, "-priority", "me")
+    assert page.evaluate("k => localStorage.getItem(k)", key) is None
+    assert views.get_by_role("button", name="Turn them into private views").count() == 0
     page.context.close()

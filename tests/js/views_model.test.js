@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   viewFilters, baseFilters, listAddressOf, listAsView, visibilityOf, visibilityBody, visibilityText, canEdit,
-  sortViews, toggleColumn, moveColumn, chooserOrder, groupKey, groupRows, columnLabel,
+  sortViews, toggleColumn, moveColumn, chooserOrder, groupKey, groupRows, columnLabel, legacyView,
 } from "../../static_portal/app/views_model.js";
 import { itemsQuery, listParams } from "../../static_portal/app/list_query.js";
 import { fileNameFrom } from "../../static_portal/js/api.js";
@@ -125,4 +125,18 @@ test("a download's file name comes from Content-Disposition, UTF-8 form first, n
   assert.equal(fileNameFrom("attachment; filename*=UTF-8''%E0%A4%A"), "download"); // undecodable, no plain name
   assert.equal(fileNameFrom(null, "view.csv"), "view.csv");
   assert.equal(fileNameFrom('attachment; filename=".."', "x.csv"), "x.csv");
+});
+
+test("a filter saved in the browser before views becomes a private view of the same list", () => {
+  // Given the old saved filter "My urgent" (the My items queue by priority) and one with junk in it
+  const queues = [{ id: "mine", filters: { assignee: "me", status_category: ["new", "open", "waiting"] } }];
+  const saved = { name: " My urgent ", params: { queue: "mine", sort: "-priority", kind: "ticket", q: "" } };
+  // When each is turned into a view
+  assert.deepEqual(legacyView(saved, queues), {
+    name: "My urgent", shared: false, team_id: null, sort: "-priority",
+    filters: { kind: "ticket", assignee: "me", status_category: ["new", "open", "waiting"] },
+  });
+  // Then an unknown queue or a nested value is dropped, and a nameless one still gets a name
+  assert.deepEqual(legacyView({ name: "", params: { queue: "gone", status: { x: 1 } } }, queues),
+    { name: "Saved filter", shared: false, team_id: null, sort: "-updated_at", filters: {} });
 });
