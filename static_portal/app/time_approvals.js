@@ -50,7 +50,7 @@ export function approvalsView() {
       decided(() => rejectSheet(sheet.id, reason.value.trim()), `Rejected ${who}.`);
     } }, wrap, h("div", { class: "row" },
       h("button", { type: "submit", class: "danger", text: "Reject" }),
-      h("button", { type: "button", class: "link", text: "Cancel", onclick: () => cell.replaceChildren(...buttons(sheet, who, cell)) })));
+      h("button", { type: "button", class: "link", text: "Cancel", onclick: () => cell.replaceChildren(h("div", { class: "row" }, buttons(sheet, who, cell))) })));
     cell.replaceChildren(form);
     reason.focus();
   };
@@ -67,7 +67,7 @@ export function approvalsView() {
     const person = look.people.name(sheet.user_id, "someone");
     const who = `${formatMinutes(sheet.minutes)} of ${person} on ${sheet.item_ref}, ${dayLabel(sheet.date)}`;
     const cell = h("td", { class: "actions", "data-label": "Decision" });
-    cell.append(...buttons(sheet, who, cell));
+    cell.append(h("div", { class: "row" }, buttons(sheet, who, cell)));
     return h("tr", { dataset: { id: sheet.id } },
       h("td", { "data-label": "Person", text: person }),
       h("td", { class: "title", "data-label": "Item" }, itemCell(sheet.item_ref, info)),

@@ -85,7 +85,7 @@ export function timeWeekView(route) {
       h("td", { "data-label": "Billable", text: sheet.billable ? "Yes" : "No" }),
       h("td", { "data-label": "State" }, stateBadge(sheet), sheet.state === "rejected" && sheet.reason ? h("span", { class: "muted", text: ` ${sheet.reason}` }) : null),
       h("td", { "data-label": "Note", text: sheet.note || "" }),
-      h("td", { class: "actions row", "data-label": "Actions" }, acts));
+      h("td", { class: "actions", "data-label": "Actions" }, acts.length ? h("div", { class: "row" }, acts) : null));
   };
 
   const fillTable = (data) => {
@@ -96,8 +96,8 @@ export function timeWeekView(route) {
     tbody.replaceChildren(...week.days.flatMap((day) => [
       h("tr", { class: "day-row", dataset: { day } },
         h("th", { scope: "rowgroup", text: dayLabel(day) }),
-        h("td", { class: "minutes", "data-label": "Day total", "aria-label": `Total ${dayLabel(day)}`, text: formatMinutes(sum.byDay[day]) }),
-        h("td", { colspan: 4, class: "muted", text: days[day].length ? "" : "No time" })),
+        h("td", { class: ["minutes", days[day].length ? null : "muted"], "data-label": "Day total", "aria-label": `Total ${dayLabel(day)}`, text: formatMinutes(sum.byDay[day]) }),
+        h("td", { colspan: 4 })),
       ...days[day].map((s) => row(s, data.items[s.item_ref])),
     ]));
     tfoot.replaceChildren(h("tr", {},
