@@ -68,7 +68,7 @@ export function sheetForm({ item, initial = {}, sheet = null, title, onDone, onC
     }
   };
   const heading = title || `Time on ${item.ref}${item.title ? ` — ${item.title}` : ""}`;
-  const form = h("form", { class: "card sheet-form", "aria-label": heading, novalidate: true, dataset: { dirty: "true" }, onsubmit: (e) => {
+  const form = h("form", { class: "card sheet-form", "aria-label": heading, novalidate: true, onsubmit: (e) => {
     e.preventDefault();
     save(e.submitter?.value === "submit");
   } },
