@@ -65,6 +65,8 @@ def test_timer_stops_into_a_prefilled_draft_that_is_submitted_approved_and_shown
     card.get_by_text("Running").wait_for()
     expect(card.get_by_role("timer")).to_have_text(re.compile(r"^0:00:(0[2-9]|[1-5]\d)$"), timeout=8000)
     assert agent.get("/v1/timers/current")["timer"]["state"] == "running"
+    card.scroll_into_view_if_needed()
+    screenshot(page, "time-timer")
     # Pause holds it, Resume runs it again
     card.get_by_role("button", name="Pause").click()
     card.get_by_text("Paused").wait_for()
@@ -90,7 +92,8 @@ def test_timer_stops_into_a_prefilled_draft_that_is_submitted_approved_and_shown
     settle(page)
     # Then the API holds one submitted sheet with those values, and the item took its status and % complete
     [sheet] = sheets_of(agent, ref)
-    assert (sheet["state"], sheet["minutes"], sheet["note"], sheet["billable"]) == ("submitted", 45, "Replaced the drum", True)
+    got = (sheet["state"], sheet["minutes"], sheet["note"], sheet["billable"])
+    assert got == ("submitted", 45, "Replaced the drum", True)
     item = agent.get(f"/v1/items/{ref}")
     assert (item["status"], item["percent_complete"]) == ("resolved", 80)
     page.context.close()
