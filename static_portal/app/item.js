@@ -16,6 +16,7 @@ import { editForm, answersForm } from "./item_fields.js";
 import { requesterCard, peopleCard, tagsCard, slaCard } from "./item_people.js";
 import { activityList, activityPeople } from "./item_activity.js";
 import { assignToMe, isMine } from "./list.js";
+import { timerCard } from "./item_timer.js";
 
 const SLA_TICK_MS = 30_000;
 
@@ -77,6 +78,7 @@ export function itemView(ref, route) {
   let compose = null;
   let convo = null;
   let timer = null;
+  let clock = null; // the caller's work timer on this item (item_timer.js)
   let unbind = () => {};
   let force = false; // after the agent's own change, every part is redrawn (focus is on the button they used)
   let reread = false; // after the agent's own message, the conversation is read again whatever the item says
@@ -175,10 +177,12 @@ export function itemView(ref, route) {
         });
         parts.main.replaceChildren(convo, compose);
       }
+      clock = timerCard({ item, onSheet: () => saved("") });
+      clock.refresh().catch((err) => say(notice("error", err.message)));
       heading = page(item.title || "(no title)", flash, parts.head,
         h("div", { class: "item-layout" },
           h("div", { class: "item-main" }, parts.facts, parts.answers, tabs, parts.main),
-          h("aside", { class: "item-side", "aria-label": "Item details" }, parts.requester, parts.people, parts.tags, parts.sla, parts.fields, parts.actions)));
+          h("aside", { class: "item-side", "aria-label": "Item details" }, clock.element, parts.requester, parts.people, parts.tags, parts.sla, parts.fields, parts.actions)));
       fill(data, true);
       shown = data;
       const want = route.params.get("compose");
@@ -195,12 +199,14 @@ export function itemView(ref, route) {
       if (!shown || shown.missing) return;
       if (heading && heading.textContent !== (data.item.title || "(no title)")) heading.textContent = data.item.title || "(no title)";
       fill(data, force);
+      clock?.refresh().catch(() => {});
       force = false;
       shown = data;
     },
     dispose: () => {
       unbind();
       clearInterval(timer);
+      clock?.dispose();
     },
   });
   return view;

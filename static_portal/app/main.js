@@ -18,6 +18,8 @@ import { searchView } from "./search.js";
 import { newItemView } from "./newitem.js";
 import { adminView } from "./admin.js";
 import { savedView } from "./views.js";
+import { timeWeekView } from "./time_week.js";
+import { approvalsView, approvalsAllowed } from "./time_approvals.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
@@ -45,7 +47,7 @@ function shell() {
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/new", "New item"), isAdmin() ? link("/admin", "Admin") : null),
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/new", "New item"), link("/time", "Time"), approvalsLink(link), isAdmin() ? link("/admin", "Admin") : null),
     searchForm(),
     h("span", { class: "spacer" }),
     bell.elements,
@@ -56,11 +58,24 @@ function shell() {
   markCurrent();
 }
 
-/** The nav link of the open screen says so (without rebuilding the bar: its search box keeps its text). */
+/** "Approvals" for admins and project managers; asked after the bar is drawn (managers come from the projects). */
+function approvalsLink(link) {
+  const slot = h("span", { class: "nav-slot" });
+  approvalsAllowed().then((yes) => {
+    if (yes) slot.replaceWith(link("/time/approvals", "Approvals"));
+    markCurrent();
+  }, () => {});
+  return slot;
+}
+
+/** The nav link of the open screen says so (without rebuilding the bar: its search box keeps its text); the
+ * longest match wins, so #/time/approvals marks Approvals, not Time. */
 function markCurrent() {
   const { path } = currentRoute();
-  for (const a of document.querySelectorAll("#topbar nav a")) {
-    if (path.startsWith(a.dataset.to)) a.setAttribute("aria-current", "page");
+  const links = [...document.querySelectorAll("#topbar nav a")];
+  const best = links.filter((a) => path.startsWith(a.dataset.to)).sort((a, b) => b.dataset.to.length - a.dataset.to.length)[0];
+  for (const a of links) {
+    if (a === best) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
 }
@@ -159,6 +174,8 @@ export async function start() {
       [/^\/search$/, authed((a, route) => searchView(route))],
       [/^\/items\/([^/]+)$/, authed(([ref], route) => itemView(ref, route))],
       [/^\/views\/([^/]+)$/, authed(([id]) => savedView(id))],
+      [/^\/time$/, authed((a, route) => timeWeekView(route))],
+      [/^\/time\/approvals$/, authed(() => approvalsView())],
       [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => legacy(async () => {
         await loadDirectory();
         await adminView(section, id);
