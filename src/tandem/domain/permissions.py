@@ -241,8 +241,9 @@ def _project(p: Principal, action: Action, target: ProjectTarget) -> bool:
     if p.role is Role.ADMIN:
         return True
     if p.role is Role.AGENT:
+        # Its managers see the project they decide timesheets of, members or not (its items stay the members').
         member = target.tenant.agents_see_all or project.has_member(p.user_id, p.team_ids)
-        return member and action is Action.READ
+        return (member or p.user_id in project.managers) and action is Action.READ
     return action is Action.READ and p.user_id in project.followers
 
 

@@ -10,23 +10,27 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tandem.domain import time_tracking as tt
-from tandem.domain.errors import Forbidden, ValidationError
+from tandem.domain.errors import Forbidden, NotFound, ValidationError
 from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed
 from tandem.domain.time_tracking import SheetState, Timesheet
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
 from tandem.services.ports import Page, Position, SheetQuery
-from tandem.services.timesheets import SheetFilters, get_sheet, sheet_target
+from tandem.services.timesheets import SheetFilters, sheet_target
 
 REASON = 1000  # characters of a rejection's reason
 PROJECT_PAGE = 200  # projects read per Query when looking for the ones a manager manages
 
 
 def decide_sheet(deps: Deps, p: Principal, sheet_id: str, *, approve: bool, reason: str = "") -> Timesheet:
-    """POST /v1/timesheets/{id}/approve|reject: admins or a manager of the sheet's project (403 for anyone else who
-    sees it); a rejection says why (422 without a reason). Only a submitted sheet is decided (409 otherwise)."""
-    sheet = get_sheet(deps, p, sheet_id)
+    """POST /v1/timesheets/{id}/approve|reject: admins or a manager of the sheet's project; anyone else is refused
+    (403) whether or not they may read the sheet — the question is theirs to decide, and sheet ids are unguessable.
+    A rejection says why (422 without a reason). Only a submitted sheet is decided (409 otherwise)."""
+    require_area(p, Area.TIMESHEETS, Action.READ)
+    sheet = deps.repos.time.get_sheet(p.tenant_id, sheet_id)
+    if sheet is None:
+        raise NotFound("timesheet not found", {"id": sheet_id})
     if not allowed(p, Action.ADMINISTER, sheet_target(deps, p, sheet, Action.ADMINISTER)):
         raise Forbidden("only admins and the managers of its project approve or reject a timesheet")
     reason = reason.strip()
