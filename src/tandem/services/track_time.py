@@ -28,7 +28,7 @@ from tandem.services.deps import Deps
 from tandem.services.ports import Timer
 
 LIMIT_KIND = "work_timer_limit"
-RACES = 3  # attempts of a start or resume that lost the race to another one of the same person
+RACES = 5  # attempts of a start or resume that lost the race to another one of the same person
 
 
 @dataclass
