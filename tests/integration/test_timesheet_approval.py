@@ -252,3 +252,18 @@ def test_a_retried_timer_start_answers_the_same_timer(api, world):
     assert fresh.status_code == 201 and fresh.data["id"] != first.data["id"]
     current = api.call("GET", "/v1/timers/current", token=mia).data["timer"]
     assert (current["id"], current["state"]) == (fresh.data["id"], "running")
+
+
+def test_an_owner_who_lost_the_item_hears_of_the_decision_without_its_title(api, container, world):
+    w, _ = world
+    mia, max_ = w.token("agent_member"), w.token("max")
+    sid = _submitted(api, mia, w.ids["item_a"].ref)
+    # Given Mia's team no longer works on Incoming (A): she cannot read A's ticket any more
+    api.call("PATCH", f"/v1/projects/{w.ids['incoming_a'].id}", {"members": []}, token=w.token("admin"))
+    assert api.call("GET", f"/v1/items/{w.ids['item_a'].ref}", token=mia).status_code == 404
+    # When Max approves her sheet
+    assert api.call("POST", f"/v1/timesheets/{sid}/approve", token=max_).status_code == 200
+    pump(container)
+    # Then she is told, by reference only
+    [note] = api.call("GET", "/v1/notifications", token=mia).data["items"]
+    assert (note["kind"], note["item_ref"], note["item_title"]) == ("timesheet_approved", w.ids["item_a"].ref, "")
