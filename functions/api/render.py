@@ -49,8 +49,8 @@ def portfolio(p: Any) -> Any:
 def project(p: Project, *, staff: bool = True) -> Any:
     if staff:
         return fill(projects.ProjectOut, p)
-    # Customers do not learn who else works on or follows a project.
-    return fill(projects.ProjectOut, p, members=UNSET, followers=UNSET)
+    # Customers do not learn who else works on, manages or follows a project.
+    return fill(projects.ProjectOut, p, members=UNSET, followers=UNSET, managers=UNSET)
 
 
 def item_type(t: ItemType, *, staff: bool = True) -> Any:

@@ -111,7 +111,7 @@ resource(
         d, p, portfolio_id=q.get("portfolio_id"), limit=lim, after=after
     ),
     create=lambda d, p, b: projects.create_project(
-        d, p, **pick(b, "name", "description", "portfolio_id", "members", "followers")
+        d, p, **pick(b, "name", "description", "portfolio_id", "members", "followers", "managers")
     ),
     get=projects.get_project,
     update=projects.update_project,

@@ -1,17 +1,26 @@
-"""Timers and timesheets (issue 13): staff track their time; admins approve it."""
+"""Timers and timesheets (issue 13): staff track their time; admins and the projects' managers approve it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from api.http import current, decode_cursor, if_match, page_body, principal, remembered_create, with_etag
+from api.http import (
+    current,
+    decode_cursor,
+    idempotency_key,
+    if_match,
+    page_body,
+    principal,
+    remembered_create,
+    with_etag,
+)
 from api.ops import Call, op
 from tandem.domain.errors import PreconditionFailed
 from tandem.domain.time_tracking import SheetState, Timesheet, WorkTimer
 from tandem.schemas import time as m
 from tandem.schemas.codec import given
 from tandem.schemas.common import page_of
-from tandem.services import timesheets, track_time
+from tandem.services import approvals, timesheets, track_time
 from tandem.services.open_item import fingerprint
 
 TAG = "time"
@@ -30,9 +39,12 @@ def _sheet(s: Timesheet) -> m.SheetOut:
 
 
 @op("POST", "/v1/timers", summary="Start a timer on an item (pauses the caller's running one)", tag=TAG,
-    body=m.TimerStart, returns=m.TimerOut, status=201)
+    body=m.TimerStart, returns=m.TimerOut, status=201, headers=("Idempotency-Key",))
 def start_timer(call: Call) -> Any:
-    return _timer(track_time.start_timer(current().deps, principal(call.request), call.body.item_ref))
+    p, data = principal(call.request), given(call.body)
+    key = idempotency_key(call.request)
+    return remembered_create(call.request, p, "/v1/timers", lambda: _timer(
+        track_time.start_timer(current().deps, p, data["item_ref"], idempotency_key=key)), fingerprint(data))
 
 
 @op("GET", "/v1/timers/current", summary="The caller's running timer, else their last paused one", tag=TAG,
@@ -62,16 +74,18 @@ def stop_timer(call: Call, id: str) -> Any:
         percent_complete=draft.percent_complete, status=draft.status))
 
 
-@op("GET", "/v1/timesheets", summary="List timesheets (agents: their own)", tag=TAG, query=m.SheetQuery,
+@op("GET", "/v1/timesheets", summary="List timesheets (agents: their own and those of projects they manage; "
+    "approvable=true: the submitted ones the caller may decide)", tag=TAG, query=m.SheetQuery,
     returns=page_of(m.SheetOut))
 def list_timesheets(call: Call) -> Any:
     p = principal(call.request)
     q = call.query
-    scope = f"{p.user_id}/timesheets"
     f = timesheets.SheetFilters(user_id=q.user_id, project_id=q.project_id, billable=q.billable,
                                 state=SheetState(q.state) if q.state else None, date_from=q.date_from,
                                 date_to=q.date_to)
-    page = timesheets.list_sheets(current().deps, p, f, limit=q.limit, after=decode_cursor(q.cursor, scope))
+    listing = approvals.approvable_sheets if q.approvable else timesheets.list_sheets
+    scope = f"{p.user_id}/timesheets" + ("?approvable" if q.approvable else "")
+    page = listing(current().deps, p, f, limit=q.limit, after=decode_cursor(q.cursor, scope))
     return page_body(page, _sheet, scope)
 
 
@@ -113,14 +127,14 @@ def submit_timesheet(call: Call, id: str) -> Any:
     return _sheet(timesheets.submit_sheet(current().deps, principal(call.request), id))
 
 
-@op("POST", "/v1/timesheets/{id}/approve", summary="Approve a submitted timesheet (admins); it is then locked",
-    tag=TAG, returns=m.SheetOut, errors=(409,))
+@op("POST", "/v1/timesheets/{id}/approve", summary="Approve a submitted timesheet (admins, the project's managers); "
+    "it is then locked", tag=TAG, returns=m.SheetOut, errors=(409,))
 def approve_timesheet(call: Call, id: str) -> Any:
-    return _sheet(timesheets.decide_sheet(current().deps, principal(call.request), id, approve=True))
+    return _sheet(approvals.decide_sheet(current().deps, principal(call.request), id, approve=True))
 
 
-@op("POST", "/v1/timesheets/{id}/reject", summary="Reject a submitted timesheet with a reason (admins)", tag=TAG,
-    body=m.SheetReject, returns=m.SheetOut, errors=(409,))
+@op("POST", "/v1/timesheets/{id}/reject", summary="Reject a submitted timesheet with a reason (admins, the "
+    "project's managers)", tag=TAG, body=m.SheetReject, returns=m.SheetOut, errors=(409,))
 def reject_timesheet(call: Call, id: str) -> Any:
-    return _sheet(timesheets.decide_sheet(current().deps, principal(call.request), id, approve=False,
-                                          reason=call.body.reason))
+    return _sheet(approvals.decide_sheet(current().deps, principal(call.request), id, approve=False,
+                                         reason=call.body.reason))

@@ -1,5 +1,6 @@
 // Admin: portfolios and projects — the tree (create both, move a project to another portfolio) and one page
-// per project: name and description, members (users and teams, who may work on its items) and followers.
+// per project: name and description, members (users and teams, who may work on its items), managers (staff users
+// who approve its timesheets) and followers.
 import { api, get } from "../js/api.js";
 import { h, field, notice } from "../js/dom.js";
 import { page, loadDirectory } from "./state.js";
@@ -130,6 +131,8 @@ async function projectPage(nav, id, flash) {
       h("div", {},
         peopleSection({ title: "Members", values: project.members || [], choices: choicesFor(dir, "principal"), name: dir.names.principal,
           pickerLabel: "Add member", onChange: (members, done) => patch({ members }, done) }),
+        peopleSection({ title: "Managers", values: project.managers || [], choices: choicesFor(dir, "user"), name: (v) => people.get(v),
+          pickerLabel: "Add manager", onChange: (managers, done) => patch({ managers }, done) }),
         peopleSection({ title: "Followers", values: project.followers || [], choices: followerChoices, name: (v) => people.get(v),
           pickerLabel: "Add follower", onChange: (followers, done) => patch({ followers }, done) })),
       h("form", { class: "card", novalidate: true, "aria-label": "Project details", onsubmit: (e) => {

@@ -1,5 +1,6 @@
 // The notification bell: a button that says how many are unread ("Notifications, 3 unread") and a
-// dialog listing the newest ones (mentions, assignments, customer replies); opening one marks it read.
+// dialog listing the newest ones (mentions, assignments, customer replies, timesheet decisions with the reason of a
+// rejection); opening one marks it read.
 import { api, get } from "../js/api.js";
 import { h, notice, formatDate } from "../js/dom.js";
 import { go } from "../js/router.js";
@@ -9,6 +10,8 @@ const WHAT = {
   assigned: "assigned you",
   customer_reply: "replied on",
   timer_stopped: "stopped your timer on",
+  timesheet_approved: "approved your timesheet on",
+  timesheet_rejected: "rejected your timesheet on",
 };
 
 /** "Dana mentioned you on T-12" (the title follows on its own line). */
@@ -72,7 +75,8 @@ export function createBell() {
     },
     n.read ? null : h("span", { class: "sr-only", text: "Unread: " }),
     h("span", { class: "what", text: notificationText(n) }),
-    h("span", { class: "title", text: n.item_title || "" })),
+    h("span", { class: "title", text: n.item_title || "" }),
+    n.detail ? h("span", { class: "detail", text: n.detail }) : null),
     h("time", { class: "muted", datetime: n.created_at, text: formatDate(n.created_at) }));
 
   const load = async () => {

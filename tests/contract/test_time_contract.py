@@ -84,3 +84,28 @@ def test_timesheet_save_and_delete_need_the_version_read(repos):
     repos.time.delete_sheet(moved)
     assert repos.time.get_sheet(T, "s1") is None
     assert repos.time.sheets(SheetQuery(T)).items == []
+
+
+def test_a_run_on_a_stale_guard_writes_nothing(repos):
+    # Given u1's running timer a, and the guard as read
+    a = repos.time.run_timer(_timer("a", "u1"), [], 0)
+    timers, guard = repos.time.timers_and_guard(T, "u1")
+    assert ([t.id for t in timers], guard) == (["a"], 1)
+    # When b starts pausing a, on that guard
+    paused_a = replace(a, state=TimerState.PAUSED, resumed_at=None)
+    b = repos.time.run_timer(_timer("b", "u1"), [paused_a], guard)
+    # Then b runs and a is paused, and the guard moved on
+    states = {t.id: t.state for t in repos.time.timers_and_guard(T, "u1")[0]}
+    assert states == {"a": TimerState.PAUSED, "b": TimerState.RUNNING} and b.version == 1
+    assert repos.time.timers_and_guard(T, "u1")[1] == 2
+    # When another start read the same guard before b's: it conflicts and leaves everything as it was
+    with pytest.raises(Conflict):
+        repos.time.run_timer(_timer("c", "u1"), [replace(b, state=TimerState.PAUSED)], guard)
+    # and so does a start on the current guard that writes a stale copy of a
+    with pytest.raises(Conflict):
+        repos.time.run_timer(_timer("c", "u1"), [replace(a, state=TimerState.PAUSED)], 2)
+    timers, guard = repos.time.timers_and_guard(T, "u1")
+    assert sorted((t.id, t.state) for t in timers) == [("a", TimerState.PAUSED), ("b", TimerState.RUNNING)]
+    assert guard == 2
+    # Another person's guard is their own
+    assert repos.time.timers_and_guard(T, "u2") == ([], 0)

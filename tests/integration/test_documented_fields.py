@@ -14,6 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from integration.world import build_world
+from tandem.dal.memory import drain_events
 
 ROLES = ("admin", "agent_member", "customer_a")
 
@@ -92,9 +93,12 @@ def _with_view(deps, w) -> None:
 
 
 def _with_time(deps, w) -> None:
-    """The admin's running timer and a submitted timesheet, so the time GETs have rows to check."""
+    """The admin's running timer and a submitted timesheet, so the time GETs have rows to check; the member
+    agent's timesheet rejected by the admin as the manager of its project, so her notifications hold a decision
+    with its reason and the project names its manager."""
+    from tandem.domain.events import TimesheetChanged
     from tandem.domain.permissions import Principal
-    from tandem.services import timesheets, track_time
+    from tandem.services import approvals, in_app, manage_projects, timesheets, track_time
 
     admin = w.ids["admin"]
     p = Principal(admin.tenant_id, admin.id, admin.role)
@@ -102,6 +106,16 @@ def _with_time(deps, w) -> None:
     fields = {"item_ref": w.ids["item_a"].ref, "date": "2026-03-02", "minutes": 30, "percent_complete": 10}
     sheet = timesheets.create_sheet(deps, p, fields)
     w.ids["timesheet"] = timesheets.submit_sheet(deps, p, sheet.id)
+    manage_projects.update_project(deps, p, w.ids["incoming_a"].id, {"managers": [admin.id]})
+    m = w.ids["member"]
+    member = Principal(m.tenant_id, m.id, m.role, (w.ids["team"].id,))
+    theirs = timesheets.submit_sheet(deps, member, timesheets.create_sheet(deps, member, fields).id)
+    approvals.decide_sheet(deps, p, theirs.id, approve=False, reason="split it per task")
+    for event in drain_events(deps.repos):  # the stream's part: the member is told of the rejection
+        if isinstance(event, TimesheetChanged):
+            in_app.react(deps, event)
+    notes = deps.repos.notifications.list(m.tenant_id, m.id).items
+    assert [(n.kind, n.detail) for n in notes] == [("timesheet_rejected", "split it per task")]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -156,8 +156,28 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("PATCH", "/v1/timesheets/{id}"): (200, 200, 404, 403, 403, 403, 401),
     ("DELETE", "/v1/timesheets/{id}"): (204, 204, 404, 403, 403, 403, 401),
     ("POST", "/v1/timesheets/{id}/submit"): (200, 200, 404, 403, 403, 403, 401),
-    ("POST", "/v1/timesheets/{id}/approve"): (200, 403, 404, 403, 403, 403, 401),
-    ("POST", "/v1/timesheets/{id}/reject"): (200, 403, 404, 403, 403, 403, 401),
+    # Deciding is for admins and the project's managers (see MANAGER): every other staff person is refused (403),
+    # whether or not they may read the sheet.
+    ("POST", "/v1/timesheets/{id}/approve"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/timesheets/{id}/reject"): (200, 403, 403, 403, 403, 403, 401),
+}
+
+# A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
+# through the team) and its manager (issue 13). He answers as the member agent (the second column above) on every
+# route but these: the targets are the member agent's own (her profile, timers, view), and her timesheets are on
+# the project he manages: he reads and decides on them, but does not change, submit or delete them.
+MANAGER: dict[tuple[str, str], int] = {
+    ("PATCH", "/v1/users/{id}"): 403,
+    ("PATCH", "/v1/views/{id}"): 403,
+    ("DELETE", "/v1/views/{id}"): 403,
+    ("POST", "/v1/timers/{id}/pause"): 404,
+    ("POST", "/v1/timers/{id}/resume"): 404,
+    ("POST", "/v1/timers/{id}/stop"): 404,
+    ("PATCH", "/v1/timesheets/{id}"): 403,
+    ("DELETE", "/v1/timesheets/{id}"): 403,
+    ("POST", "/v1/timesheets/{id}/submit"): 403,
+    ("POST", "/v1/timesheets/{id}/approve"): 200,
+    ("POST", "/v1/timesheets/{id}/reject"): 200,
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -438,6 +458,23 @@ def _with_hook(w) -> None:
     w.ids["delivery"] = w.deps.repos.deliveries.list_for_hook(hook.tenant_id, hook.id).items[0]
 
 
+def test_every_manager_row_is_a_route():
+    assert set(MANAGER) <= registered_routes(), sorted(set(MANAGER) - registered_routes())
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_manager_matrix(route, api, container):
+    method, template = route
+    expected = MANAGER.get(route, MATRIX[route][ROLES.index("agent_member")])
+    container.deps.repos = _fresh_repos()
+    w = _world(container.deps)
+    _with_hook(w)
+    resp = api.call(method, _path(template, w), _body(method, template, w), token=w.token("manager"))
+    if resp.status_code >= 400:
+        assert set(resp.data) == {"error"} and resp.data["error"]["code"], resp.data
+    assert resp.status_code == expected, resp.data
+
+
 def test_every_route_has_an_integration_row():
     assert set(INTEGRATION) == registered_routes(), sorted(set(INTEGRATION) ^ registered_routes())
 
@@ -460,16 +497,31 @@ def test_integration_matrix(route, api, container):
 
 
 def _world(deps):
-    """The agency world plus an API key to rotate and revoke, and a view the member agent shares."""
+    """The agency world plus an API key to rotate and revoke, a view the member agent shares, and the manager."""
     from tandem.services.saved_views import create_view
 
     w = build_world(deps)
     admin = w.ids["admin"]
     w.ids["admin_principal"] = Principal(admin.tenant_id, admin.id, admin.role, (), None, admin.email, admin.name)
+    _with_manager(w)
     w.ids["api_key"], _ = create_key(deps, w.ids["admin_principal"], name="Target", scopes=["items:read"])
     w.ids["view"] = create_view(deps, _principal(w.ids["member"]), {"name": "Shared board", "shared": True})
     _with_time(w)
     return w
+
+
+def _with_manager(w) -> None:
+    """Max: an agent, a member of Incoming (A) in his own name and its manager."""
+    from tandem.domain.hierarchy import user_ref
+    from tandem.services import manage_people, manage_projects
+    from tandem.services.authenticate import issue_token
+
+    admin, project = w.ids["admin_principal"], w.ids["incoming_a"]
+    manager = manage_people.create_user(w.deps, admin, email="max@agency.example", name="Max Manager",
+                                        password=PASSWORD)
+    changes = {"members": [*project.members, user_ref(manager.id)], "managers": [manager.id]}
+    manage_projects.update_project(w.deps, admin, project.id, changes)
+    w.tokens["manager"] = issue_token(w.deps, manager)
 
 
 def _with_time(w) -> None:

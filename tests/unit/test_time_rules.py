@@ -93,3 +93,40 @@ def test_timesheet_permissions(role, own, other, decide):
     assert allowed(p, Action.ADMINISTER, on("u2")) is decide
     assert allowed(p, Action.CREATE, AreaTarget("t", Area.TIMERS)) is own
     assert allowed(_p(role), Action.READ, AreaTarget("other", Area.TIMESHEETS)) is False
+
+
+def _sheet_of(owner: str, managers: tuple[str, ...] = ()) -> AreaTarget:
+    extra: dict = {"owner_id": owner}
+    if managers:
+        extra["managers"] = list(managers)
+    return AreaTarget("t", Area.TIMESHEETS, extra)
+
+
+def test_a_manager_reads_and_decides_the_sheets_of_their_project_but_changes_none():
+    manager, other = _p(Role.AGENT, "m1"), _p(Role.AGENT, "u3")
+    sheet = _sheet_of("u2", managers=("m1",))
+    # The project's manager reads and decides on another's sheet, but does not change it
+    assert allowed(manager, Action.READ, sheet) and allowed(manager, Action.ADMINISTER, sheet)
+    assert not allowed(manager, Action.UPDATE, sheet)
+    # An agent who does not manage the project does neither, and a manager of nothing decides nothing
+    assert not allowed(other, Action.READ, sheet) and not allowed(other, Action.ADMINISTER, sheet)
+    assert not allowed(manager, Action.ADMINISTER, _sheet_of("u2"))
+    assert not allowed(_p(Role.AGENT, "u2"), Action.ADMINISTER, _sheet_of("u2"))  # nor the owner on their own
+    # Being named a manager gives customers and API keys nothing
+    for role in (Role.CUSTOMER, Role.INTEGRATION):
+        assert not allowed(_p(role, "m1"), Action.READ, sheet)
+        assert not allowed(_p(role, "m1"), Action.ADMINISTER, sheet)
+
+
+@pytest.mark.parametrize(("role", "owner", "action", "needed"), [
+    (Role.ADMIN, "u2", Action.ADMINISTER, False),  # admins decide everything: no project read
+    (Role.AGENT, "u1", Action.READ, False),  # their own sheet: no project read
+    (Role.AGENT, "u1", Action.UPDATE, False),
+    (Role.AGENT, "u1", Action.ADMINISTER, True),  # deciding, even on their own: only a manager may
+    (Role.AGENT, "u2", Action.READ, True),  # another's: only if they manage its project
+    (Role.CUSTOMER, "u2", Action.READ, False),  # never: refused whatever the project says
+])
+def test_the_managers_are_read_only_when_they_can_change_the_answer(role, owner, action, needed):
+    from tandem.domain.permissions import needs_managers
+
+    assert needs_managers(_p(role), owner, action) is needed

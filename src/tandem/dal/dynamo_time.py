@@ -1,7 +1,9 @@
 """PynamoDB repo for timers and timesheets (issue 13).
 
 Timers: `pk=T#{tid}#WTIMER#{uid}` `sk=WTIMER#{id}`: a user's timers are one small partition (one Query finds the
-running one; a stopped timer is deleted, its time lives on in the timesheet). Timesheets: `pk=T#{tid}`
+running one; a stopped timer is deleted, its time lives on in the timesheet). Beside them `sk=WGUARD`, the person's
+run guard: every start or resume moves its version in the same transaction as the timers it writes, so of two
+concurrent starts one fails its condition and none leaves a second running timer. Timesheets: `pk=T#{tid}`
 `sk=TIMESHEET#{id}` with three listing keys, each sorted `{date}#{id}`: gsi1 by user, gsi2 by project, gsi3 the
 tenant's. Writes are conditional on the version read.
 """
@@ -10,17 +12,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 
 from tandem.dal.codec import dumps, loads
-from tandem.dal.dynamo_base import get, one_page, tkey
+from tandem.dal.dynamo_base import get, one_page, tkey, transaction
 from tandem.dal.table import Record
 from tandem.domain.errors import Conflict
 from tandem.domain.time_tracking import TimerState, Timesheet, WorkTimer
 from tandem.services.ports import Page, SheetQuery
 
 TIMER = "worktimer"
+GUARD = "worktimer_guard"
 SHEET = "timesheet"
+# Cancellation reasons that mean "someone else wrote first": the caller reads again and retries.
+LOST_RACE = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
 
 
 def _conditional_failed(exc: Exception) -> bool:
@@ -46,8 +51,13 @@ def _sheet_record(s: Timesheet) -> Record:
                   gsi3pk=f"{t}#TS", gsi3sk=order)
 
 
+def _on_version(version: int) -> Any:
+    """The record is still at `version` (0: it does not exist yet)."""
+    return Record.pk.does_not_exist() if version == 0 else Record.version == version
+
+
 def _put(record: Record, version: int, what: str) -> None:
-    condition = Record.pk.does_not_exist() if version == 0 else Record.version == version
+    condition = _on_version(version)
     try:
         record.save(condition=condition)
     except PutError as exc:
@@ -82,6 +92,28 @@ class DynamoTimeRepo:
                 raise
             return stored
         _put(_timer_record(stored), timer.version, "timer")
+        return stored
+
+    def timers_and_guard(self, tenant_id: str, user_id: str) -> tuple[list[WorkTimer], int]:
+        pk, _ = _timer_key(tenant_id, user_id, "")
+        records = list(Record.query(pk, consistent_read=True))
+        guard = next((int(r.version or 0) for r in records if r.kind == GUARD), 0)
+        return [loads(WorkTimer, r.data) for r in records if r.kind == TIMER], guard
+
+    def run_timer(self, timer: WorkTimer, paused: list[WorkTimer], guard: int) -> WorkTimer:
+        pk, _ = _timer_key(timer.tenant_id, timer.user_id, "")
+        stored = replace(timer, version=timer.version + 1)
+        try:
+            with transaction() as tx:
+                tx.update(Record(pk=pk, sk="WGUARD"), actions=[Record.kind.set(GUARD), Record.version.set(guard + 1)],
+                          condition=_on_version(guard))
+                tx.save(_timer_record(stored), condition=_on_version(timer.version))
+                for t in paused:
+                    tx.save(_timer_record(replace(t, version=t.version + 1)), condition=_on_version(t.version))
+        except TransactWriteError as exc:
+            if any(r is not None and r.code in LOST_RACE for r in exc.cancellation_reasons or []):
+                raise Conflict("another start or resume of your timers came first") from exc
+            raise
         return stored
 
     def add_sheet(self, sheet: Timesheet) -> Timesheet:

@@ -606,7 +606,7 @@ def memory_repos() -> Repos:
         inbound_webhooks=MemoryEntityRepo(store, "inhook"),  # twin of dal/dynamo_inbound.py
         queue_counts=MemoryQueueCounters(),  # twin of dal/dynamo_queues.py
         views=MemoryViewRepo(),  # twin of dal/dynamo_views.py
-        time=MemoryTimeRepo(),  # twin of dal/dynamo_time.py
+        time=MemoryTimeRepo(store.emit),  # twin of dal/dynamo_time.py
     )
     repos.search = MemorySearchIndex(items, repos.conversations, repos.users)
     items.conversations = repos.conversations  # type: ignore[assignment]

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from tandem.domain.errors import Conflict
+from tandem.domain.events import TimesheetChanged
 from tandem.domain.time_tracking import TimerState, Timesheet, WorkTimer
 from tandem.services.ports import Page, SheetQuery
 
 
 class MemoryTimeRepo:
-    def __init__(self) -> None:
+    def __init__(self, emit: Callable[..., Any] | None = None) -> None:
         self._timers: dict[tuple[str, str, str], WorkTimer] = {}
         self._sheets: dict[tuple[str, str], Timesheet] = {}
+        self._guards: dict[tuple[str, str], int] = {}  # each person's run guard: its version
         self._lock = threading.Lock()
+        # What the table's stream would carry for timesheet records (the shared store's `emit`, when given).
+        self._emit = emit or (lambda *args: None)
 
     def add_timer(self, timer: WorkTimer) -> WorkTimer:
         stored = replace(timer, version=1)
@@ -46,12 +52,32 @@ class MemoryTimeRepo:
                 self._timers[key] = copy.deepcopy(stored)
         return stored
 
+    def timers_and_guard(self, tenant_id: str, user_id: str) -> tuple[list[WorkTimer], int]:
+        with self._lock:
+            return self.timers_of(tenant_id, user_id), self._guards.get((tenant_id, user_id), 0)
+
+    def run_timer(self, timer: WorkTimer, paused: list[WorkTimer], guard: int) -> WorkTimer:
+        person = (timer.tenant_id, timer.user_id)
+        writes = [(t, replace(t, version=t.version + 1)) for t in (timer, *paused)]
+        with self._lock:
+            if self._guards.get(person, 0) != guard:
+                raise Conflict("another start or resume of your timers came first")
+            for before, _ in writes:
+                current = self._timers.get((before.tenant_id, before.user_id, before.id))
+                if (current.version if current else 0) != before.version:
+                    raise Conflict("timer changed meanwhile, read it again")
+            for _, after in writes:
+                self._timers[(after.tenant_id, after.user_id, after.id)] = copy.deepcopy(after)
+            self._guards[person] = guard + 1
+        return writes[0][1]
+
     def add_sheet(self, sheet: Timesheet) -> Timesheet:
         stored = replace(sheet, version=1)
         with self._lock:
             if (sheet.tenant_id, sheet.id) in self._sheets:
                 raise Conflict("timesheet already exists")
             self._sheets[(sheet.tenant_id, sheet.id)] = copy.deepcopy(stored)
+        self._emit(TimesheetChanged, None, stored)
         return stored
 
     def get_sheet(self, tenant_id: str, sheet_id: str) -> Timesheet | None:
@@ -64,6 +90,7 @@ class MemoryTimeRepo:
             if current is None or current.version != sheet.version:
                 raise Conflict("timesheet changed meanwhile, read it again")
             self._sheets[(sheet.tenant_id, sheet.id)] = copy.deepcopy(stored)
+        self._emit(TimesheetChanged, current, stored)
         return stored
 
     def delete_sheet(self, sheet: Timesheet) -> None:
@@ -72,6 +99,8 @@ class MemoryTimeRepo:
             if current is not None and current.version != sheet.version:
                 raise Conflict("timesheet changed meanwhile, read it again")
             self._sheets.pop((sheet.tenant_id, sheet.id), None)
+        if current is not None:
+            self._emit(TimesheetChanged, current, None)
 
     def sheets(self, q: SheetQuery) -> Page[Timesheet]:
         rows = [

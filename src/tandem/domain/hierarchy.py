@@ -1,4 +1,4 @@
-"""Portfolios contain projects; projects hold items, members (users, teams) and followers."""
+"""Portfolios contain projects; projects hold items, members (users, teams), managers and followers."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ class Project:
     # Principals as "user:<id>" or "team:<id>"; followers are user ids and may be customers.
     members: Principals = exposed(create=True, patch=True, default_factory=list)
     followers: Ids = exposed(create=True, patch=True, default_factory=list)
+    # Staff user ids who approve or reject the timesheets of the project's items (issue 13); admins set them.
+    managers: Ids = exposed(create=True, patch=True, default_factory=list)
     version: int = exposed(default=0)
 
     def has_member(self, user_id: str, team_ids: list[str] | tuple[str, ...]) -> bool:

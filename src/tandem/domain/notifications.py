@@ -17,6 +17,8 @@ class NoteKind(StrEnum):
     ASSIGNED = "assigned"  # the user was added to the assignees by someone else (a person or a rule)
     CUSTOMER_REPLY = "customer_reply"  # the requester or a customer follower wrote publicly on the user's item
     TIMER_STOPPED = "timer_stopped"  # the user's timer ran past the tenant's limit and was stopped (issue 13)
+    TIMESHEET_APPROVED = "timesheet_approved"  # an admin or a manager approved the user's timesheet (issue 13)
+    TIMESHEET_REJECTED = "timesheet_rejected"  # ... or rejected it; `detail` says why
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Notification:
     actor_name: str
     created_at: str
     read: bool = False
+    detail: str = ""  # what the kind has to add: the reason of a rejected timesheet
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,8 @@ class Area(StrEnum):
     NOTIFICATIONS = "notifications"  # the caller's own in-app notifications and the change stamp: staff people
     VIEWS = "views"  # saved views of the item list: staff people (each view then checked as a ViewTarget)
     TIMERS = "timers"  # the caller's own timers: staff people
-    TIMESHEETS = "timesheets"  # staff; agents their own (extra owner_id), ADMINISTER (approve/reject) admins
+    TIMESHEETS = "timesheets"  # staff: agents their own (extra owner_id); ADMINISTER (approve/reject) admins and
+    # the managers of the sheet's project (extra managers), who also read the sheets of that project
 
 
 @dataclass
@@ -185,15 +186,23 @@ def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
 
 
 def _time(p: Principal, action: Action, target: AreaTarget) -> bool:
-    """Time is tracked by staff people. An agent works on their own timesheets (the target's `owner_id`, when
-    given); deciding on them (ADMINISTER: approve, reject) is the admins'. Projects have no managers in the
-    model yet; when they do, their managers join here."""
+    """Time is tracked by staff people; customers and API keys have none. The target's `extra` says what the
+    decision needs: `owner_id`, whose timesheet(s) (absent: the caller's own, or none yet), and `managers`, the
+    user ids managing the project of the timesheet(s) (absent: none, or not needed for this caller).
+
+    Admins do anything. An agent works on their own timesheets; a manager of the project also reads those of
+    others (READ) and decides on them (ADMINISTER: approve, reject), but changes none of them (UPDATE)."""
     if p.role is Role.ADMIN:
         return True
-    if p.role is not Role.AGENT or action is Action.ADMINISTER:
+    if p.role is not Role.AGENT:
         return False
+    manages = p.user_id in target.extra.get("managers", ())
+    if action is Action.ADMINISTER:
+        return manages
     owner = target.extra.get("owner_id")
-    return owner is None or owner == p.user_id
+    if owner is None or owner == p.user_id:
+        return True
+    return action is Action.READ and manages
 
 
 ITEM_SCOPES = frozenset({"items:read", "items:write"})
@@ -232,8 +241,9 @@ def _project(p: Principal, action: Action, target: ProjectTarget) -> bool:
     if p.role is Role.ADMIN:
         return True
     if p.role is Role.AGENT:
+        # Its managers see the project they decide timesheets of, members or not (its items stay the members').
         member = target.tenant.agents_see_all or project.has_member(p.user_id, p.team_ids)
-        return member and action is Action.READ
+        return (member or p.user_id in project.managers) and action is Action.READ
     return action is Action.READ and p.user_id in project.followers
 
 
@@ -291,3 +301,11 @@ def needs_project(p: Principal | None, tenant: Tenant, item: Item) -> bool:
     if item.requester_id == p.user_id or p.user_id in item.followers:
         return False
     return tenant.portal.visibility is PortalVisibility.OWN_AND_FOLLOWED
+
+
+def needs_managers(p: Principal | None, owner_id: str | None, action: Action) -> bool:
+    """Whether deciding on a timesheet of `owner_id` for `p` needs its project's managers loaded: only for an
+    agent deciding, or reading someone else's (their own they may read, change and submit regardless)."""
+    if p is None or p.role is not Role.AGENT:
+        return False
+    return action is Action.ADMINISTER or (owner_id is not None and owner_id != p.user_id)

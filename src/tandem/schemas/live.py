@@ -36,6 +36,7 @@ class NotificationOut(Struct, kw_only=True):
     actor: Actor
     created_at: str
     read: bool
+    detail: str  # the reason of a rejected timesheet; empty for other kinds
 
 
 class NotificationsPage(Struct, kw_only=True, forbid_unknown_fields=True):

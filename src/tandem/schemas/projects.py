@@ -15,8 +15,8 @@ from tandem.schemas.derive import derive
 PortfolioOut = derive(Portfolio, "Portfolio")
 PortfolioCreate = derive(Portfolio, "PortfolioCreate", write="create", required=("name",))
 PortfolioPatch = derive(Portfolio, "PortfolioPatch", write="patch")
-# Customers do not learn who else works on or follows a project: those two are left out for them.
-ProjectOut = derive(Project, "Project", optional=("members", "followers"))
+# Customers do not learn who else works on, manages or follows a project: those are left out for them.
+ProjectOut = derive(Project, "Project", optional=("members", "followers", "managers"))
 ProjectCreate = derive(Project, "ProjectCreate", write="create", required=("name",))
 ProjectPatch = derive(Project, "ProjectPatch", write="patch")
 

@@ -14,7 +14,7 @@ Ref = Annotated[str, Meta(min_length=1, max_length=ID)]
 Minutes = Annotated[int, Meta(ge=1, le=1440)]
 Percent = Annotated[int, Meta(ge=0, le=100)]
 Note = Annotated[str, Meta(max_length=2000)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2000)]
+Reason = Annotated[str, Meta(min_length=1, max_length=1000)]  # services/approvals.py REASON
 StatusKey = Annotated[str, Meta(min_length=1, max_length=ID)]
 SheetStateName = Literal["draft", "submitted", "approved", "rejected"]
 
@@ -95,7 +95,8 @@ class SheetOut(Struct, kw_only=True):
 
 class SheetQuery(Struct, kw_only=True):
     """Filters: one of user / project (or neither) with the date range is the Query; billable and state filter
-    its page, so a page may be short: follow `next_cursor`."""
+    its page, so a page may be short: follow `next_cursor`. `approvable=true` lists the submitted timesheets the
+    caller may decide (admins: the tenant's; a manager: those of the projects they manage)."""
 
     limit: Limit = 50
     cursor: Cursor | None = None
@@ -103,6 +104,7 @@ class SheetQuery(Struct, kw_only=True):
     project_id: Id | None = None
     billable: bool | None = None
     state: SheetStateName | None = None
+    approvable: bool = False
     # `from` and `to` are Python keywords: the Struct names differ, the query names do not.
     date_from: Day | None = field(default=None, name="from")
     date_to: Day | None = field(default=None, name="to")

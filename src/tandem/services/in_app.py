@@ -14,19 +14,23 @@ Who is told (decided here, tested in tests/unit/test_in_app.py):
 - Never the person who made the change, never a customer, an inactive user or someone who may not read the item.
 - One notification per person and event: a mention wins over a customer reply (an assignee @mentioned in the
   customer's message gets one `mention`).
+- `timesheet_approved` / `timesheet_rejected` (issue 13): the owner of a timesheet an admin or a manager decided
+  on, with the reason of a rejection; the item's title only if the owner may still read the item. One per
+  decision: the id comes from the sheet and the version the decision wrote.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
+from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded, TimesheetChanged
 from tandem.domain.items import Item
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.notifications import NoteKind, Notification, note_id
 from tandem.domain.people import Team, User
 from tandem.domain.permissions import Action, ItemTarget, Principal, allowed, needs_project
 from tandem.domain.tenants import Tenant
+from tandem.domain.time_tracking import SheetState
 from tandem.services.deps import Deps
 
 QUIET_TAGS = frozenset({"spam", "bulk", "auto"})  # as for mail (services/notify.py)
@@ -41,6 +45,8 @@ def react(deps: Deps, event: Event) -> int:
         return _assigned(deps, event.event_id, event.old.assignees, event.new, created=False)
     if isinstance(event, ItemCreated):
         return _assigned(deps, event.event_id, [], event.item, created=True)
+    if isinstance(event, TimesheetChanged):
+        return _decided(deps, event)
     return 0
 
 
@@ -187,3 +193,29 @@ def _write(
         )
         added += audience.deps.repos.notifications.add(note)
     return added
+
+
+DECIDED = {SheetState.APPROVED: NoteKind.TIMESHEET_APPROVED, SheetState.REJECTED: NoteKind.TIMESHEET_REJECTED}
+
+
+def _decided(deps: Deps, event: TimesheetChanged) -> int:
+    """Tell a timesheet's owner it was approved or rejected (not when they decided it themselves, as an admin)."""
+    old, sheet = event.old, event.new
+    if sheet is None or sheet.state not in DECIDED or (old is not None and old.state is sheet.state):
+        return 0
+    if sheet.decided_by == sheet.user_id:
+        return 0
+    owner = deps.repos.users.get(sheet.tenant_id, sheet.user_id)
+    if owner is None or not owner.active or not owner.role.is_staff:
+        return 0
+    audience = _load(deps, sheet.tenant_id, sheet.item_ref)
+    title = audience.item.title if audience is not None and audience.may_read(owner) else ""
+    decider = deps.repos.users.get(sheet.tenant_id, sheet.decided_by) if sheet.decided_by else None
+    # The decision is the sheet at the version it wrote: the same id on every delivery of its stream record.
+    key = f"timesheet:{sheet.id}@{sheet.version}"
+    note = Notification(
+        tenant_id=sheet.tenant_id, user_id=owner.id, id=note_id(sheet.updated_at, key, owner.id),
+        kind=DECIDED[sheet.state], item_ref=sheet.item_ref, item_title=title, actor_id=sheet.decided_by,
+        actor_name=decider.name if decider else SOMEONE, created_at=sheet.updated_at, detail=sheet.reason,
+    )
+    return int(deps.repos.notifications.add(note))

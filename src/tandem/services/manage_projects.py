@@ -1,4 +1,6 @@
-"""Portfolios and projects: members (users, teams) and followers (anyone, customers too)."""
+"""Portfolios and projects: members (users, teams), managers (staff users) and followers (anyone, customers too).
+
+Projects are created and changed by admins only (Area.PROJECTS), so only admins name a project's managers."""
 
 from __future__ import annotations
 
@@ -63,6 +65,17 @@ def _principals(value: Any) -> list[str]:
     return refs
 
 
+def _managers(deps: Deps, tenant_id: str, value: Any) -> list[str]:
+    """Staff users of the tenant (one BatchGetItem): managers decide on timesheets, which customers never see."""
+    ids = string_list("managers")(value)
+    staff = {u.id for u in deps.repos.users.get_many(tenant_id, ids) if u.role.is_staff} if ids else set()
+    errors = [{"field": f"managers[{i}]", "message": "not a staff user of this tenant"}
+              for i, user_id in enumerate(ids) if user_id not in staff]
+    if errors:
+        raise ValidationError("managers are staff users of the tenant", {"errors": errors})
+    return ids
+
+
 def _project_checks(deps: Deps, tenant_id: str) -> dict[str, Any]:
     return {
         "name": text("name"),
@@ -70,6 +83,7 @@ def _project_checks(deps: Deps, tenant_id: str) -> dict[str, Any]:
         "portfolio_id": lambda v: _checked_portfolio(deps, tenant_id, v),
         "members": _principals,
         "followers": string_list("followers"),
+        "managers": lambda v: _managers(deps, tenant_id, v),
     }
 
 

@@ -493,6 +493,18 @@ class TimeRepo(Protocol):
         removed."""
         ...
 
+    def timers_and_guard(self, tenant_id: str, user_id: str) -> tuple[list[Any], int]:
+        """The user's timers and the version of their run guard, read together (one consistent Query): what
+        `run_timer` is conditional on."""
+        ...
+
+    def run_timer(self, timer: Any, paused: list[Any], guard: int) -> Any:
+        """Make `timer` the user's running one in one atomic write: added (version 0) or saved on its version, with
+        `paused` (their running ones, paused) saved on theirs, and the run guard moved from `guard` on. Conflict
+        when any of them changed since read — another start or resume of the same person won the race — so two
+        concurrent starts never leave two running timers. Returns `timer` as stored."""
+        ...
+
     def add_sheet(self, sheet: Any) -> Any: ...
 
     def get_sheet(self, tenant_id: str, sheet_id: str) -> Any | None: ...

@@ -1,4 +1,5 @@
-"""Timesheets (issue 13): written by staff for themselves, submitted, approved or rejected by admins.
+"""Timesheets (issue 13): written by staff for themselves, submitted, then approved or rejected by admins or the
+managers of the sheet's project (services/approvals.py), who also read the sheets of the projects they manage.
 
 On submit the sheet's `percent_complete` and `status` are applied to its item through `update_item`, the same
 use case as PATCH /v1/items/{ref} (its checks, activity entry and stream event). Approved sheets are locked.
@@ -11,7 +12,7 @@ from typing import Any
 
 from tandem.domain import time_tracking as tt
 from tandem.domain.errors import Conflict, Forbidden, NotFound, ValidationError
-from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed
+from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed, needs_managers
 from tandem.domain.time_tracking import SheetState, Timesheet
 from tandem.services.access import load_item, require_area
 from tandem.services.deps import Deps
@@ -30,8 +31,24 @@ class SheetFilters:
     date_to: str | None = None
 
 
-def _target(p: Principal, owner_id: str | None) -> AreaTarget:
-    return AreaTarget(p.tenant_id, Area.TIMESHEETS, {"owner_id": owner_id} if owner_id else {})
+def _target(p: Principal, owner_id: str | None, managers: list[str] | None = None) -> AreaTarget:
+    extra: dict[str, Any] = {"owner_id": owner_id} if owner_id else {}
+    if managers:
+        extra["managers"] = managers
+    return AreaTarget(p.tenant_id, Area.TIMESHEETS, extra)
+
+
+def project_managers(deps: Deps, tenant_id: str, project_id: str | None) -> list[str]:
+    """The managers of a timesheet's project (one GetItem; none for a sheet of an item outside projects)."""
+    project = deps.repos.projects.get(tenant_id, project_id) if project_id else None
+    return list(project.managers) if project is not None else []
+
+
+def sheet_target(deps: Deps, p: Principal, sheet: Timesheet, action: Action) -> AreaTarget:
+    """What deciding `action` on `sheet` needs: its owner, and its project's managers only when they can change the
+    answer (an admin, or an agent on their own sheet, costs no read)."""
+    managers = project_managers(deps, p.tenant_id, sheet.project_id) if needs_managers(p, sheet.user_id, action) else []
+    return _target(p, sheet.user_id, managers)
 
 
 def _check_status(deps: Deps, p: Principal, ref: str, status: str | None) -> Any:
@@ -55,12 +72,16 @@ def create_sheet(deps: Deps, p: Principal, fields: dict[str, Any]) -> Timesheet:
 
 
 def get_sheet(deps: Deps, p: Principal, sheet_id: str, action: Action = Action.READ) -> Timesheet:
-    """A sheet the caller may see: 403 for those who have no timesheets at all, 404 for another's (agents)."""
+    """A sheet the caller may see: 403 for those who have no timesheets at all, 404 for another's (agents who do
+    not manage its project), 403 when they see it but may not do `action`."""
     require_area(p, Area.TIMESHEETS, Action.READ)
     sheet = deps.repos.time.get_sheet(p.tenant_id, sheet_id)
-    if sheet is None or not allowed(p, Action.READ, _target(p, sheet.user_id)):
+    if sheet is None:
         raise NotFound("timesheet not found", {"id": sheet_id})
-    if not allowed(p, action, _target(p, sheet.user_id)):
+    target = sheet_target(deps, p, sheet, action)
+    if not allowed(p, Action.READ, target):
+        raise NotFound("timesheet not found", {"id": sheet_id})
+    if not allowed(p, action, target):
         raise Forbidden(f"you may not {action.value} this timesheet")
     return sheet
 
@@ -92,12 +113,16 @@ def delete_sheet(deps: Deps, p: Principal, sheet_id: str) -> None:
 def list_sheets(deps: Deps, p: Principal, f: SheetFilters, *, limit: int | None = None,
                 after: Position = None) -> Page[Timesheet]:
     """GET /v1/timesheets: one Query on the user, project or tenant key with the date range; `billable` and
-    `state` filter that page (so a page may hold fewer than `limit`; follow `next_cursor`). Agents list their own."""
+    `state` filter that page (so a page may hold fewer than `limit`; follow `next_cursor`). Agents list their own,
+    and everyone's of a project they manage (`project_id`)."""
     require_area(p, Area.TIMESHEETS, Action.READ)
     user_id = f.user_id
-    if not allowed(p, Action.READ, _target(p, "*")):  # not an admin: only their own
+    managers: list[str] = []
+    if f.project_id and user_id != p.user_id and needs_managers(p, "*", Action.READ):
+        managers = project_managers(deps, p.tenant_id, f.project_id)
+    if not allowed(p, Action.READ, _target(p, "*", managers)):  # neither an admin nor the project's manager
         if user_id not in (None, p.user_id):
-            raise Forbidden("you may list your own timesheets only")
+            raise Forbidden("you may list your own timesheets, or those of a project you manage")
         user_id = p.user_id
     q = SheetQuery(p.tenant_id, user_id=user_id, project_id=f.project_id, date_from=f.date_from,
                    date_to=f.date_to, limit=check_limit(limit), after=after)
@@ -120,16 +145,3 @@ def submit_sheet(deps: Deps, p: Principal, sheet_id: str) -> Timesheet:
     if changes:
         update_item(deps, p, sheet.item_ref, changes)
     return deps.repos.time.save_sheet(replace(sheet, state=state, reason="", updated_at=deps.clock()))
-
-
-def decide_sheet(deps: Deps, p: Principal, sheet_id: str, *, approve: bool, reason: str = "") -> Timesheet:
-    """POST /v1/timesheets/{id}/approve|reject: admins (ADMINISTER on timesheets); a rejection says why."""
-    sheet = get_sheet(deps, p, sheet_id)
-    if not allowed(p, Action.ADMINISTER, _target(p, sheet.user_id)):
-        raise Forbidden("only admins approve or reject timesheets")
-    if not approve and not reason.strip():
-        raise ValidationError("a rejection needs a reason", {"field": "reason"})
-    state = tt.transition(sheet, SheetState.APPROVED if approve else SheetState.REJECTED)
-    return deps.repos.time.save_sheet(
-        replace(sheet, state=state, reason=reason, decided_by=p.user_id, updated_at=deps.clock())
-    )

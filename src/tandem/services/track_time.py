@@ -1,5 +1,10 @@
 """Timers (issue 13): one running per person; stopping one gives a prefilled timesheet draft.
 
+Starting or resuming writes the running timer and pauses the person's running one in one write conditional on
+their run guard (`run_timer`): of two concurrent starts one wins, the other reads again and pauses the winner's,
+so exactly one runs. A start with an `Idempotency-Key` gets an id derived from the key: a retry racing the first
+attempt finds that timer instead of starting a second one.
+
 Each running segment schedules a limit check in the timers Lambda (`LIMIT_KIND`, keyed by the timer); pausing or
 stopping cancels it, and a check that finds the timer no longer in the segment it was scheduled for does nothing.
 The Lambda fires each check once under `deps.once`, so a redelivered tick stops a forgotten timer once.
@@ -7,12 +12,14 @@ The Lambda fires each check once under `deps.once`, so a redelivered tick stops 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from tandem.domain import time_tracking as tt
 from tandem.domain.clock import iso, parse_iso
-from tandem.domain.errors import Conflict, NotFound
+from tandem.domain.errors import Conflict, NotFound, ValidationError
 from tandem.domain.notifications import NoteKind, Notification, note_id
 from tandem.domain.permissions import Action, Area, Principal
 from tandem.domain.time_tracking import TimerState, WorkTimer
@@ -21,6 +28,7 @@ from tandem.services.deps import Deps
 from tandem.services.ports import Timer
 
 LIMIT_KIND = "work_timer_limit"
+RACES = 5  # attempts of a start or resume that lost the race to another one of the same person
 
 
 @dataclass
@@ -50,24 +58,49 @@ def _schedule_limit(deps: Deps, timer: WorkTimer) -> None:
     deps.repos.timers.schedule(Timer(timer.tenant_id, _limit_key(timer), due, LIMIT_KIND, payload))
 
 
-def _pause_running(deps: Deps, p: Principal, now: str) -> None:
-    for running in deps.repos.time.timers_of(p.tenant_id, p.user_id):
-        if running.state is TimerState.RUNNING:
-            deps.repos.time.save_timer(tt.pause(running, now))
-            deps.repos.timers.cancel(p.tenant_id, _limit_key(running))
+def _run(deps: Deps, p: Principal, make: Callable[[list[WorkTimer], str], WorkTimer]) -> WorkTimer:
+    """Write the timer `make` builds from the person's timers as their running one, pausing the one that runs; read
+    again and retry when another start or resume won the race. A timer `make` returns unchanged is answered as is."""
+    for _ in range(RACES):
+        timers, guard = deps.repos.time.timers_and_guard(p.tenant_id, p.user_id)
+        now = deps.clock()
+        timer = make(timers, now)
+        if timer in timers:
+            return timer
+        running = [tt.pause(t, now) for t in timers if t.state is TimerState.RUNNING and t.id != timer.id]
+        try:
+            saved = deps.repos.time.run_timer(timer, running, guard)
+        except Conflict:
+            continue
+        for t in running:
+            deps.repos.timers.cancel(p.tenant_id, _limit_key(t))
+        _schedule_limit(deps, saved)
+        return saved
+    raise Conflict("your timers changed meanwhile, try again")
 
 
-def start_timer(deps: Deps, p: Principal, item_ref: str) -> WorkTimer:
+def keyed_id(p: Principal, idempotency_key: str) -> str:
+    """The id of the timer a start with this Idempotency-Key makes: the same for every retry of it."""
+    digest = hashlib.sha256(f"{p.tenant_id}\n{p.user_id}\n{idempotency_key}".encode()).hexdigest()
+    return f"k{digest[:25]}"
+
+
+def start_timer(deps: Deps, p: Principal, item_ref: str, *, idempotency_key: str | None = None) -> WorkTimer:
     """POST /v1/timers: a running timer on an item the caller sees; their running one (if any) is paused."""
     require_area(p, Area.TIMERS, Action.CREATE)
     _, item = load_item(deps, p, item_ref, Action.READ)
-    now = deps.clock()
-    _pause_running(deps, p, now)
-    timer = deps.repos.time.add_timer(
-        WorkTimer(p.tenant_id, deps.new_id(), p.user_id, item.ref, TimerState.RUNNING, now, resumed_at=now)
-    )
-    _schedule_limit(deps, timer)
-    return timer
+    timer_id = keyed_id(p, idempotency_key) if idempotency_key else deps.new_id()
+
+    def make(timers: list[WorkTimer], now: str) -> WorkTimer:
+        earlier = next((t for t in timers if t.id == timer_id), None)
+        if earlier is not None:  # a retry that raced the first attempt: that timer, whatever it does now
+            if earlier.item_ref != item.ref:
+                raise ValidationError("Idempotency-Key reused with a different request",
+                                      {"code": "idempotency_mismatch"})
+            return earlier
+        return WorkTimer(p.tenant_id, timer_id, p.user_id, item.ref, TimerState.RUNNING, now, resumed_at=now)
+
+    return _run(deps, p, make)
 
 
 def current_timer(deps: Deps, p: Principal) -> WorkTimer | None:
@@ -97,13 +130,15 @@ def pause_timer(deps: Deps, p: Principal, timer_id: str) -> WorkTimer:
 
 def resume_timer(deps: Deps, p: Principal, timer_id: str) -> WorkTimer:
     """Resuming pauses whatever else runs: still one running timer per person."""
-    timer = _own(deps, p, timer_id)
-    now = deps.clock()
-    resumed = tt.resume(timer, now)  # checks the state before anything else changes
-    _pause_running(deps, p, now)
-    saved = deps.repos.time.save_timer(resumed)
-    _schedule_limit(deps, saved)
-    return saved
+    require_area(p, Area.TIMERS, Action.UPDATE)
+
+    def make(timers: list[WorkTimer], now: str) -> WorkTimer:
+        timer = next((t for t in timers if t.id == timer_id), None)
+        if timer is None:
+            raise NotFound("timer not found", {"id": timer_id})
+        return tt.resume(timer, now)  # checks the state before anything else changes
+
+    return _run(deps, p, make)
 
 
 def stop_timer(deps: Deps, p: Principal, timer_id: str) -> tuple[WorkTimer, Draft]:
