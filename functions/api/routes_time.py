@@ -47,6 +47,13 @@ def start_timer(call: Call) -> Any:
         track_time.start_timer(current().deps, p, data["item_ref"], idempotency_key=key)), fingerprint(data))
 
 
+@op("GET", "/v1/timers", summary="The caller's running and paused timers (running first)", tag=TAG,
+    returns=page_of(m.TimerOut))
+def list_timers(call: Call) -> Any:
+    timers = track_time.list_timers(current().deps, principal(call.request))
+    return {"items": [_timer(t) for t in timers], "next_cursor": None}
+
+
 @op("GET", "/v1/timers/current", summary="The caller's running timer, else their last paused one", tag=TAG,
     returns=m.CurrentTimerOut)
 def current_timer(call: Call) -> Any:

@@ -5,7 +5,7 @@
 // (`GET /v1/items/{ref}/time`, left out while the API does not answer it).
 import { h, notice } from "../js/dom.js";
 import { elapsedNow, formatElapsed, formatMinutes } from "./time_model.js";
-import { currentTimer, itemInfo, itemTime, startTimer, timerAction } from "./time_api.js";
+import { currentTimer, itemInfo, itemTime, listTimers, startTimer, timerAction, timerFor } from "./time_api.js";
 import { sheetForm } from "./timesheet_form.js";
 
 const TICK_MS = 1000;
@@ -115,7 +115,8 @@ export function timerCard({ item = null, onSheet } = {}) {
   }
 
   async function refresh() {
-    const [t] = await Promise.all([currentTimer(), loadSpent()]);
+    const mine = item ? listTimers().then((all) => timerFor(all, item.ref)) : currentTimer();
+    const [t] = await Promise.all([mine, loadSpent()]);
     if (!busy) show(t);
   }
 

@@ -9,6 +9,12 @@ const enc = encodeURIComponent;
 /** The caller's running timer, else their last paused one, else null. */
 export const currentTimer = () => get("/v1/timers/current").then((r) => r.timer || null);
 
+/** The caller's unstopped timers, the running one first: an item's page resumes the one paused on it. */
+export const listTimers = () => get("/v1/timers").then((r) => r.items);
+
+/** On an item: the caller's timer on that item (running or paused), else their running one elsewhere, else null. */
+export const timerFor = (timers, ref) => timers.find((t) => t.item_ref === ref) || timers.find((t) => t.state === "running") || null;
+
 export const startTimer = (itemRef) => api("POST", "/v1/timers", { body: { item_ref: itemRef } }).then((r) => r.data);
 
 /** verb: pause | resume | stop (stop answers {timer, draft}). */

@@ -121,7 +121,7 @@ def test_timer_stops_into_a_prefilled_draft_that_is_submitted_approved_and_shown
     week.context.close()
 
 
-def test_a_second_timer_pauses_the_first_and_says_so(world, browser):
+def test_a_second_timer_pauses_the_first_which_its_item_resumes_later(world, browser):
     first, second = world.ids["vpn"]["ref"], world.ids["laptop"]["ref"]
     agent = world.client("agent")
     # Given a timer running on one item
@@ -159,6 +159,15 @@ def test_a_second_timer_pauses_the_first_and_says_so(world, browser):
     page.get_by_text("Time saved as a draft.").wait_for()
     settle(page)
     assert [s["state"] for s in sheets_of(agent, second)] == ["draft"]
+    # And the first item's page offers its paused timer again: Resume runs it on
+    page.goto(f"{world.app}#/items/{first}")
+    settle(page)
+    card = timer_card(page)
+    card.get_by_text("Paused").wait_for()
+    card.get_by_role("button", name="Resume").click()
+    card.get_by_text("Running").wait_for()
+    current = agent.get("/v1/timers/current")["timer"]
+    assert (current["id"], current["state"]) == (first_timer["id"], "running")
     page.context.close()
 
 

@@ -145,6 +145,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # Time (issue 13) is staff work: customers have none (403). Timers are each person's own: the targets are the
     # member agent's, so anyone else finds no such timer (404). Starting one needs the item (the outsider: 404).
     ("POST", "/v1/timers"): (201, 201, 404, 403, 403, 403, 401),
+    ("GET", "/v1/timers"): (200, 200, 200, 403, 403, 403, 401),
     ("GET", "/v1/timers/current"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/timers/{id}/pause"): (404, 200, 404, 403, 403, 403, 401),
     ("POST", "/v1/timers/{id}/resume"): (404, 200, 404, 403, 403, 403, 401),
@@ -305,6 +306,7 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/views/{id}/export"): DENIED,
     # A key tracks no time and decides on none.
     ("POST", "/v1/timers"): DENIED,
+    ("GET", "/v1/timers"): DENIED,
     ("GET", "/v1/timers/current"): DENIED,
     ("POST", "/v1/timers/{id}/pause"): DENIED,
     ("POST", "/v1/timers/{id}/resume"): DENIED,

@@ -172,3 +172,21 @@ def test_agents_see_only_their_own_timesheets_and_admins_filter_by_user(api, wor
     assert [s["id"] for s in admin_view] == [mine]
     assert _sheets(api, w.token("admin"), "?from=2026-04-01") == []
     assert _sheets(api, w.token("admin"), f"?project_id={w.ids['incoming_a'].id}&billable=false") == []
+
+
+def test_the_timer_list_holds_the_running_timer_first_then_the_paused_ones(api, world):
+    # Given an agent who started a timer on one item and then another (which paused the first)
+    w, clock = world
+    agent = w.token("agent_member")
+    first = api.call("POST", "/v1/timers", {"item_ref": w.ids["item_a"].ref}, token=agent).data
+    clock.now = "2026-03-02T10:00:00.000Z"
+    body = {"type_id": w.ids["ticket_type"].id, "title": "Second", "project_id": w.ids["incoming_a"].id}
+    other = api.call("POST", "/v1/items", body, token=w.token("admin")).data
+    second = api.call("POST", "/v1/timers", {"item_ref": other["ref"]}, token=agent).data
+    # When they list their timers
+    listed = api.call("GET", "/v1/timers", token=agent).data
+    # Then the running one comes first, the paused one after it, and a stopped one is gone
+    assert [(t["id"], t["state"]) for t in listed["items"]] == [(second["id"], "running"), (first["id"], "paused")]
+    api.call("POST", f"/v1/timers/{first['id']}/stop", token=agent)
+    assert [t["id"] for t in api.call("GET", "/v1/timers", token=agent).data["items"]] == [second["id"]]
+    assert api.call("GET", "/v1/timers", token=w.token("agent_nonmember")).data["items"] == []

@@ -13,7 +13,7 @@ globalThis.fetch = async (url) => {
   const [status, body] = answers.shift();
   return { ok: status < 400, status, text: async () => JSON.stringify(body), headers: { get: () => null } };
 };
-const { approvable, itemTime, createSheet } = await import("../../static_portal/app/time_api.js");
+const { approvable, itemTime, createSheet, timerFor } = await import("../../static_portal/app/time_api.js");
 
 const unknownKey = [422, { error: { code: "validation_error", message: "invalid query: approvable: unknown field", details: { errors: [{ field: "approvable", message: "unknown field" }] } } }];
 const page = (items) => [200, { items, next_cursor: null }];
@@ -62,4 +62,13 @@ test("saving and submitting new time is a create then a submit of that sheet", a
   const sheet = await createSheet({ item_ref: "T-1", date: "2024-06-05", minutes: 5 }, { submit: true, key: "k1" });
   assert.equal(sheet.state, "submitted");
   assert.deepEqual(asked.map((u) => u.pathname), ["/v1/timesheets", "/v1/timesheets/s9/submit"]);
+});
+
+test("an item's page shows the timer on that item, paused or not, before a running one elsewhere", () => {
+  const running = { id: "t2", item_ref: "T-2", state: "running" };
+  const paused = { id: "t1", item_ref: "T-1", state: "paused" };
+  assert.equal(timerFor([running, paused], "T-1"), paused);
+  assert.equal(timerFor([running, paused], "T-2"), running);
+  assert.equal(timerFor([running, paused], "T-3"), running);
+  assert.equal(timerFor([paused], "T-3"), null);
 });

@@ -103,6 +103,15 @@ def start_timer(deps: Deps, p: Principal, item_ref: str, *, idempotency_key: str
     return _run(deps, p, make)
 
 
+def list_timers(deps: Deps, p: Principal) -> list[WorkTimer]:
+    """GET /v1/timers: the caller's unstopped timers, the running one first, then paused ones newest first (one
+    small partition: a person has a handful), so an item's page can offer to resume the timer paused on it."""
+    require_area(p, Area.TIMERS, Action.READ)
+    timers = [t for t in deps.repos.time.timers_of(p.tenant_id, p.user_id) if t.state is not TimerState.STOPPED]
+    newest_first = sorted(timers, key=lambda t: t.started_at, reverse=True)
+    return sorted(newest_first, key=lambda t: t.state is not TimerState.RUNNING)  # stable: keeps newest first
+
+
 def current_timer(deps: Deps, p: Principal) -> WorkTimer | None:
     """GET /v1/timers/current: the running timer, else the paused one started last, else None."""
     require_area(p, Area.TIMERS, Action.READ)
