@@ -73,6 +73,7 @@ class Area(StrEnum):
     VIEWS = "views"  # saved views of the item list: staff people (each view then checked as a ViewTarget)
     TIMERS = "timers"  # the caller's own timers: staff people
     TIMESHEETS = "timesheets"  # staff; agents their own (extra owner_id), ADMINISTER (approve/reject) admins
+    SCHEDULES = "schedules"  # a project's plan (Gantt, calendar): staff, and API keys that read items
 
 
 @dataclass
@@ -209,7 +210,7 @@ def _integration(p: Principal, action: Action, target: Target) -> bool:
             return "hooks" in p.scopes
         if target.area is Area.ITEMS:
             return action in (Action.CREATE, Action.UPDATE) and "items:write" in p.scopes
-        if target.area is Area.QUEUES:
+        if target.area in (Area.QUEUES, Area.SCHEDULES):
             return action is Action.READ and "items:read" in p.scopes
         return action is Action.READ and target.area in (Area.ITEM_TYPES, Area.PROJECTS) and _any_item_scope(p)
     if isinstance(target, ProjectTarget):
