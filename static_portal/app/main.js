@@ -17,6 +17,8 @@ import { itemView } from "./item.js";
 import { searchView } from "./search.js";
 import { newItemView } from "./newitem.js";
 import { adminView } from "./admin.js";
+import { ganttView } from "./gantt.js";
+import { calendarView } from "./calendar.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
@@ -44,7 +46,7 @@ function shell() {
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/new", "New item"), isAdmin() ? link("/admin", "Admin") : null),
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), link("/new", "New item"), isAdmin() ? link("/admin", "Admin") : null),
     searchForm(),
     h("span", { class: "spacer" }),
     bell.elements,
@@ -155,6 +157,8 @@ export async function start() {
       [/^\/board$/, authed((a, route) => boardView(route))],
       [/^\/tree$/, authed(() => treeView())],
       [/^\/new$/, authed((a, route) => newItemView(route))],
+      [/^\/gantt$/, authed((a, route) => ganttView(route))],
+      [/^\/calendar$/, authed((a, route) => calendarView(route))],
       [/^\/search$/, authed((a, route) => searchView(route))],
       [/^\/items\/([^/]+)$/, authed(([ref], route) => itemView(ref, route))],
       [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => legacy(async () => {
