@@ -18,7 +18,7 @@ let library = null;
 function loadLibrary() {
   if (window.FullCalendar) return Promise.resolve(window.FullCalendar);
   library ||= new Promise((resolve, reject) => {
-    document.head.append(h("link", { rel: "stylesheet", href: `${VENDOR}/main.min.css` }));
+    document.head.append(h("link", { rel: "stylesheet", href: `${VENDOR}/main.csp.min.css` }));
     const script = h("script", { src: `${VENDOR}/main.min.js` });
     script.addEventListener("load", () => resolve(window.FullCalendar));
     script.addEventListener("error", () => {

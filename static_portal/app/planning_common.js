@@ -13,7 +13,7 @@ export function projectPicker(path, selected, params = {}) {
   const pairs = look.known("projects").map((p) => [p.id, p.name]).sort((a, b) => a[1].localeCompare(b[1]));
   const select = h("select", { name: "project_id" }, options(pairs, selected, "Choose a project"));
   select.addEventListener("change", () => go(path, { ...params, project_id: select.value }));
-  return h("form", { class: "row planning-scope", "aria-label": "Project", onsubmit: (e) => e.preventDefault() },
+  return h("form", { class: "row planning-scope", "aria-label": "Which project", onsubmit: (e) => e.preventDefault() },
     field("Project", select));
 }
 
