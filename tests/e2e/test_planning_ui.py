@@ -200,3 +200,30 @@ def test_dragging_a_plan_on_the_calendar_reschedules_it(world, browser):
     assert item(world, "design")["planned_finish"] == "2031-03-14"
     page.get_by_role("status").filter(has_text=f"{ref} planned 2031-03-12 to 2031-03-14").wait_for()
     page.context.close()
+
+
+# --------------------------------------------------------------------------- the item view
+
+
+def test_the_item_view_saves_predecessors_and_shows_the_conflict_they_make(world, browser):
+    # Given "Book the venue" planned on 6 March and "Choose the venue" planned until 8 March
+    choose = new_task(world, "Choose the venue", planned_start="2031-03-05", planned_finish="2031-03-08")
+    book = new_task(world, "Book the venue", planned_start="2031-03-06", planned_finish="2031-03-06")
+    page = open_app(world, browser, f"/items/{book['ref']}")
+    plan = page.get_by_role("form", name="Plan")
+    assert plan.get_by_label("Planned start").input_value() == "2031-03-06"
+    # When the agent makes "Choose the venue" its predecessor
+    plan.get_by_label("Predecessors").fill(choose["ref"].lower())
+    plan.get_by_role("button", name="Save plan").click()
+    # Then the API holds it, and the plan shows the conflict in the API's words
+    wait_for(lambda: world.admin.get(f"/v1/items/{book['ref']}")["predecessors"] == [choose["ref"]])
+    conflict = page.get_by_role("form", name="Plan").get_by_role("list", name="Conflicts")
+    conflict.wait_for()
+    assert f"predecessor {choose['ref']}" in conflict.inner_text()
+    # And a plan that would end before it starts is refused on its field
+    plan = page.get_by_role("form", name="Plan")
+    plan.get_by_label("Planned finish").fill("2031-03-01")
+    plan.get_by_role("button", name="Save plan").click()
+    page.get_by_role("alert").filter(has_text="planned_finish must not be before planned_start").first.wait_for()
+    assert world.admin.get(f"/v1/items/{book['ref']}")["planned_finish"] == "2031-03-06"
+    page.context.close()
