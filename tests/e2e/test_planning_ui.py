@@ -44,9 +44,15 @@ def world(stack):
     return w
 
 
+# Requests of the open pages that left the local stack: the screens and their vendored library work offline.
+OFFSITE: list[str] = []
+
+
 def open_app(world: Any, browser: Any, route: str) -> Any:
     ctx = new_context(browser)
     sign_in_context(ctx, world.base, world.slug, world.ids["agent"]["email"])
+    OFFSITE.clear()
+    ctx.on("request", lambda r: OFFSITE.append(r.url) if not r.url.startswith((world.base, "data:")) else None)
     page = ctx.new_page()
     page.goto(f"{world.app}#{route}")
     page.get_by_role("heading", level=1).wait_for()
@@ -110,6 +116,7 @@ def test_dragging_a_bar_moves_its_plan_and_dragging_its_end_resizes_it(world, br
     wait_for(lambda: item(world, "move_me")["planned_finish"] == "2031-03-10")
     assert item(world, "move_me")["planned_start"] == "2031-03-07"
     screenshot(page, "gantt")
+    assert OFFSITE == []
     page.context.close()
 
 
@@ -181,6 +188,7 @@ def test_the_calendar_shows_planned_and_actual_apart(world, browser, view):
         box = event.bounding_box()
         assert cell["x"] - 2 <= box["x"] <= cell["x"] + cell["width"], (day, box, cell)
     screenshot(page, f"calendar-{view}")
+    assert OFFSITE == []  # FullCalendar came from our own origin and asked nothing of anyone else
     page.context.close()
 
 
