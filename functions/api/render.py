@@ -11,9 +11,9 @@ from tandem.domain.hierarchy import Project
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
 from tandem.domain.messages import Attachment, Message
+from tandem.domain.planning import PlanConflict
 from tandem.domain.rules import actions_json, group_json
 from tandem.domain.tenants import Tenant
-from tandem.domain.planning import PlanConflict
 from tandem.schemas import auth, automation, items, people, planning, projects
 from tandem.schemas.derive import project as fill
 

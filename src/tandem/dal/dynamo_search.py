@@ -20,6 +20,7 @@ from tandem.domain.messages import Message
 from tandem.domain.people import User
 from tandem.services.ports import Posting
 
+
 def partition(tenant_id: str, word: str) -> str:
     return f"{tkey(tenant_id)}#W#{word[:2]}"
 
