@@ -15,6 +15,7 @@ from api import (  # noqa: F401
     routes_items,
     routes_keys,
     routes_live,
+    routes_planning,
     routes_public,
     routes_queues,
     routes_search,

@@ -11,9 +11,10 @@ from tandem.domain.hierarchy import Project
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
 from tandem.domain.messages import Attachment, Message
+from tandem.domain.planning import PlanConflict
 from tandem.domain.rules import actions_json, group_json
 from tandem.domain.tenants import Tenant
-from tandem.schemas import auth, automation, items, people, projects
+from tandem.schemas import auth, automation, items, people, planning, projects
 from tandem.schemas.derive import project as fill
 
 
@@ -68,6 +69,20 @@ def item(i: Item, *, staff: bool = True) -> Any:
     # Customers see who handles it as principals, not internal followers.
     followers = i.followers if staff else [f for f in i.followers if f == i.requester_id]
     return fill(items.ItemOut, i, followers=followers)
+
+
+def conflict(c: PlanConflict) -> planning.ConflictOut:
+    return planning.ConflictOut(code=c.code, message=c.message, ref=c.ref or UNSET)
+
+
+def item_detail(i: Item, conflicts: list[PlanConflict], *, staff: bool = True) -> Any:
+    """One item as `GET /v1/items/{ref}` answers it: with the conflicts of its plan."""
+    followers = i.followers if staff else [f for f in i.followers if f == i.requester_id]
+    return fill(planning.ItemDetailOut, i, followers=followers, conflicts=[conflict(c) for c in conflicts])
+
+
+def schedule_row(i: Item, conflicts: list[PlanConflict]) -> Any:
+    return fill(planning.ScheduleRowOut, i, conflicts=[conflict(c) for c in conflicts])
 
 
 def attachment(a: Attachment) -> Any:

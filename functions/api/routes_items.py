@@ -26,10 +26,12 @@ from tandem.schemas import items as m
 from tandem.schemas.codec import given
 from tandem.schemas.common import ListQuery, page_of
 from tandem.schemas.derive import translate
+from tandem.schemas.planning import ItemDetailOut
 from tandem.services import post_message as conversation
 from tandem.services.access import tenant_of
 from tandem.services.convert_item import convert_item
 from tandem.services.open_item import NewItem, fingerprint, open_item
+from tandem.services.planning import item_conflicts
 from tandem.services.ports import IdempotencyClaim, ItemQuery
 from tandem.services.read_items import get_item, list_activity, list_items, list_messages
 from tandem.services.update_item import update_item
@@ -88,11 +90,13 @@ def find_items(call: Call) -> Response:
     return conditional(call.request, page_body(page, lambda i: render.item(i, staff=p.is_staff), scope))
 
 
-@op("GET", "/v1/items/{ref}", summary="Read an item", tag=ITEM, returns=m.ItemOut)
+@op("GET", "/v1/items/{ref}", summary="Read an item (with the conflicts of its plan)", tag=ITEM,
+    returns=ItemDetailOut)
 def read_item(call: Call, ref: str) -> Response:
     p = principal(call.request)
-    item = get_item(current().deps, p, ref)
-    return with_etag(render.item(item, staff=p.is_staff), item.version)
+    deps = current().deps
+    item = get_item(deps, p, ref)
+    return with_etag(render.item_detail(item, item_conflicts(deps, p, item), staff=p.is_staff), item.version)
 
 
 @op("PATCH", "/v1/items/{ref}", summary="Change an item", tag=ITEM, body=m.ItemPatch, returns=m.ItemOut,

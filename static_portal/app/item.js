@@ -13,6 +13,7 @@ import * as look from "./lookups.js";
 import { options, statusBadge, priorityBadge, assigneeText } from "./widgets.js";
 import { composer } from "./composer.js";
 import { editForm, answersForm } from "./item_fields.js";
+import { planCard } from "./item_plan.js";
 import { requesterCard, peopleCard, tagsCard, slaCard } from "./item_people.js";
 import { activityList, activityPeople } from "./item_activity.js";
 import { assignToMe, isMine } from "./list.js";
@@ -70,7 +71,7 @@ function swap(box, build) {
 export function itemView(ref, route) {
   const tab = route.params.get("tab") === "activity" ? "activity" : "conversation";
   const box = () => h("div", {});
-  const parts = { head: box(), facts: box(), answers: box(), main: box(), requester: box(), people: box(), tags: box(), sla: box(), fields: box(), actions: box() };
+  const parts = { head: box(), facts: box(), answers: box(), main: box(), requester: box(), people: box(), tags: box(), sla: box(), fields: box(), plan: box(), actions: box() };
   const flash = h("div", { "aria-live": "polite" });
   const say = (n) => flash.replaceChildren(n);
   let shown = null;
@@ -126,6 +127,7 @@ export function itemView(ref, route) {
     put(parts.tags, () => tagsCard(item, save));
     put(parts.sla, () => slaCard(item));
     put(parts.fields, () => editForm(item, etag, saved));
+    put(parts.plan, () => planCard(item, etag, saved));
     put(parts.actions, () => actions(item, data.macros || [], say, saved));
     if (tab === "activity") put(parts.main, () => activityList(data.activity || [], item, type));
     else if (first || changed(shown, data)) convo.replaceChildren(conversation(data));
@@ -182,7 +184,7 @@ export function itemView(ref, route) {
       heading = page(item.title || "(no title)", flash, parts.head,
         h("div", { class: "item-layout" },
           h("div", { class: "item-main" }, parts.facts, parts.answers, tabs, parts.main),
-          h("aside", { class: "item-side", "aria-label": "Item details" }, clock.element, parts.requester, parts.people, parts.tags, parts.sla, parts.fields, parts.actions)));
+          h("aside", { class: "item-side", "aria-label": "Item details" }, clock.element, parts.requester, parts.people, parts.tags, parts.sla, parts.fields, parts.plan, parts.actions)));
       fill(data, true);
       shown = data;
       const want = route.params.get("compose");

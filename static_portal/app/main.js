@@ -20,6 +20,8 @@ import { adminView } from "./admin.js";
 import { savedView } from "./views.js";
 import { timeWeekView } from "./time_week.js";
 import { approvalsView, approvalsAllowed } from "./time_approvals.js";
+import { ganttView } from "./gantt.js";
+import { calendarView } from "./calendar.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
@@ -47,7 +49,7 @@ function shell() {
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/new", "New item"), link("/time", "Time"), approvalsLink(link), isAdmin() ? link("/admin", "Admin") : null),
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), link("/new", "New item"), link("/time", "Time"), approvalsLink(link), isAdmin() ? link("/admin", "Admin") : null),
     searchForm(),
     h("span", { class: "spacer" }),
     bell.elements,
@@ -171,6 +173,8 @@ export async function start() {
       [/^\/board$/, authed((a, route) => boardView(route))],
       [/^\/tree$/, authed(() => treeView())],
       [/^\/new$/, authed((a, route) => newItemView(route))],
+      [/^\/gantt$/, authed((a, route) => ganttView(route))],
+      [/^\/calendar$/, authed((a, route) => calendarView(route))],
       [/^\/search$/, authed((a, route) => searchView(route))],
       [/^\/items\/([^/]+)$/, authed(([ref], route) => itemView(ref, route))],
       [/^\/views\/([^/]+)$/, authed(([id]) => savedView(id))],

@@ -155,6 +155,21 @@ def test_conversion_keeps_old_references_resolving(repos):
         repos.items.convert(it, replace(it, kind="task"), Activity(t.id, new_id(), it.id, NOW, "x", Cause.USER))
 
 
+def test_many_items_by_reference_follow_retired_ones_and_skip_missing_and_other_tenants(repos):
+    # Given two tickets, the first converted to a task, and another tenant's T-2
+    t, other = tenant(repos), tenant(repos, "other")
+    first, second = create(repos, t, 1), create(repos, t, 2)
+    create(repos, other, 1)
+    create(repos, other, 2)
+    task = repos.items.convert(first, replace(first, kind="task", former_refs=["T-1"]),
+                               Activity(t.id, new_id(), first.id, NOW, "converted", Cause.USER))
+    # When the items under old, current, repeated and unknown references are read at once
+    found = repos.items.many(t.id, ["T-1", "K-1", second.ref, second.ref, "T-99"])
+    # Then each item comes once, under its current reference, with nothing of the other tenant
+    assert sorted((i.ref, i.id) for i in found) == sorted([(task.ref, first.id), (second.ref, second.id)])
+    assert repos.items.many(t.id, []) == []
+
+
 def test_queries_page_newest_first_on_each_key(repos):
     t = tenant(repos)
     project, requester, org = new_id(), new_id(), new_id()

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 
 from integration.world import build_world
 from tandem.dal.memory import drain_events
+from tandem.domain.items import Cause
 
 ROLES = ("admin", "agent_member", "customer_a")
 
@@ -80,6 +81,7 @@ def _with_api_key(deps, w) -> None:
     principal_from_key(deps, key)
     _with_view(deps, w)
     _with_time(deps, w)
+    _with_plan(deps, w)
 
 
 def _with_view(deps, w) -> None:
@@ -116,6 +118,23 @@ def _with_time(deps, w) -> None:
             in_app.react(deps, event)
     notes = deps.repos.notifications.list(m.tenant_id, m.id).items
     assert [(n.kind, n.detail) for n in notes] == [("timesheet_rejected", "split it per task")]
+
+
+def _with_plan(deps, w) -> None:
+    """A's ticket planned after a task that finishes too late and before its own constraint, so the item and the
+    project's schedule carry conflicts of every kind (with and without a predecessor's ref)."""
+    from tandem.domain.permissions import Principal
+    from tandem.services.open_item import NewItem, open_item
+    from tandem.services.update_item import update_item
+
+    admin = w.ids["admin"]
+    p = Principal(admin.tenant_id, admin.id, admin.role)
+    task_type = next(t for t in deps.repos.item_types.list(admin.tenant_id).items if t.kind == "task")
+    prep = open_item(deps, w.ids["tenant"], p, NewItem(type_id=task_type.id, title="Prep", project_id=w.ids[
+        "incoming_a"].id, extra={"planned_start": "2026-03-01", "planned_finish": "2026-03-09"}), via="api",
+        cause=Cause.API)
+    update_item(deps, p, w.ids["item_a"].ref, {"planned_start": "2026-03-05", "planned_finish": "2026-03-06",
+                                               "start_no_earlier_than": "2026-03-06", "predecessors": [prep.ref]})
 
 
 @pytest.mark.parametrize("role", ROLES)

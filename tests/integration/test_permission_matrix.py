@@ -161,6 +161,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # whether or not they may read the sheet.
     ("POST", "/v1/timesheets/{id}/approve"): (200, 403, 403, 403, 403, 403, 401),
     ("POST", "/v1/timesheets/{id}/reject"): (200, 403, 403, 403, 403, 403, 401),
+    # A project's schedule (Gantt, calendar) is the workspace's: staff who may see the project (the outsider agent
+    # is no member of Incoming A: 404); customers plan nothing (403, before the project is looked at).
+    ("GET", "/v1/projects/{id}/schedule"): (200, 200, 404, 403, 403, 403, 401),
 }
 
 # A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
@@ -319,6 +322,8 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/timesheets/{id}/submit"): DENIED,
     ("POST", "/v1/timesheets/{id}/approve"): DENIED,
     ("POST", "/v1/timesheets/{id}/reject"): DENIED,
+    # Reading a schedule is reading items: items:read.
+    ("GET", "/v1/projects/{id}/schedule"): (200, 200, 403, 403),
 }
 
 TARGET_IDS = {
@@ -328,6 +333,7 @@ TARGET_IDS = {
     "/v1/organizations/{id}": "org_a",
     "/v1/portfolios/{id}": "pf_a",
     "/v1/projects/{id}": "incoming_a",
+    "/v1/projects/{id}/schedule": "incoming_a",
     "/v1/item-types/{id}": "ticket_type",
     "/v1/rules/{id}": "rule",
     "/v1/rules/{id}/dry-run": "rule",

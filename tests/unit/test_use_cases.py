@@ -126,7 +126,8 @@ def test_status_change_carries_its_category_and_activity(deps):
     assert updated.status_category.value == "waiting" and updated.version == item.version + 1
     history = deps.repos.conversations.activity(result.tenant.id, item.id).items
     assert [(a.action, a.cause.value) for a in history] == [("created", "api"), ("updated", "user")]
-    assert history[1].changes == {"status": ["new", "waiting"]}
+    # (entering "waiting" starts the work: the actual start follows, see domain/planning.py)
+    assert history[1].changes == {"status": ["new", "waiting"], "actual_start": [None, updated.updated_at[:10]]}
 
 
 def test_other_tenants_items_are_not_found(deps):

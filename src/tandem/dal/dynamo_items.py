@@ -23,6 +23,7 @@ from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery,
 IDEMPOTENCY_TTL = 24 * 3600
 MAIL_CLAIM_TTL = 30 * 24 * 3600
 RETRIES = 5
+ALIAS_HOPS = 3  # a twice-converted item's oldest references still find it
 # A transaction holds at most 100 items: the fixed records of a create (counter, item, activity, claim,
 # message) and a few thread ids leave room for this many attachment records; the rest follow in batches.
 TX_ATTACHMENTS = 80
@@ -177,6 +178,9 @@ class DynamoItemRepo:
                     raise
         raise Conflict("could not number the item, try again")
 
+    def many(self, tenant_id: str, refs: list[str]) -> list[Item]:
+        return read_many(tenant_id, refs)
+
     def get(self, tenant_id: str, ref: str) -> Item | None:
         found = get(ref_key(tenant_id, ref), "ITEM")
         for _ in range(10):  # follow retired references (conversions) to the current one
@@ -239,6 +243,25 @@ class DynamoItemRepo:
                 return False
             raise
         return True
+
+
+def read_many(tenant_id: str, refs: list[str], hops: int = ALIAS_HOPS) -> list[Item]:
+    """Items by reference in one BatchGetItem (100 keys a request; PynamoDB retries unprocessed keys), then one
+    more per hop for references retired by conversion; missing ones left out, each item once."""
+    found: dict[str, Item] = {}
+    wanted = list(dict.fromkeys(refs))
+    for _ in range(hops + 1):
+        if not wanted:
+            break
+        aliases = []
+        for record in Record.batch_get([(ref_key(tenant_id, r), "ITEM") for r in wanted]):
+            if record.kind == "item":
+                item = item_of(record)
+                found.setdefault(item.id, item)
+            elif record.kind == "alias" and record.target:
+                aliases.append(record.target)
+        wanted = [r for r in dict.fromkeys(aliases) if all(i.ref != r for i in found.values())]
+    return list(found.values())
 
 
 # The index of each order other than last activity (gsi1..gsi4 hold last activity); all keyed per tenant.

@@ -12,15 +12,13 @@ from collections.abc import Iterable
 
 from tandem.dal.codec import loads
 from tandem.dal.dynamo_base import one_page, tkey
-from tandem.dal.dynamo_items import item_partition, ref_key
+from tandem.dal.dynamo_items import item_partition, read_many
 from tandem.dal.search_keys import posting_of, prefix_key, sort_key
 from tandem.dal.table import Record
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
 from tandem.domain.people import User
 from tandem.services.ports import Posting
-
-ALIAS_HOPS = 3  # a twice-converted item's oldest postings still find it
 
 
 def partition(tenant_id: str, word: str) -> str:
@@ -51,20 +49,7 @@ class DynamoSearchIndex:
         return [posting_of(r.sk, r.target) for r in records]
 
     def items(self, tenant_id: str, refs: list[str]) -> list[Item]:
-        found: dict[str, Item] = {}
-        wanted = list(dict.fromkeys(refs))
-        for _ in range(ALIAS_HOPS + 1):
-            if not wanted:
-                break
-            aliases = []
-            for record in _batch_get((ref_key(tenant_id, r), "ITEM") for r in wanted):
-                if record.kind == "item":
-                    item = loads(Item, record.data)
-                    found.setdefault(item.id, item)
-                elif record.kind == "alias" and record.target:
-                    aliases.append(record.target)
-            wanted = [r for r in dict.fromkeys(aliases) if all(i.ref != r for i in found.values())]
-        return list(found.values())
+        return read_many(tenant_id, refs)
 
     def messages(self, tenant_id: str, keys: list[tuple[str, str]]) -> list[Message]:
         records = _batch_get((item_partition(tenant_id, item_id), f"MSG#{mid}") for item_id, mid in keys)

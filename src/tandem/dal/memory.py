@@ -331,6 +331,14 @@ class MemoryItemRepo:
         ref = self._aliases.get((tenant_id, ref), ref)
         return copy.deepcopy(self._items.get((tenant_id, ref)))
 
+    def many(self, tenant_id: str, refs: list[str]) -> list[Item]:
+        found: dict[str, Item] = {}
+        for ref in dict.fromkeys(refs):
+            item = self.get(tenant_id, ref)
+            if item is not None:
+                found.setdefault(item.id, item)
+        return list(found.values())
+
     def save(self, item: Item, activity: Activity) -> Item:
         with self._s.lock:
             current = self._items.get((item.tenant_id, item.ref))

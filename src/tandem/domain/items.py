@@ -14,7 +14,21 @@ from msgspec import Meta
 from tandem.domain.errors import TooLarge, ValidationError
 from tandem.domain.exposure import exposed, patchable
 from tandem.domain.item_types import check_priority
-from tandem.domain.limits import ITEM_BYTES, LIST, Answers, Date, Description, Id, Ids, Percent, Points, Tags, Title
+from tandem.domain.limits import (
+    ITEM_BYTES,
+    LIST,
+    PREDECESSORS,
+    Answers,
+    Date,
+    Description,
+    Id,
+    Ids,
+    Percent,
+    Points,
+    Predecessors,
+    Tags,
+    Title,
+)
 from tandem.domain.statuses import Category
 
 REF_RE = re.compile(r"^([TK])-(\d{1,12})$")
@@ -69,6 +83,8 @@ class Item:
     actual_finish: Date | None = exposed(create=True, patch=True, default=None)
     start_no_earlier_than: Date | None = exposed(create=True, patch=True, default=None)
     finish_no_later_than: Date | None = exposed(create=True, patch=True, default=None)
+    # Finish-to-start: this item should start after each of these finishes (domain/planning.py reports breaks).
+    predecessors: Predecessors = exposed(create=True, patch=True, default_factory=list)
     percent_complete: Percent = exposed(create=True, patch=True, default=0)
     points: Points | None = exposed(create=True, patch=True, default=None)
     tags: Tags = exposed(create=True, patch=True, default_factory=list)
@@ -126,7 +142,37 @@ def _check_value(name: str, value: Any) -> Any:
         raise ValidationError(f"{name} must be a list of strings", {"field": name})
     if name == "links":
         return [v if isinstance(v, Link) else Link(kind=v["kind"], ref=v["ref"]) for v in value or []]
+    if name == "predecessors":
+        return list(dict.fromkeys(predecessor_refs(value)))
     return value
+
+
+def predecessor_refs(value: Any) -> list[str]:
+    """Predecessors as given, checked to be references and upper-cased (whether they exist is the use case's
+    check: services/planning.py)."""
+    if not isinstance(value, list):
+        raise ValidationError("predecessors must be a list of item references", {"field": "predecessors"})
+    if len(value) > PREDECESSORS:
+        raise ValidationError(f"at most {PREDECESSORS} predecessors", {"field": "predecessors"})
+    refs: list[str] = []
+    for n, ref in enumerate(value):
+        if not isinstance(ref, str) or not REF_RE.match(ref.strip().upper()):
+            raise ValidationError("not an item reference", {"field": f"predecessors[{n}]"})
+        refs.append(ref.strip().upper())
+    return refs
+
+
+def _check_plan(item: Item, changed: dict[str, Any]) -> None:
+    """A plan ends on or after its start (checked when either date changes: older data is left as it is), and an
+    item is not its own predecessor."""
+    if item.ref and item.ref in changed.get("predecessors", ()):
+        at = changed["predecessors"].index(item.ref)
+        raise ValidationError("an item cannot be its own predecessor", {"field": f"predecessors[{at}]"})
+    if "planned_start" not in changed and "planned_finish" not in changed:
+        return
+    if item.planned_start and item.planned_finish and item.planned_finish < item.planned_start:
+        field = "planned_finish" if "planned_finish" in changed else "planned_start"
+        raise ValidationError("planned_finish must not be before planned_start", {"field": field})
 
 
 def diff_and_apply(item: Item, changes: dict[str, Any]) -> tuple[Item, dict[str, list[Any]]]:
@@ -137,6 +183,7 @@ def diff_and_apply(item: Item, changes: dict[str, Any]) -> tuple[Item, dict[str,
     clean = {name: _check_value(name, value) for name, value in changes.items()}
     diff = {n: [getattr(item, n), v] for n, v in clean.items() if getattr(item, n) != v}
     updated = replace(item, **{n: new for n, (_, new) in diff.items()})
+    _check_plan(updated, clean)
     check_size(updated)
     return updated, diff
 

@@ -29,6 +29,7 @@ TOKEN = 4096
 DOMAIN = 253
 JSON_PATH = 500  # a JSONPath-like expression of an inbound webhook's mapping
 SEARCH = 200  # the words of a search box (`q`); domain/search_text.py checks the rest (a word to look for)
+PREDECESSORS = 50  # an item's finish-to-start predecessors (domain/planning.py)
 
 Id = Annotated[str, Meta(min_length=1, max_length=ID)]
 Name = Annotated[str, Meta(min_length=1, max_length=NAME)]
@@ -46,6 +47,8 @@ JsonPath = Annotated[str, Meta(min_length=1, max_length=JSON_PATH)]
 SearchText = Annotated[str, Meta(max_length=SEARCH)]
 Date = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}", max_length=40)]
 Ids = Annotated[list[Id], Meta(max_length=LIST)]
+ItemRef = Annotated[str, Meta(pattern=r"^[TKtk]-\d{1,12}$", max_length=20)]
+Predecessors = Annotated[list[ItemRef], Meta(max_length=PREDECESSORS)]
 Tags = Annotated[list[Tag], Meta(max_length=LIST)]
 ShortText = Annotated[str, Meta(max_length=NAME)]
 FieldText = Annotated[str, Meta(max_length=FIELD_TEXT)]

@@ -74,6 +74,7 @@ class Area(StrEnum):
     TIMERS = "timers"  # the caller's own timers: staff people
     TIMESHEETS = "timesheets"  # staff: agents their own (extra owner_id); ADMINISTER (approve/reject) admins and
     # the managers of the sheet's project (extra managers), who also read the sheets of that project
+    SCHEDULES = "schedules"  # a project's plan (Gantt, calendar): staff, and API keys that read items
 
 
 @dataclass
@@ -218,7 +219,7 @@ def _integration(p: Principal, action: Action, target: Target) -> bool:
             return "hooks" in p.scopes
         if target.area is Area.ITEMS:
             return action in (Action.CREATE, Action.UPDATE) and "items:write" in p.scopes
-        if target.area is Area.QUEUES:
+        if target.area in (Area.QUEUES, Area.SCHEDULES):
             return action is Action.READ and "items:read" in p.scopes
         return action is Action.READ and target.area in (Area.ITEM_TYPES, Area.PROJECTS) and _any_item_scope(p)
     if isinstance(target, ProjectTarget):

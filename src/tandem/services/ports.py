@@ -208,6 +208,11 @@ class ItemRepo(Protocol):
         """The item under `ref`, following a reference retired by conversion to the current one."""
         ...
 
+    def many(self, tenant_id: str, refs: list[str]) -> list[Item]:
+        """The items under these references in one batch read (retired references followed to the current one),
+        missing ones left out, each item once, in no particular order."""
+        ...
+
     def save(self, item: Item, activity: Activity) -> Item:
         """Optimistic update with its activity entry; Conflict when `item.version` is stale."""
         ...

@@ -11,10 +11,12 @@ from tandem.domain.errors import ValidationError
 from tandem.domain.item_types import validate_answers
 from tandem.domain.items import Cause, Item, diff_and_apply
 from tandem.domain.permissions import Action, Principal, ProjectTarget, allowed
+from tandem.domain.planning import follow_status
 from tandem.domain.tenants import Tenant
 from tandem.services.access import load_item
 from tandem.services.deps import Deps
 from tandem.services.editing import check_version
+from tandem.services.planning import resolve_predecessors
 
 
 def _check_refs(deps: Deps, tenant: Tenant, p: Principal | None, item: Item, changes: dict[str, Any]) -> None:
@@ -52,6 +54,8 @@ def change_item(
     if "requester" in changes:
         changes["requester_id"] = changes.pop("requester")
     _check_refs(deps, tenant, p, item, changes)
+    if "predecessors" in changes:
+        changes["predecessors"] = resolve_predecessors(deps, tenant, p, item, changes["predecessors"])
     if "fields" in changes:
         item_type = deps.repos.item_types.get(tenant.id, changes.get("type_id") or item.type_id)
         if not isinstance(changes["fields"], dict):
@@ -61,12 +65,15 @@ def change_item(
     updated, diff = diff_and_apply(item, changes)
     if not diff:
         return item
+    now = deps.clock()
     if "status" in diff:
         updated = replace(updated, status_category=tenant.status(item.kind, updated.status).category)
+        # Actual dates follow the category whichever channel moved it (PATCH, bulk, rules, mail, timesheets).
+        updated, actuals = follow_status(item, updated, changes, today=now[:10])
+        diff.update(actuals)
     if "requester_id" in diff and updated.requester_id:
         requester = deps.repos.users.get(tenant.id, updated.requester_id)
         updated = replace(updated, organization_id=requester.organization_id if requester else None)
-    now = deps.clock()
     rule_id, depth = rule if rule else (None, 0)
     updated = replace(updated, updated_at=now, cause_rule=rule_id, rule_depth=depth, changed_by=actor_id)
     activity = Activity(
