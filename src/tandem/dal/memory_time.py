@@ -1,18 +1,23 @@
-"""In-memory twin of dal/dynamo_time.py (the contract suite runs the same tests on both)."""
+"""In-memory twin of dal/dynamo_time.py (the contract suite runs the same tests on both). Timesheet writes go to the
+fake table's stream (`emit`) as the table's stream decoder makes them (dal/stream.py): the time aggregates follow."""
 
 from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from tandem.domain.errors import Conflict
+from tandem.domain.events import TimesheetChanged
 from tandem.domain.time_tracking import TimerState, Timesheet, WorkTimer
 from tandem.services.ports import Page, SheetQuery
 
 
 class MemoryTimeRepo:
-    def __init__(self) -> None:
+    def __init__(self, emit: Callable[..., Any] | None = None) -> None:
+        self._emit = emit or (lambda *args: None)
         self._timers: dict[tuple[str, str, str], WorkTimer] = {}
         self._sheets: dict[tuple[str, str], Timesheet] = {}
         self._lock = threading.Lock()
@@ -52,6 +57,7 @@ class MemoryTimeRepo:
             if (sheet.tenant_id, sheet.id) in self._sheets:
                 raise Conflict("timesheet already exists")
             self._sheets[(sheet.tenant_id, sheet.id)] = copy.deepcopy(stored)
+            self._emit(TimesheetChanged, None, stored)
         return stored
 
     def get_sheet(self, tenant_id: str, sheet_id: str) -> Timesheet | None:
@@ -64,6 +70,7 @@ class MemoryTimeRepo:
             if current is None or current.version != sheet.version:
                 raise Conflict("timesheet changed meanwhile, read it again")
             self._sheets[(sheet.tenant_id, sheet.id)] = copy.deepcopy(stored)
+            self._emit(TimesheetChanged, current, stored)
         return stored
 
     def delete_sheet(self, sheet: Timesheet) -> None:
@@ -71,7 +78,8 @@ class MemoryTimeRepo:
             current = self._sheets.get((sheet.tenant_id, sheet.id))
             if current is not None and current.version != sheet.version:
                 raise Conflict("timesheet changed meanwhile, read it again")
-            self._sheets.pop((sheet.tenant_id, sheet.id), None)
+            if self._sheets.pop((sheet.tenant_id, sheet.id), None) is not None:
+                self._emit(TimesheetChanged, current, None)
 
     def sheets(self, q: SheetQuery) -> Page[Timesheet]:
         rows = [
@@ -79,12 +87,18 @@ class MemoryTimeRepo:
             if tid == q.tenant_id
             and (q.user_id is None or s.user_id == q.user_id)
             and (q.project_id is None or s.project_id == q.project_id)
+            and (q.portfolio_id is None or s.portfolio_id == q.portfolio_id)
+            and (q.organization_id is None or s.organization_id == q.organization_id)
             and (q.date_from is None or s.date >= q.date_from)
             and (q.date_to is None or s.date <= q.date_to)
         ]
-        rows.sort(key=lambda s: f"{s.date}#{s.id}", reverse=True)
+        def order(s: Timesheet) -> str:
+            return f"{s.date}#{s.id}"
+
+        rows.sort(key=order, reverse=not q.oldest_first)
         if q.after:
-            rows = [s for s in rows if f"{s.date}#{s.id}" < q.after["k"]]
+            after = q.after["k"]
+            rows = [s for s in rows if (order(s) > after if q.oldest_first else order(s) < after)]
         chunk = rows[: q.limit]
         more = len(rows) > q.limit and chunk
         return Page([copy.deepcopy(s) for s in chunk], {"k": f"{chunk[-1].date}#{chunk[-1].id}"} if more else None)

@@ -6,10 +6,19 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from tandem.dal.codec import loads
-from tandem.domain.events import CustomerChanged, Event, ItemChanged, ItemCreated, ItemStored, MessageAdded
+from tandem.domain.events import (
+    CustomerChanged,
+    Event,
+    ItemChanged,
+    ItemCreated,
+    ItemStored,
+    MessageAdded,
+    TimesheetChanged,
+)
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
 from tandem.domain.people import Role, User
+from tandem.domain.time_tracking import Timesheet
 
 _deserializer = TypeDeserializer()
 
@@ -29,8 +38,8 @@ def _item(image: dict[str, Any]) -> Item:
 
 
 def decode(record: dict[str, Any]) -> Event | None:
-    """An INSERT of an item or message, a MODIFY of an item, or a write of a (former) customer, as an event;
-    anything else is None.
+    """An INSERT of an item or message, a MODIFY of an item, a write of a (former) customer, or any write of a
+    timesheet, as an event; anything else is None.
 
     A conversion's two writes (the item under its new reference, an alias under the old one) are `ItemStored`;
     a MODIFY that leaves `data` as it was (a message moved the item's last activity) is nothing: the message
@@ -40,6 +49,8 @@ def decode(record: dict[str, Any]) -> Event | None:
     new, old = _image(record, "NewImage"), _image(record, "OldImage")
     if old is not None and old.get("kind") == "item" and old.get("data") and (new or {}).get("kind") != "item":
         return ItemStored(event_id, _item(old), None)
+    if "timesheet" in ((old or {}).get("kind"), (new or {}).get("kind")):
+        return _timesheet(event_id, old, new)
     if new is None or not new.get("data"):
         return None
     kind = new.get("kind")
@@ -56,6 +67,15 @@ def decode(record: dict[str, Any]) -> Event | None:
     if kind == "user" and name in ("INSERT", "MODIFY"):
         return _customer(event_id, old, new)
     return None
+
+
+def _timesheet(event_id: str, old: dict | None, new: dict | None) -> TimesheetChanged | None:
+    """Any write of a timesheet (added, changed, deleted), with both versions: the time aggregates follow it."""
+    before = loads(Timesheet, old["data"]) if old and old.get("kind") == "timesheet" and old.get("data") else None
+    after = loads(Timesheet, new["data"]) if new and new.get("kind") == "timesheet" and new.get("data") else None
+    if before is None and after is None:
+        return None
+    return TimesheetChanged(event_id, before, after)
 
 
 def _customer(event_id: str, old: dict | None, new: dict) -> CustomerChanged | None:

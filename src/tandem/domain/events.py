@@ -8,6 +8,7 @@ from tandem.domain.activity import Activity
 from tandem.domain.items import Item
 from tandem.domain.messages import Message
 from tandem.domain.people import User
+from tandem.domain.time_tracking import Timesheet
 
 
 @dataclass
@@ -55,4 +56,13 @@ class ItemStored:
     new: Item | None
 
 
-Event = ItemCreated | ItemChanged | MessageAdded | ActivityRecorded | ItemStored | CustomerChanged
+@dataclass
+class TimesheetChanged:
+    """A timesheet written (`old` None: added) or deleted (`new` None): what the time aggregates follow."""
+
+    event_id: str
+    old: Timesheet | None
+    new: Timesheet | None
+
+
+Event = ItemCreated | ItemChanged | MessageAdded | ActivityRecorded | ItemStored | CustomerChanged | TimesheetChanged

@@ -196,6 +196,14 @@ def _time(p: Principal, action: Action, target: AreaTarget) -> bool:
     return owner is None or owner == p.user_id
 
 
+def reads_everyones_time(p: Principal, project: Project | None = None) -> bool:
+    """Whether `p` reads everybody's time (reports, statements, timesheet lists), within `project` when given;
+    otherwise a staff person reads their own only and the caller narrows the read to it. The one decision for
+    time read across people: admins now; a project's managers (issue 13, approval) join here with `project`."""
+    target = AreaTarget(p.tenant_id, Area.TIMESHEETS, {"owner_id": "*", "project": project})
+    return allowed(p, Action.READ, target)
+
+
 ITEM_SCOPES = frozenset({"items:read", "items:write"})
 WRITES = (Action.CREATE, Action.UPDATE, Action.COMMENT_PUBLIC, Action.COMMENT_PRIVATE)
 
