@@ -41,7 +41,14 @@ def _fill(path: str, w) -> str:
     }
     resource = path.split("/")[2]
     path = path.replace("{id}", by_resource.get(resource, "x"))
-    return re.sub(r"{(\w+)}", lambda m: ids.get(m.group(1), "x"), path)
+    path = re.sub(r"{(\w+)}", lambda m: ids.get(m.group(1), "x"), path)
+    return path + QUERIES.get(path, lambda _: "")(w)
+
+
+# Query strings a GET needs to answer at all (its required parameters, with real ids).
+QUERIES = {
+    "/v1/reports/time/statement": lambda w: f"?organization_id={w.ids['org_a'].id}&from=2026-03-01&to=2026-03-31",
+}
 
 
 def test_every_get_response_of_every_role_is_fully_documented(api, container):
@@ -102,6 +109,16 @@ def _with_time(deps, w) -> None:
     fields = {"item_ref": w.ids["item_a"].ref, "date": "2026-03-02", "minutes": 30, "percent_complete": 10}
     sheet = timesheets.create_sheet(deps, p, fields)
     w.ids["timesheet"] = timesheets.submit_sheet(deps, p, sheet.id)
+    _count_time(deps)
+
+
+def _count_time(deps) -> None:
+    """The stream's time part, so the reports and the item's time have rows to check."""
+    from tandem.dal.memory import drain_events
+    from tandem.services.time_reports import count_time
+
+    for event in drain_events(deps.repos):
+        count_time(deps, event)
 
 
 @pytest.mark.parametrize("role", ROLES)
