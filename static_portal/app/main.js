@@ -17,6 +17,7 @@ import { itemView } from "./item.js";
 import { searchView } from "./search.js";
 import { newItemView } from "./newitem.js";
 import { adminView } from "./admin.js";
+import { reportsView } from "./reports.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
@@ -44,7 +45,7 @@ function shell() {
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/new", "New item"), isAdmin() ? link("/admin", "Admin") : null),
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/new", "New item"), session.me.role !== "customer" ? link("/reports", "Reports") : null, isAdmin() ? link("/admin", "Admin") : null),
     searchForm(),
     h("span", { class: "spacer" }),
     bell.elements,
@@ -157,6 +158,7 @@ export async function start() {
       [/^\/new$/, authed((a, route) => newItemView(route))],
       [/^\/search$/, authed((a, route) => searchView(route))],
       [/^\/items\/([^/]+)$/, authed(([ref], route) => itemView(ref, route))],
+      [/^\/reports$/, authed((a, route) => reportsView(route))],
       [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => legacy(async () => {
         await loadDirectory();
         await adminView(section, id);
