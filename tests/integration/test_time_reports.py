@@ -116,7 +116,7 @@ def test_filters_narrow_the_report(api, world, timed):
     assert total(f"group_by=user&{MARCH}&project_id={w.ids['incoming_a'].id}")["minutes"] == 135
     assert total(f"group_by=month&user_id={w.ids['outsider'].id}")["minutes"] == 110  # all time: March and April
     assert total(f"group_by=day&{MARCH}&state=rejected")["minutes"] == 500
-    assert total(f"group_by=portfolio&from=2026-03-05&to=2026-04-30")["minutes"] == 45 + 30 + 90 + 20 + 15
+    assert total("group_by=portfolio&from=2026-03-05&to=2026-04-30")["minutes"] == 45 + 30 + 90 + 20 + 15
     both = f"group_by=user&{MARCH}&project_id={w.ids['incoming_a'].id}&organization_id={w.ids['org_a'].id}"
     assert total(both)["minutes"] == 135  # summed from the timesheets: no cell holds that combination
     bad = api.call("GET", "/v1/reports/time?group_by=colour", token=admin)
@@ -205,7 +205,7 @@ def test_an_organisations_statement_lists_its_lines_in_json_html_and_csv(api, wo
     assert api.call("GET", path.replace(w.ids["org_a"].id, "nope"), token=admin).status_code == 404
 
 
-def test_on_dynamodb_a_redelivered_stream_batch_counts_each_timesheet_once(stack):
+def test_on_dynamodb_a_redelivered_stream_batch_counts_each_timesheet_once(stack):  # noqa: F811 (the fixture)
     from tandem.local import moto_speedups
 
     moto_speedups.install()  # moto copies the whole table per transaction item otherwise (minutes, not seconds)
