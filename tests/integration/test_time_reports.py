@@ -199,6 +199,13 @@ def test_an_organisations_statement_lists_its_lines_in_json_html_and_csv(api, wo
     rows = list(csv.reader(io.StringIO(text.decode() if isinstance(text, bytes) else text)))
     assert rows[0][:5] == ["date", "item_ref", "item_title", "user", "minutes"]
     assert [r[4] for r in rows[1:]] == ["60", "45", "30", "135", "105"] and "'=SUM(A1)" in rows[2]
+    # The XLSX: real dates and numbers
+    sheet = _xlsx(api, path + "&format=xlsx", admin).active
+    cells = list(sheet.iter_rows(min_row=2, values_only=True))
+    day = dt.datetime
+    assert [(c[0], c[4], c[5]) for c in cells[:3]] == [(day(2026, 3, 2), 60, 1), (day(2026, 3, 5), 45, 0.75),
+                                                       (day(2026, 3, 10), 30, 0.5)]
+    assert [c[4] for c in cells[3:]] == [135, 105]
     # An agent's statement holds their own lines only
     own = api.call("GET", path, token=w.token("agent_member")).data
     assert [ln["minutes"] for ln in own["lines"]] == [45]
