@@ -11,6 +11,7 @@ from typing import Any
 
 from tandem.domain import time_tracking as tt
 from tandem.domain.errors import Conflict, Forbidden, NotFound, ValidationError
+from tandem.domain.items import Item
 from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed
 from tandem.domain.time_tracking import SheetState, Timesheet
 from tandem.services.access import load_item, require_area
@@ -56,7 +57,7 @@ def create_sheet(deps: Deps, p: Principal, fields: dict[str, Any]) -> Timesheet:
     return deps.repos.time.add_sheet(tt.check_sheet(placed(deps, sheet, item)))
 
 
-def placed(deps: Deps, sheet: Timesheet, item: Any) -> Timesheet:
+def placed(deps: Deps, sheet: Timesheet, item: Item) -> Timesheet:
     """The sheet with what it is reported by, copied from its item now: the item's project, that project's
     portfolio and the item's customer organisation."""
     project = deps.repos.projects.get(sheet.tenant_id, item.project_id) if item.project_id else None
