@@ -18,6 +18,7 @@ from api import (  # noqa: F401
     routes_planning,
     routes_public,
     routes_queues,
+    routes_reports,
     routes_search,
     routes_time,
     routes_views,

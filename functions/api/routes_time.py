@@ -32,7 +32,8 @@ def _timer(t: WorkTimer) -> m.TimerOut:
 
 
 def _sheet(s: Timesheet) -> m.SheetOut:
-    return m.SheetOut(id=s.id, item_ref=s.item_ref, user_id=s.user_id, project_id=s.project_id, date=s.date,
+    return m.SheetOut(id=s.id, item_ref=s.item_ref, user_id=s.user_id, project_id=s.project_id,
+                      portfolio_id=s.portfolio_id, organization_id=s.organization_id, date=s.date,
                       minutes=s.minutes, billable=s.billable, note=s.note, percent_complete=s.percent_complete,
                       status=s.status, state=s.state.value, reason=s.reason, decided_by=s.decided_by,  # type: ignore[arg-type]
                       created_at=s.created_at, updated_at=s.updated_at)
@@ -87,7 +88,8 @@ def stop_timer(call: Call, id: str) -> Any:
 def list_timesheets(call: Call) -> Any:
     p = principal(call.request)
     q = call.query
-    f = timesheets.SheetFilters(user_id=q.user_id, project_id=q.project_id, billable=q.billable,
+    f = timesheets.SheetFilters(user_id=q.user_id, project_id=q.project_id, portfolio_id=q.portfolio_id,
+                                organization_id=q.organization_id, billable=q.billable,
                                 state=SheetState(q.state) if q.state else None, date_from=q.date_from,
                                 date_to=q.date_to)
     listing = approvals.approvable_sheets if q.approvable else timesheets.list_sheets

@@ -84,8 +84,10 @@ def _responses(o: Op, ref: dict[Any, Any]) -> dict[str, Any]:
     elif o.media == "application/json":
         out[str(o.status)] = {"description": o.summary, "content": {o.media: {"schema": ref[o.returns]}}}
     else:
-        # Downloads may come in several types (`media` lists them, comma-separated): the query picks one.
-        kinds = {media: {"schema": {"type": "string"}} for media in o.media.split(",")}
+        # Downloads may come in several types (`media` lists them, comma-separated): the query picks one. JSON
+        # among them is the operation's model.
+        kinds = {media: {"schema": ref[o.returns] if media == "application/json" else {"type": "string"}}
+                 for media in o.media.split(",")}
         out[str(o.status)] = {"description": o.summary, "content": kinds}
     if "If-None-Match" in o.headers:
         out[str(o.status)]["headers"] = {"ETag": {"schema": {"type": "string"}}}

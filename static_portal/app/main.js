@@ -22,6 +22,7 @@ import { timeWeekView } from "./time_week.js";
 import { approvalsView, approvalsAllowed } from "./time_approvals.js";
 import { ganttView } from "./gantt.js";
 import { calendarView } from "./calendar.js";
+import { reportsView } from "./reports.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
@@ -49,7 +50,7 @@ function shell() {
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), link("/new", "New item"), link("/time", "Time"), approvalsLink(link), isAdmin() ? link("/admin", "Admin") : null),
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), link("/new", "New item"), link("/time", "Time"), approvalsLink(link), session.me.role !== "customer" ? link("/reports", "Reports") : null, isAdmin() ? link("/admin", "Admin") : null),
     searchForm(),
     h("span", { class: "spacer" }),
     bell.elements,
@@ -180,6 +181,7 @@ export async function start() {
       [/^\/views\/([^/]+)$/, authed(([id]) => savedView(id))],
       [/^\/time$/, authed((a, route) => timeWeekView(route))],
       [/^\/time\/approvals$/, authed(() => approvalsView())],
+      [/^\/reports$/, authed((a, route) => reportsView(route))],
       [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => legacy(async () => {
         await loadDirectory();
         await adminView(section, id);

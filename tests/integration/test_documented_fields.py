@@ -43,7 +43,14 @@ def _fill(path: str, w) -> str:
     }
     resource = path.split("/")[2]
     path = path.replace("{id}", by_resource.get(resource, "x"))
-    return re.sub(r"{(\w+)}", lambda m: ids.get(m.group(1), "x"), path)
+    path = re.sub(r"{(\w+)}", lambda m: ids.get(m.group(1), "x"), path)
+    return path + QUERIES.get(path, lambda _: "")(w)
+
+
+# Query strings a GET needs to answer at all (its required parameters, with real ids).
+QUERIES = {
+    "/v1/reports/time/statement": lambda w: f"?organization_id={w.ids['org_a'].id}&from=2026-03-01&to=2026-03-31",
+}
 
 
 def test_every_get_response_of_every_role_is_fully_documented(api, container):
@@ -101,6 +108,7 @@ def _with_time(deps, w) -> None:
     from tandem.domain.events import TimesheetChanged
     from tandem.domain.permissions import Principal
     from tandem.services import approvals, in_app, manage_projects, timesheets, track_time
+    from tandem.services.time_reports import count_time
 
     admin = w.ids["admin"]
     p = Principal(admin.tenant_id, admin.id, admin.role)
@@ -113,7 +121,8 @@ def _with_time(deps, w) -> None:
     member = Principal(m.tenant_id, m.id, m.role, (w.ids["team"].id,))
     theirs = timesheets.submit_sheet(deps, member, timesheets.create_sheet(deps, member, fields).id)
     approvals.decide_sheet(deps, p, theirs.id, approve=False, reason="split it per task")
-    for event in drain_events(deps.repos):  # the stream's part: the member is told of the rejection
+    for event in drain_events(deps.repos):  # the stream's part: time counted, the member told of the rejection
+        count_time(deps, event)
         if isinstance(event, TimesheetChanged):
             in_app.react(deps, event)
     notes = deps.repos.notifications.list(m.tenant_id, m.id).items

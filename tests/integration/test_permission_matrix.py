@@ -164,6 +164,11 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # A project's schedule (Gantt, calendar) is the workspace's: staff who may see the project (the outsider agent
     # is no member of Incoming A: 404); customers plan nothing (403, before the project is looked at).
     ("GET", "/v1/projects/{id}/schedule"): (200, 200, 404, 403, 403, 403, 401),
+    # Time reports and statements: staff (an agent's are narrowed to their own time); time spent on an item: staff who
+    # see the item (the requester sees it, so 403; whoever does not, 404).
+    ("GET", "/v1/reports/time"): (200, 200, 200, 403, 403, 403, 401),
+    ("GET", "/v1/reports/time/statement"): (200, 200, 200, 403, 403, 403, 401),
+    ("GET", "/v1/items/{ref}/time"): (200, 200, 404, 403, 404, 404, 401),
 }
 
 # A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
@@ -324,6 +329,10 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/timesheets/{id}/reject"): DENIED,
     # Reading a schedule is reading items: items:read.
     ("GET", "/v1/projects/{id}/schedule"): (200, 200, 403, 403),
+    ("GET", "/v1/reports/time"): DENIED,
+    ("GET", "/v1/reports/time/statement"): DENIED,
+    # A key that knows the item may not read its time; the hooks key does not know it.
+    ("GET", "/v1/items/{ref}/time"): (403, 403, 403, 404),
 }
 
 TARGET_IDS = {
@@ -375,6 +384,8 @@ def _path(template: str, w) -> str:
         path = path.replace("{id}", ids[TARGET_IDS[template]].id)
     if template == "/v1/people":
         path += f"?ids={ids['cust_a'].id},{ids['member'].id}"
+    if template == "/v1/reports/time/statement":
+        path += f"?organization_id={ids['org_a'].id}&from=2026-03-01&to=2026-03-31"
     return path + QUERIES.get(template, "")
 
 

@@ -133,6 +133,7 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
     from tandem.dal.dynamo_search import DynamoSearchIndex
     from tandem.dal.dynamo_time import DynamoTimeRepo
+    from tandem.dal.dynamo_time_cells import DynamoTimeCells
     from tandem.dal.dynamo_views import DynamoViewRepo
 
     items = DynamoItemRepo()
@@ -151,6 +152,7 @@ def dynamo_repos() -> Repos:
         search=DynamoSearchIndex(),
         views=DynamoViewRepo(),
         time=DynamoTimeRepo(),
+        time_cells=DynamoTimeCells(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

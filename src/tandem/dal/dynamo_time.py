@@ -4,11 +4,14 @@ Timers: `pk=T#{tid}#WTIMER#{uid}` `sk=WTIMER#{id}`: a user's timers are one smal
 running one; a stopped timer is deleted, its time lives on in the timesheet). Beside them `sk=WGUARD`, the person's
 run guard: every start or resume moves its version in the same transaction as the timers it writes, so of two
 concurrent starts one fails its condition and none leaves a second running timer. Timesheets: `pk=T#{tid}`
-`sk=TIMESHEET#{id}` with three listing keys, each sorted `{date}#{id}`: gsi1 by user, gsi2 by project, gsi3 the
-tenant's. Writes are conditional on the version read.
+`sk=TIMESHEET#{id}` with four listing keys, each sorted `{date}#{id}`: gsi1 by user, gsi2 by project, gsi3 the
+tenant's, gsi4 by customer organisation (statements); `portfolio` is copied beside them for a filter. Writes are
+conditional on the version read.
 """
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import replace
 from typing import Any
 
@@ -48,7 +51,9 @@ def _sheet_record(s: Timesheet) -> Record:
                   gsi1pk=f"{t}#TS#USER#{s.user_id}", gsi1sk=order,
                   gsi2pk=f"{t}#TS#PROJ#{s.project_id}" if s.project_id else None,
                   gsi2sk=order if s.project_id else None,
-                  gsi3pk=f"{t}#TS", gsi3sk=order)
+                  gsi3pk=f"{t}#TS", gsi3sk=order,
+                  gsi4pk=f"{t}#TS#ORG#{s.organization_id}" if s.organization_id else None,
+                  gsi4sk=order if s.organization_id else None, portfolio=s.portfolio_id)
 
 
 def _on_version(version: int) -> Any:
@@ -139,20 +144,31 @@ class DynamoTimeRepo:
             raise
 
     def sheets(self, q: SheetQuery) -> Page[Timesheet]:
-        t = tkey(q.tenant_id)
-        if q.user_id is not None:
-            index, pk, attr = Record.gsi1, f"{t}#TS#USER#{q.user_id}", Record.gsi1sk
-        elif q.project_id is not None:
-            index, pk, attr = Record.gsi2, f"{t}#TS#PROJ#{q.project_id}", Record.gsi2sk
-        else:
-            index, pk, attr = Record.gsi3, f"{t}#TS", Record.gsi3sk
+        index, pk, attr, filters = _listing(q)
         sk = _range(attr, q.date_from, q.date_to)
         extra: dict[str, Any] = {}
-        if q.user_id is not None and q.project_id is not None:
-            extra["filter_condition"] = Record.gsi2pk == f"{t}#TS#PROJ#{q.project_id}"
-        records, last = one_page(lambda **kw: index.query(pk, sk, scan_index_forward=False, **kw, **extra),
+        if filters:
+            extra["filter_condition"] = functools.reduce(operator.and_, filters)
+        records, last = one_page(lambda **kw: index.query(pk, sk, scan_index_forward=q.oldest_first, **kw, **extra),
                                  q.limit, q.after)
         return Page([loads(Timesheet, r.data) for r in records if r.kind == SHEET], last)
+
+
+def _listing(q: SheetQuery) -> tuple[Any, str, Any, list[Any]]:
+    """The index and key of the first id given (user → project → organisation → the tenant), and a filter on
+    each other id given."""
+    t = tkey(q.tenant_id)
+    keys = [(q.user_id, Record.gsi1, Record.gsi1pk, Record.gsi1sk, f"{t}#TS#USER#{q.user_id}"),
+            (q.project_id, Record.gsi2, Record.gsi2pk, Record.gsi2sk, f"{t}#TS#PROJ#{q.project_id}"),
+            (q.organization_id, Record.gsi4, Record.gsi4pk, Record.gsi4sk, f"{t}#TS#ORG#{q.organization_id}")]
+    given = [k for k in keys if k[0] is not None]
+    filters = [attr == value for _, _, attr, _, value in given[1:]]
+    if q.portfolio_id is not None:
+        filters.append(Record.portfolio == q.portfolio_id)
+    if given:
+        _, index, _, sort, pk = given[0]
+        return index, pk, sort, filters
+    return Record.gsi3, f"{t}#TS", Record.gsi3sk, filters
 
 
 def _range(attr: Any, date_from: str | None, date_to: str | None) -> Any:

@@ -586,6 +586,7 @@ def memory_repos() -> Repos:
     from tandem.dal.memory_notes import MemoryNotificationRepo
     from tandem.dal.memory_queues import MemoryQueueCounters
     from tandem.dal.memory_time import MemoryTimeRepo
+    from tandem.dal.memory_time_cells import MemoryTimeCells
     from tandem.dal.memory_views import MemoryViewRepo
 
     store = _Store()
@@ -615,6 +616,7 @@ def memory_repos() -> Repos:
         queue_counts=MemoryQueueCounters(),  # twin of dal/dynamo_queues.py
         views=MemoryViewRepo(),  # twin of dal/dynamo_views.py
         time=MemoryTimeRepo(store.emit),  # twin of dal/dynamo_time.py
+        time_cells=MemoryTimeCells(),  # twin of dal/dynamo_time_cells.py
     )
     repos.search = MemorySearchIndex(items, repos.conversations, repos.users)
     items.conversations = repos.conversations  # type: ignore[assignment]

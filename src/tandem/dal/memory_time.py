@@ -1,4 +1,5 @@
-"""In-memory twin of dal/dynamo_time.py (the contract suite runs the same tests on both)."""
+"""In-memory twin of dal/dynamo_time.py (the contract suite runs the same tests on both). Timesheet writes go to the
+fake table's stream (`emit`) as the table's stream decoder makes them (dal/stream.py): the time aggregates follow."""
 
 from __future__ import annotations
 
@@ -108,12 +109,18 @@ class MemoryTimeRepo:
             if tid == q.tenant_id
             and (q.user_id is None or s.user_id == q.user_id)
             and (q.project_id is None or s.project_id == q.project_id)
+            and (q.portfolio_id is None or s.portfolio_id == q.portfolio_id)
+            and (q.organization_id is None or s.organization_id == q.organization_id)
             and (q.date_from is None or s.date >= q.date_from)
             and (q.date_to is None or s.date <= q.date_to)
         ]
-        rows.sort(key=lambda s: f"{s.date}#{s.id}", reverse=True)
+        def order(s: Timesheet) -> str:
+            return f"{s.date}#{s.id}"
+
+        rows.sort(key=order, reverse=not q.oldest_first)
         if q.after:
-            rows = [s for s in rows if f"{s.date}#{s.id}" < q.after["k"]]
+            after = q.after["k"]
+            rows = [s for s in rows if (order(s) > after if q.oldest_first else order(s) < after)]
         chunk = rows[: q.limit]
         more = len(rows) > q.limit and chunk
         return Page([copy.deepcopy(s) for s in chunk], {"k": f"{chunk[-1].date}#{chunk[-1].id}"} if more else None)

@@ -50,7 +50,7 @@ def decode(record: dict[str, Any]) -> Event | None:
     if old is not None and old.get("kind") == "item" and old.get("data") and (new or {}).get("kind") != "item":
         return ItemStored(event_id, _item(old), None)
     if "timesheet" in ((old or {}).get("kind"), (new or {}).get("kind")):
-        return TimesheetChanged(event_id, _sheet(old), _sheet(new))
+        return _timesheet(event_id, old, new)
     if new is None or not new.get("data"):
         return None
     kind = new.get("kind")
@@ -69,10 +69,13 @@ def decode(record: dict[str, Any]) -> Event | None:
     return None
 
 
-def _sheet(image: dict[str, Any] | None) -> Timesheet | None:
-    if image is None or image.get("kind") != "timesheet" or not image.get("data"):
+def _timesheet(event_id: str, old: dict | None, new: dict | None) -> TimesheetChanged | None:
+    """Any write of a timesheet (added, changed, deleted), with both versions: the time aggregates follow it."""
+    before = loads(Timesheet, old["data"]) if old and old.get("kind") == "timesheet" and old.get("data") else None
+    after = loads(Timesheet, new["data"]) if new and new.get("kind") == "timesheet" and new.get("data") else None
+    if before is None and after is None:
         return None
-    return loads(Timesheet, image["data"])
+    return TimesheetChanged(event_id, before, after)
 
 
 def _customer(event_id: str, old: dict | None, new: dict) -> CustomerChanged | None:

@@ -54,6 +54,7 @@ class Record(Model):
     visibility = UnicodeAttribute(null=True)
     assignees = ListAttribute(null=True)
     category = UnicodeAttribute(null=True)  # the status category
+    portfolio = UnicodeAttribute(null=True)  # a timesheet's portfolio (GET /v1/timesheets?portfolio_id=)
     # An item's last activity: a message moves it (and the activity sort keys) without rewriting `data`
     updated_at = UnicodeAttribute(null=True)
     # Range keys of the item orders (hash: gsi1pk) and hash keys of the sparse queues (range: gsi1sk)

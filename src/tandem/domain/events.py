@@ -58,8 +58,8 @@ class ItemStored:
 
 @dataclass
 class TimesheetChanged:
-    """A timesheet written (`old` is None when new) or deleted (`new` is None), issue 13: a decision on it tells its
-    owner in the workspace. Rules, mail, webhooks and the search index ignore it."""
+    """A timesheet written (`old` is None when new) or deleted (`new` is None), issue 13: the time aggregates follow
+    it, and a decision on it tells its owner in the workspace. Rules, mail, webhooks and the search index ignore it."""
 
     event_id: str
     old: Timesheet | None

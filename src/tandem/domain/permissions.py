@@ -206,6 +206,15 @@ def _time(p: Principal, action: Action, target: AreaTarget) -> bool:
     return action is Action.READ and manages
 
 
+def reads_everyones_time(p: Principal, project: Project | None = None) -> bool:
+    """Whether `p` reads everybody's time (reports, statements, timesheet lists), within `project` when given:
+    admins, and the project's managers for that project; otherwise a staff person reads their own only and the
+    caller narrows the read to it."""
+    managers = project.managers if project is not None else []
+    target = AreaTarget(p.tenant_id, Area.TIMESHEETS, {"owner_id": "*", "managers": managers})
+    return allowed(p, Action.READ, target)
+
+
 ITEM_SCOPES = frozenset({"items:read", "items:write"})
 WRITES = (Action.CREATE, Action.UPDATE, Action.COMMENT_PUBLIC, Action.COMMENT_PRIVATE)
 

@@ -87,12 +87,16 @@ class Timesheet:
     percent_complete: int | None = None
     status: str | None = None
     state: SheetState = SheetState.DRAFT
-    project_id: str | None = None  # copied from the item when written: the project listing's key
+    # Copied when the sheet is created: the item's project, that project's portfolio and the item's organisation
+    # (listing keys and report dimensions; a later move of the item leaves the sheet where its time was spent).
+    project_id: str | None = None
     reason: str = ""  # why it was rejected
     decided_by: str | None = None
     created_at: str = ""
     updated_at: str = ""
     version: int = 0
+    portfolio_id: str | None = None
+    organization_id: str | None = None
 
 
 EDITABLE = ("date", "minutes", "billable", "note", "percent_complete", "status")

@@ -88,7 +88,8 @@ def react_to(
     c: Container, event: Event, load: Any = None, policies: dict | None = None, hooks: Any = None, dispatch: Any = None
 ) -> int:
     """One change → its rules, SLA clocks and time-based checks, then its mail, its webhooks, the search index, the
-    queue counts, its in-app notifications and the tenant's change count (what open workspaces poll).
+    queue counts, the time aggregates, its in-app notifications and the tenant's change count (what open workspaces
+    poll).
 
     Each part runs even when an earlier one raised: a failing rule must not cost the item its acknowledgement
     or its SLA clock. The first error is raised afterwards so the record is redelivered; every part is
@@ -104,6 +105,7 @@ def react_to(
     from tandem.services.queues import count_change
     from tandem.services.run_timers import schedule_time_rules
     from tandem.services.sla_clocks import track
+    from tandem.services.time_reports import count_time
 
     load = load or rule_loader(c.deps)
     errors: list[Exception] = []
@@ -127,6 +129,7 @@ def react_to(
     guarded(lambda: emit(c.deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
     guarded(lambda: index_change(c.deps, event), "SearchIndexFailures")
     guarded(lambda: count_change(c.deps, event), "QueueCountFailures")
+    guarded(lambda: count_time(c.deps, event), "TimeReportFailures")
     guarded(lambda: in_app.react(c.deps, event), "NotificationFailures")
     guarded(lambda: in_app.touch(c.deps, event))  # last: the stamp moves once everything above is visible
     if errors:

@@ -80,6 +80,8 @@ class SheetOut(Struct, kw_only=True):
     item_ref: str
     user_id: str
     project_id: str | None
+    portfolio_id: str | None
+    organization_id: str | None
     date: str
     minutes: int
     billable: bool
@@ -94,14 +96,17 @@ class SheetOut(Struct, kw_only=True):
 
 
 class SheetQuery(Struct, kw_only=True):
-    """Filters: one of user / project (or neither) with the date range is the Query; billable and state filter
-    its page, so a page may be short: follow `next_cursor`. `approvable=true` lists the submitted timesheets the
-    caller may decide (admins: the tenant's; a manager: those of the projects they manage)."""
+    """Filters: the first of user / project / organisation given (or the tenant) with the date range is the Query;
+    the other ids, billable and state filter its page, so a page may be short: follow `next_cursor`.
+    `approvable=true` lists the submitted timesheets the caller may decide (admins: the tenant's; a manager: those
+    of the projects they manage)."""
 
     limit: Limit = 50
     cursor: Cursor | None = None
     user_id: Id | None = None
     project_id: Id | None = None
+    portfolio_id: Id | None = None
+    organization_id: Id | None = None
     billable: bool | None = None
     state: SheetStateName | None = None
     approvable: bool = False

@@ -471,7 +471,8 @@ class TimerRepo(Protocol):
 
 @dataclass
 class SheetQuery:
-    """Which timesheets to list: one key (user, project or the tenant) and a date range on it."""
+    """Which timesheets to list: one key (user → project → organisation → the tenant, the first given) with the
+    date range on it; the other ids given filter that Query. `oldest_first` reads the date range forwards."""
 
     tenant_id: str
     user_id: str | None = None
@@ -480,6 +481,9 @@ class SheetQuery:
     date_to: str | None = None
     limit: int = 50
     after: Position = None
+    portfolio_id: str | None = None
+    organization_id: str | None = None
+    oldest_first: bool = False
 
 
 class TimeRepo(Protocol):
@@ -520,6 +524,23 @@ class TimeRepo(Protocol):
 
     def sheets(self, q: SheetQuery) -> Page[Any]:
         """Newest date first, on the most selective key of `q`."""
+        ...
+
+
+class TimeCells(Protocol):
+    """The time aggregates (domain/time_cells.py names the cells; ACCESS_PATTERNS.md, "Time reports")."""
+
+    def apply(self, tenant_id: str, change_id: str, deltas: dict[Any, dict[str, int]]) -> bool:
+        """Add `deltas` ({CellKey: {field: amount}}) exactly once per `change_id` (a stream event's id): a marker
+        of the change and the additions in one atomic write; False, changing nothing, when applied before."""
+        ...
+
+    def cells(self, tenant_id: str, read: Any) -> list[tuple[str, dict[str, int]]]:
+        """(sort key, fields) of the cells a CellRead names, in sort order, every page."""
+        ...
+
+    def cell(self, tenant_id: str, key: Any) -> dict[str, int] | None:
+        """The fields of one cell (None when never written)."""
         ...
 
 
@@ -664,3 +685,4 @@ class Repos:
     search: SearchIndex = None  # type: ignore[assignment]
     views: EntityRepo[SavedView] = None  # type: ignore[assignment]  # saved views (issue 13)
     time: TimeRepo = None  # type: ignore[assignment]
+    time_cells: TimeCells = None  # type: ignore[assignment]  # the stream-kept time aggregates (issue 13)

@@ -12,6 +12,7 @@ from typing import Any
 
 from tandem.domain import time_tracking as tt
 from tandem.domain.errors import Conflict, Forbidden, NotFound, ValidationError
+from tandem.domain.items import Item
 from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed, needs_managers
 from tandem.domain.time_tracking import SheetState, Timesheet
 from tandem.services.access import load_item, require_area
@@ -25,6 +26,8 @@ from tandem.services.update_item import update_item
 class SheetFilters:
     user_id: str | None = None
     project_id: str | None = None
+    portfolio_id: str | None = None
+    organization_id: str | None = None
     billable: bool | None = None
     state: SheetState | None = None
     date_from: str | None = None
@@ -67,8 +70,16 @@ def create_sheet(deps: Deps, p: Principal, fields: dict[str, Any]) -> Timesheet:
     sheet = Timesheet(p.tenant_id, deps.new_id(), item.ref, p.user_id, fields["date"], fields["minutes"],
                       billable=fields.get("billable", True), note=fields.get("note", ""),
                       percent_complete=fields.get("percent_complete"), status=fields.get("status"),
-                      project_id=item.project_id, created_at=now, updated_at=now)
-    return deps.repos.time.add_sheet(tt.check_sheet(sheet))
+                      created_at=now, updated_at=now)
+    return deps.repos.time.add_sheet(tt.check_sheet(placed(deps, sheet, item)))
+
+
+def placed(deps: Deps, sheet: Timesheet, item: Item) -> Timesheet:
+    """The sheet with what it is reported by, copied from its item now: the item's project, that project's
+    portfolio and the item's customer organisation."""
+    project = deps.repos.projects.get(sheet.tenant_id, item.project_id) if item.project_id else None
+    return replace(sheet, project_id=item.project_id, portfolio_id=project.portfolio_id if project else None,
+                   organization_id=item.organization_id)
 
 
 def get_sheet(deps: Deps, p: Principal, sheet_id: str, action: Action = Action.READ) -> Timesheet:
@@ -112,9 +123,9 @@ def delete_sheet(deps: Deps, p: Principal, sheet_id: str) -> None:
 
 def list_sheets(deps: Deps, p: Principal, f: SheetFilters, *, limit: int | None = None,
                 after: Position = None) -> Page[Timesheet]:
-    """GET /v1/timesheets: one Query on the user, project or tenant key with the date range; `billable` and
-    `state` filter that page (so a page may hold fewer than `limit`; follow `next_cursor`). Agents list their own,
-    and everyone's of a project they manage (`project_id`)."""
+    """GET /v1/timesheets: one Query on the user, project, organisation or tenant key with the date range; the other
+    ids, `billable` and `state` filter that page (so a page may hold fewer than `limit`; follow `next_cursor`).
+    Agents list their own, and everyone's of a project they manage (`project_id`)."""
     require_area(p, Area.TIMESHEETS, Action.READ)
     user_id = f.user_id
     managers: list[str] = []
@@ -125,7 +136,8 @@ def list_sheets(deps: Deps, p: Principal, f: SheetFilters, *, limit: int | None 
             raise Forbidden("you may list your own timesheets, or those of a project you manage")
         user_id = p.user_id
     q = SheetQuery(p.tenant_id, user_id=user_id, project_id=f.project_id, date_from=f.date_from,
-                   date_to=f.date_to, limit=check_limit(limit), after=after)
+                   date_to=f.date_to, limit=check_limit(limit), after=after, portfolio_id=f.portfolio_id,
+                   organization_id=f.organization_id)
     page = deps.repos.time.sheets(q)
     kept = [s for s in page.items if (f.billable is None or s.billable == f.billable)
             and (f.state is None or s.state is f.state)]

@@ -26,6 +26,7 @@ from tandem.domain.time_tracking import TimerState, WorkTimer
 from tandem.services.access import load_item, require_area
 from tandem.services.deps import Deps
 from tandem.services.ports import Timer
+from tandem.services.timesheets import placed
 
 LIMIT_KIND = "work_timer_limit"
 RACES = 5  # attempts of a start or resume that lost the race to another one of the same person
@@ -179,7 +180,8 @@ def stop_forgotten(deps: Deps, timer: Timer) -> int:
                          draft.minutes, note="stopped by the running-time limit", created_at=deps.clock(),
                          updated_at=deps.clock())
     item = deps.repos.items.get(stopped.tenant_id, stopped.item_ref)
-    sheet.project_id = item.project_id if item else None
+    if item is not None:
+        sheet = placed(deps, sheet, item)
     try:
         deps.repos.time.add_sheet(sheet)
     except Conflict:

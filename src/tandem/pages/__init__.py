@@ -1,0 +1,1 @@
+"""Printable pages the API serves as HTML (Jinja2 templates in `templates/`, autoescaped)."""
