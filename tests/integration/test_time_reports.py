@@ -139,6 +139,27 @@ def test_an_agent_sees_only_their_own_time_and_a_customer_none(api, world, timed
                         token=w.token(role)).status_code == 403
 
 
+def test_a_projects_manager_reports_on_everyones_time_in_that_project_only(api, world, timed):
+    # Given the member agent made manager of A's project (Incoming A)
+    w = world
+    project = w.ids["incoming_a"].id
+    body = {"managers": [w.ids["member"].id]}
+    assert api.call("PATCH", f"/v1/projects/{project}", body, token=w.token("admin")).status_code == 200
+    member = w.token("agent_member")
+    # When she reports on that project by person
+    report = api.call("GET", f"/v1/reports/time?group_by=user&project_id={project}&{MARCH}", token=member)
+    # Then everyone's time on it is there (the admin's 60 + 30 and her own 45), not only her own
+    assert report.status_code == 200, report.data
+    rows = {r["group"]: r["minutes"] for r in report.data["rows"]}
+    assert rows == {w.ids["admin"].id: 90, w.ids["member"].id: 45}
+    # But without the project, or on another one, she still sees only her own time
+    own = api.call("GET", f"/v1/reports/time?group_by=user&{MARCH}", token=member).data["rows"]
+    assert [r["group"] for r in own] == [w.ids["member"].id]
+    other = api.call("GET", f"/v1/reports/time?group_by=user&project_id={w.ids['incoming_b'].id}&{MARCH}",
+                     token=member).data["rows"]
+    assert [r["group"] for r in other] in ([], [w.ids["member"].id])
+
+
 def test_a_redelivered_stream_record_counts_once(api, container, world):
     w = world
     _sheet(api, w, "admin", "item_a", "2026-03-02", 60)
