@@ -371,6 +371,17 @@ def sign_in_context(context: Any, base: str, slug: str, email: str) -> None:
     assert r.ok, r.text()
 
 
+def open_app(world: Any, browser: Any, route: str, who: str = "agent") -> Any:
+    """A new signed-in context on the workspace at `route` (e.g. "/list"), its first heading shown and settled."""
+    ctx = new_context(browser)
+    sign_in_context(ctx, world.base, world.slug, world.ids[who]["email"])
+    page = ctx.new_page()
+    page.goto(f"{world.app}#{route}")
+    page.get_by_role("heading").first.wait_for()
+    settle(page)
+    return page
+
+
 def send_mail(smtp: tuple[str, int], *, sender: str, to: str, subject: str, text: str, html: str | None = None) -> None:
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = sender, to, subject

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from e2e.portal_helpers import ApiFailure, build_world, new_context, screenshot, settle, sign_in_context
+from e2e.portal_helpers import ApiFailure, build_world, open_app, screenshot, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -34,16 +34,6 @@ def world(stack):
     w.ids["laptop"] = new_ticket(w, "Laptop set-up for Carla")
     w.ids["backup"] = new_ticket(w, "Backup job reports errors")
     return w
-
-
-def open_app(world: Any, browser: Any, route: str, who: str = "agent") -> Any:
-    ctx = new_context(browser)
-    sign_in_context(ctx, world.base, world.slug, world.ids[who]["email"])
-    page = ctx.new_page()
-    page.goto(f"{world.app}#{route}")
-    page.get_by_role("heading").first.wait_for()
-    settle(page)
-    return page
 
 
 def timer_card(page: Any) -> Any:

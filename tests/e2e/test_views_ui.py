@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from e2e.portal_helpers import PASSWORD, build_world, new_context, screenshot, settle, sign_in_context
+from e2e.portal_helpers import PASSWORD, build_world, open_app, screenshot, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -41,16 +41,6 @@ def world(stack):
     w.ids["low"] = new_item(w, "Mouse squeaks", priority="low")
     w.ids["urgent2"] = new_item(w, "Server room flooded", priority="urgent")
     return w
-
-
-def open_app(world: Any, browser: Any, route: str, who: str = "agent") -> Any:
-    ctx = new_context(browser)
-    sign_in_context(ctx, world.base, world.slug, world.ids[who]["email"])
-    page = ctx.new_page()
-    page.goto(f"{world.app}#{route}")
-    page.get_by_role("heading").first.wait_for()
-    settle(page)
-    return page
 
 
 def save_list_as_view(page: Any, name: str, who_sees: str) -> None:

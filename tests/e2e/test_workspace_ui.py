@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from e2e.portal_helpers import build_world, new_context, screenshot, settle, sign_in_context, wait_for
+from e2e.portal_helpers import build_world, open_app, screenshot, settle, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -41,16 +41,6 @@ def world(stack):
     # The search index is filled from the table's stream: wait until it knows the message's word
     wait_for(lambda: w.admin.get("/v1/items?q=zanzibar")["items"], timeout=30)
     return w
-
-
-def open_app(world: Any, browser: Any, route: str, who: str = "agent") -> Any:
-    ctx = new_context(browser)
-    sign_in_context(ctx, world.base, world.slug, world.ids[who]["email"])
-    page = ctx.new_page()
-    page.goto(f"{world.app}#{route}")
-    page.get_by_role("heading").first.wait_for()
-    settle(page)
-    return page
 
 
 def shown_refs(page: Any) -> list[str]:

@@ -9,13 +9,11 @@ import time
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
-from botocore.exceptions import ClientError
 
 from tandem.dal.dynamo_base import tkey
+from tandem.dal.dynamo_once_tx import apply_once, client
 from tandem.dal.table import Record
 
-MARKER_TTL = 3 * 24 * 3600  # longer than a stream keeps a record (24 h): a redelivery always finds its marker
-PER_TRANSACTION = 99  # TransactWriteItems takes 100 actions: the marker and this many counters
 PER_BATCH_GET = 100
 
 _deserializer = TypeDeserializer()
@@ -25,8 +23,7 @@ def counter_key(tenant_id: str, counter: str) -> dict[str, Any]:
     return {"pk": {"S": f"{tkey(tenant_id)}#QC#{counter}"}, "sk": {"S": "QC"}}
 
 
-def _client() -> Any:
-    return Record._get_connection().connection.client
+_client = client
 
 
 def _update(table: str, tenant_id: str, counter: str, fields: dict[str, int]) -> dict[str, Any]:
@@ -40,39 +37,14 @@ def _update(table: str, tenant_id: str, counter: str, fields: dict[str, int]) ->
                        "ExpressionAttributeValues": values}}
 
 
-def _marker(table: str, tenant_id: str, change_id: str) -> dict[str, Any]:
-    item = {"pk": {"S": f"{tkey(tenant_id)}#QCEV#{change_id}"}, "sk": {"S": "QCEV"}, "kind": {"S": "queue_change"},
-            "expires_at": {"N": str(int(time.time()) + MARKER_TTL)}}
-    return {"Put": {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
-
-
-def _already_applied(exc: ClientError) -> bool:
-    """The transaction was cancelled because its marker (always the first action) exists."""
-    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return False
-    reasons = exc.response.get("CancellationReasons") or []
-    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
 
 
 class DynamoQueueCounters:
     def apply(self, tenant_id: str, change_id: str, deltas: dict[str, dict[str, int]]) -> bool:
-        table, client = Record.Meta.table_name, _client()
-        counters = sorted(deltas.items())
-        applied = False
-        # Up to 99 counters ride with the marker in one transaction; a change touching more (an item with many
-        # assignees) takes several, each with its own marker, so each part still happens once.
-        for part, start in enumerate(range(0, len(counters), PER_TRANSACTION)):
-            marker = change_id if part == 0 else f"{change_id}#{part}"
-            chunk = counters[start:start + PER_TRANSACTION]
-            actions = [_marker(table, tenant_id, marker)]
-            actions += [_update(table, tenant_id, counter, fields) for counter, fields in chunk]
-            try:
-                client.transact_write_items(TransactItems=actions)
-                applied = True
-            except ClientError as exc:
-                if not _already_applied(exc):
-                    raise
-        return applied
+        # A change touching more than 99 counters (an item with many assignees) takes several transactions.
+        table = Record.Meta.table_name
+        updates = [_update(table, tenant_id, counter, fields) for counter, fields in sorted(deltas.items())]
+        return apply_once(tenant_id, change_id, updates, tag="QCEV", kind="queue_change")
 
     def replace(self, tenant_id: str, counters: dict[str, dict[str, int]]) -> None:
         table, client = Record.Meta.table_name, _client()

@@ -6,14 +6,12 @@ domain/time_cells.py and ACCESS_PATTERNS.md ("Time reports").
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
-from botocore.exceptions import ClientError
 
 from tandem.dal.dynamo_base import tkey
-from tandem.dal.dynamo_queues import MARKER_TTL, PER_TRANSACTION
+from tandem.dal.dynamo_once_tx import apply_once, client
 from tandem.dal.table import Record
 from tandem.domain.time_cells import CellKey
 from tandem.domain.time_report import CellRead
@@ -23,8 +21,7 @@ _OWN = ("pk", "sk", "kind", "v")
 _deserializer = TypeDeserializer()
 
 
-def _client() -> Any:
-    return Record._get_connection().connection.client
+_client = client
 
 
 def cell_pk(tenant_id: str, part: str) -> str:
@@ -43,18 +40,6 @@ def _update(table: str, tenant_id: str, key: CellKey, fields: dict[str, int]) ->
                        "ExpressionAttributeValues": values}}
 
 
-def _marker(table: str, tenant_id: str, change_id: str) -> dict[str, Any]:
-    item = {"pk": {"S": f"{tkey(tenant_id)}#TREV#{change_id}"}, "sk": {"S": "TREV"}, "kind": {"S": "time_change"},
-            "expires_at": {"N": str(int(time.time()) + MARKER_TTL)}}
-    return {"Put": {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
-
-
-def _already_applied(exc: ClientError) -> bool:
-    """The transaction was cancelled because its marker (always the first action) exists."""
-    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return False
-    reasons = exc.response.get("CancellationReasons") or []
-    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
 
 
 def _fields(raw: dict[str, Any]) -> dict[str, int]:
@@ -79,22 +64,11 @@ def _key_condition(read: CellRead) -> tuple[str, dict[str, Any]]:
 
 class DynamoTimeCells:
     def apply(self, tenant_id: str, change_id: str, deltas: dict[CellKey, dict[str, int]]) -> bool:
-        table, client = Record.Meta.table_name, _client()
+        # A change touches at most 75 cells (two versions of a sheet): one transaction with its marker.
+        table = Record.Meta.table_name
         cells = sorted(deltas.items(), key=lambda kv: (kv[0].part, kv[0].sort))
-        applied = False
-        # A change touches at most 75 cells (two versions of a sheet); more would take several transactions,
-        # each with its own marker, so each part still happens once.
-        for n, start in enumerate(range(0, len(cells), PER_TRANSACTION)):
-            marker = change_id if n == 0 else f"{change_id}#{n}"
-            actions = [_marker(table, tenant_id, marker)]
-            actions += [_update(table, tenant_id, key, fields) for key, fields in cells[start:start + PER_TRANSACTION]]
-            try:
-                client.transact_write_items(TransactItems=actions)
-                applied = True
-            except ClientError as exc:
-                if not _already_applied(exc):
-                    raise
-        return applied
+        updates = [_update(table, tenant_id, key, fields) for key, fields in cells]
+        return apply_once(tenant_id, change_id, updates, tag="TREV", kind="time_change")
 
     def cells(self, tenant_id: str, read: CellRead) -> list[tuple[str, dict[str, int]]]:
         table, client = Record.Meta.table_name, _client()
