@@ -238,3 +238,24 @@ def test_unknown_modules_and_non_admins_cannot_switch(api, kb):
     assert unknown.data["error"]["details"]["errors"][0]["field"] == "modules.telepathy"
     agent = api.call("PATCH", "/v1/settings", {"modules": {"chat": True}}, token=kb.token("agent_member"))
     assert agent.status_code == 403
+
+
+def test_redelivered_article_changes_leave_the_index_as_one_delivery_does(api, kb, container):
+    from tandem.dal.memory import drain_events
+    from tandem.runtime.handlers import react_to
+
+    # Given the index after the articles' changes were delivered once, and an edit of one of them
+    index = container.deps.repos.search.postings[kb.ids["tenant"].id]
+    admin, aid = kb.token("admin"), kb.ids["kb"][CUSTOMERS]
+    api.call("PATCH", f"/v1/kb/articles/{aid}", {"body_markdown": "Now about *manes*."}, token=admin)
+    events = drain_events(container.deps.repos)
+    for event in events:
+        react_to(container, event)
+    once = dict(index)
+    # When every change is delivered again, in order, as the stream may
+    for event in events:
+        react_to(container, event)
+    # Then the postings are exactly the same, and the article is found by its new words only
+    assert index == once
+    assert [a["id"] for a in api.call("GET", "/v1/kb/articles?q=manes", token=admin).data["items"]] == [aid]
+    assert aid not in [a["id"] for a in api.call("GET", "/v1/kb/articles?q=stripes", token=admin).data["items"]]
