@@ -33,12 +33,12 @@ def _article(a: Article, _p: Any = None) -> m.ArticleOut:
 resource("/v1/kb/categories", "kb_categories", noun="knowledge base category", out=m.CategoryOut,
          create_model=m.CategoryCreate, patch_model=m.CategoryPatch, list_=uc.list_categories,
          create=uc.create_category, get=uc.get_category, update=uc.update_category, delete=uc.delete_category,
-         render_=_category)
+         render_=_category, errors=(409,))
 
 resource("/v1/kb/articles", "kb_articles", noun="knowledge base article", out=m.ArticleOut,
          create_model=m.ArticleCreate, patch_model=m.ArticlePatch, list_=uc.list_articles,
          create=uc.create_article, get=uc.get_article, update=uc.update_article, delete=uc.delete_article,
-         render_=_article, query=m.ArticleListQuery)
+         render_=_article, query=m.ArticleListQuery, errors=(409,))
 
 
 def _reader(request: Any) -> Principal | None:
@@ -75,7 +75,7 @@ def public_article(call: Call, slug: str, id: str) -> Any:  # noqa: A002 - the p
 
 @op("POST", "/v1/public/{slug}/kb/{id}/feedback",
     summary="Was this article helpful? Counted once per visitor (the signed-in person, else `visitor`)",
-    tag=KB, auth=False, body=m.FeedbackIn, status=204, errors=(429,))
+    tag=KB, auth=False, body=m.FeedbackIn, status=204, errors=(403, 429))
 def article_feedback(call: Call, slug: str, id: str) -> None:  # noqa: A002 - the path parameter's name
     kb_public.give_feedback(current().deps, slug, _reader(call.request), id, helpful=call.body.helpful,
                             visitor=call.body.visitor, ip=client_ip(call.request))
