@@ -259,3 +259,16 @@ def test_redelivered_article_changes_leave_the_index_as_one_delivery_does(api, k
     assert index == once
     assert [a["id"] for a in api.call("GET", "/v1/kb/articles?q=manes", token=admin).data["items"]] == [aid]
     assert aid not in [a["id"] for a in api.call("GET", "/v1/kb/articles?q=stripes", token=admin).data["items"]]
+
+
+def test_widening_an_organisation_article_forgets_its_organisations(api, kb):
+    # Given the article for CustomerA
+    admin, aid = kb.token("admin"), kb.ids["kb"][ORG_A]
+    # When it is made public without naming organisations, Then they are dropped and Bob reads it
+    resp = api.call("PATCH", f"/v1/kb/articles/{aid}", {"visibility": "public"}, token=admin)
+    assert resp.status_code == 200 and resp.data["organization_ids"] == []
+    assert api.call("GET", f"/v1/public/agency/kb/{aid}", token=kb.token("customer_b")).status_code == 200
+    # But organisations given with a visibility that ignores them are a mistake the author hears of
+    bad = api.call("PATCH", f"/v1/kb/articles/{aid}", {"visibility": "customers", "organization_ids": [
+        kb.ids["org_a"].id]}, token=admin)
+    assert bad.status_code == 422 and bad.data["error"]["details"]["field"] == "organization_ids"

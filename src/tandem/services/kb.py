@@ -106,7 +106,7 @@ def update_category(deps: Deps, p: Principal, category_id: str, changes: dict[st
                     expected: int | None = None) -> Category:
     category = _category_to_change(deps, p, category_id, expected)
     _unknown(changes, CATEGORY_FIELDS)
-    changed = replace(category, **{k: ("" if v is None else v) for k, v in changes.items()}, updated_at=deps.clock())
+    changed = replace(category, **changes, updated_at=deps.clock())
     return deps.repos.kb_categories.save(check_category(changed))
 
 
@@ -125,6 +125,8 @@ def _checked(deps: Deps, p: Principal, article: Article, changed: set[str]) -> A
     """Enums from their values, the category and organisations known to the tenant, the HTML rendered anew."""
     article.state = _choice(ArticleState, article.state, "state")
     article.visibility = _choice(ArticleVisibility, article.visibility, "visibility")
+    if article.visibility is not ArticleVisibility.ORGANIZATIONS and "organization_ids" not in changed:
+        article.organization_ids = []
     if article.category_id and "category_id" in changed:
         if deps.repos.kb_categories.get(p.tenant_id, article.category_id) is None:
             raise ValidationError("unknown category", {"field": "category_id"})
@@ -169,13 +171,12 @@ def get_article(deps: Deps, p: Principal, article_id: str) -> Article:
 
 def update_article(deps: Deps, p: Principal, article_id: str, changes: dict[str, Any],
                    expected: int | None = None) -> Article:
-    """PATCH: any field; `organization_ids` replaced whole; `category_id: null` files it under no category."""
+    """PATCH: any field; `organization_ids` replaced whole; `category_id: null` files it under no category; a
+    visibility other than `organizations` forgets the organisations unless they are given (then it is a 422)."""
     article = get_article(deps, p, article_id)
     check_version(article, expected)
     _unknown(changes, ARTICLE_FIELDS)
-    defaults = {"body_markdown": "", "organization_ids": [], "title": ""}
-    changed = replace(article, **{k: (defaults.get(k) if v is None else v) for k, v in changes.items()},
-                      updated_at=deps.clock())
+    changed = replace(article, **changes, updated_at=deps.clock())
     return deps.repos.articles.save(_checked(deps, p, changed, set(changes)))
 
 
