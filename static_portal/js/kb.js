@@ -34,8 +34,8 @@ export function articleLinkText(title, url) {
 }
 
 /**
- * Put `snippet` into `value` in place of the selection [start, end), with a space on either side where it would
- * touch a word. → {value, caret} (the caret lands right after the snippet).
+ * Put `snippet` into `value` in place of the selection [start, end), set apart by a space on either side unless
+ * one is there (a URL that touched the next character would take it in). → {value, caret} (right after the snippet).
  */
 export function insertAt(value, start, end, snippet) {
   const text = String(value ?? "");
