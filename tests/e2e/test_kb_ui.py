@@ -112,7 +112,7 @@ def inert_report(page: Any) -> dict:
         return {
           handlers: all.filter((el) => [...el.attributes].some((a) => a.name.toLowerCase().startsWith('on')))
                        .map((el) => el.outerHTML.slice(0, 80)),
-          scripts: [...document.querySelectorAll('main script, main svg, main iframe, main object, main embed, main math')]
+          scripts: [...document.querySelectorAll('main :is(script, svg, iframe, object, embed, math)')]
                        .map((el) => el.outerHTML.slice(0, 80)),
           jsUrls: all.filter((el) => ['href', 'src', 'xlink:href', 'action', 'formaction']
                        .some((n) => /^\\s*(javascript|data|vbscript):/i.test(el.getAttribute(n) || '')))
@@ -355,8 +355,8 @@ def test_the_widget_help_tab_finds_and_shows_an_article(world, browser):
 def test_screens_are_hidden_when_the_knowledge_base_is_switched_off(stack, browser):
     # Given a help desk that switched the knowledge base off
     slug = f"kboff-{secrets.token_hex(3)}"
-    signup = Client(stack.base).post("/v1/signup", {"organization": "No KB", "slug": slug, "email": f"admin@{slug}.example",
-                                                    "name": "Admin", "password": PASSWORD})
+    signup = Client(stack.base).post("/v1/signup", {"organization": "No KB", "slug": slug, "name": "Admin",
+                                                    "email": f"admin@{slug}.example", "password": PASSWORD})
     admin = Client(stack.base, signup["token"])
     admin.patch("/v1/settings", {"modules": {"knowledge_base": False}, "portal": {"require_login": False}})
     ctx = new_context(browser)
