@@ -7,6 +7,7 @@ import { field, formatDate, h, notice } from "../js/dom.js";
 import { go } from "../js/router.js";
 import { pager } from "../js/paging.js";
 import { articleBody } from "../js/article_html.js";
+import { visitorKey } from "../js/visitor.js";
 import { groupByCategory, kbEnabled } from "../js/kb.js";
 import { ctx, page } from "./context.js";
 
@@ -91,7 +92,9 @@ function feedback(id) {
   const vote = async (helpful, buttons) => {
     buttons.forEach((b) => (b.disabled = true));
     try {
-      await api("POST", `${base()}/${encodeURIComponent(id)}/feedback`, { body: { helpful } });
+      // A signed-in customer is counted as themselves; a visitor by the random key this browser keeps.
+      const body = ctx.me ? { helpful } : { helpful, visitor: visitorKey() };
+      await api("POST", `${base()}/${encodeURIComponent(id)}/feedback`, { body });
       box.replaceChildren(notice("ok", "Thanks for your feedback."));
     } catch (err) {
       buttons.forEach((b) => (b.disabled = false));

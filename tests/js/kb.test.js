@@ -16,6 +16,7 @@ import {
   visibilityProblem,
 } from "../../static_portal/js/kb.js";
 import { attributeValue, tagPolicy } from "../../static_portal/js/article_html.js";
+import { visitorKey } from "../../static_portal/js/visitor.js";
 
 globalThis.location = new URL("https://help.example/portal/acme/#/kb");
 
@@ -94,4 +95,18 @@ test("article HTML: only listed attributes survive, never an event handler, and 
   assert.equal(attributeValue("td", "colspan", "2;x"), null);
   assert.equal(attributeValue("th", "scope", "col"), "col");
   assert.equal(attributeValue("th", "scope", "javascript:"), null);
+});
+
+test("a visitor's key is made once, kept, and replaced when what is kept is not a valid key", () => {
+  const store = new Map();
+  const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v) };
+  const first = visitorKey(storage);
+  assert.match(first, /^[A-Za-z0-9_-]{8,64}$/);
+  assert.equal(visitorKey(storage), first);
+  store.set("tandem.visitor", "<bad key>");
+  const next = visitorKey(storage);
+  assert.notEqual(next, "<bad key>");
+  assert.equal(store.get("tandem.visitor"), next);
+  const blocked = { getItem: () => { throw new Error("SecurityError"); }, setItem: () => {} };
+  assert.match(visitorKey(blocked), /^[A-Za-z0-9_-]{8,64}$/);
 });
