@@ -13,6 +13,7 @@ from api import (  # noqa: F401
     routes_hooks,
     routes_inbound,
     routes_items,
+    routes_kb,
     routes_keys,
     routes_live,
     routes_planning,

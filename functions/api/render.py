@@ -13,7 +13,7 @@ from tandem.domain.items import Item
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.planning import PlanConflict
 from tandem.domain.rules import actions_json, group_json
-from tandem.domain.tenants import Tenant
+from tandem.domain.tenants import Tenant, modules_of
 from tandem.schemas import auth, automation, items, people, planning, projects
 from tandem.schemas.derive import project as fill
 
@@ -23,7 +23,12 @@ def tenant(t: Tenant) -> auth.TenantOut:
 
 
 def tenant_settings(t: Tenant) -> Any:
-    return fill(auth.SettingsOut, t)
+    return fill(auth.SettingsOut, t, modules=modules(t))
+
+
+def modules(t: Tenant) -> auth.Modules:
+    """Every module with its state, defaults applied (what screens show or hide)."""
+    return auth.Modules(**modules_of(t))
 
 
 def statuses(t: Tenant) -> dict[str, list[auth.StatusOut]]:

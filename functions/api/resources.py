@@ -35,8 +35,10 @@ def resource(
     render_: Callable[[Any, Any], Any],
     delete: Callable | None = None,
     query: Any = ListQuery,
+    errors: tuple[int, ...] = (),
 ) -> None:
-    """Register the routes of a directory resource; the use cases do the checking, the models the decoding."""
+    """Register the routes of a directory resource; the use cases do the checking, the models the decoding.
+    `errors`: statuses its writes may answer beyond the common ones (409 for a delete refused, say)."""
     tag = name.replace("_", " ")
 
     def do_list(call: Call) -> dict:
@@ -79,4 +81,4 @@ def resource(
                                                          headers=("If-Match",))))
     for fn, suffix, method, spec in table:
         fn.__name__ = f"{name}_{fn.__name__.removeprefix('do_')}"
-        op(method, path + suffix, tag=tag, **spec)(fn)
+        op(method, path + suffix, tag=tag, errors=errors if method != "GET" else (), **spec)(fn)

@@ -116,6 +116,7 @@ def me(call: Call) -> Any:
         statuses=render.statuses(tenant),
         priorities=list(PRIORITIES),
         portal_visibility=tenant.portal.visibility,
+        modules=render.modules(tenant),
     )
 
 

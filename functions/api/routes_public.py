@@ -36,6 +36,7 @@ def forms(call: Call, slug: str) -> Any:
         visibility=portal.visibility,
         statuses=render.statuses(tenant),
         items=[render.public_form(t) for t in types],
+        modules=render.modules(tenant),
     )
 
 

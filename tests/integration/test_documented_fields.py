@@ -40,8 +40,13 @@ def _fill(path: str, w) -> str:
         "sla-policies": w.ids["sla_policy"].id, "inbound-webhooks": w.ids["inbound_webhook"].id,
         "views": w.ids["view"].id,
         "timesheets": w.ids["timesheet"].id if "timesheet" in w.ids else "x",
+        "kb/categories": w.ids["kb_category"].id if "kb_category" in w.ids else "x",
+        "kb/articles": w.ids["kb_article"].id if "kb_article" in w.ids else "x",
+        "public": w.ids["kb_article"].id if "kb_article" in w.ids else "x",  # /v1/public/{slug}/kb/{id}
     }
     resource = path.split("/")[2]
+    if resource == "kb":
+        resource = "/".join(path.split("/")[2:4])
     path = path.replace("{id}", by_resource.get(resource, "x"))
     path = re.sub(r"{(\w+)}", lambda m: ids.get(m.group(1), "x"), path)
     return path + QUERIES.get(path, lambda _: "")(w)
@@ -89,6 +94,25 @@ def _with_api_key(deps, w) -> None:
     _with_view(deps, w)
     _with_time(deps, w)
     _with_plan(deps, w)
+    _with_kb(deps, w)
+
+
+def _with_kb(deps, w) -> None:
+    """A category and an article published for CustomerA's organisation, answered helpful once: every field of the
+    knowledge base's GETs has a value (Alice reads it on the portal)."""
+    from tandem.domain.permissions import Principal
+    from tandem.services import kb
+    from tandem.services.kb_public import give_feedback
+
+    admin = w.ids["admin"]
+    p = Principal(admin.tenant_id, admin.id, admin.role)
+    w.ids["kb_category"] = kb.create_category(deps, p, {"name": "Guides", "description": "How-tos", "position": 2})
+    w.ids["kb_article"] = kb.create_article(deps, p, {
+        "title": "Printer setup", "body_markdown": "Turn it **on**.", "category_id": w.ids["kb_category"].id,
+        "state": "published", "visibility": "organizations", "organization_ids": [w.ids["org_a"].id]})
+    alice = w.ids["cust_a"]
+    reader = Principal(alice.tenant_id, alice.id, alice.role, (), alice.organization_id)
+    give_feedback(deps, "agency", reader, w.ids["kb_article"].id, helpful=True, visitor=None, ip=None)
 
 
 def _with_view(deps, w) -> None:

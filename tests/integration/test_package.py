@@ -169,3 +169,32 @@ def test_alarms_watch_the_dead_letters_and_every_function(packaged):
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
         assert alarm["Properties"]["Threshold"] == 0 or alarm["Properties"]["MetricName"] == "IteratorAge"
+
+
+def test_the_article_renderer_ships_in_the_lambda_package(packaged):
+    # Given the deployment package `chalice package` built from functions/requirements.txt
+    path, _ = packaged
+    import zipfile
+
+    with zipfile.ZipFile(path.parent / "deployment.zip") as z:
+        top = {name.split("/", 1)[0] for name in z.namelist()}
+    # Then the knowledge base's Markdown renderer and sanitiser are importable in the Lambda (issue 14)
+    assert {"markdown_it", "mdurl", "nh3"} <= top, sorted(top)
+
+
+def _names(lines: list[str]) -> set[str]:
+    import re
+
+    return {re.split(r"[<>=~!\[; ]", line.strip(), maxsplit=1)[0].lower() for line in lines
+            if line.strip() and not line.strip().startswith("#")}
+
+
+def test_the_lambda_requirements_mirror_the_project_dependencies():
+    # Given pyproject's runtime dependencies and the Lambda package's requirements (Chalice adds chalice itself)
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    project = _names(tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"])
+    lambda_ = _names((root / "functions" / "requirements.txt").read_text().splitlines())
+    # Then every runtime dependency travels to the Lambda, and nothing else does
+    assert lambda_ == project - {"chalice"}, sorted(lambda_ ^ (project - {"chalice"}))

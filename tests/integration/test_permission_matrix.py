@@ -169,6 +169,22 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/reports/time"): (200, 200, 200, 403, 403, 403, 401),
     ("GET", "/v1/reports/time/statement"): (200, 200, 200, 403, 403, 403, 401),
     ("GET", "/v1/items/{ref}/time"): (200, 200, 404, 403, 404, 404, 401),
+    # Knowledge base (issue 14): staff read categories and articles, admins write categories, agents articles too;
+    # customers read articles through the portal only. The targets are an empty category and an article
+    # published for CustomerA's organisation: Bob, another tenant's customer and visitors find no such article.
+    ("GET", "/v1/kb/categories"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/kb/categories"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/kb/categories/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("PATCH", "/v1/kb/categories/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/kb/categories/{id}"): (204, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/kb/articles"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/kb/articles"): (201, 201, 201, 403, 403, 403, 401),
+    ("GET", "/v1/kb/articles/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("PATCH", "/v1/kb/articles/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("DELETE", "/v1/kb/articles/{id}"): (204, 204, 204, 403, 403, 403, 401),
+    ("GET", "/v1/public/{slug}/kb"): (200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/v1/public/{slug}/kb/{id}"): (200, 200, 200, 200, 404, 404, 404),
+    ("POST", "/v1/public/{slug}/kb/{id}/feedback"): (204, 204, 204, 204, 404, 404, 404),
 }
 
 # A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
@@ -333,6 +349,20 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/reports/time/statement"): DENIED,
     # A key that knows the item may not read its time; the hooks key does not know it.
     ("GET", "/v1/items/{ref}/time"): (403, 403, 403, 404),
+    # The knowledge base is people's work; on the portal a key is nobody (public articles only: the target is not).
+    ("GET", "/v1/kb/categories"): DENIED,
+    ("POST", "/v1/kb/categories"): DENIED,
+    ("GET", "/v1/kb/categories/{id}"): DENIED,
+    ("PATCH", "/v1/kb/categories/{id}"): DENIED,
+    ("DELETE", "/v1/kb/categories/{id}"): DENIED,
+    ("GET", "/v1/kb/articles"): DENIED,
+    ("POST", "/v1/kb/articles"): DENIED,
+    ("GET", "/v1/kb/articles/{id}"): DENIED,
+    ("PATCH", "/v1/kb/articles/{id}"): DENIED,
+    ("DELETE", "/v1/kb/articles/{id}"): DENIED,
+    ("GET", "/v1/public/{slug}/kb"): (200, 200, 200, 200),
+    ("GET", "/v1/public/{slug}/kb/{id}"): (404, 404, 404, 404),
+    ("POST", "/v1/public/{slug}/kb/{id}/feedback"): (404, 404, 404, 404),
 }
 
 TARGET_IDS = {
@@ -366,6 +396,10 @@ TARGET_IDS = {
     "/v1/timesheets/{id}/submit": "timesheet",
     "/v1/timesheets/{id}/approve": "timesheet_submitted",
     "/v1/timesheets/{id}/reject": "timesheet_submitted",
+    "/v1/kb/categories/{id}": "kb_category",
+    "/v1/kb/articles/{id}": "kb_article",
+    "/v1/public/{slug}/kb/{id}": "kb_article",
+    "/v1/public/{slug}/kb/{id}/feedback": "kb_article",
 }
 # Query strings a route needs to be called at all.
 QUERIES = {"/v1/search": "?q=ticket"}
@@ -425,9 +459,14 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/timers": {"item_ref": w.ids["item_a"].ref},
         "/v1/timesheets": {"item_ref": w.ids["item_a"].ref, "date": "2026-03-02", "minutes": 30},
         "/v1/timesheets/{id}/reject": {"reason": "split it per task"},
+        "/v1/kb/categories": {"name": f"Category {n}"},
+        "/v1/kb/articles": {"title": f"Article {n}", "body_markdown": "Some *help*."},
+        "/v1/public/{slug}/kb/{id}/feedback": {"helpful": True, "visitor": f"visitor-{n:06d}"},
     }
     if method == "PATCH" and template == "/v1/timesheets/{id}":
         return {"minutes": 45}
+    if method == "PATCH" and template == "/v1/kb/articles/{id}":
+        return {"title": f"Retitled {n}"}
     if method == "PATCH" and "{id}" in template:
         return {"name": f"Renamed {n}"}
     return bodies.get(template, None if method == "GET" else {})
@@ -526,7 +565,20 @@ def _world(deps):
     w.ids["api_key"], _ = create_key(deps, w.ids["admin_principal"], name="Target", scopes=["items:read"])
     w.ids["view"] = create_view(deps, _principal(w.ids["member"]), {"name": "Shared board", "shared": True})
     _with_time(w)
+    _with_kb(w)
     return w
+
+
+def _with_kb(w) -> None:
+    """An empty knowledge base category, and an article published for CustomerA's organisation in another one."""
+    from tandem.services import kb
+
+    admin = w.ids["admin_principal"]
+    w.ids["kb_category"] = kb.create_category(w.deps, admin, {"name": "Empty"})
+    filed = kb.create_category(w.deps, admin, {"name": "Guides"})
+    w.ids["kb_article"] = kb.create_article(w.deps, admin, {
+        "title": "For CustomerA", "category_id": filed.id, "state": "published", "visibility": "organizations",
+        "organization_ids": [w.ids["org_a"].id]})
 
 
 def _with_manager(w) -> None:

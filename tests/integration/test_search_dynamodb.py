@@ -56,3 +56,34 @@ def test_an_edit_and_a_conversion_keep_the_index_in_step(stack):  # noqa: F811
     assert found(api, admin, "difficult") == [task]  # the private note's posting still names the old reference
     assert found(api, w.token("customer_a"), "public reply") == [task]
     assert found(api, admin, "ticket", "/v1/items") == [w.ids["item_b"].ref]  # the old title's word is gone
+
+
+def test_articles_are_indexed_from_the_stream_and_counts_leave_the_index_alone(stack):  # noqa: F811
+    # Given an article published for all customers and a draft, written through the API on moto
+    c, api, reader = stack
+    w = build_world(c.deps)
+    admin, alice = w.token("admin"), w.token("customer_a")
+    shared = api.call("POST", "/v1/kb/articles", {"title": "Réinitialiser le mot de passe", "state": "published",
+                                                  "visibility": "customers", "body_markdown": "Use **Forgot**"},
+                      token=admin).data
+    draft = api.call("POST", "/v1/kb/articles", {"title": "Password policy (draft)"}, token=admin).data
+    batches = drain(c, reader)
+    # When staff and a customer search, and a visitor answers "was this helpful" (a write beside the article)
+    assert found(api, admin, "reinit") == [shared["id"]]  # accents folded, a prefix, kind article
+    assert sorted(found(api, admin, "pass")) == sorted([shared["id"], draft["id"]])
+    kb = api.call("GET", "/v1/public/agency/kb?q=forgot", token=alice).data["items"]
+    assert [a["id"] for a in kb] == [shared["id"]]
+    assert api.call("GET", "/v1/public/agency/kb?q=forgot").data["items"] == []  # visitors: not for them
+    url = f"/v1/public/agency/kb/{shared['id']}/feedback"
+    assert [api.call("POST", url, {"helpful": True}, token=alice).status_code for _ in range(2)] == [204, 204]
+    counted = drain(c, reader)
+    # Then the index is as before (the count was no article change), the answer counted once, and redelivering
+    # every batch changes nothing
+    for batch in batches + counted:
+        assert c.process_stream_batch(copy.deepcopy(batch)) == {"batchItemFailures": []}
+    assert found(api, admin, "reinit") == [shared["id"]]
+    assert api.call("GET", f"/v1/kb/articles/{shared['id']}", token=admin).data["helpful"] == {"yes": 1, "no": 0}
+    # And a deleted article leaves the index
+    api.call("DELETE", f"/v1/kb/articles/{draft['id']}", token=admin)
+    drain(c, reader)
+    assert found(api, admin, "pass") == [shared["id"]]

@@ -144,3 +144,59 @@ def test_project_is_loaded_only_when_the_decision_needs_it():
     assert not needs_project(CUST_B, tenant(PortalVisibility.OWN), item())
     assert needs_project(OUTSIDER, tenant(), item())
     assert not needs_project(OUTSIDER, tenant(see_all=True), item())
+
+
+def _article(state: str = "published", visibility: str = "public", orgs: tuple[str, ...] = ()):
+    from tandem.domain.kb import Article, ArticleState, ArticleVisibility
+
+    return Article("t1", "a1", "Help", NOW, NOW, state=ArticleState(state), visibility=ArticleVisibility(visibility),
+                   organization_ids=list(orgs))
+
+
+KB_READERS = {
+    "anonymous": None,
+    "customer_a": Principal("t1", "c1", Role.CUSTOMER, organization_id="org-a"),
+    "customer_b": Principal("t1", "c2", Role.CUSTOMER, organization_id="org-b"),
+    "customer_none": Principal("t1", "c3", Role.CUSTOMER),
+    "agent": Principal("t1", "a1", Role.AGENT),
+    "admin": Principal("t1", "ad", Role.ADMIN),
+    "api_key": Principal("t1", "k1", Role.INTEGRATION, scopes=frozenset({"items:read"})),
+    "other_tenant_admin": Principal("t2", "x", Role.ADMIN),
+}
+# Columns: public, customers, organisation A only, draft (public).
+KB_TABLE = {
+    "anonymous": (True, False, False, False),
+    "customer_a": (True, True, True, False),
+    "customer_b": (True, True, False, False),
+    "customer_none": (True, True, False, False),
+    "agent": (True, True, True, True),
+    "admin": (True, True, True, True),
+    "api_key": (True, False, False, False),
+    "other_tenant_admin": (False, False, False, False),
+}
+
+
+@pytest.mark.parametrize("who", sorted(KB_TABLE))
+def test_who_reads_which_article(who):
+    from tandem.domain.permissions import ArticleTarget
+
+    articles = (_article(), _article(visibility="customers"), _article(visibility="organizations", orgs=("org-a",)),
+                _article(state="draft"))
+    p = KB_READERS[who]
+    assert tuple(allowed(p, Action.READ, ArticleTarget(a)) for a in articles) == KB_TABLE[who]
+    assert tuple(visible(p, Action.READ, ArticleTarget(a)) for a in articles) == KB_TABLE[who]
+
+
+def test_only_staff_change_articles_and_admins_categories():
+    from tandem.domain.permissions import ArticleTarget
+
+    public = ArticleTarget(_article())
+    assert allowed(KB_READERS["agent"], Action.UPDATE, public)
+    assert not allowed(KB_READERS["customer_a"], Action.UPDATE, public)
+    assert not allowed(None, Action.UPDATE, public)
+    categories = AreaTarget("t1", Area.KB_CATEGORIES)
+    assert allowed(KB_READERS["agent"], Action.READ, categories)
+    assert not allowed(KB_READERS["agent"], Action.CREATE, categories)
+    assert allowed(KB_READERS["admin"], Action.CREATE, categories)
+    assert not allowed(KB_READERS["customer_a"], Action.READ, AreaTarget("t1", Area.KB_ARTICLES))
+    assert not allowed(KB_READERS["api_key"], Action.READ, AreaTarget("t1", Area.KB_ARTICLES))

@@ -47,3 +47,23 @@ def test_a_customer_written_is_a_customer_changed_event_and_staff_are_not():
 
 def test_postings_are_no_events():
     assert decode(record("INSERT", {"pk": "T#t1#W#pr", "sk": "i#printer#x#f", "kind": "posting"})) is None
+
+
+def test_article_writes_are_article_changed_events_and_feedback_counts_are_not():
+    from tandem.domain.events import ArticleChanged
+    from tandem.domain.kb import Article
+
+    # Given an article's record images: added, retitled, counted helpful (document unchanged), deleted
+    first = {"pk": "T#t1", "sk": "KBART#a1", "kind": "article", "data": dumps(Article("t1", "a1", "Old", NOW, NOW))}
+    renamed = {**first, "data": dumps(Article("t1", "a1", "New", NOW, NOW, version=2))}
+    counted = {**renamed, "helpful_yes": 1}
+    # When the stream delivers them, Then each write of the document is an event with both versions, and a count
+    # beside it (the document as it was) is nothing for the index
+    added = decode(record("INSERT", first))
+    changed = decode(record("MODIFY", renamed, first))
+    removed = decode(record("REMOVE", None, renamed))
+    assert isinstance(added, ArticleChanged) and added.old is None and added.new.title == "Old"
+    assert isinstance(changed, ArticleChanged) and (changed.old.title, changed.new.title) == ("Old", "New")
+    assert isinstance(removed, ArticleChanged) and removed.old.title == "New" and removed.new is None
+    assert decode(record("MODIFY", counted, renamed)) is None
+    assert decode(record("INSERT", {"pk": "T#t1#KBV#a1#x", "sk": "KBV", "kind": "kbvote"})) is None

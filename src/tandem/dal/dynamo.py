@@ -120,6 +120,7 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_hooks import DynamoDeliveryRepo, hook_repo
     from tandem.dal.dynamo_inbound import DynamoInboundWebhookRepo
     from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
+    from tandem.dal.dynamo_kb import DynamoArticleRepo, category_repo
     from tandem.dal.dynamo_keys import DynamoApiKeyRepo
     from tandem.dal.dynamo_mail import (
         DynamoCounters,
@@ -153,6 +154,8 @@ def dynamo_repos() -> Repos:
         views=DynamoViewRepo(),
         time=DynamoTimeRepo(),
         time_cells=DynamoTimeCells(),
+        kb_categories=category_repo(),
+        articles=DynamoArticleRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

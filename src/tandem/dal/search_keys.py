@@ -1,6 +1,6 @@
 """Sort keys of search postings, shared by the table (dynamo_search.py) and its in-memory twin (memory_search.py).
 
-`{i|c}#{word}#{inverted doc id}#{source}`: shorter words first ("print" before "printer": `#` sorts before letters
+`{i|c|a}#{word}#{inverted doc id}#{source}`: shorter words first ("print" before "printer": `#` sorts before letters
 and digits) and, within a word, newest documents first (time-ordered ids stored inverted).
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tandem.services.ports import Posting
 
-KINDS = {"item": "i", "customer": "c"}
+KINDS = {"item": "i", "customer": "c", "article": "a"}
 _NAMES = {v: k for k, v in KINDS.items()}
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # domain/ids.py's
 _INVERT = str.maketrans(_ALPHABET, _ALPHABET[::-1])

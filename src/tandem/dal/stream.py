@@ -7,6 +7,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from tandem.dal.codec import loads
 from tandem.domain.events import (
+    ArticleChanged,
     CustomerChanged,
     Event,
     ItemChanged,
@@ -16,6 +17,7 @@ from tandem.domain.events import (
     TimesheetChanged,
 )
 from tandem.domain.items import Item
+from tandem.domain.kb import Article
 from tandem.domain.messages import Message
 from tandem.domain.people import Role, User
 from tandem.domain.time_tracking import Timesheet
@@ -39,7 +41,7 @@ def _item(image: dict[str, Any]) -> Item:
 
 def decode(record: dict[str, Any]) -> Event | None:
     """An INSERT of an item or message, a MODIFY of an item, a write of a (former) customer, or any write of a
-    timesheet, as an event; anything else is None.
+    timesheet or of an article's document, as an event; anything else is None.
 
     A conversion's two writes (the item under its new reference, an alias under the old one) are `ItemStored`;
     a MODIFY that leaves `data` as it was (a message moved the item's last activity) is nothing: the message
@@ -51,6 +53,8 @@ def decode(record: dict[str, Any]) -> Event | None:
         return ItemStored(event_id, _item(old), None)
     if "timesheet" in ((old or {}).get("kind"), (new or {}).get("kind")):
         return _timesheet(event_id, old, new)
+    if "article" in ((old or {}).get("kind"), (new or {}).get("kind")):
+        return _article(event_id, old, new)
     if new is None or not new.get("data"):
         return None
     kind = new.get("kind")
@@ -76,6 +80,17 @@ def _timesheet(event_id: str, old: dict | None, new: dict | None) -> TimesheetCh
     if before is None and after is None:
         return None
     return TimesheetChanged(event_id, before, after)
+
+
+def _article(event_id: str, old: dict | None, new: dict | None) -> ArticleChanged | None:
+    """An article added, changed or deleted; a feedback count (its document unchanged) is nothing."""
+    before_data = old.get("data") if old and old.get("kind") == "article" else None
+    after_data = new.get("data") if new and new.get("kind") == "article" else None
+    if before_data == after_data:
+        return None
+    before = loads(Article, before_data) if before_data else None
+    after = loads(Article, after_data) if after_data else None
+    return ArticleChanged(event_id, before, after)
 
 
 def _customer(event_id: str, old: dict | None, new: dict) -> CustomerChanged | None:

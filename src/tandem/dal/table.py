@@ -76,6 +76,9 @@ class Record(Model):
     read = BooleanAttribute(null=True)
     unread = NumberAttribute(null=True)
     adds = NumberAttribute(null=True)
+    # A knowledge base article's "was this helpful" answers: ADDed beside the article, without a new version
+    helpful_yes = NumberAttribute(null=True)
+    helpful_no = NumberAttribute(null=True)
 
     gsi1 = _index("gsi1", "gsi1pk", "gsi1sk")
     gsi2 = _index("gsi2", "gsi2pk", "gsi2sk")

@@ -50,6 +50,12 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class ModuleDisabled(NotFound):
+    """The tenant switched off the module this route belongs to (404 `module_disabled`: its routes are gone)."""
+
+    code = "module_disabled"
+
+
 class Unauthorized(DomainError):
     code = "unauthorized"
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tandem.domain.activity import Activity
 from tandem.domain.items import Item
+from tandem.domain.kb import Article
 from tandem.domain.messages import Message
 from tandem.domain.people import User
 from tandem.domain.time_tracking import Timesheet
@@ -66,4 +67,17 @@ class TimesheetChanged:
     new: Timesheet | None
 
 
-Event = ItemCreated | ItemChanged | MessageAdded | ActivityRecorded | ItemStored | CustomerChanged | TimesheetChanged
+@dataclass
+class ArticleChanged:
+    """A knowledge base article written (`old` is None when new) or deleted (`new` is None), issue 14: the search
+    index follows it. A write that leaves the article's document as it was (a feedback count) is no event."""
+
+    event_id: str
+    old: Article | None
+    new: Article | None
+
+
+Event = (
+    ItemCreated | ItemChanged | MessageAdded | ActivityRecorded | ItemStored | CustomerChanged | TimesheetChanged
+    | ArticleChanged
+)

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from tandem.domain.hierarchy import Project, team_ref, user_ref
 from tandem.domain.items import Item
+from tandem.domain.kb import Article, ArticleVisibility
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.people import Role
 from tandem.domain.tenants import PortalVisibility, Tenant
@@ -75,6 +76,9 @@ class Area(StrEnum):
     TIMESHEETS = "timesheets"  # staff: agents their own (extra owner_id); ADMINISTER (approve/reject) admins and
     # the managers of the sheet's project (extra managers), who also read the sheets of that project
     SCHEDULES = "schedules"  # a project's plan (Gantt, calendar): staff, and API keys that read items
+    KB_CATEGORIES = "kb_categories"  # knowledge base categories: staff read, admins write
+    KB_ARTICLES = "kb_articles"  # the workspace's article list and new articles: staff read and write (each
+    # article is then decided as an ArticleTarget)
 
 
 @dataclass
@@ -110,7 +114,14 @@ class ViewTarget:
     view: SavedView
 
 
-Target = ItemTarget | MessageTarget | ProjectTarget | AreaTarget | ViewTarget
+@dataclass
+class ArticleTarget:
+    """A knowledge base article: the one target anonymous callers (None) may be allowed to read."""
+
+    article: Article
+
+
+Target = ItemTarget | MessageTarget | ProjectTarget | AreaTarget | ViewTarget | ArticleTarget
 
 
 def _tenant_of(target: Target) -> str:
@@ -118,11 +129,15 @@ def _tenant_of(target: Target) -> str:
         return target.tenant_id
     if isinstance(target, ViewTarget):
         return target.view.tenant_id
+    if isinstance(target, ArticleTarget):
+        return target.article.tenant_id
     return target.tenant.id
 
 
 def allowed(p: Principal | None, action: Action, target: Target) -> bool:
-    """True when `p` may do `action` to `target`. Anonymous callers (None) may do nothing here."""
+    """True when `p` may do `action` to `target`. Anonymous callers (None) may only read public articles."""
+    if isinstance(target, ArticleTarget):
+        return _article(p, action, target.article)
     if p is None or p.tenant_id != _tenant_of(target):
         return False
     if isinstance(target, ViewTarget):
@@ -142,6 +157,8 @@ def allowed(p: Principal | None, action: Action, target: Target) -> bool:
 
 def visible(p: Principal | None, action: Action, target: Target) -> bool:
     """Whether the caller may know the target exists (404 otherwise, 403 when visible but not allowed)."""
+    if isinstance(target, ArticleTarget):
+        return _article(p, Action.READ, target.article)
     if p is None or p.tenant_id != _tenant_of(target):
         return False
     if isinstance(target, ItemTarget):
@@ -162,12 +179,34 @@ def _view(p: Principal, action: Action, view: SavedView) -> bool:
     return action is Action.READ or view.owner_id == p.user_id or p.role is Role.ADMIN
 
 
+def _article(p: Principal | None, action: Action, article: Article) -> bool:
+    """Staff (admins, agents) read and write every article of their tenant, drafts too. Anyone else only reads a
+    published one: anonymous callers (and API keys, which are nobody) the public ones; a signed-in customer also
+    those for all customers and those limited to organisations that include theirs."""
+    if p is not None and p.tenant_id != article.tenant_id:
+        return False
+    if p is not None and p.role in (Role.ADMIN, Role.AGENT):
+        return True
+    if action is not Action.READ or not article.published:
+        return False
+    if article.visibility is ArticleVisibility.PUBLIC:
+        return True
+    if p is None or p.role is not Role.CUSTOMER:
+        return False
+    if article.visibility is ArticleVisibility.CUSTOMERS:
+        return True
+    return p.organization_id is not None and p.organization_id in article.organization_ids
+
+
 def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
     if target.area is Area.VIEWS:
         # Each staff person makes their own views (and shares them); customers and API keys have none.
         return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.CREATE)
     if target.area in (Area.TIMERS, Area.TIMESHEETS):
         return _time(p, action, target)
+    if target.area is Area.KB_ARTICLES:
+        # Agents write articles as well as admins; customers read them through the portal's routes only.
+        return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.CREATE)
     if target.area is Area.NOTIFICATIONS:
         # Each person reads and marks their own; customers get mail, not a workspace inbox.
         return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.UPDATE)

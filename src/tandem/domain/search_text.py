@@ -143,7 +143,8 @@ def snippet(text: str | None, words: list[QueryWord], width: int = SNIPPET_CHARS
 # Documents and sources. A posting says: this word occurs in that source of that document. Item sources are the
 # item's own fields, its requester (name and email) and each message, private ones marked so that customers never
 # match on the words of an internal note; a customer's are their name and email, and their organisation's name.
-ITEM, CUSTOMER = "item", "customer"
+# A knowledge base article (issue 14) has one source, its fields: title and the text of its rendered body.
+ITEM, CUSTOMER, ARTICLE = "item", "customer", "article"
 FIELDS, REQUESTER, ORGANIZATION = "f", "r", "o"
 PUBLIC_MESSAGE, PRIVATE_MESSAGE = "m", "p"
 
@@ -168,3 +169,9 @@ def item_words(title: str, ref: str, former_refs: list[str], description: str) -
 
 def person_words(name: str | None, email: str | None) -> list[str]:
     return index_words(name, email)
+
+
+def article_words(title: str, text: str) -> list[str]:
+    """An article's words: its title first, then the plain text of its body (not its Markdown: link targets and
+    markup are not words a reader sees)."""
+    return index_words(title, text)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from tandem.domain.errors import ValidationError
+from tandem.domain.errors import ModuleDisabled, ValidationError
 from tandem.domain.exposure import exposed
 from tandem.domain.limits import LIST, Name, ShortText, Url
 from tandem.domain.statuses import Status, default_statuses
@@ -57,7 +57,8 @@ class Tenant:
     notify_status_changes: bool = exposed(patch=True, default=True)
     portal: PortalSettings = exposed(patch=True, default_factory=PortalSettings)
     statuses: dict[str, list[Status]] = exposed(default_factory=default_statuses)
-    modules: dict[str, bool] = exposed(default_factory=dict)
+    # Module switches (module_on below); a key absent means the module's default.
+    modules: dict[str, bool] = exposed(patch=True, default_factory=dict)
     # Timers left running this long are stopped by the timers Lambda (issue 13).
     timer_limit_hours: Annotated[int, Meta(ge=1, le=168)] = exposed(patch=True, default=10)
     version: int = exposed(default=0)
@@ -82,3 +83,25 @@ def validate_slug(slug: str) -> str:
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
         raise ValidationError("slug must be 3-40 lower-case letters, digits or dashes", {"field": "slug"})
     return slug
+
+
+# Each module's state when the tenant never switched it: the knowledge base is on; live chat is off, because an
+# unanswered messenger is worse than none. Issue 15 adds the other modules here.
+MODULE_DEFAULTS: dict[str, bool] = {"knowledge_base": True, "chat": False}
+KNOWLEDGE_BASE, CHAT = "knowledge_base", "chat"
+
+
+def module_on(tenant: Tenant, name: str) -> bool:
+    """Whether the tenant's module `name` is on: its own switch, else the module's default (on when unknown)."""
+    return bool(tenant.modules.get(name, MODULE_DEFAULTS.get(name, True)))
+
+
+def modules_of(tenant: Tenant) -> dict[str, bool]:
+    """Every known module with its state: what `GET /v1/me`, the settings and the portal's config carry."""
+    return {name: module_on(tenant, name) for name in MODULE_DEFAULTS}
+
+
+def require_module(tenant: Tenant, name: str) -> None:
+    """ModuleDisabled (404 `module_disabled`) when the module is off: its routes answer as if they did not exist."""
+    if not module_on(tenant, name):
+        raise ModuleDisabled(f"the {name.replace('_', ' ')} is switched off for this help desk", {"module": name})

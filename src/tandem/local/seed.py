@@ -60,7 +60,30 @@ def seed_demo(deps: Deps) -> bool:
     _bug_type(deps, admin, made.tenant.mail_domain, projects["project2"].id)
     _routing_rules(deps, admin, people, projects)
     _sample_items(deps, admin, people, projects, marketing)
+    _knowledge_base(deps, admin, people)
     return True
+
+
+def _knowledge_base(deps: Deps, admin: Principal, people: dict[str, Any]) -> None:
+    """A help centre to look at: one article for everyone, one for signed-in customers, one for CustomerA only,
+    and a draft."""
+    from tandem.services import kb
+
+    start = kb.create_category(deps, admin, {"name": "Getting started", "description": "First steps", "position": 0})
+    billing = kb.create_category(deps, admin, {"name": "Billing", "position": 1})
+    articles = [
+        (start, "How to open a request", "Use **New request** in the portal, or write to the support address.\n\n"
+         "1. Describe the problem\n2. Add a screenshot\n3. Send", "public", []),
+        (start, "Following your requests", "Signed in, *My requests* lists everything you opened or follow.",
+         "customers", []),
+        (billing, "CustomerA's invoices", "Invoices go to the address in your contract; see [the FAQ](/portal/).",
+         "organizations", [people["org_a"].id]),
+    ]
+    for category, title, body, visibility, orgs in articles:
+        kb.create_article(deps, admin, {"title": title, "body_markdown": body, "category_id": category.id,
+                                        "state": "published", "visibility": visibility, "organization_ids": orgs})
+    kb.create_article(deps, admin, {"title": "Refund policy (draft)", "body_markdown": "To be written.",
+                                    "category_id": billing.id})
 
 
 def _people(deps: Deps, admin: Principal) -> dict[str, Any]:
@@ -79,7 +102,7 @@ def _people(deps: Deps, admin: Principal) -> dict[str, Any]:
     bob = manage_people.create_customer(
         deps, admin, email="bob@customer-b.example", name="Bob B", organization_id=org_b.id, password=PASSWORD
     )
-    return {"agent": agent, "agent2": agent2, "team": team, "alice": alice, "bob": bob}
+    return {"agent": agent, "agent2": agent2, "team": team, "alice": alice, "bob": bob, "org_a": org_a}
 
 
 def _projects(deps: Deps, admin: Principal, incoming: Any, people: dict[str, Any]) -> dict[str, Any]:

@@ -70,6 +70,19 @@ class StatusOut(Struct, kw_only=True):
 Lifecycles = dict[str, list[StatusOut]]
 
 
+class Modules(Struct, kw_only=True):
+    """Which modules are on (domain/tenants.py `module_on`): a switched-off module's routes answer 404
+    `module_disabled` and its screens are hidden."""
+
+    knowledge_base: bool
+    chat: bool
+
+
+class ModulesPatch(Struct, kw_only=True, forbid_unknown_fields=True):
+    knowledge_base: bool | UnsetType = UNSET
+    chat: bool | UnsetType = UNSET
+
+
 class MeOut(Struct, kw_only=True):
     id: str
     email: str
@@ -81,9 +94,10 @@ class MeOut(Struct, kw_only=True):
     statuses: Lifecycles  # each kind's lifecycle in order: what lists, boards and pickers offer
     priorities: list[Priority]  # lowest first
     portal_visibility: PortalVisibility
+    modules: Modules
 
 
-SettingsOut = derive(Tenant, "Settings")
+SettingsOut = derive(Tenant, "Settings", types={"modules": Modules})
 
 
 class BrandingPatch(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -99,7 +113,7 @@ class PortalPatch(Struct, kw_only=True, forbid_unknown_fields=True):
     allowed_origins: Annotated[list[Annotated[str, Meta(max_length=2048)]], Meta(max_length=100)] | UnsetType = UNSET
 
 
-SettingsPatch = derive(Tenant, "SettingsPatch", write="patch", types={"portal": PortalPatch})
+SettingsPatch = derive(Tenant, "SettingsPatch", write="patch", types={"portal": PortalPatch, "modules": ModulesPatch})
 
 
 class Health(Struct, kw_only=True):
@@ -125,6 +139,7 @@ class PublicForms(Struct, kw_only=True):
     visibility: PortalVisibility
     statuses: Lifecycles
     items: list[PublicForm]
+    modules: Modules
 
 
 class FormSubmit(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -1,4 +1,5 @@
-"""`GET /v1/search`: what the caller may see that matches some words, items and (for staff) customers."""
+"""`GET /v1/search`: what the caller may see that matches some words, items and (for staff) customers and
+knowledge base articles."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ class SearchQuery(Struct, kw_only=True):
 
 
 class SearchHit(Struct, kw_only=True):
-    kind: Literal["item", "customer"]
+    kind: Literal["item", "customer", "article"]
     id: str
     ref: str | None = None  # items only
-    title: str  # the item's title, the customer's name
-    snippet: str  # the passage that matched (an item), the email address (a customer)
+    title: str  # the item's or article's title, the customer's name
+    snippet: str  # the passage that matched (an item, an article: plain text), the email address (a customer)
 
 
 class SearchResults(Struct, kw_only=True):

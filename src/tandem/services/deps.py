@@ -29,6 +29,7 @@ class ThrottleLimits:
     magic_links_per_address: int = 3  # mails sent; further requests still answer 202 and send nothing
     magic_links_per_ip: int = 20  # requests, answered 429 beyond
     inbound_webhook_per_minute: int = 60  # posts to one inbound webhook endpoint, answered 429 beyond
+    kb_feedback_per_minute: int = 30  # "was this helpful" answers from one IP, answered 429 beyond
 
 
 @dataclass(frozen=True)

@@ -3,31 +3,43 @@
 Each source of a document is indexed on its own, so a change rewrites only the source it touches: an item edit
 diffs the words of its fields (title, references, description), a new requester swaps the requester's words, a
 message adds its own, a customer edit diffs their name and email (and, for a rename, their items' requester
-words). Puts and deletes of postings are idempotent, so a redelivered change writes the same and leaves the same
-index. See ACCESS_PATTERNS.md ("Search") for keys and costs.
+words), an article edit diffs its title and text. Puts and deletes of postings are idempotent, so a redelivered
+change writes the same and leaves the same index. See ACCESS_PATTERNS.md ("Search") for keys and costs.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from tandem.domain.events import CustomerChanged, Event, ItemChanged, ItemCreated, ItemStored, MessageAdded
+from tandem.domain.events import (
+    ArticleChanged,
+    CustomerChanged,
+    Event,
+    ItemChanged,
+    ItemCreated,
+    ItemStored,
+    MessageAdded,
+)
 from tandem.domain.items import Item
+from tandem.domain.kb import Article
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.people import Role, User
 from tandem.domain.search_text import (
+    ARTICLE,
     CUSTOMER,
     FIELDS,
     ITEM,
     ORGANIZATION,
     REQUESTER,
+    article_words,
     index_words,
     item_words,
     message_source,
     person_words,
 )
 from tandem.services.deps import Deps
-from tandem.services.ports import ItemQuery, Posting
+from tandem.services.ports import ArticleQuery, ItemQuery, Posting
+from tandem.services.render_markdown import plain_text
 
 # A customer's rename rewrites the requester words of at most this many of their items (newest first).
 RENAMED_ITEMS = 1_000
@@ -47,6 +59,8 @@ def index_change(deps: Deps, event: Event) -> int:
         return _message(deps, event.message)
     if isinstance(event, CustomerChanged):
         return _customer(deps, event.old, event.new)
+    if isinstance(event, ArticleChanged):
+        return _article(deps, event.old, event.new)
     return 0
 
 
@@ -151,10 +165,37 @@ def _requester_renamed(deps: Deps, old_words: list[str], new_words: list[str], u
     return written
 
 
+def _article_words(article: Article | None) -> list[str]:
+    return article_words(article.title, plain_text(article.body_html)) if article is not None else []
+
+
+def _article(deps: Deps, old: Article | None, new: Article | None) -> int:
+    """An article's words (title, text of its body) whatever its state or visibility: who may find it is decided
+    on each search. A deleted article takes its postings with it."""
+    doc = new or old
+    if doc is None:
+        return 0
+    batch = _Batch()
+    batch.diff(_article_words(old), _article_words(new), ARTICLE, doc.id, FIELDS)
+    return batch.write(deps, doc.tenant_id)
+
+
+def _articles_of(deps: Deps, tenant_id: str) -> int:
+    written, after = 0, None
+    if deps.repos.articles is None:
+        return 0
+    while True:
+        page = deps.repos.articles.list(ArticleQuery(tenant_id, limit=100, after=after))
+        written += sum(_article(deps, None, a) for a in page.items)
+        after = page.after
+        if not after:
+            return written
+
+
 def reindex(deps: Deps, tenant_id: str) -> int:
-    """Write every posting of a tenant from what the table holds (items, their messages, customers): for data that
-    predates the index or a change of the words' rules. Only puts, so it is safe to run again or beside the
-    stream handler; words no longer in a document are not removed. Answers the postings written."""
+    """Write every posting of a tenant from what the table holds (items, their messages, customers, articles): for
+    data that predates the index or a change of the words' rules. Only puts, so it is safe to run again or beside
+    the stream handler; words no longer in a document are not removed. Answers the postings written."""
     written, after, people = 0, None, _People(deps, tenant_id)
     while True:
         page = deps.repos.items.query(ItemQuery(tenant_id, limit=100, after=after))
@@ -172,7 +213,7 @@ def reindex(deps: Deps, tenant_id: str) -> int:
             written += _customer(deps, None, user)
         after = customers.after
         if not after:
-            return written
+            return written + _articles_of(deps, tenant_id)
 
 
 class _People:

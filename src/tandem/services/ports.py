@@ -17,6 +17,7 @@ from tandem.domain.hooks import Delivery, Hook
 from tandem.domain.inbound_webhooks import InboundWebhook
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
+from tandem.domain.kb import Article, Category
 from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.notifications import Changes, Notification
@@ -284,7 +285,7 @@ class Posting:
     """One word of one source of one document, as the search index keeps it (see domain/search_text.py)."""
 
     word: str
-    doc_kind: str  # "item" or "customer"
+    doc_kind: str  # "item", "customer" or "article"
     doc_id: str
     source: str  # "f" item fields / customer name+email, "r" requester, "o" organisation, "m…"/"p…" a message
     target: str = ""  # an item's reference when written (a retired one still resolves); empty for customers
@@ -312,6 +313,50 @@ class SearchIndex(Protocol):
         ...
 
     def people(self, tenant_id: str, user_ids: list[str]) -> list[User]: ...
+
+
+@dataclass(frozen=True)
+class ArticleQuery:
+    """A page of a tenant's articles, newest change first; `state` and `category_id` narrow it (one Query)."""
+
+    tenant_id: str
+    category_id: str | None = None
+    state: str | None = None  # "draft" | "published"
+    limit: int = 50
+    after: Position = None
+
+
+class ArticleRepo(Protocol):
+    """Knowledge base articles (issue 14), with their "was this helpful" counters kept beside each one."""
+
+    def add(self, article: Article) -> Article: ...
+
+    def get(self, tenant_id: str, article_id: str) -> Article | None: ...
+
+    def save(self, article: Article) -> Article:
+        """Optimistic update on `version`; the helpful counters are left as they are (not part of the write)."""
+        ...
+
+    def delete(self, article: Article) -> None:
+        """Conflict when `article.version` is not the stored one."""
+        ...
+
+    def list(self, q: ArticleQuery) -> Page[Article]:
+        """One Query: the tenant's articles (of `state`, of `category_id`), most recently changed first."""
+        ...
+
+    def many(self, tenant_id: str, article_ids: list[str]) -> list[Article]:
+        """Articles by id in one batch read (search candidates); missing ones left out."""
+        ...
+
+    def in_category(self, tenant_id: str, category_id: str) -> bool:
+        """Whether any article (draft or published) is filed in the category."""
+        ...
+
+    def add_feedback(self, tenant_id: str, article_id: str, visitor: str, helpful: bool) -> bool:
+        """Count one answer of `visitor` (an opaque key) to "was this helpful?" on the article, exactly once: True
+        when counted now, False when that visitor had answered before (a retry too) or the article is gone."""
+        ...
 
 
 class MailLog(Protocol):
@@ -686,3 +731,5 @@ class Repos:
     views: EntityRepo[SavedView] = None  # type: ignore[assignment]  # saved views (issue 13)
     time: TimeRepo = None  # type: ignore[assignment]
     time_cells: TimeCells = None  # type: ignore[assignment]  # the stream-kept time aggregates (issue 13)
+    kb_categories: EntityRepo[Category] = None  # type: ignore[assignment]  # knowledge base (issue 14)
+    articles: ArticleRepo = None  # type: ignore[assignment]

@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from tandem.domain.errors import BadRequest
 from tandem.domain.item_order import ORDER_KEYS, order_of
 from tandem.domain.items import Item
+from tandem.domain.kb import Article
 from tandem.domain.people import Role, User
-from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed
+from tandem.domain.permissions import Action, Area, AreaTarget, ArticleTarget, Principal, allowed
 from tandem.domain.search_text import (
+    ARTICLE,
     CUSTOMER,
     FIELDS,
     ITEM,
     QueryWord,
+    article_words,
     fold,
     is_private,
     item_words,
@@ -31,22 +34,24 @@ from tandem.domain.search_text import (
     query_words,
     snippet,
 )
-from tandem.domain.tenants import Tenant
+from tandem.domain.tenants import KNOWLEDGE_BASE, Tenant, module_on
 from tandem.services.access import item_target, require_area, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
 from tandem.services.ports import ItemQuery, Page, Position, Posting
+from tandem.services.render_markdown import plain_text
 
 CANDIDATES_PER_WORD = 1_000  # postings read per query word: one Query page (~150 KB, ~19 read units)
 FETCHED = 200  # candidate documents read per search (BatchGetItem: 2 requests of 100)
 CUSTOMER_HITS = 5  # customers at the top of a mixed search, before the items
+ARTICLE_HITS = 5  # knowledge base articles after the customers, before the items
 
 
 @dataclass(frozen=True)
 class Hit:
     """One line of `GET /v1/search`."""
 
-    kind: str  # "item" | "customer"
+    kind: str  # "item" | "customer" | "article"
     id: str
     title: str
     snippet: str
@@ -62,7 +67,7 @@ class _Candidate:
     unchecked: list[QueryWord] = field(default_factory=list)
 
 
-def _candidates(deps: Deps, p: Principal, kind: str, words: list[QueryWord]) -> dict[str, _Candidate]:
+def _candidates(deps: Deps, tenant_id: str, staff: bool, kind: str, words: list[QueryWord]) -> dict[str, _Candidate]:
     """Documents in which every word occurs in a source the caller may read, newest first.
 
     A word read completely decides; a word cut at CANDIDATES_PER_WORD ("printer" in a tenant of printers) only
@@ -71,10 +76,10 @@ def _candidates(deps: Deps, p: Principal, kind: str, words: list[QueryWord]) -> 
     nothing ends the search: its later words cost no request."""
     lookups: list[tuple[QueryWord, dict[str, list[Posting]], bool]] = []
     for word in words:
-        postings = deps.repos.search.lookup(p.tenant_id, kind, word.text, exact=word.exact, limit=CANDIDATES_PER_WORD)
+        postings = deps.repos.search.lookup(tenant_id, kind, word.text, exact=word.exact, limit=CANDIDATES_PER_WORD)
         by_doc: dict[str, list[Posting]] = {}
         for posting in postings:
-            if p.is_staff or not is_private(posting.source):
+            if staff or not is_private(posting.source):
                 by_doc.setdefault(posting.doc_id, []).append(posting)
         cut = len(postings) >= CANDIDATES_PER_WORD
         if not by_doc and not cut:
@@ -113,7 +118,7 @@ def _found_items(
     deps: Deps, p: Principal, tenant: Tenant, words: list[QueryWord], q: ItemQuery
 ) -> list[tuple[Item, list[Posting]]]:
     """Matching items the caller may read and the filters keep, most recent activity first."""
-    chosen = dict(list(_candidates(deps, p, ITEM, words).items())[:FETCHED])
+    chosen = dict(list(_candidates(deps, p.tenant_id, p.is_staff, ITEM, words).items())[:FETCHED])
     items = deps.repos.search.items(p.tenant_id, [_ref_of(c.postings) for c in chosen.values()])
     cache: dict = {}
     kept = [
@@ -165,7 +170,7 @@ def search_customers(
 
 
 def _customers(deps: Deps, p: Principal, words: list[QueryWord], organization_id: str | None = None) -> list[User]:
-    chosen = dict(list(_candidates(deps, p, CUSTOMER, words).items())[:FETCHED])
+    chosen = dict(list(_candidates(deps, p.tenant_id, p.is_staff, CUSTOMER, words).items())[:FETCHED])
     people = [
         u
         for u in deps.repos.search.people(p.tenant_id, list(chosen))
@@ -177,16 +182,36 @@ def _customers(deps: Deps, p: Principal, words: list[QueryWord], organization_id
     return people
 
 
+def find_articles(deps: Deps, tenant_id: str, caller: Principal | None, words: list[QueryWord]) -> list[Article]:
+    """Knowledge base articles holding every word (title or text) that `caller` may read (None: anonymous), most
+    recently changed first; drawn, like items, from the newest FETCHED candidates."""
+    chosen = dict(list(_candidates(deps, tenant_id, True, ARTICLE, words).items())[:FETCHED])
+    found = [
+        a
+        for a in deps.repos.articles.many(tenant_id, list(chosen))
+        if allowed(caller, Action.READ, ArticleTarget(a))
+        and (not chosen[a.id].unchecked or _has_words(article_words(a.title, plain_text(a.body_html)),
+                                                      chosen[a.id].unchecked))
+    ]
+    found.sort(key=lambda a: (a.updated_at, a.id), reverse=True)
+    return found
+
+
 def search(deps: Deps, p: Principal, text: str | None, limit: int | None = None) -> list[Hit]:
-    """`GET /v1/search`: for staff, the best few customers first; then the items the caller may read, most recent
-    activity first, each with the passage that matched."""
+    """`GET /v1/search`: for staff, the best few customers first, then the best few knowledge base articles (when
+    the module is on); then the items the caller may read, most recent activity first, each with the passage that
+    matched."""
     words = query_words(text)
     limit = check_limit(limit)
+    tenant = tenant_of(deps, p)
     hits: list[Hit] = []
     if allowed(p, Action.READ, AreaTarget(p.tenant_id, Area.CUSTOMERS)):
         for u in _customers(deps, p, words)[: min(CUSTOMER_HITS, limit)]:
             hits.append(Hit(CUSTOMER, u.id, u.name, u.email))
-    found = _found_items(deps, p, tenant_of(deps, p), words, ItemQuery(p.tenant_id))[: limit - len(hits)]
+    if module_on(tenant, KNOWLEDGE_BASE) and allowed(p, Action.READ, AreaTarget(p.tenant_id, Area.KB_ARTICLES)):
+        for a in find_articles(deps, p.tenant_id, p, words)[: min(ARTICLE_HITS, limit - len(hits))]:
+            hits.append(Hit(ARTICLE, a.id, a.title, snippet(plain_text(a.body_html), words)))
+    found = _found_items(deps, p, tenant, words, ItemQuery(p.tenant_id))[: limit - len(hits)]
     return hits + _item_hits(deps, p, found, words)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from tandem.domain.errors import ValidationError
 from tandem.domain.permissions import Action, Area, Principal
-from tandem.domain.tenants import Branding, PortalSettings, PortalVisibility, Tenant
+from tandem.domain.tenants import MODULE_DEFAULTS, Branding, PortalSettings, PortalVisibility, Tenant
 from tandem.services.access import require_area, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import apply_fields, boolean, check_version, string_list, text
@@ -59,6 +59,22 @@ def _hours(value: Any) -> int:
     return value
 
 
+def _modules(current: dict[str, bool]):
+    """Switches are merged into the tenant's: a PATCH names the modules it turns on or off, nothing is deleted."""
+
+    def check(value: Any) -> dict[str, bool]:
+        if not isinstance(value, dict):
+            raise ValidationError("modules must be an object", {"field": "modules"})
+        for name, on in value.items():
+            if name not in MODULE_DEFAULTS:
+                raise ValidationError(f"unknown module {name!r}", {"field": f"modules.{name}"})
+            if not isinstance(on, bool):
+                raise ValidationError(f"modules.{name} must be true or false", {"field": f"modules.{name}"})
+        return {**current, **value}
+
+    return check
+
+
 def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_version: int | None = None) -> Tenant:
     """PATCH /v1/settings (admins)."""
     require_area(p, Area.SETTINGS, Action.ADMINISTER)
@@ -71,6 +87,7 @@ def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_
         "notify_status_changes": boolean("notify_status_changes"),
         "portal": _portal(tenant.portal),
         "timer_limit_hours": _hours,
+        "modules": _modules(tenant.modules),
     }
     updated = apply_fields(tenant, changes, checks)
     return deps.repos.tenants.save(replace(updated))

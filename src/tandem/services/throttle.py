@@ -105,3 +105,16 @@ def inbound_webhook_post(deps: Deps, *, tenant_id: str, endpoint_id: str) -> Non
     hit = count(deps, INBOUND_WEBHOOK, f"{tenant_id}/{endpoint_id}", window=60)
     if hit.count > deps.settings.throttle.inbound_webhook_per_minute:
         raise _refuse(hit, "posts to this webhook")
+
+
+KB_FEEDBACK = "kb-feedback-ip"
+
+
+def kb_feedback(deps: Deps, *, ip: str | None) -> None:
+    """Count a "was this helpful" answer against the caller's IP: TooManyRequests past its share of the minute (a
+    visitor key is whatever the browser sends, so the address is what bounds someone stuffing the counts)."""
+    if not ip:
+        return
+    hit = count(deps, KB_FEEDBACK, ip, window=60)
+    if hit.count > deps.settings.throttle.kb_feedback_per_minute:
+        raise _refuse(hit, "answers from this address")
