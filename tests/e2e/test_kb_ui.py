@@ -118,7 +118,8 @@ def inert_report(page: Any) -> dict:
           // javascript: anywhere; data: in what the page shows (the head's empty icon is `data:,`)
           jsUrls: all.filter((el) => ['href', 'src', 'xlink:href', 'action', 'formaction'].some((n) => {
                        const url = el.getAttribute(n) || '';
-                       return /^\\s*(javascript|vbscript):/i.test(url) || (el.closest('main') && /^\\s*data:/i.test(url));
+                       const shown = el.closest('main');
+                       return /^\\s*(javascript|vbscript):/i.test(url) || (shown && /^\\s*data:/i.test(url));
                      })).map((el) => el.outerHTML.slice(0, 80)),
           pwned: typeof window.__pwned,
         };
