@@ -140,15 +140,16 @@ export function kbCategoriesView() {
   const act = async (run, done) => {
     out.replaceChildren();
     const focused = document.activeElement?.getAttribute("aria-label"); // a move keeps focus on its button
+    let said = notice("ok", done);
     try {
       await run(shown);
-      out.replaceChildren(notice("ok", done));
     } catch (err) {
-      out.replaceChildren(notice("error", err.status === 409 ? "This category still has articles: move or delete them first." : err.message));
+      said = notice("error", err.status === 409 ? "This category still has articles: move or delete them first." : err.message);
     }
     fill(await categoriesOf().catch(() => shown));
     if (focused) [...list.querySelectorAll("button")].find((b) => b.getAttribute("aria-label") === focused && !b.disabled)?.focus();
     if (admin) form.replaceWith((form = newCategoryForm(shown, act)));
+    out.replaceChildren(said); // last: once it shows, the screen is up to date
   };
   let form = null;
   return defineView({

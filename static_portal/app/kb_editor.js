@@ -124,11 +124,11 @@ export function articleView(id, route) {
         }
         const res = await api("PATCH", path, { body: payload, ifMatch: etag });
         etag = res.etag || `"${res.data.version}"`;
-        say(notice("ok", "Saved."));
         preview.replaceChildren(previewOf(res.data));
         info.replaceWith((info = facts(res.data)));
         heading.textContent = res.data.title || "(no title)";
         document.title = `${heading.textContent} — Tandem`;
+        say(notice("ok", "Saved.")); // last: once it shows, the preview is the saved text's
       };
       let info = article ? facts(article) : h("span", {});
       const preview = h("div", {}, previewOf(article));
