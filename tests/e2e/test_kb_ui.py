@@ -296,9 +296,23 @@ def test_unsanitised_html_from_the_api_would_still_render_inert(world, browser):
 
 def test_a_customer_of_another_organisation_gets_not_found_by_direct_address(world, browser):
     org_a = world.ids["alice"]["organization_id"]
-    # Given an article for customer A's organisation only
-    made = article(world, "CustomerA escalation contacts", "Call **Dana** first.", visibility="organizations",
-                   organization_ids=[org_a])
+    # Given a draft that an agent limits to customer A's organisation in the editor, and publishes
+    made = article(world, "CustomerA escalation contacts", "Call Dana first.", state="draft")
+    editor = agent_page(world, browser, f"/kb/articles/{made['id']}")
+    form = editor.get_by_role("form", name="Article")
+    assert form.get_by_role("group", name="Organisations").is_hidden()  # only asked for when it matters
+    form.get_by_label("Who can read it").select_option("organizations")
+    form.get_by_role("button", name="Save").click()
+    assert form.get_by_text("Choose at least one organisation").is_visible()  # refused before asking the API
+    form.get_by_role("group", name="Organisations").get_by_label("CustomerA").check()
+    form.get_by_label("State").select_option("published")
+    form.get_by_label("Text (Markdown)").fill("Call **Dana** first.")
+    form.get_by_role("button", name="Save").click()
+    editor.get_by_role("status").filter(has_text="Saved.").wait_for()
+    assert editor.get_by_role("region", name="Preview").locator("strong").inner_text() == "Dana"
+    saved = world.admin.get(f"/v1/kb/articles/{made['id']}")
+    assert (saved["state"], saved["visibility"], saved["organization_ids"]) == ("published", "organizations", [org_a])
+    editor.context.close()
     # When Bob (organisation B) opens it by its address
     bob = portal_page(world, browser, f"/kb/{made['id']}", who="bob")
     # Then the portal says there is no such article, and shows none of it
