@@ -35,7 +35,7 @@ let bell = null;
 let poller = null;
 
 function searchForm() {
-  const input = h("input", { type: "search", name: "q", autocomplete: "off", placeholder: "Search items and customers", value: currentRoute().params.get("q") || "" });
+  const input = h("input", { type: "search", name: "q", autocomplete: "off", placeholder: kbOn() ? "Search items, customers, articles" : "Search items and customers", value: currentRoute().params.get("q") || "" });
   const label = h("label", { for: "global-search", class: "sr-only", text: "Search everything" });
   input.id = "global-search";
   return h("form", { role: "search", class: "global-search", "aria-label": "Search everything", onsubmit: (e) => {

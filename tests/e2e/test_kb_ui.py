@@ -247,8 +247,9 @@ def test_hostile_markdown_renders_inert_in_the_portal_and_the_preview(world, bro
         # Then no script ran, no handler or script-ish element or javascript:/data: URL is in the DOM
         report = inert_report(page)
         assert report == {"handlers": [], "scripts": [], "jsUrls": [], "pwned": "undefined"}, (who, report)
-        # And the words and the harmless formatting are still there
+        # And the words, the harmless formatting and the raw HTML (as words) are still there
         assert body.get_by_text("Plain words stay.").count() == 1
+        assert body.get_by_text('<img src=x onerror="window.__pwned=1;alert(1)">').count() == 1
         assert body.locator("strong").first.inner_text() == "Bold stays."
         assert body.get_by_role("link", name="fine link").get_attribute("href") == "https://example.com/docs"
         ctx.close()
@@ -365,6 +366,26 @@ def test_the_composer_inserts_an_article_link_into_a_reply(world, browser):
     reader.goto(url)
     reader.get_by_role("heading", name="Configure the VPN client").wait_for()
     alice.close()
+
+
+def test_global_search_finds_an_article_and_opens_its_editor(world, browser):
+    # Given a draft article the search index knows
+    made = article(world, "Quarterly zeppelin maintenance", "Inflate slowly.", state="draft")
+    wait_for(lambda: any(h["id"] == made["id"] for h in world.admin.get("/v1/search?q=zeppelin")["items"]), timeout=30)
+    # When an agent searches everything for one of its words
+    page = agent_page(world, browser, "/list")
+    page.get_by_role("search", name="Search everything").get_by_label("Search everything").fill("zeppel")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=re.compile("Search results")).wait_for()
+    settle(page)
+    # Then the article is listed as one, and opens in the editor
+    hit = page.locator("li.result[data-kind='article']")
+    assert hit.get_by_text("Article").is_visible()
+    hit.get_by_role("link", name="Quarterly zeppelin maintenance").click()
+    title = page.get_by_role("form", name="Article").get_by_label("Title")
+    title.wait_for()
+    assert title.input_value() == "Quarterly zeppelin maintenance"
+    page.context.close()
 
 
 # --------------------------------------------------------------------------- widget
