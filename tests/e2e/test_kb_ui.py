@@ -158,6 +158,13 @@ def test_admin_creates_renames_reorders_and_deletes_categories(world, browser):
     # Then it is gone, and the screen's list matches the API's
     assert "Invoices" not in [c["name"] for c in world.admin.get("/v1/kb/categories")["items"]]
     assert page.get_by_role("form", name="Rename Invoices").count() == 0
+    # But a category that still holds an article stays, and the admin is told why
+    accounts = next(c for c in cats if c["name"] == "Accounts")
+    article(world, "Close your account", category_id=accounts["id"], state="draft")
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Delete Accounts").click()
+    page.get_by_role("alert").filter(has_text="still has articles").wait_for()
+    assert any(c["id"] == accounts["id"] for c in world.admin.get("/v1/kb/categories")["items"])
     page.context.close()
 
 
