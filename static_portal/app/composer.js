@@ -4,6 +4,8 @@ import { api } from "../js/api.js";
 import { h, field, notice, uid } from "../js/dom.js";
 import { uploadAll } from "../js/upload.js";
 import { known } from "./lookups.js";
+import { kbOn } from "./kb.js";
+import { insertArticle } from "./kb_insert.js";
 
 const handleOf = (user) => String(user.email || "").split("@")[0].toLowerCase();
 
@@ -91,6 +93,7 @@ export function composer(ref, onSent) {
   priv.addEventListener("change", sync);
   const textField = field("Message", text, { help: "Type @ to mention a colleague or a team." });
   textField.append(mentionAutocomplete(text));
+  if (kbOn()) textField.append(h("div", { class: "row" }, insertArticle(text)));
   form.append(
     h("fieldset", { class: "visibility" }, h("legend", { text: "Who sees it" }),
       h("div", { class: "check" }, pub, h("label", { for: pub.id, text: "Public reply (customer sees it, emailed)" })),

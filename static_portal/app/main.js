@@ -23,6 +23,8 @@ import { approvalsView, approvalsAllowed } from "./time_approvals.js";
 import { ganttView } from "./gantt.js";
 import { calendarView } from "./calendar.js";
 import { reportsView } from "./reports.js";
+import { KB_ROUTE, kbView } from "./kb_routes.js";
+import { kbOn } from "./kb.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
@@ -33,7 +35,7 @@ let bell = null;
 let poller = null;
 
 function searchForm() {
-  const input = h("input", { type: "search", name: "q", autocomplete: "off", placeholder: "Search items and customers", value: currentRoute().params.get("q") || "" });
+  const input = h("input", { type: "search", name: "q", autocomplete: "off", placeholder: kbOn() ? "Search items, customers, articles" : "Search items and customers", value: currentRoute().params.get("q") || "" });
   const label = h("label", { for: "global-search", class: "sr-only", text: "Search everything" });
   input.id = "global-search";
   return h("form", { role: "search", class: "global-search", "aria-label": "Search everything", onsubmit: (e) => {
@@ -50,7 +52,7 @@ function shell() {
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), link("/new", "New item"), link("/time", "Time"), approvalsLink(link), session.me.role !== "customer" ? link("/reports", "Reports") : null, isAdmin() ? link("/admin", "Admin") : null),
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), link("/new", "New item"), link("/time", "Time"), approvalsLink(link), session.me.role !== "customer" ? link("/reports", "Reports") : null, kbOn() ? link("/kb", "Knowledge base") : null, isAdmin() ? link("/admin", "Admin") : null),
     searchForm(),
     h("span", { class: "spacer" }),
     bell.elements,
@@ -182,6 +184,7 @@ export async function start() {
       [/^\/time$/, authed((a, route) => timeWeekView(route))],
       [/^\/time\/approvals$/, authed(() => approvalsView())],
       [/^\/reports$/, authed((a, route) => reportsView(route))],
+      [KB_ROUTE, authed((args, route) => kbView(args, route))],
       [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => legacy(async () => {
         await loadDirectory();
         await adminView(section, id);

@@ -20,6 +20,7 @@ export const ctx = {
   tenant: null, // {slug, name, branding}
   requireLogin: true,
   forms: [],
+  modules: null, // the tenant's switches ({knowledge_base, chat}); absent means each module's default
   me: null,
   otherTenant: null, // signed in, but to another help desk
   root: null,
@@ -31,6 +32,7 @@ export async function loadTenant() {
   ctx.tenant = data.tenant;
   ctx.requireLogin = !!data.require_login;
   ctx.forms = data.items || [];
+  ctx.modules = data.modules || null;
   applyBranding(data.tenant);
 }
 

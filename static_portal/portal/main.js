@@ -7,6 +7,7 @@ import { signInView } from "./signin.js";
 import { homeView, requestsView } from "./requests.js";
 import { newRequestView, thanksView } from "./newrequest.js";
 import { itemView } from "./item.js";
+import { articleView, helpCentreView, helpOn } from "./kb.js";
 
 function shell() {
   const header = document.getElementById("topbar");
@@ -16,7 +17,8 @@ function shell() {
   mount(
     header,
     h("a", { class: "brand", href: "#/" }, logo(), brandName()),
-    h("nav", { "aria-label": "Portal" }, link("/", "New request"), ctx.me ? link("/requests", "My requests") : null),
+    h("nav", { "aria-label": "Portal" }, link("/", "New request"), ctx.me ? link("/requests", "My requests") : null,
+      helpOn() ? link("/kb", ctx.embedded ? "Help" : "Help centre") : null),
     h("span", { class: "spacer" }),
     ctx.me
       ? [h("span", { class: "who", text: ctx.me.name || ctx.me.email }),
@@ -81,6 +83,8 @@ export async function startPortal({ embedded = false } = {}) {
       [/^\/thanks\/([^/]+)$/, guard(([ref]) => thanksView(ref))],
       [/^\/requests$/, needsLogin(() => requestsView())],
       [/^\/items\/([^/]+)$/, needsLogin(([ref]) => itemView(ref))],
+      [/^\/kb$/, guard((args, route) => helpCentreView(route))],
+      [/^\/kb\/([^/]+)$/, guard(([id]) => articleView(id))],
       [/^\/?$/, guard(() => homeView())],
     ],
     () => page("Page not found", h("p", {}, h("a", { href: "#/", text: "Back to the start" }))),

@@ -4,6 +4,7 @@ import { get, getAll } from "../js/api.js";
 import { pager } from "../js/paging.js";
 import { h, notice, formatDate, humanize } from "../js/dom.js";
 import { ctx, page } from "./context.js";
+import { helpOn, kbSearchForm } from "./kb.js";
 
 function formLinks(forms) {
   return h(
@@ -18,6 +19,7 @@ export function homeView() {
   const surveys = ctx.forms.filter((f) => f.survey);
   page(
     "How can we help?",
+    helpOn() ? kbSearchForm() : null,
     requests.length ? formLinks(requests) : h("p", { class: "muted", text: "There are no request forms yet." }),
     surveys.length ? [h("h2", { text: "Surveys" }), h("p", { class: "muted", text: "Tell us how we are doing." }), h("div", { class: "surveys" }, formLinks(surveys))] : null,
     ctx.me ? h("p", {}, h("a", { href: "#/requests", text: "See my requests →" })) : null,
