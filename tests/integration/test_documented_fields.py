@@ -43,6 +43,7 @@ def _fill(path: str, w) -> str:
         "kb/categories": w.ids["kb_category"].id if "kb_category" in w.ids else "x",
         "kb/articles": w.ids["kb_article"].id if "kb_article" in w.ids else "x",
         "public": w.ids["kb_article"].id if "kb_article" in w.ids else "x",  # /v1/public/{slug}/kb/{id}
+        "chats": w.ids["chat"].id if "chat" in w.ids else "x",
     }
     resource = path.split("/")[2]
     if resource == "kb":
@@ -95,6 +96,7 @@ def _with_api_key(deps, w) -> None:
     _with_time(deps, w)
     _with_plan(deps, w)
     _with_kb(deps, w)
+    _with_chats(deps, w)
 
 
 def _with_kb(deps, w) -> None:
@@ -113,6 +115,27 @@ def _with_kb(deps, w) -> None:
     alice = w.ids["cust_a"]
     reader = Principal(alice.tenant_id, alice.id, alice.role, (), alice.organization_id)
     give_feedback(deps, "agency", reader, w.ids["kb_article"].id, helpful=True, visitor=None, ip=None)
+
+
+def _with_chats(deps, w) -> None:
+    """Chat on, a conversation an agent took and answered, and a chat still waiting (what GET /v1/chats lists)."""
+    from dataclasses import replace
+
+    from integration.world import _principal
+    from tandem.domain.chat import Connection, Side
+    from tandem.services.chat import accept_chat, agent_says
+    from tandem.services.chat_socket import start_chat
+
+    tenant = deps.repos.tenants.get(w.ids["tenant"].id)
+    deps.repos.tenants.save(replace(tenant, modules={"chat": True}))
+    visitor = Connection("docs-visitor", tenant.id, Side.VISITOR, "2026-03-01T10:00:00Z", 2**40,
+                         visitor_key="v:docs-visitor")
+    frame = {"name": "Vera", "email": "vera@visitors.example", "page_url": "https://shop.example/", "text": "Hello"}
+    member = _principal(w.ids["member"])
+    taken = accept_chat(deps, member, start_chat(deps, visitor, {**frame, "client_id": "first"}).id)
+    agent_says(deps, member, taken.id, "How can I help?", "a-1")
+    w.ids["chat"] = taken
+    start_chat(deps, visitor, {**frame, "client_id": "second"})
 
 
 def _with_view(deps, w) -> None:

@@ -185,6 +185,13 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/public/{slug}/kb"): (200, 200, 200, 200, 200, 200, 200),
     ("GET", "/v1/public/{slug}/kb/{id}"): (200, 200, 200, 200, 404, 404, 404),
     ("POST", "/v1/public/{slug}/kb/{id}/feedback"): (204, 204, 204, 204, 404, 404, 404),
+    # Live chat (issue 14) is answered by the tenant's agents and admins, whatever their projects. The targets: a
+    # waiting chat to accept, and a chat the member agent took: only they (or an admin) speak in it or close it.
+    ("GET", "/v1/chats"): (200, 200, 200, 403, 403, 403, 401),
+    ("GET", "/v1/chats/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/chats/{id}/accept"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/chats/{id}/messages"): (201, 201, 403, 403, 403, 403, 401),
+    ("POST", "/v1/chats/{id}/close"): (200, 200, 403, 403, 403, 403, 401),
 }
 
 # A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
@@ -203,6 +210,8 @@ MANAGER: dict[tuple[str, str], int] = {
     ("POST", "/v1/timesheets/{id}/submit"): 403,
     ("POST", "/v1/timesheets/{id}/approve"): 200,
     ("POST", "/v1/timesheets/{id}/reject"): 200,
+    ("POST", "/v1/chats/{id}/messages"): 403,
+    ("POST", "/v1/chats/{id}/close"): 403,
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -363,6 +372,12 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/public/{slug}/kb"): (200, 200, 200, 200),
     ("GET", "/v1/public/{slug}/kb/{id}"): (404, 404, 404, 404),
     ("POST", "/v1/public/{slug}/kb/{id}/feedback"): (404, 404, 404, 404),
+    # Chats are answered by people.
+    ("GET", "/v1/chats"): DENIED,
+    ("GET", "/v1/chats/{id}"): DENIED,
+    ("POST", "/v1/chats/{id}/accept"): DENIED,
+    ("POST", "/v1/chats/{id}/messages"): DENIED,
+    ("POST", "/v1/chats/{id}/close"): DENIED,
 }
 
 TARGET_IDS = {
@@ -400,6 +415,10 @@ TARGET_IDS = {
     "/v1/kb/articles/{id}": "kb_article",
     "/v1/public/{slug}/kb/{id}": "kb_article",
     "/v1/public/{slug}/kb/{id}/feedback": "kb_article",
+    "/v1/chats/{id}": "chat",
+    "/v1/chats/{id}/accept": "chat_waiting",
+    "/v1/chats/{id}/messages": "chat",
+    "/v1/chats/{id}/close": "chat",
 }
 # Query strings a route needs to be called at all.
 QUERIES = {"/v1/search": "?q=ticket"}
@@ -462,6 +481,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/kb/categories": {"name": f"Category {n}"},
         "/v1/kb/articles": {"title": f"Article {n}", "body_markdown": "Some *help*."},
         "/v1/public/{slug}/kb/{id}/feedback": {"helpful": True, "visitor": f"visitor-{n:06d}"},
+        "/v1/chats/{id}/messages": {"text": "hello from the matrix"},
     }
     if method == "PATCH" and template == "/v1/timesheets/{id}":
         return {"minutes": 45}
@@ -579,6 +599,26 @@ def _with_kb(w) -> None:
     w.ids["kb_article"] = kb.create_article(w.deps, admin, {
         "title": "For CustomerA", "category_id": filed.id, "state": "published", "visibility": "organizations",
         "organization_ids": [w.ids["org_a"].id]})
+    _with_chats(w)
+    return w
+
+
+def _with_chats(w) -> None:
+    """Chat switched on, a chat the member agent took and one still waiting (the targets of the chat rows)."""
+    from dataclasses import replace
+
+    from tandem.domain.chat import Connection, Side
+    from tandem.services.chat import accept_chat
+    from tandem.services.chat_socket import start_chat
+
+    tenant = w.deps.repos.tenants.get(w.ids["tenant"].id)
+    w.deps.repos.tenants.save(replace(tenant, modules={"chat": True}))
+    visitor = Connection("matrix-visitor", tenant.id, Side.VISITOR, "2026-03-01T10:00:00Z", 2**40,
+                         visitor_key="v:matrix-visitor")
+    frame = {"name": "Vera", "email": "vera@visitors.example", "page_url": "https://shop.example/", "text": "Hello"}
+    taken = start_chat(w.deps, visitor, {**frame, "client_id": "first"})
+    w.ids["chat"] = accept_chat(w.deps, _principal(w.ids["member"]), taken.id)
+    w.ids["chat_waiting"] = start_chat(w.deps, visitor, {**frame, "client_id": "second"})
 
 
 def _with_manager(w) -> None:

@@ -117,6 +117,7 @@ class DynamoTenantRepo:
 
 def dynamo_repos() -> Repos:
     """Every repository on the one table."""
+    from tandem.dal.dynamo_chat import DynamoChatRepo
     from tandem.dal.dynamo_hooks import DynamoDeliveryRepo, hook_repo
     from tandem.dal.dynamo_inbound import DynamoInboundWebhookRepo
     from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
@@ -156,6 +157,7 @@ def dynamo_repos() -> Repos:
         time_cells=DynamoTimeCells(),
         kb_categories=category_repo(),
         articles=DynamoArticleRepo(),
+        chats=DynamoChatRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

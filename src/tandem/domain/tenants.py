@@ -61,6 +61,8 @@ class Tenant:
     modules: dict[str, bool] = exposed(patch=True, default_factory=dict)
     # Timers left running this long are stopped by the timers Lambda (issue 13).
     timer_limit_hours: Annotated[int, Meta(ge=1, le=168)] = exposed(patch=True, default=10)
+    # A live chat nobody accepted within this many minutes is marked missed and answered by mail (issue 14).
+    chat_unanswered_minutes: Annotated[int, Meta(ge=1, le=1440)] = exposed(patch=True, default=5)
     version: int = exposed(default=0)
 
     @property

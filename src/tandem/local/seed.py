@@ -61,6 +61,8 @@ def seed_demo(deps: Deps) -> bool:
     _routing_rules(deps, admin, people, projects)
     _sample_items(deps, admin, people, projects, marketing)
     _knowledge_base(deps, admin, people)
+    # The demo shows the messenger: chat is off for a new tenant (an unanswered messenger is worse than none).
+    update_settings(deps, admin, {"modules": {"chat": True}})
     return True
 
 

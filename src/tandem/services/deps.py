@@ -10,9 +10,11 @@ from tandem.services.ports import (
     Clock,
     IdFactory,
     Mailer,
+    NoSockets,
     Once,
     PasswordHasher,
     Repos,
+    SocketPush,
     TokenSigner,
     WebhookSender,
 )
@@ -30,6 +32,7 @@ class ThrottleLimits:
     magic_links_per_ip: int = 20  # requests, answered 429 beyond
     inbound_webhook_per_minute: int = 60  # posts to one inbound webhook endpoint, answered 429 beyond
     kb_feedback_per_minute: int = 30  # "was this helpful" answers from one IP, answered 429 beyond
+    chat_starts_per_hour: int = 20  # new chats (each a ticket) per address, or per signed-in customer
 
 
 @dataclass(frozen=True)
@@ -62,3 +65,5 @@ class Deps:
     sessions: SessionCache = field(default_factory=SessionCache)
     # The same for API keys (see services/api_keys.py).
     key_cache: KeyCache = field(default_factory=KeyCache)
+    # Frames to open chat sockets (issue 14): API Gateway's management API, the local stack's, or none.
+    push: SocketPush = field(default_factory=NoSockets)

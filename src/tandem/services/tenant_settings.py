@@ -73,6 +73,11 @@ def _modules(current: dict[str, bool]):
         return {**current, **value}
 
     return check
+def _chat_minutes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1440:
+        raise ValidationError("chat_unanswered_minutes must be a whole number of minutes, 1 to 1440",
+                              {"field": "chat_unanswered_minutes"})
+    return value
 
 
 def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_version: int | None = None) -> Tenant:
@@ -88,6 +93,7 @@ def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_
         "portal": _portal(tenant.portal),
         "timer_limit_hours": _hours,
         "modules": _modules(tenant.modules),
+        "chat_unanswered_minutes": _chat_minutes,
     }
     updated = apply_fields(tenant, changes, checks)
     return deps.repos.tenants.save(replace(updated))
