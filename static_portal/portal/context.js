@@ -20,6 +20,8 @@ export const ctx = {
   tenant: null, // {slug, name, branding}
   requireLogin: true,
   forms: [],
+  modules: {}, // the tenant's switched-on modules (public config), e.g. {chat: true}
+  tabs: [],
   me: null,
   otherTenant: null, // signed in, but to another help desk
   root: null,
@@ -31,6 +33,7 @@ export async function loadTenant() {
   ctx.tenant = data.tenant;
   ctx.requireLogin = !!data.require_login;
   ctx.forms = data.items || [];
+  ctx.modules = data.modules || data.tenant?.modules || {};
   applyBranding(data.tenant);
 }
 

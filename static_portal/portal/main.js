@@ -16,7 +16,8 @@ function shell() {
   mount(
     header,
     h("a", { class: "brand", href: "#/" }, logo(), brandName()),
-    h("nav", { "aria-label": "Portal" }, link("/", "New request"), ctx.me ? link("/requests", "My requests") : null),
+    h("nav", { "aria-label": "Portal" }, link("/", "New request"), ctx.me ? link("/requests", "My requests") : null,
+      ctx.tabs.filter((t) => t.shown()).map((t) => link(t.path, t.label))),
     h("span", { class: "spacer" }),
     ctx.me
       ? [h("span", { class: "who", text: ctx.me.name || ctx.me.email }),
@@ -40,8 +41,10 @@ function needsLogin(view) {
   };
 }
 
-export async function startPortal({ embedded = false } = {}) {
+/** `tabs`: extra screens ({path, label, pattern, shown(), view(args, route), start?()}), e.g. the widget's chat. */
+export async function startPortal({ embedded = false, tabs = [] } = {}) {
   ctx.embedded = embedded;
+  ctx.tabs = tabs;
   ctx.root = document.getElementById("main");
   ctx.onShell = shell;
   if (embedded) {
@@ -69,6 +72,7 @@ export async function startPortal({ embedded = false } = {}) {
     return;
   }
   await refreshMe();
+  for (const t of tabs) t.start?.();
   const guard = (view) => (args, route) => {
     // Require-login tenants show nothing but the sign-in page to visitors.
     if (ctx.requireLogin && !ctx.me && route.path !== "/signin") return go("/signin", { next: route.path === "/" ? "" : route.path });
@@ -82,6 +86,7 @@ export async function startPortal({ embedded = false } = {}) {
       [/^\/requests$/, needsLogin(() => requestsView())],
       [/^\/items\/([^/]+)$/, needsLogin(([ref]) => itemView(ref))],
       [/^\/?$/, guard(() => homeView())],
+      ...tabs.map((t) => [t.pattern, guard(t.view)]),
     ],
     () => page("Page not found", h("p", {}, h("a", { href: "#/", text: "Back to the start" }))),
   );
