@@ -108,6 +108,7 @@
       // Only our own panel may talk to us: close itself (Escape pressed inside the iframe) or report its chat.
       if (!frame || e.source !== frame.contentWindow || e.origin !== origin || !e.data) return;
       if (e.data.type === "tandem:close") close();
+      else if (e.data.type === "tandem:hello") tellFrame();
       else if (e.data.type === "tandem:chat") chatNews(e.data);
     });
     document.body.appendChild(panel);

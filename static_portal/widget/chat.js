@@ -39,20 +39,24 @@ export function theMessenger() {
   return messenger;
 }
 
-/** Boot: listen to widget.js, and pick up a chat that was going on before the panel (re)loaded. */
+// Listening from the first moment: widget.js tells us the page as soon as our frame has loaded, which can be
+// before the tenant's settings have arrived.
+window.addEventListener("message", (e) => {
+  if (window.parent === window || e.source !== window.parent || !e.data || e.data.type !== "tandem:page") return;
+  if (typeof e.data.url === "string") host.pageUrl = e.data.url.slice(0, 2000);
+  host.open = e.data.open !== false;
+  if (host.open && messenger) {
+    if (detach) messenger.seen();
+    messenger.retryNow();
+  }
+});
+
+/** Boot: pick up a chat that was going on before the panel (re)loaded. */
 export function startChat() {
   if (!chatOn(ctx.modules)) return;
   stylesheet();
-  host.pageUrl = document.referrer || "";
-  window.addEventListener("message", (e) => {
-    if (e.source !== window.parent || !e.data || e.data.type !== "tandem:page") return;
-    if (typeof e.data.url === "string") host.pageUrl = e.data.url.slice(0, 2000);
-    host.open = e.data.open !== false;
-    if (host.open && detach) {
-      theMessenger().seen();
-      theMessenger().retryNow();
-    }
-  });
+  if (!host.pageUrl) host.pageUrl = document.referrer || "";
+  toParent({ type: "tandem:hello" }); // widget.js answers with the page again, in case we missed it
   window.addEventListener("online", () => messenger?.retryNow());
   const m = theMessenger();
   if (m.resume() && /^#?\/?$/.test(location.hash)) go("/chat");
@@ -143,7 +147,7 @@ function statusText(state) {
 }
 
 function talk(m) {
-  const status = h("div", { class: "chat-status", role: "status" });
+  const status = h("div", { class: "chat-status" }); // holds a notice, which is the status
   const connection = h("p", { class: "chat-connection muted", role: "status" });
   const log = h("ol", { class: "chat-log", "aria-label": "Conversation", "aria-live": "polite" });
   const text = h("textarea", { name: "text", rows: 2, maxlength: 5000, placeholder: "Write a message" });
