@@ -117,6 +117,7 @@ class DynamoTenantRepo:
 
 def dynamo_repos() -> Repos:
     """Every repository on the one table."""
+    from tandem.dal.dynamo_chat import DynamoChatRepo
     from tandem.dal.dynamo_hooks import DynamoDeliveryRepo, hook_repo
     from tandem.dal.dynamo_inbound import DynamoInboundWebhookRepo
     from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
@@ -153,6 +154,7 @@ def dynamo_repos() -> Repos:
         views=DynamoViewRepo(),
         time=DynamoTimeRepo(),
         time_cells=DynamoTimeCells(),
+        chats=DynamoChatRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

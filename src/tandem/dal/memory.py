@@ -582,6 +582,7 @@ def drain_events(repos: Repos) -> list[Event]:
 
 def memory_repos() -> Repos:
     """A fresh, empty set of in-memory repositories sharing one store."""
+    from tandem.dal.memory_chat import MemoryChatRepo
     from tandem.dal.memory_keys import MemoryApiKeyRepo
     from tandem.dal.memory_notes import MemoryNotificationRepo
     from tandem.dal.memory_queues import MemoryQueueCounters
@@ -617,6 +618,7 @@ def memory_repos() -> Repos:
         views=MemoryViewRepo(),  # twin of dal/dynamo_views.py
         time=MemoryTimeRepo(store.emit),  # twin of dal/dynamo_time.py
         time_cells=MemoryTimeCells(),  # twin of dal/dynamo_time_cells.py
+        chats=MemoryChatRepo(),  # twin of dal/dynamo_chat.py
     )
     repos.search = MemorySearchIndex(items, repos.conversations, repos.users)
     items.conversations = repos.conversations  # type: ignore[assignment]

@@ -60,6 +60,8 @@ class Tenant:
     modules: dict[str, bool] = exposed(default_factory=dict)
     # Timers left running this long are stopped by the timers Lambda (issue 13).
     timer_limit_hours: Annotated[int, Meta(ge=1, le=168)] = exposed(patch=True, default=10)
+    # A live chat nobody accepted within this many minutes is marked missed and answered by mail (issue 14).
+    chat_unanswered_minutes: Annotated[int, Meta(ge=1, le=1440)] = exposed(patch=True, default=5)
     version: int = exposed(default=0)
 
     @property
@@ -82,3 +84,13 @@ def validate_slug(slug: str) -> str:
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
         raise ValidationError("slug must be 3-40 lower-case letters, digits or dashes", {"field": "slug"})
     return slug
+
+
+# Modules a tenant switches on or off (issue 14): what a tenant that never said gets. An unanswered messenger is
+# worse than none, so chat starts off; the knowledge base is harmless until someone writes in it.
+MODULE_DEFAULTS = {"knowledge_base": True, "chat": False}
+
+
+def module_on(tenant: Tenant, name: str) -> bool:
+    """Whether the tenant's module `name` is on (`modules[name]`, else its default)."""
+    return bool(tenant.modules.get(name, MODULE_DEFAULTS.get(name, False)))

@@ -205,6 +205,7 @@ class Stack:
         # Bind the HTTP port now (fail early if taken) but serve only at the very end.
         http = HttpServer(app, self.port, static_root(), moto.endpoint)
         self.parts["http"] = http
+        c.deps.push = http.sockets  # chat frames reach the local origin's sockets (API Gateway's role on AWS)
         poller = StreamPoller(
             moto.client("dynamodbstreams"),
             arn,
@@ -285,6 +286,7 @@ def banner(stack: Stack, seconds: float) -> str:
         f"Tandem local stack is up ({seconds:.1f} s)",
         f"  Portal & agent workspace  {base}/        (agents: {base}/app/, customers: {base}/portal/{SLUG}/)",
         f"  API                       {base}/v1/     (health: {base}/v1/health)",
+        f"  Live chat socket          ws://127.0.0.1:{stack.port}/v1/ws",
         f"  Outbox (sent mail)        {base}/_local/outbox",
         f"  Inbound mail (SMTP)       127.0.0.1:{stack.smtp_port}  → e.g. support@{SLUG}.{MAIL_ROOT}",
         f"  Emulated AWS (moto)       {moto}",

@@ -1,6 +1,7 @@
 """The one local origin: the API (Chalice's LocalGateway), the portal's static files, the outbox and an S3 proxy.
 
 /v1/...              the Chalice app, as API Gateway would invoke it
+/v1/ws               the live chat's WebSocket (an upgrade request), as API Gateway's WebSocket API (websocket.py)
 /_local/outbox       the mail SES was asked to send (HTML, or JSON with `Accept: application/json`)
 /_local/s3/<b>/<k>   moto's S3, so presigned uploads and downloads stay on this origin
 everything else      static_portal/ (`/portal/<slug>/...` falls back to the portal's index.html)
@@ -187,8 +188,13 @@ class LocalOrigin(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], gateway: Any, static_root: Path, moto_endpoint: str) -> None:
+    def __init__(self, address: tuple[str, int], gateway: Any, static_root: Path, moto_endpoint: str,
+                 app: Any = None) -> None:
+        from tandem.local.websocket import LocalSockets
+
         super().__init__(address, LocalHandler)
+        self.app = app
+        self.sockets = LocalSockets()
         self.gateway = gateway
         self.gateway_lock = threading.Lock()  # Chalice keeps `current_request` on the app object
         self.static_root = static_root
@@ -207,7 +213,11 @@ class LocalHandler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path
         try:
-            if path == "/v1" or path.startswith("/v1/"):
+            if path == "/v1/ws" and self.command == "GET" and self.server.app is not None and self._upgrade():
+                from tandem.local.websocket import serve
+
+                serve(self, self.server.app, self.server.sockets)
+            elif path == "/v1" or path.startswith("/v1/"):
                 self._api()
             elif path.rstrip("/") == "/_local/outbox":
                 self._outbox()
@@ -224,6 +234,11 @@ class LocalHandler(BaseHTTPRequestHandler):
             self._send(500, {"Content-Type": "application/json"}, b'{"error": {"code": "internal"}}')
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch  # noqa: N815
+
+    def _upgrade(self) -> bool:
+        from tandem.local.websocket import is_upgrade
+
+        return is_upgrade(self.headers)
 
     def _body(self) -> bytes | None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -321,14 +336,20 @@ class HttpServer:
 
     def __init__(self, app: Any, port: int, static_root: Path, moto_endpoint: str, host: str = "127.0.0.1") -> None:
         self.host, self.port = host, port
-        self._server = LocalOrigin((host, port), make_gateway(app), static_root, moto_endpoint)
+        self._server = LocalOrigin((host, port), make_gateway(app), static_root, moto_endpoint, app)
         self._thread: threading.Thread | None = None
+
+    @property
+    def sockets(self) -> Any:
+        """The open chat sockets: the local stack's `post_to_connection` (the container's `deps.push`)."""
+        return self._server.sockets
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._server.serve_forever, name="http", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
+        self._server.sockets.close_all()  # each socket's thread ends with its $disconnect
         if self._thread is not None:  # shutdown() would wait forever on a server that never served
             self._server.shutdown()
         self._server.server_close()

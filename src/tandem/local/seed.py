@@ -60,7 +60,17 @@ def seed_demo(deps: Deps) -> bool:
     _bug_type(deps, admin, made.tenant.mail_domain, projects["project2"].id)
     _routing_rules(deps, admin, people, projects)
     _sample_items(deps, admin, people, projects, marketing)
+    _live_chat(deps, made.tenant.id)
     return True
+
+
+def _live_chat(deps: Deps, tenant_id: str) -> None:
+    """The demo shows the messenger: chat is off for a new tenant (an unanswered messenger is worse than none)."""
+    from dataclasses import replace
+
+    tenant = deps.repos.tenants.get(tenant_id)
+    if tenant is not None:
+        deps.repos.tenants.save(replace(tenant, modules={**tenant.modules, "chat": True}))
 
 
 def _people(deps: Deps, admin: Principal) -> dict[str, Any]:

@@ -111,3 +111,35 @@ class MemoryOnce:
             self.values[record] = copy.deepcopy(value)
         self._observe("completed")
         return True, value
+
+
+class MemoryPush:
+    """Chat frames as a test sees them: every frame per open connection, in order. A connection is open once a
+    test says so (`open`), as API Gateway knows only the sockets it holds; a frame to any other is `gone`."""
+
+    def __init__(self) -> None:
+        self.frames: dict[str, list[dict]] = {}
+        self.gone: list[str] = []
+        self._lock = threading.Lock()
+
+    def open(self, connection_id: str) -> None:
+        with self._lock:
+            self.frames.setdefault(connection_id, [])
+
+    def close(self, connection_id: str) -> None:
+        with self._lock:
+            self.frames.pop(connection_id, None)
+
+    def send(self, connection_id: str, data: bytes) -> bool:
+        import json
+
+        with self._lock:
+            if connection_id not in self.frames:
+                self.gone.append(connection_id)
+                return False
+            self.frames[connection_id].append(json.loads(data))
+            return True
+
+    def of(self, connection_id: str, kind: str | None = None) -> list[dict]:
+        """The frames a connection received (of one `type`)."""
+        return [f for f in self.frames.get(connection_id, []) if kind is None or f.get("type") == kind]

@@ -26,6 +26,9 @@ class Settings:
     ses_region: str = "us-east-1"  # where SES sends from: it names sent mail `<id@<ses_region>.amazonses.com>`
     # Webhooks to loopback/private targets: only the local stack's tests set TANDEM_ALLOW_PRIVATE_WEBHOOKS=1.
     allow_private_webhooks: bool = False
+    # The WebSocket API's stage URL for pushing to chat sockets (issue 14); empty: no sockets (the local stack
+    # installs its own push).
+    ws_endpoint: str = ""
 
 
 def _int(name: str, default: int) -> int:
@@ -53,6 +56,7 @@ def read_settings() -> Settings:
         log_level=env("TANDEM_LOG_LEVEL", "INFO"),
         ses_region=env("TANDEM_SES_REGION") or region,
         allow_private_webhooks=env("TANDEM_ALLOW_PRIVATE_WEBHOOKS") == "1",
+        ws_endpoint=env("TANDEM_WS_ENDPOINT") or "",
     )
 
 

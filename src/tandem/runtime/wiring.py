@@ -126,8 +126,24 @@ def build(
         settings=_core(s),
         once=_once(s),
         webhooks=_webhook_sender(s),
+        push=_socket_push(s),
     )
     return Container(deps=deps, settings=s)
+
+
+def _socket_push(s: Settings) -> Any:
+    """Chat frames (issue 14): recorded in memory for tests, API Gateway's management API on AWS."""
+    if s.backend == "memory":
+        from tandem.runtime.memory_adapters import MemoryPush
+
+        return MemoryPush()
+    if s.ws_endpoint:
+        from tandem.aws.socket_push import ApiGatewayPush
+
+        return ApiGatewayPush(s.ws_endpoint, s.region)
+    from tandem.services.ports import NoSockets
+
+    return NoSockets()
 
 
 def _once(s: Settings) -> Any:

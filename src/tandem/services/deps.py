@@ -10,9 +10,11 @@ from tandem.services.ports import (
     Clock,
     IdFactory,
     Mailer,
+    NoSockets,
     Once,
     PasswordHasher,
     Repos,
+    SocketPush,
     TokenSigner,
     WebhookSender,
 )
@@ -61,3 +63,5 @@ class Deps:
     sessions: SessionCache = field(default_factory=SessionCache)
     # The same for API keys (see services/api_keys.py).
     key_cache: KeyCache = field(default_factory=KeyCache)
+    # Frames to open chat sockets (issue 14): API Gateway's management API, the local stack's, or none.
+    push: SocketPush = field(default_factory=NoSockets)

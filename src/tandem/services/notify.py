@@ -37,11 +37,14 @@ class Audience:
 
 
 def react(deps: Deps, event: Event, secret: str) -> int:
-    """Send the mail one change calls for; returns how many went out."""
+    """Send the mail one change calls for; returns how many went out.
+
+    Live chat (issue 14) is told over its socket, not by mail: a chat's ticket is acknowledged only when nobody
+    answered it (services/chat.py, mark_missed), and its lines are not mailed line by line."""
     if isinstance(event, ItemCreated):
-        return acknowledge(deps, event.event_id, event.item, secret)
+        return 0 if event.item.via == "chat" else acknowledge(deps, event.event_id, event.item, secret)
     if isinstance(event, MessageAdded):
-        return conversation(deps, event.event_id, event.message, secret)
+        return 0 if event.message.via == "chat" else conversation(deps, event.event_id, event.message, secret)
     if isinstance(event, ItemChanged):
         return status_change(deps, event.event_id, event.old, event.new, secret)
     return 0

@@ -12,6 +12,7 @@ from tandem.domain.api_keys import on_behalf
 from tandem.domain.errors import NotFound, ValidationError
 from tandem.domain.item_types import ItemType, check_priority, validate_answers
 from tandem.domain.items import Cause, Item, diff_and_apply
+from tandem.domain.messages import Message
 from tandem.domain.people import Role, User, normalize_email
 from tandem.domain.permissions import Action, Area, Principal, ProjectTarget, allowed
 from tandem.domain.tenants import Tenant
@@ -114,11 +115,13 @@ def open_item(
     claim: IdempotencyClaim | None = None,
     note: str = "",
     configured_project: str | None = None,
+    message: Message | None = None,
 ) -> Item:
     """Validate, default, number and store a new item with its 'created' activity in one write.
 
     `note` goes on the activity (what caused it, e.g. the inbound webhook); `configured_project` is a project an
-    admin chose in configuration (an inbound webhook's), used as it is instead of the caller's choice."""
+    admin chose in configuration (an inbound webhook's), used as it is instead of the caller's choice; `message`
+    is a first message stored in the same write (a chat's opening line)."""
     if actor is not None:
         require_area(actor, Area.ITEMS, Action.CREATE)
     item_type = deps.repos.item_types.get(tenant.id, new.type_id) if new.type_id else None
@@ -164,7 +167,7 @@ def open_item(
     cause, note = on_behalf(actor, cause, note)
     activity = Activity(tenant.id, deps.new_id(), item.id, now, "created", cause, actor_id=actor_id, note=note)
     try:
-        return deps.repos.items.create(item, activity, claim=claim)
+        return deps.repos.items.create(item, activity, claim=claim, message=message)
     except DuplicateRequest as dup:
         return replay(deps, tenant, claim, dup)
 

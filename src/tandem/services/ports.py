@@ -12,6 +12,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from tandem.domain.activity import Activity
 from tandem.domain.api_keys import ApiKey
+from tandem.domain.chat import Chat, Connection
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.hooks import Delivery, Hook
 from tandem.domain.inbound_webhooks import InboundWebhook
@@ -609,6 +610,64 @@ class IdempotencyStore(Protocol):
     def put(self, tenant_id: str, key: str, response: dict[str, Any]) -> None: ...
 
 
+class ChatRepo(Protocol):
+    """Live chats and the open sockets of both sides (issue 14; ACCESS_PATTERNS.md, "Live chat")."""
+
+    def add(self, chat: Chat) -> tuple[Chat, bool]:
+        """Store a new chat (version 1); when its id is stored already (a start sent again), the stored one and
+        False, writing nothing."""
+        ...
+
+    def get(self, tenant_id: str, chat_id: str) -> Chat | None: ...
+
+    def save(self, chat: Chat) -> Chat:
+        """Store a changed chat if its version is still the one read (Conflict otherwise: another agent or the
+        timers came first); returns it with version + 1."""
+        ...
+
+    def touch(self, tenant_id: str, chat_id: str, at: str) -> None:
+        """Move the chat's `last_message_at` forward to `at` (never back), without a new version: messages of
+        both sides must not fight over the chat's version."""
+        ...
+
+    def list(self, tenant_id: str, state: str, *, limit: int = 50, after: Position = None) -> Page[Chat]:
+        """The tenant's chats in one state: waiting and active ones oldest first, ended ones newest first."""
+        ...
+
+    def connect(self, conn: Connection) -> None: ...
+
+    def connection(self, connection_id: str) -> Connection | None:
+        """The socket behind an id (API Gateway names nothing else in a message or disconnect event)."""
+        ...
+
+    def disconnect(self, connection_id: str) -> None:
+        """Forget the socket (idempotent)."""
+        ...
+
+    def agent_connections(self, tenant_id: str, now_epoch: int) -> list[Connection]:
+        """The open sockets of the tenant's agents (expired records left out)."""
+        ...
+
+    def visitor_connections(self, tenant_id: str, visitor_key: str, now_epoch: int) -> list[Connection]:
+        """The open sockets of one visitor (every tab, every reconnect)."""
+        ...
+
+
+class SocketPush(Protocol):
+    """Frames to open sockets: API Gateway's management API (`post_to_connection`) or the local stack's."""
+
+    def send(self, connection_id: str, data: bytes) -> bool:
+        """Deliver one frame; False when the connection is gone (the caller forgets it)."""
+        ...
+
+
+class NoSockets:
+    """The push of a process without sockets (unit tests that do not look at frames): every connection is gone."""
+
+    def send(self, connection_id: str, data: bytes) -> bool:
+        return False
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -686,3 +745,4 @@ class Repos:
     views: EntityRepo[SavedView] = None  # type: ignore[assignment]  # saved views (issue 13)
     time: TimeRepo = None  # type: ignore[assignment]
     time_cells: TimeCells = None  # type: ignore[assignment]  # the stream-kept time aggregates (issue 13)
+    chats: ChatRepo = None  # type: ignore[assignment]  # live chats and their sockets (issue 14)

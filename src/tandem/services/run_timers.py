@@ -14,6 +14,8 @@ from tandem.domain.events import Event, ItemChanged, ItemCreated
 from tandem.domain.items import Item
 from tandem.domain.rules import Situation, Trigger
 from tandem.services.apply_rules import RuleLoader, requester_email, run_situation
+from tandem.services.chat import TIMER_KIND as CHAT_TIMER
+from tandem.services.chat import mark_missed
 from tandem.services.deliver_hooks import TIMER_KIND as WEBHOOK_TIMER
 from tandem.services.deliver_hooks import fire_retry
 from tandem.services.deps import Deps
@@ -62,6 +64,8 @@ def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> 
         return fire_retry(deps, timer)
     if timer.kind == WORK_TIMER_LIMIT:
         return stop_forgotten(deps, timer)
+    if timer.kind == CHAT_TIMER:
+        return mark_missed(deps, timer, secret)
     item = deps.repos.items.get(timer.tenant_id, timer.payload.get("ref", ""))
     if item is None:
         return 0

@@ -59,6 +59,13 @@ def _hours(value: Any) -> int:
     return value
 
 
+def _chat_minutes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1440:
+        raise ValidationError("chat_unanswered_minutes must be a whole number of minutes, 1 to 1440",
+                              {"field": "chat_unanswered_minutes"})
+    return value
+
+
 def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_version: int | None = None) -> Tenant:
     """PATCH /v1/settings (admins)."""
     require_area(p, Area.SETTINGS, Action.ADMINISTER)
@@ -71,6 +78,7 @@ def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_
         "notify_status_changes": boolean("notify_status_changes"),
         "portal": _portal(tenant.portal),
         "timer_limit_hours": _hours,
+        "chat_unanswered_minutes": _chat_minutes,
     }
     updated = apply_fields(tenant, changes, checks)
     return deps.repos.tenants.save(replace(updated))
