@@ -6,6 +6,9 @@
 
 export const BACKOFF_BASE_MS = 1000;
 export const BACKOFF_MAX_MS = 30_000;
+// A connection must stay up this long before the backoff starts again from the base: a server that accepts the
+// handshake and drops at once (a failing deploy) must not be knocked at every second.
+export const STABLE_MS = 10_000;
 
 /**
  * The wait before reconnect attempt `attempt` (0 = the first after a drop): base·2^attempt capped at `max`,
@@ -40,7 +43,8 @@ const OPEN = 1;
 
 /**
  * createChatSocket({url, WebSocketImpl, timers, random, onEvent, onStatus}) → {connect, close, send, ack, …}
- * - connect(): open the socket (again); a drop schedules a reconnect after backoffDelay(attempt).
+ * - connect(): open the socket (again); a drop schedules a reconnect after backoffDelay(attempt), where attempt
+ *   counts the drops since the last connection that stayed up for `stable` ms.
  * - send(frame): sent now when open, else when the next connection opens. A frame with `client_id` stays
  *   pending until ack(client_id) (or a server frame naming it) and is sent again on every reconnect.
  * - onEvent(event) gets each parsed server frame; onStatus(status) each change of `status`:
@@ -53,14 +57,17 @@ export function createChatSocket({
   WebSocketImpl = globalThis.WebSocket,
   timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (id) => clearTimeout(id) },
   random = Math.random,
+  now = Date.now,
   base = BACKOFF_BASE_MS,
   max = BACKOFF_MAX_MS,
+  stable = STABLE_MS,
   onEvent = () => {},
   onStatus = () => {},
 }) {
   let ws = null;
   let status = "idle";
   let attempt = 0;
+  let openedAt = null;
   let timer = null;
   let wanted = false;
   // Frames in the order they were sent: {frame, id}; id = client_id (kept until acked) or null (sent once).
@@ -127,7 +134,7 @@ export function createChatSocket({
     setStatus("connecting");
     socket.onopen = () => {
       if (ws !== socket) return;
-      attempt = 0;
+      openedAt = now();
       setStatus("open");
       flush();
     };
@@ -137,6 +144,8 @@ export function createChatSocket({
     socket.onclose = () => {
       if (ws !== socket) return;
       ws = null;
+      if (openedAt !== null && now() - openedAt >= stable) attempt = 0;
+      openedAt = null;
       if (wanted) schedule();
       else setStatus("closed");
     };

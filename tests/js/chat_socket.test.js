@@ -56,8 +56,9 @@ test("server frames are parsed and handed on; text that is not JSON is ignored",
   assert.deepEqual(events, [{ type: "chat.waiting", chat: { id: "ch1", state: "waiting" } }]);
 });
 
-test("a drop reconnects after a growing backoff, and a connection that opens starts the count again", () => {
-  const { ws, timers, socket, statuses } = setup();
+test("a drop reconnects after a growing backoff; only a connection that stayed up starts the count again", () => {
+  let clock = 0;
+  const { ws, timers, socket, statuses } = setup({ now: () => clock });
   socket.connect();
   ws.last().drop();
   assert.equal(statuses.at(-1), "retrying");
@@ -66,11 +67,19 @@ test("a drop reconnects after a growing backoff, and a connection that opens sta
   timers.fire();
   ws.last().drop();
   assert.deepEqual(timers.delays, [1000, 2000, 4000]);
+  // A server that accepts and hangs up at once is not knocked at faster
   timers.fire();
   ws.last().open();
+  clock += 500;
   ws.last().drop();
-  assert.deepEqual(timers.delays, [1000, 2000, 4000, 1000]);
-  assert.equal(ws.sockets.length, 4);
+  assert.equal(timers.delays.at(-1), 8000);
+  // A connection that lived past the stable time: the next drop waits the base again
+  timers.fire();
+  ws.last().open();
+  clock += 60_000;
+  ws.last().drop();
+  assert.deepEqual(timers.delays, [1000, 2000, 4000, 8000, 1000]);
+  assert.equal(ws.sockets.length, 5);
 });
 
 test("an unacknowledged message is resent with the same client_id after a reconnect; an acknowledged one is not", () => {
