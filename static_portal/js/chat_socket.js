@@ -9,6 +9,8 @@ export const BACKOFF_MAX_MS = 30_000;
 // A connection must stay up this long before the backoff starts again from the base: a server that accepts the
 // handshake and drops at once (a failing deploy) must not be knocked at every second.
 export const STABLE_MS = 10_000;
+// API Gateway hangs up a socket idle for 10 minutes: a ping (answered with a pong) every few minutes keeps it.
+export const PING_MS = 5 * 60_000;
 
 /**
  * The wait before reconnect attempt `attempt` (0 = the first after a drop): base·2^attempt capped at `max`,
@@ -49,6 +51,7 @@ const OPEN = 1;
  *   pending until ack(client_id) (or a server frame naming it) and is sent again on every reconnect.
  * - onEvent(event) gets each parsed server frame; onStatus(status) each change of `status`:
  *   "idle" | "connecting" | "open" | "retrying" (a reconnect is scheduled) | "closed" (close() was called).
+ * While open, `{action: "ping"}` goes out every `pingEvery` ms (0: never).
  * A server frame `{type: "chat.message", message: {client_id}}`, or any frame with a top-level `client_id`
  * (an `error` about that frame among them), acknowledges that frame.
  */
@@ -61,6 +64,7 @@ export function createChatSocket({
   base = BACKOFF_BASE_MS,
   max = BACKOFF_MAX_MS,
   stable = STABLE_MS,
+  pingEvery = PING_MS,
   onEvent = () => {},
   onStatus = () => {},
 }) {
@@ -69,6 +73,7 @@ export function createChatSocket({
   let attempt = 0;
   let openedAt = null;
   let timer = null;
+  let pinger = null;
   let wanted = false;
   // Frames in the order they were sent: {frame, id}; id = client_id (kept until acked) or null (sent once).
   let outbox = [];
@@ -137,6 +142,7 @@ export function createChatSocket({
       openedAt = now();
       setStatus("open");
       flush();
+      keepAlive();
     };
     socket.onmessage = (e) => {
       if (ws === socket) handleMessage(e.data);
@@ -144,6 +150,7 @@ export function createChatSocket({
     socket.onclose = () => {
       if (ws !== socket) return;
       ws = null;
+      stopPing();
       if (openedAt !== null && now() - openedAt >= stable) attempt = 0;
       openedAt = null;
       if (wanted) schedule();
@@ -152,6 +159,24 @@ export function createChatSocket({
     socket.onerror = () => {
       // A close event always follows an error; reconnecting is its business.
     };
+  }
+
+  function keepAlive() {
+    stopPing();
+    if (!pingEvery) return;
+    const tick = () => {
+      pinger = null;
+      if (ws && status === "open") {
+        transmit({ action: "ping" });
+        pinger = timers.set(tick, pingEvery);
+      }
+    };
+    pinger = timers.set(tick, pingEvery);
+  }
+
+  function stopPing() {
+    if (pinger !== null) timers.clear(pinger);
+    pinger = null;
   }
 
   function ack(id) {
@@ -175,6 +200,7 @@ export function createChatSocket({
       wanted = false;
       if (timer !== null) timers.clear(timer);
       timer = null;
+      stopPing();
       const socket = ws;
       ws = null;
       setStatus("closed");

@@ -18,7 +18,7 @@ function harness(storage = memoryStorage()) {
       now: () => "2026-03-02T10:00:00Z",
       makeSocket: ({ query, onEvent, onStatus }) => {
         queries.push(query);
-        return createChatSocket({ url: `ws://desk.test/v1/ws?${new URLSearchParams(query)}`, WebSocketImpl: ws.FakeWebSocket, timers, random: () => 1, onEvent, onStatus });
+        return createChatSocket({ url: `ws://desk.test/v1/ws?${new URLSearchParams(query)}`, WebSocketImpl: ws.FakeWebSocket, timers, random: () => 1, pingEvery: 0, onEvent, onStatus });
       },
     });
   return { ws, timers, storage, queries, make };

@@ -15,6 +15,7 @@ function setup(extra = {}) {
     WebSocketImpl: ws.FakeWebSocket,
     timers,
     random: () => 1,
+    pingEvery: 0,
     onEvent: (e) => events.push(e),
     onStatus: (s) => statuses.push(s),
     ...extra,
@@ -151,4 +152,16 @@ test("a constructor that throws (a blocked URL) is retried like a drop", () => {
   assert.equal(socket.status, "retrying");
   timers.fire();
   assert.equal(calls, 2);
+});
+
+test("an open socket pings now and then so an idle one is not hung up; a closed one stops pinging", () => {
+  const { ws, timers, socket } = setup({ pingEvery: 300000 });
+  socket.connect();
+  ws.last().open();
+  assert.deepEqual(timers.delays, [300000]);
+  timers.fire();
+  timers.fire();
+  assert.deepEqual(ws.last().sent, [{ action: "ping" }, { action: "ping" }]);
+  socket.close();
+  assert.equal(timers.count(), 0);
 });
