@@ -9,6 +9,7 @@ from __future__ import annotations
 from api import (  # noqa: F401
     routes_auth,
     routes_automation,
+    routes_chat,
     routes_directory,
     routes_hooks,
     routes_inbound,

@@ -40,6 +40,7 @@ def _fill(path: str, w) -> str:
         "sla-policies": w.ids["sla_policy"].id, "inbound-webhooks": w.ids["inbound_webhook"].id,
         "views": w.ids["view"].id,
         "timesheets": w.ids["timesheet"].id if "timesheet" in w.ids else "x",
+        "chats": w.ids["chat"].id if "chat" in w.ids else "x",
     }
     resource = path.split("/")[2]
     path = path.replace("{id}", by_resource.get(resource, "x"))
@@ -89,6 +90,28 @@ def _with_api_key(deps, w) -> None:
     _with_view(deps, w)
     _with_time(deps, w)
     _with_plan(deps, w)
+    _with_chats(deps, w)
+
+
+def _with_chats(deps, w) -> None:
+    """Chat on, a conversation an agent took and answered, and a chat still waiting (what GET /v1/chats lists)."""
+    from dataclasses import replace
+
+    from integration.world import _principal
+    from tandem.domain.chat import Connection, Side
+    from tandem.services.chat import accept_chat, agent_says
+    from tandem.services.chat_socket import start_chat
+
+    tenant = deps.repos.tenants.get(w.ids["tenant"].id)
+    deps.repos.tenants.save(replace(tenant, modules={"chat": True}))
+    visitor = Connection("docs-visitor", tenant.id, Side.VISITOR, "2026-03-01T10:00:00Z", 2**40,
+                         visitor_key="v:docs-visitor")
+    frame = {"name": "Vera", "email": "vera@visitors.example", "page_url": "https://shop.example/", "text": "Hello"}
+    member = _principal(w.ids["member"])
+    taken = accept_chat(deps, member, start_chat(deps, visitor, {**frame, "client_id": "first"}).id)
+    agent_says(deps, member, taken.id, "How can I help?", "a-1")
+    w.ids["chat"] = taken
+    start_chat(deps, visitor, {**frame, "client_id": "second"})
 
 
 def _with_view(deps, w) -> None:

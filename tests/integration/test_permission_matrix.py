@@ -169,6 +169,13 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/reports/time"): (200, 200, 200, 403, 403, 403, 401),
     ("GET", "/v1/reports/time/statement"): (200, 200, 200, 403, 403, 403, 401),
     ("GET", "/v1/items/{ref}/time"): (200, 200, 404, 403, 404, 404, 401),
+    # Live chat (issue 14) is answered by the tenant's agents and admins, whatever their projects. The targets: a
+    # waiting chat to accept, and a chat the member agent took: only they (or an admin) speak in it or close it.
+    ("GET", "/v1/chats"): (200, 200, 200, 403, 403, 403, 401),
+    ("GET", "/v1/chats/{id}"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/chats/{id}/accept"): (200, 200, 200, 403, 403, 403, 401),
+    ("POST", "/v1/chats/{id}/messages"): (201, 201, 403, 403, 403, 403, 401),
+    ("POST", "/v1/chats/{id}/close"): (200, 200, 403, 403, 403, 403, 401),
 }
 
 # A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
@@ -187,6 +194,8 @@ MANAGER: dict[tuple[str, str], int] = {
     ("POST", "/v1/timesheets/{id}/submit"): 403,
     ("POST", "/v1/timesheets/{id}/approve"): 200,
     ("POST", "/v1/timesheets/{id}/reject"): 200,
+    ("POST", "/v1/chats/{id}/messages"): 403,
+    ("POST", "/v1/chats/{id}/close"): 403,
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -333,6 +342,12 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/v1/reports/time/statement"): DENIED,
     # A key that knows the item may not read its time; the hooks key does not know it.
     ("GET", "/v1/items/{ref}/time"): (403, 403, 403, 404),
+    # Chats are answered by people.
+    ("GET", "/v1/chats"): DENIED,
+    ("GET", "/v1/chats/{id}"): DENIED,
+    ("POST", "/v1/chats/{id}/accept"): DENIED,
+    ("POST", "/v1/chats/{id}/messages"): DENIED,
+    ("POST", "/v1/chats/{id}/close"): DENIED,
 }
 
 TARGET_IDS = {
@@ -366,6 +381,10 @@ TARGET_IDS = {
     "/v1/timesheets/{id}/submit": "timesheet",
     "/v1/timesheets/{id}/approve": "timesheet_submitted",
     "/v1/timesheets/{id}/reject": "timesheet_submitted",
+    "/v1/chats/{id}": "chat",
+    "/v1/chats/{id}/accept": "chat_waiting",
+    "/v1/chats/{id}/messages": "chat",
+    "/v1/chats/{id}/close": "chat",
 }
 # Query strings a route needs to be called at all.
 QUERIES = {"/v1/search": "?q=ticket"}
@@ -425,6 +444,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/timers": {"item_ref": w.ids["item_a"].ref},
         "/v1/timesheets": {"item_ref": w.ids["item_a"].ref, "date": "2026-03-02", "minutes": 30},
         "/v1/timesheets/{id}/reject": {"reason": "split it per task"},
+        "/v1/chats/{id}/messages": {"text": "hello from the matrix"},
     }
     if method == "PATCH" and template == "/v1/timesheets/{id}":
         return {"minutes": 45}
@@ -526,7 +546,26 @@ def _world(deps):
     w.ids["api_key"], _ = create_key(deps, w.ids["admin_principal"], name="Target", scopes=["items:read"])
     w.ids["view"] = create_view(deps, _principal(w.ids["member"]), {"name": "Shared board", "shared": True})
     _with_time(w)
+    _with_chats(w)
     return w
+
+
+def _with_chats(w) -> None:
+    """Chat switched on, a chat the member agent took and one still waiting (the targets of the chat rows)."""
+    from dataclasses import replace
+
+    from tandem.domain.chat import Connection, Side
+    from tandem.services.chat import accept_chat
+    from tandem.services.chat_socket import start_chat
+
+    tenant = w.deps.repos.tenants.get(w.ids["tenant"].id)
+    w.deps.repos.tenants.save(replace(tenant, modules={"chat": True}))
+    visitor = Connection("matrix-visitor", tenant.id, Side.VISITOR, "2026-03-01T10:00:00Z", 2**40,
+                         visitor_key="v:matrix-visitor")
+    frame = {"name": "Vera", "email": "vera@visitors.example", "page_url": "https://shop.example/", "text": "Hello"}
+    taken = start_chat(w.deps, visitor, {**frame, "client_id": "first"})
+    w.ids["chat"] = accept_chat(w.deps, _principal(w.ids["member"]), taken.id)
+    w.ids["chat_waiting"] = start_chat(w.deps, visitor, {**frame, "client_id": "second"})
 
 
 def _with_manager(w) -> None:
