@@ -177,6 +177,7 @@ export function chatView(id) {
     }
   } });
   const ticketSlot = h("span", {});
+  const taken = h("p", { class: "muted", hidden: true });
   const facts = h("dl", { class: "facts" });
 
   function paint() {
@@ -189,24 +190,26 @@ export function chatView(id) {
       h("dt", { text: "Started" }), h("dd", {}, h("time", { datetime: chat.created_at, text: chat.created_at ? new Date(chat.created_at).toLocaleString() : "" })));
     ticketSlot.replaceChildren(chat.item_ref ? h("a", { href: `#/items/${encodeURIComponent(chat.item_ref)}`, class: "chat-ticket", text: `Ticket ${chat.item_ref}` }) : "");
     renderLog(log, conv.messages, { side: "staff" });
+    const mine = chat.agent_id === session.me?.id;
     acceptButton.hidden = chat.state !== "waiting";
     closeButton.hidden = chat.state !== "active" && chat.state !== "waiting";
-    composer.hidden = chat.state !== "active";
+    composer.hidden = chat.state !== "active" || !mine;
+    taken.hidden = chat.state !== "active" || mine;
+    taken.textContent = `${chat.agent_name || "A colleague"} is answering this chat.`;
   }
 
   async function send() {
     const value = text.value.trim();
-    if (!value || conv.chat.state !== "active") return;
+    if (!value || conv.chat.state !== "active" || conv.chat.agent_id !== session.me?.id) return;
     const clientId = newKey();
     const me = session.me || {};
     conv = { ...conv, messages: [...conv.messages, localMessage({ text: value, client_id: clientId, author: { id: me.id, name: me.name || me.email, role: me.role || "agent" } })] };
     text.value = "";
     paint();
     try {
-      // The Idempotency-Key makes a retried request (a lost answer) one message, like the socket's client_id.
-      const { data } = await api("POST", `${chatPath(id)}/messages`, { body: { text: value }, idempotencyKey: clientId });
-      const msg = data?.message || data;
-      if (msg && (msg.id || msg.text || msg.body)) conv = { ...conv, messages: mergeMessage(conv.messages, { ...textOf(msg), client_id: clientId }) };
+      // The client_id makes a retried request (a lost answer) one line, as on the socket; the push names it too.
+      const { data } = await api("POST", `${chatPath(id)}/messages`, { body: { text: value, client_id: clientId } });
+      if (data && data.id) conv = { ...conv, messages: mergeMessage(conv.messages, { ...textOf(data), client_id: clientId }) };
     } catch (err) {
       conv = { ...conv, messages: conv.messages.map((m) => (m.client_id === clientId ? { ...m, pending: false, failed: true, error: err.message } : m)) };
       say(notice("error", `Not sent: ${err.message}`));
@@ -231,7 +234,7 @@ export function chatView(id) {
       page(`Chat with ${visitorName(conv.chat)}`, flash,
         h("div", { class: "row chat-head" }, stateLine, ticketSlot, h("span", { class: "spacer" }), acceptButton, closeButton),
         h("div", { class: "chat-layout" },
-          h("section", { class: "card chat-main", "aria-label": "Conversation" }, log),
+          h("section", { class: "card chat-main", "aria-label": "Conversation" }, log, taken),
           h("aside", { class: "card chat-side", "aria-label": "Visitor" }, h("h2", { text: visitorName(conv.chat) }), facts, h("p", {}, h("a", { href: "#/chats", text: "← All chats" })))),
         composer);
       paint();
