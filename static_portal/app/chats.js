@@ -20,6 +20,16 @@ export const live = createAgentLive({
   makeSocket: ({ onEvent, onStatus }) => createChatSocket({ url: chatSocketUrl(location, { tenant: session.me?.tenant?.slug }), onEvent, onStatus }),
 });
 
+/** "Reconnecting…" while the socket is down: the screens still work over REST, only live news pauses. */
+function connectionLine() {
+  const line = h("p", { class: "chat-connection muted", role: "status" });
+  const show = ({ status }) => {
+    line.textContent = live.running && status === "retrying" ? "Live updates are paused: reconnecting…" : "";
+  };
+  show({ status: live.status });
+  return { element: line, off: live.subscribe(show) };
+}
+
 export const chatEnabled = () => !!session.me && session.me.role !== "customer" && chatOn(session.me.modules || session.me.tenant?.modules);
 
 /** Open the socket once signed in (when the tenant's chat module is on); the nav count follows it. */
@@ -63,10 +73,11 @@ function pageLink(url) {
   return h("a", { href: safe, target: "_blank", rel: "noopener noreferrer", class: "page-url", text: url });
 }
 
-async function accept(chat, say) {
+/** Take a waiting chat; a 409 (a colleague was first) is said, not thrown. Opens it unless `stay`. */
+async function accept(chat, say, { stay = false } = {}) {
   try {
     await api("POST", `${chatPath(chat.id)}/accept`, { body: {} });
-    go(`/chats/${chat.id}`);
+    if (!stay) go(`/chats/${chat.id}`);
     return true;
   } catch (err) {
     say(notice("error", err.status === 409 ? `Someone else already took the chat with ${visitorName(chat)}.` : err.message));
@@ -84,6 +95,7 @@ export function chatsView() {
   const activeEmpty = h("p", { class: "muted", text: "No chat in progress." });
   let unsubscribe = null;
   let ticker = null;
+  const connection = connectionLine();
 
   const waitingRow = (chat) => h("tr", { dataset: { id: chat.id } },
     h("td", { "data-label": "Visitor" }, h("a", { href: `#/chats/${encodeURIComponent(chat.id)}`, text: visitorName(chat) })),
@@ -115,7 +127,7 @@ export function chatsView() {
       return { waiting, active };
     },
     render: (data) => {
-      page("Chats", flash,
+      page("Chats", flash, connection.element,
         h("section", { class: "card table-card", "aria-label": "Waiting chats" },
           h("h2", { text: "Waiting" }), waitingEmpty,
           h("table", { class: "items-table chats-table" },
@@ -137,6 +149,7 @@ export function chatsView() {
     },
     dispose: () => {
       unsubscribe?.();
+      connection.off();
       clearInterval(ticker);
     },
   });
@@ -148,6 +161,7 @@ const STATE_TEXT = { waiting: "Waiting for an agent", active: "In progress", clo
 export function chatView(id) {
   let conv = null;
   let unsubscribe = null;
+  const connection = connectionLine();
   const flash = h("div", { "aria-live": "polite" });
   const say = (n) => flash.replaceChildren(n || "");
   const stateLine = h("p", { class: "chat-state", role: "status" });
@@ -160,8 +174,10 @@ export function chatView(id) {
   } }, h("label", { for: "chat-reply", text: "Reply" }), h("p", { class: "help", text: "Enter sends, Shift+Enter starts a new line." }), text, h("div", { class: "row" }, sendButton));
   const acceptButton = h("button", { type: "button", text: "Accept", onclick: async () => {
     acceptButton.disabled = true;
-    if (await accept(conv.chat, say)) await view.refresh().catch(() => {});
+    if (await accept(conv.chat, say, { stay: true })) say(null);
+    await view.refresh().catch(() => {});
     acceptButton.disabled = false;
+    if (conv.chat.state === "active" && conv.chat.agent_id === session.me?.id) text.focus();
   } });
   const closeButton = h("button", { type: "button", class: "secondary", text: "Close chat", onclick: async () => {
     closeButton.disabled = true;
@@ -231,7 +247,7 @@ export function chatView(id) {
     load: () => get(chatPath(id)),
     render: (data) => {
       fromServer(data);
-      page(`Chat with ${visitorName(conv.chat)}`, flash,
+      page(`Chat with ${visitorName(conv.chat)}`, flash, connection.element,
         h("div", { class: "row chat-head" }, stateLine, ticketSlot, h("span", { class: "spacer" }), acceptButton, closeButton),
         h("div", { class: "chat-layout" },
           h("section", { class: "card chat-main", "aria-label": "Conversation" }, log, taken),
@@ -252,7 +268,10 @@ export function chatView(id) {
       fromServer(data);
       paint();
     },
-    dispose: () => unsubscribe?.(),
+    dispose: () => {
+      unsubscribe?.();
+      connection.off();
+    },
   });
   return view;
 }

@@ -175,7 +175,8 @@ function talk(m) {
       const ended = ENDED.has(state.phase);
       composer.hidden = ended;
       again.hidden = !ended;
-      connection.textContent = !ended && (conn === "retrying" || conn === "connecting") && state.phase !== "starting" ? "Connection lost — reconnecting…" : "";
+      const down = !ended && conn === "retrying";
+      connection.textContent = !down ? "" : state.phase === "starting" ? "The chat cannot be reached yet; still trying. You can also send us a request under New request." : "Connection lost — reconnecting…";
     },
   };
 }
