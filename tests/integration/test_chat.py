@@ -308,3 +308,22 @@ def test_a_gone_socket_is_forgotten_and_a_disconnect_removes_it(container, world
     event = {"requestContext": {"routeKey": "$disconnect", "eventType": "DISCONNECT", "connectionId": "vis"}}
     assert _app().handler_map["ws_disconnect"](event, None) == {"statusCode": 200}
     assert c.deps.repos.chats.connection("vis") is None
+
+
+def test_new_chats_from_one_address_are_limited_resends_are_not(container, world):
+    c, w = container, world
+    limit = c.deps.settings.throttle.chat_starts_per_hour
+    event = {"headers": {}, "queryStringParameters": {"tenant": "agency", "visitor": VISITOR},
+             "requestContext": {"connectionId": "busy", "identity": {"sourceIp": "203.0.113.9"}}}
+    assert _app().handler_map["ws_connect"](event, None)["statusCode"] == 200
+    c.deps.push.open("busy")
+    for n in range(limit):
+        _start("busy", f"start-{n}", f"question {n}")
+    _start("busy", "start-0", "question 0")  # a resend opens nothing, so it is not counted
+    assert c.deps.push.of("busy", "error") == []
+    # When one more new chat comes from the same address
+    _start("busy", "one-too-many", "and another")
+    # Then it is refused, naming its client_id, and no ticket is made for it
+    (error,) = c.deps.push.of("busy", "error")
+    assert (error["client_id"], error["error"]["code"]) == ("one-too-many", "too_many_requests")
+    assert len(c.deps.repos.chats.list(w.ids["tenant"].id, "waiting", limit=200).items) == limit

@@ -10,7 +10,8 @@ import pytest
 
 from tandem import deploy
 
-FUNCTIONS = ("APIHandler", "OnSesReceipt", "OnTableChange", "OnTick")
+FUNCTIONS = ("APIHandler", "OnSesReceipt", "OnTableChange", "OnTick", "WebsocketConnect", "WebsocketMessage",
+             "WebsocketDisconnect")
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +128,7 @@ def test_stream_mapping_and_schedule(packaged):
 def test_one_least_privilege_role_per_function(packaged):
     _, t = packaged
     roles = _of_type(t, "AWS::IAM::Role")
-    assert len(roles) == 4
+    assert len(roles) == 7
     used = {t["Resources"][f]["Properties"]["Role"]["Fn::GetAtt"][0] for f in FUNCTIONS}
     assert used == set(roles)
     for name, resource in t["Resources"].items():
@@ -169,3 +170,41 @@ def test_alarms_watch_the_dead_letters_and_every_function(packaged):
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
         assert alarm["Properties"]["Threshold"] == 0 or alarm["Properties"]["MetricName"] == "IteratorAge"
+
+
+def test_the_chat_socket_is_a_websocket_api_on_the_portals_origin(packaged):
+    _, t = packaged
+    # Given the packaged template: the WebSocket API Chalice emits for the chat_socket blueprint
+    (api,) = _of_type(t, "AWS::ApiGatewayV2::Api").values()
+    assert api["Properties"]["ProtocolType"] == "WEBSOCKET"
+    routes = {r["Properties"]["RouteKey"]: r["Properties"]["Target"] for r in _of_type(t, "AWS::ApiGatewayV2::Route")
+              .values()}
+    assert set(routes) == {"$connect", "$default", "$disconnect"}
+    integrations = _of_type(t, "AWS::ApiGatewayV2::Integration")
+    handlers = {"$connect": "WebsocketConnect", "$default": "WebsocketMessage", "$disconnect": "WebsocketDisconnect"}
+    for key, function in handlers.items():
+        (integration,) = [name for name in integrations if name in str(routes[key])]
+        assert function in str(integrations[integration]["Properties"]["IntegrationUri"])
+        assert t["Resources"][function]["Properties"]["Handler"].startswith("chat_socket.")
+    permissions = [p["Properties"] for p in _of_type(t, "AWS::Lambda::Permission").values()]
+    assert {p["FunctionName"]["Ref"] for p in permissions if "WebsocketAPI" in str(p.get("SourceArn"))} == set(
+        handlers.values())
+    (stage,) = _of_type(t, "AWS::ApiGatewayV2::Stage").values()
+    assert stage["Properties"]["StageName"] == "api"
+    # And the socket is reached on the portal's origin at /v1/ws, before the API's /v1/* behaviour
+    (dist,) = _of_type(t, "AWS::CloudFront::Distribution").values()
+    config = dist["Properties"]["DistributionConfig"]
+    patterns = [b["PathPattern"] for b in config["CacheBehaviors"]]
+    assert patterns.index("/v1/ws") < patterns.index("/v1/*")
+    socket = config["CacheBehaviors"][patterns.index("/v1/ws")]
+    origin = next(o for o in config["Origins"] if o["Id"] == socket["TargetOriginId"])
+    assert "WebsocketAPI" in str(origin["DomainName"]) and origin["OriginPath"] == "/api"
+    # And whoever pushes (the socket's message Lambda, the REST API, the timers) may post to connections, and knows
+    # where; nobody else may
+    pushers = {"WebsocketMessage", "APIHandler", "OnTick"}
+    for function in FUNCTIONS:
+        role = t["Resources"][t["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]]
+        actions = {a for s in _statements(role["Properties"]) for a in s["Action"]}
+        assert ("execute-api:ManageConnections" in actions) == (function in pushers), function
+        env = t["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert ("TANDEM_WS_ENDPOINT" in env) == (function in pushers | set(handlers.values())), function

@@ -82,6 +82,7 @@ class Connection:
     visitor_key: str = ""  # visitors only
     name: str = ""
     role: str = ""  # the agent's role (admin or agent): admins may step into another agent's chat
+    ip: str = ""  # where the handshake came from (API Gateway's sourceIp): what new chats are counted by
 
 
 def chat_id_for(tenant_id: str, visitor_key: str, client_id: str) -> str:

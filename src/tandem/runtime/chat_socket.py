@@ -73,7 +73,8 @@ def connect(c: Any, event: dict[str, Any]) -> dict[str, Any]:
                 except Unauthorized:
                     principal = None  # an old session in the browser: the visitor chats anonymously
         conn = open_socket(c.deps, str(ctx.get("connectionId") or ""), slug=query.get("tenant"),
-                           visitor=query.get("visitor"), principal=principal)
+                           visitor=query.get("visitor"), principal=principal,
+                           ip=(ctx.get("identity") or {}).get("sourceIp"))
     except DomainError as exc:
         logger.info("chat socket refused", extra={"reason": exc.message, "code": exc.code})
         return {"statusCode": _status(exc)}

@@ -65,7 +65,7 @@ STATE_FRAMES = {ChatState.WAITING: "chat.waiting", ChatState.ACTIVE: "chat.accep
 
 
 def open_socket(deps: Deps, connection_id: str, *, slug: str | None, visitor: str | None,
-                principal: Principal | None) -> Connection:
+                principal: Principal | None, ip: str | None = None) -> Connection:
     """$connect: the tenant's chat must be on; agents need a staff session of the tenant, visitors a visitor key
     or a customer session. Raises Unauthorized/NotFound (the handshake is refused)."""
     tenant = deps.repos.tenants.by_slug((slug or "").strip().lower()) if slug else None
@@ -75,7 +75,7 @@ def open_socket(deps: Deps, connection_id: str, *, slug: str | None, visitor: st
     p = principal if principal is not None and principal.tenant_id == tenant.id else None
     now = deps.clock()
     expires = int((parse_iso(now) + timedelta(seconds=CONNECTION_TTL_SECONDS)).timestamp())
-    base = {"id": connection_id, "tenant_id": tenant.id, "connected_at": now, "expires_at": expires}
+    base = {"id": connection_id, "tenant_id": tenant.id, "connected_at": now, "expires_at": expires, "ip": ip or ""}
     if p is not None and p.role is Role.CUSTOMER:
         conn = Connection(**base, side=Side.VISITOR, user_id=p.user_id, visitor_key=f"u:{p.user_id}", name=p.name)
     elif visitor:
@@ -163,6 +163,7 @@ def start_chat(deps: Deps, conn: Connection, frame: dict[str, Any]) -> Chat:
     chat = deps.repos.chats.get(tenant.id, chat_id)
     created = False
     if chat is None:
+        _count_start(deps, tenant, conn)
         item, first = _ticket(deps, tenant, requester, text, conn, client_id)
         now = item.created_at
         chat, created = deps.repos.chats.add(Chat(
@@ -178,6 +179,18 @@ def start_chat(deps: Deps, conn: Connection, frame: dict[str, Any]) -> Chat:
     else:  # a start sent again: the visitor hears where the chat is now, the agents heard of it already
         chat_push.to_visitor(deps, chat, chat_push.chat_frame(STATE_FRAMES[chat.state], chat, view))
     return chat
+
+
+def _count_start(deps: Deps, tenant: Tenant, conn: Connection) -> None:
+    """Each new chat is a ticket (and maybe a new customer): a page cannot open them without end. Counted per
+    address (a visitor key costs nothing to change), per customer when signed in."""
+    from tandem.domain.errors import TooManyRequests
+    from tandem.services.throttle import count
+
+    who = conn.user_id or conn.ip or conn.visitor_key
+    hit = count(deps, "chat-start", f"{tenant.id}/{who}", window=3600)
+    if hit.count > deps.settings.throttle.chat_starts_per_hour:
+        raise TooManyRequests(f"too many chats; try again in {hit.retry_after} seconds", hit.retry_after)
 
 
 def _visitor(deps: Deps, tenant: Tenant, conn: Connection, frame: dict[str, Any]) -> tuple[User, Visitor]:

@@ -31,6 +31,7 @@ class ThrottleLimits:
     magic_links_per_address: int = 3  # mails sent; further requests still answer 202 and send nothing
     magic_links_per_ip: int = 20  # requests, answered 429 beyond
     inbound_webhook_per_minute: int = 60  # posts to one inbound webhook endpoint, answered 429 beyond
+    chat_starts_per_hour: int = 20  # new chats (each a ticket) per address, or per signed-in customer
 
 
 @dataclass(frozen=True)
