@@ -64,6 +64,8 @@ export function chatsLink(link) {
   return navLink;
 }
 
+/** The agent who took the chat answers it (admins may step in), as the API allows. */
+const mayAnswer = (chat) => chat.agent_id === session.me?.id || session.me?.role === "admin";
 const visitorName = (chat) => chat.visitor?.name || chat.visitor?.email || "Visitor";
 const textOf = (m) => ({ ...m, text: m.text ?? m.body ?? "" });
 
@@ -177,7 +179,7 @@ export function chatView(id) {
     if (await accept(conv.chat, say, { stay: true })) say(null);
     await view.refresh().catch(() => {});
     acceptButton.disabled = false;
-    if (conv.chat.state === "active" && conv.chat.agent_id === session.me?.id) text.focus();
+    if (conv.chat.state === "active" && mayAnswer(conv.chat)) text.focus();
   } });
   const closeButton = h("button", { type: "button", class: "secondary", text: "Close chat", onclick: async () => {
     closeButton.disabled = true;
@@ -206,7 +208,7 @@ export function chatView(id) {
       h("dt", { text: "Started" }), h("dd", {}, h("time", { datetime: chat.created_at, text: chat.created_at ? new Date(chat.created_at).toLocaleString() : "" })));
     ticketSlot.replaceChildren(chat.item_ref ? h("a", { href: `#/items/${encodeURIComponent(chat.item_ref)}`, class: "chat-ticket", text: `Ticket ${chat.item_ref}` }) : "");
     renderLog(log, conv.messages, { side: "staff" });
-    const mine = chat.agent_id === session.me?.id;
+    const mine = mayAnswer(chat);
     acceptButton.hidden = chat.state !== "waiting";
     closeButton.hidden = chat.state !== "active" && chat.state !== "waiting";
     composer.hidden = chat.state !== "active" || !mine;
@@ -216,7 +218,7 @@ export function chatView(id) {
 
   async function send() {
     const value = text.value.trim();
-    if (!value || conv.chat.state !== "active" || conv.chat.agent_id !== session.me?.id) return;
+    if (!value || conv.chat.state !== "active" || !mayAnswer(conv.chat)) return;
     const clientId = newKey();
     const me = session.me || {};
     conv = { ...conv, messages: [...conv.messages, localMessage({ text: value, client_id: clientId, author: { id: me.id, name: me.name || me.email, role: me.role || "agent" } })] };
