@@ -25,6 +25,7 @@ import { calendarView } from "./calendar.js";
 import { reportsView } from "./reports.js";
 import { KB_ROUTE, kbView } from "./kb_routes.js";
 import { kbOn } from "./kb.js";
+import { chatView, chatsLink, chatsView, startChatLive, stopChatLive } from "./chats.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
@@ -52,7 +53,7 @@ function shell() {
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), link("/new", "New item"), link("/time", "Time"), approvalsLink(link), session.me.role !== "customer" ? link("/reports", "Reports") : null, kbOn() ? link("/kb", "Knowledge base") : null, isAdmin() ? link("/admin", "Admin") : null),
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), link("/new", "New item"), chatsLink(link), link("/time", "Time"), approvalsLink(link), session.me.role !== "customer" ? link("/reports", "Reports") : null, kbOn() ? link("/kb", "Knowledge base") : null, isAdmin() ? link("/admin", "Admin") : null),
     searchForm(),
     h("span", { class: "spacer" }),
     bell.elements,
@@ -87,6 +88,7 @@ function markCurrent() {
 
 async function doSignOut() {
   poller?.stop();
+  stopChatLive();
   await signOut();
   session.me = null;
   forget();
@@ -149,6 +151,7 @@ async function boot(next) {
   setPriorities();
   shell();
   if (session.me) startLive();
+  startChatLive();
   if (next) go(next);
   return !!session.me;
 }
@@ -185,6 +188,8 @@ export async function start() {
       [/^\/time\/approvals$/, authed(() => approvalsView())],
       [/^\/reports$/, authed((a, route) => reportsView(route))],
       [KB_ROUTE, authed((args, route) => kbView(args, route))],
+      [/^\/chats$/, authed(() => chatsView())],
+      [/^\/chats\/([^/]+)$/, authed(([id]) => chatView(id))],
       [/^\/admin(?:\/([^/]+))?(?:\/([^/]+))?$/, authed(([section, id]) => legacy(async () => {
         await loadDirectory();
         await adminView(section, id);

@@ -21,6 +21,7 @@ export const ctx = {
   requireLogin: true,
   forms: [],
   modules: null, // the tenant's switches ({knowledge_base, chat}); absent means each module's default
+  tabs: [], // extra nav tabs a page adds (the widget's Chat)
   me: null,
   otherTenant: null, // signed in, but to another help desk
   root: null,

@@ -18,7 +18,8 @@ function shell() {
     header,
     h("a", { class: "brand", href: "#/" }, logo(), brandName()),
     h("nav", { "aria-label": "Portal" }, link("/", "New request"), ctx.me ? link("/requests", "My requests") : null,
-      helpOn() ? link("/kb", ctx.embedded ? "Help" : "Help centre") : null),
+      helpOn() ? link("/kb", ctx.embedded ? "Help" : "Help centre") : null,
+      ctx.tabs.filter((t) => t.shown()).map((t) => link(t.path, t.label))),
     h("span", { class: "spacer" }),
     ctx.me
       ? [h("span", { class: "who", text: ctx.me.name || ctx.me.email }),
@@ -42,8 +43,10 @@ function needsLogin(view) {
   };
 }
 
-export async function startPortal({ embedded = false } = {}) {
+/** `tabs`: extra screens ({path, label, pattern, shown(), view(args, route), start?()}), e.g. the widget's chat. */
+export async function startPortal({ embedded = false, tabs = [] } = {}) {
   ctx.embedded = embedded;
+  ctx.tabs = tabs;
   ctx.root = document.getElementById("main");
   ctx.onShell = shell;
   if (embedded) {
@@ -71,6 +74,7 @@ export async function startPortal({ embedded = false } = {}) {
     return;
   }
   await refreshMe();
+  for (const t of tabs) t.start?.();
   const guard = (view) => (args, route) => {
     // Require-login tenants show nothing but the sign-in page to visitors.
     if (ctx.requireLogin && !ctx.me && route.path !== "/signin") return go("/signin", { next: route.path === "/" ? "" : route.path });
@@ -86,6 +90,7 @@ export async function startPortal({ embedded = false } = {}) {
       [/^\/kb$/, guard((args, route) => helpCentreView(route))],
       [/^\/kb\/([^/]+)$/, guard(([id]) => articleView(id))],
       [/^\/?$/, guard(() => homeView())],
+      ...tabs.map((t) => [t.pattern, guard(t.view)]),
     ],
     () => page("Page not found", h("p", {}, h("a", { href: "#/", text: "Back to the start" }))),
   );
