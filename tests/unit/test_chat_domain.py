@@ -83,7 +83,6 @@ def test_chat_is_off_and_the_knowledge_base_on_unless_the_tenant_says_otherwise(
     assert not module_on(tenant, "chat") and module_on(tenant, "knowledge_base")
     tenant.modules = {"chat": True, "knowledge_base": False}
     assert module_on(tenant, "chat") and not module_on(tenant, "knowledge_base")
-    assert not module_on(tenant, "unknown")
     assert tenant.chat_unanswered_minutes == 5
 
 
