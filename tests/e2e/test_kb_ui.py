@@ -22,6 +22,7 @@ from e2e.portal_helpers import (
     Client,
     build_world,
     new_context,
+    open_app,
     screenshot,
     settle,
     sign_in_context,
@@ -66,16 +67,6 @@ Plain words stay. **Bold stays.**
 def world(stack):
     # Anonymous visitors may use this portal (the widget's visitor is not signed in)
     return build_world(stack.base, prefix="kb", require_login=False)
-
-
-def agent_page(world: Any, browser: Any, route: str, who: str = "agent") -> Any:
-    ctx = new_context(browser)
-    sign_in_context(ctx, world.base, world.slug, world.ids[who]["email"])
-    page = ctx.new_page()
-    page.goto(f"{world.app}#{route}")
-    page.get_by_role("heading").first.wait_for()
-    settle(page)
-    return page
 
 
 def portal_page(world: Any, browser: Any, route: str, who: str | None = None) -> Any:
@@ -132,7 +123,7 @@ def inert_report(page: Any) -> dict:
 
 def test_admin_creates_renames_reorders_and_deletes_categories(world, browser):
     # Given the admin on the categories of the knowledge base
-    page = agent_page(world, browser, "/kb/categories", who="admin")
+    page = open_app(world, browser, "/kb/categories", who="admin")
     page.get_by_role("heading", name="Knowledge base").wait_for()
     # When they create two categories
     for name in ("Billing", "Accounts"):
@@ -174,7 +165,7 @@ def test_admin_creates_renames_reorders_and_deletes_categories(world, browser):
 def test_agent_publishes_an_article_and_a_customer_reads_it_and_votes(world, browser):
     accounts = category(world, "Passwords", position=5)
     # Given an agent writing a new article in the workspace
-    page = agent_page(world, browser, "/kb")
+    page = open_app(world, browser, "/kb")
     page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Knowledge base").wait_for()
     page.get_by_role("link", name="New article").click()
     page.get_by_role("heading", name="New article").wait_for()
@@ -217,7 +208,7 @@ def test_agent_publishes_an_article_and_a_customer_reads_it_and_votes(world, bro
     anon = portal_page(world, browser, f"/kb/{made['id']}")
     anon.get_by_role("heading", name="Article not found").wait_for()
     anon.context.close()
-    agent = agent_page(world, browser, "/kb")
+    agent = open_app(world, browser, "/kb")
     row = agent.locator(f"tr[data-id='{made['id']}']")
     assert row.get_by_text("1 yes · 0 no").is_visible()
     assert row.get_by_text("Published").is_visible()
@@ -306,7 +297,7 @@ def test_a_customer_of_another_organisation_gets_not_found_by_direct_address(wor
     org_a = world.ids["alice"]["organization_id"]
     # Given a draft that an agent limits to customer A's organisation in the editor, and publishes
     made = article(world, "CustomerA escalation contacts", "Call Dana first.", state="draft")
-    editor = agent_page(world, browser, f"/kb/articles/{made['id']}")
+    editor = open_app(world, browser, f"/kb/articles/{made['id']}")
     form = editor.get_by_role("form", name="Article")
     assert form.get_by_role("group", name="Organisations").is_hidden()  # only asked for when it matters
     form.get_by_label("Who can read it").select_option("organizations")
@@ -348,7 +339,7 @@ def test_the_composer_inserts_an_article_link_into_a_reply(world, browser):
     searchable(world, "vpn", made["id"])
     item = world.admin.post("/v1/items", {"kind": "ticket", "type_id": world.ids["support_type"]["id"],
                                            "title": "VPN does not connect", "requester": world.ids["alice"]["id"]})
-    page = agent_page(world, browser, f"/items/{item['ref']}")
+    page = open_app(world, browser, f"/items/{item['ref']}")
     composer = page.get_by_role("form", name="Write a message")
     text = composer.get_by_label("Message")
     text.fill("Hello Alice, please follow ")
@@ -380,7 +371,7 @@ def test_global_search_finds_an_article_and_opens_its_editor(world, browser):
     made = article(world, "Quarterly zeppelin maintenance", "Inflate slowly.", state="draft")
     wait_for(lambda: any(h["id"] == made["id"] for h in world.admin.get("/v1/search?q=zeppelin")["items"]), timeout=30)
     # When an agent searches everything for one of its words
-    page = agent_page(world, browser, "/list")
+    page = open_app(world, browser, "/list")
     page.get_by_role("search", name="Search everything").get_by_label("Search everything").fill("zeppel")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=re.compile("Search results")).wait_for()
