@@ -80,3 +80,15 @@ def on_moto_api(table_name: str, measure_with: Any, *args: Any) -> Any:
 
         with Client(app) as client:
             return measure_with(client, container, *args)
+
+
+def call(client: Any, method: str, path: str, token: str, body: dict | None = None) -> dict:
+    """One API request through Chalice's test client as `token`; a failure stops the bench (counts of a failed
+    request mean nothing)."""
+    import json
+
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    fn = getattr(client.http, method.lower())
+    resp = fn(path, headers=headers, body=json.dumps(body)) if body is not None else fn(path, headers=headers)
+    assert resp.status_code < 300, (method, path, resp.status_code, resp.body[:300])
+    return json.loads(resp.body)

@@ -31,6 +31,7 @@ os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_
 
 from counting import Tally, counting  # noqa: E402
 from requests_per_op import seed_items  # noqa: E402
+from tandem.local.stream import StreamReader  # noqa: E402
 
 os.environ["TANDEM_TABLE"] = "tandem-live"  # importing requests_per_op named its own table
 
@@ -47,35 +48,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-class Stream:
-    """Reads the table's stream (moto) like the Lambda service and hands batches to the stream handler."""
-
-    def __init__(self, table: str) -> None:
-        import boto3
-
-        self.streams = boto3.client("dynamodbstreams", region_name="us-east-1")
-        ddb = boto3.client("dynamodb", region_name="us-east-1")
-        self.arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
-        self.iterators: dict[str, str] = {}
-
-    def batch(self) -> dict:
-        records = []
-        for shard in self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]:
-            sid = shard["ShardId"]
-            if sid not in self.iterators:
-                self.iterators[sid] = self.streams.get_shard_iterator(
-                    StreamArn=self.arn, ShardId=sid, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-            out = self.streams.get_records(ShardIterator=self.iterators[sid], Limit=1000)
-            self.iterators[sid] = out["NextShardIterator"]
-            records += out["Records"]
-        for r in records:
-            r["eventSourceARN"] = self.arn
-            created = r["dynamodb"].get("ApproximateCreationDateTime")
-            if hasattr(created, "timestamp"):
-                r["dynamodb"]["ApproximateCreationDateTime"] = created.timestamp()
-        return json.loads(json.dumps({"Records": records}, default=str))
 
 
 def call(client, method: str, path: str, token: str, body: dict | None = None, etag: str | None = None):
@@ -165,7 +137,7 @@ class ByPart:
             botocore.client.BaseClient._make_api_call = original
 
 
-def minute(ws: Workspace, clock: Clock, change=None, stream: Stream | None = None, container=None) -> ByPart:
+def minute(ws: Workspace, clock: Clock, change=None, stream: StreamReader | None = None, container=None) -> ByPart:
     """Sixty simulated seconds: a poll every 5 s, and `change` every 10 s handled by the stream Lambda."""
     from tandem.services import in_app
 
@@ -234,7 +206,7 @@ def _run(client, container, clock: Clock) -> dict:
     seed_items(up.tenant.id, ticket.id, project.id, customer["id"], 50)
     wanda_token, carl_token = issue_token(container.deps, wanda), issue_token(container.deps, carl)
     call(client, "PATCH", "/v1/items/T-1", carl_token, {"assignees": [user_ref(wanda.id)]})
-    stream = Stream("tandem-live")
+    stream = StreamReader("tandem-live")
     container.process_stream_batch(stream.batch())
 
     def change(n: int) -> None:

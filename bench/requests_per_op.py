@@ -6,7 +6,6 @@ counts, not times, so they are the same on any machine. Usage: python bench/requ
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -18,21 +17,13 @@ os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_
                   AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-bench",
                   TANDEM_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_NAMESPACE="Tandem")
 
-from counting import counting, on_moto_api  # noqa: E402
+from counting import call, counting, on_moto_api  # noqa: E402
 
 OPERATIONS = ["create item", "get item", "list page (kind)", "list page (project)", "list page (requester)",
               "patch item", "post message", "list messages", "list page (open queue)", "list page (unassigned queue)",
               "list page (assigned to me)", "list page (-priority)", "list page (due_date)", "queues (admin)",
               "queues (agent)", "bulk change of 3 items"]
 OPEN = "status_category=new&status_category=open&status_category=waiting"
-
-
-def call(client, method: str, path: str, token: str, body: dict | None = None) -> dict:
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    fn = getattr(client.http, method.lower())
-    resp = fn(path, headers=headers, body=json.dumps(body)) if body is not None else fn(path, headers=headers)
-    assert resp.status_code < 300, (method, path, resp.status_code, resp.body[:300])
-    return json.loads(resp.body)
 
 
 def seed_items(tenant_id: str, type_id: str, project_id: str, requester_id: str, n: int) -> None:

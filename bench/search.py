@@ -10,7 +10,6 @@ Usage: python bench/search.py [--small 1000] [--big 100000]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -22,7 +21,7 @@ os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_
                   AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-search",
                   TANDEM_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_NAMESPACE="Tandem")
 
-from counting import counting, on_moto_api  # noqa: E402
+from counting import call, counting, on_moto_api  # noqa: E402
 
 RARE = 10  # items with the rare word "zanzibar", whatever the tenant's size; 5 of them also say "harbour"
 QUERIES = [
@@ -46,14 +45,6 @@ MESSAGE = (
     "on the second floor. If the duplex unit has to be replaced we will order it the same day and tell you the "
     "delivery date. Could you leave the error log on the printer's display so that we can read it?"
 )
-
-
-def call(client, method: str, path: str, token: str, body: dict | None = None) -> dict:
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    fn = getattr(client.http, method.lower())
-    resp = fn(path, headers=headers, body=json.dumps(body)) if body is not None else fn(path, headers=headers)
-    assert resp.status_code < 300, (method, path, resp.status_code, resp.body[:300])
-    return json.loads(resp.body)
 
 
 def seed(tenant_id: str, type_id: str, project_id: str, requester_id: str, n: int) -> None:

@@ -14,7 +14,6 @@ Usage: python bench/time_report.py [--small 1000] [--big 100000]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -27,7 +26,7 @@ os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_
                   AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-time",
                   TANDEM_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_NAMESPACE="Tandem")
 
-from counting import counting, on_moto_api  # noqa: E402
+from counting import call, counting, on_moto_api  # noqa: E402
 
 PEOPLE, PROJECTS, PORTFOLIOS, ORGS = 25, 20, 4, 10
 MARCH = "from=2026-03-01&to=2026-03-31"
@@ -42,12 +41,6 @@ QUERIES = [
     ("all time by portfolio (rollup)", "/v1/reports/time?group_by=portfolio", "admin"),
     ("time spent on an item", "/v1/items/{ref}/time", "admin"),
 ]
-
-
-def call(client, path: str, token: str) -> dict:
-    resp = client.http.get(path, headers={"Authorization": f"Bearer {token}"})
-    assert resp.status_code == 200, (path, resp.status_code, resp.body[:300])
-    return json.loads(resp.body)
 
 
 def scene(deps, up) -> dict:
@@ -156,14 +149,14 @@ def _measure_with(client, container, size: int, small: bool) -> dict:
     deps.repos.tenants._ttl = deps.sessions.ttl_seconds = 3600
     tokens = {"admin": up.token, "agent": world["agent_token"]}
     for token in tokens.values():
-        call(client, "/v1/me", token)
-    march = call(client, f"/v1/reports/time?group_by=project&{MARCH}", up.token)
+        call(client, "GET", "/v1/me", token)
+    march = call(client, "GET", f"/v1/reports/time?group_by=project&{MARCH}", up.token)
     assert march["total"] == expected_march(found), (march["total"], expected_march(found))
     results = {}
     for name, path, who in QUERIES:
         path = path.format(org=world["org"], ref=world["item"].ref)
         with counting() as tally:
-            answer = call(client, path, tokens[who])
+            answer = call(client, "GET", path, tokens[who])
         results[name] = (tally.summary(), tally.items_read, len(answer.get("rows", [answer])))
     if small:
         results.update(_write_costs(deps, found))

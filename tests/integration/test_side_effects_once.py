@@ -73,9 +73,9 @@ class DynamoStream:
     """The table's stream on moto, delivered through the rules Lambda's batch handler."""
 
     def __init__(self, c) -> None:
-        from integration.test_stream_dynamodb import StreamReader
+        from tandem.local.stream import StreamReader
 
-        self.c, self.reader = c, StreamReader()
+        self.c, self.reader = c, StreamReader("stream-test")
 
     def batch(self) -> dict:
         return self.reader.batch()

@@ -6,12 +6,12 @@ Redelivering the same batch repeats nothing; a poison record is reported alone a
 from __future__ import annotations
 
 import copy
-import json
 
 import pytest
 
 from integration.conftest import FAST_ARGON2, Api
 from integration.world import build_world
+from tandem.local.stream import StreamReader
 from tandem.runtime import wiring
 from tandem.runtime.memory_adapters import MemoryBlobStore, MemoryMailer
 from tandem.runtime.settings import read_settings
@@ -34,38 +34,8 @@ def stack(monkeypatch):
         from app import app
 
         with Client(app) as client:
-            yield c, Api(client), StreamReader()
+            yield c, Api(client), StreamReader("stream-test")
         wiring.use(None)
-
-
-class StreamReader:
-    """Reads the table's stream like the Lambda service would and shapes batches as Lambda events."""
-
-    def __init__(self) -> None:
-        import boto3
-
-        self.ddb = boto3.client("dynamodb", region_name="us-east-1")
-        self.streams = boto3.client("dynamodbstreams", region_name="us-east-1")
-        self.arn = self.ddb.describe_table(TableName="stream-test")["Table"]["LatestStreamArn"]
-        self.iterators: dict[str, str] = {}
-
-    def batch(self) -> dict:
-        records = []
-        for shard in self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]:
-            sid = shard["ShardId"]
-            if sid not in self.iterators:
-                self.iterators[sid] = self.streams.get_shard_iterator(
-                    StreamArn=self.arn, ShardId=sid, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
-            out = self.streams.get_records(ShardIterator=self.iterators[sid], Limit=1000)
-            self.iterators[sid] = out["NextShardIterator"]
-            records += out["Records"]
-        for r in records:
-            r["eventSourceARN"] = self.arn
-            created = r["dynamodb"].get("ApproximateCreationDateTime")
-            if hasattr(created, "timestamp"):
-                r["dynamodb"]["ApproximateCreationDateTime"] = created.timestamp()
-        return json.loads(json.dumps({"Records": records}, default=str))
 
 
 def drain(c, reader, rounds: int = 6) -> list[dict]:

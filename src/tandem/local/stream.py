@@ -43,6 +43,31 @@ def failed_sequence(answer: Any) -> str | None:
     return min(ids, key=int) if ids else None
 
 
+class StreamReader:
+    """Reads a table's whole stream from where it last stopped, every shard, and shapes it as one Lambda event:
+    what tests and benchmarks hand to the stream handler themselves (the poller below runs it on a thread)."""
+
+    def __init__(self, table: str, region: str = "us-east-1") -> None:
+        import boto3
+
+        self.streams = boto3.client("dynamodbstreams", region_name=region)
+        ddb = boto3.client("dynamodb", region_name=region)
+        self.arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+        self.iterators: dict[str, str] = {}
+
+    def batch(self) -> dict:
+        records = []
+        for shard in self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]:
+            sid = shard["ShardId"]
+            if sid not in self.iterators:
+                self.iterators[sid] = self.streams.get_shard_iterator(
+                    StreamArn=self.arn, ShardId=sid, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            out = self.streams.get_records(ShardIterator=self.iterators[sid], Limit=1000)
+            self.iterators[sid] = out["NextShardIterator"]
+            records += [lambda_record(r, self.arn) for r in out["Records"]]
+        return {"Records": records}
+
+
 class StreamPoller:
     """One thread reading one shard (moto keeps a single shard per table)."""
 
