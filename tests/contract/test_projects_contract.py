@@ -7,12 +7,13 @@ from dataclasses import replace
 
 import pytest
 
-from contract.test_repos_contract import NOW, tenant
+from contract.test_repos_contract import NOW, create, tenant
 from tandem.domain.errors import Conflict
 from tandem.domain.folders import Folder
 from tandem.domain.hierarchy import Project
 from tandem.domain.ids import new_id
 from tandem.domain.join_requests import JoinRequest, JoinState, decide
+from tandem.services.ports import ItemQuery
 
 
 def _project(repos, tenant_id: str, name: str = "Website") -> Project:
@@ -114,3 +115,20 @@ def test_folders_list_per_project_and_save_and_delete_on_their_version(repos):
         repos.folders.delete(sub)
     repos.folders.delete(renamed)
     assert repos.folders.get(t.id, sub.id) is None
+
+
+def test_a_folders_items_are_listed_on_the_projects_key_in_every_order(repos):
+    # Given four items of a project, two filed in one folder, one in another, and one filed item elsewhere
+    t = tenant(repos)
+    project, other = new_id(), new_id()
+    inside = [create(repos, t, n, project_id=project, folder_id="f1").ref for n in (1, 3)]
+    create(repos, t, 2, project_id=project, folder_id="f2")
+    create(repos, t, 4, project_id=project)
+    create(repos, t, 5, project_id=other, folder_id="f1")
+    # When the folder's items are listed (newest activity first, and by creation)
+    recent = repos.items.query(ItemQuery(t.id, project_id=project, folder_id="f1"))
+    oldest = repos.items.query(ItemQuery(t.id, project_id=project, folder_id="f1", sort="created_at"))
+    # Then exactly the folder's items of that project come back, in each order
+    assert [i.ref for i in recent.items] == inside[::-1]
+    assert [i.ref for i in oldest.items] == inside
+    assert all(i.folder_id == "f1" for i in recent.items)
