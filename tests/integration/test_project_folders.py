@@ -149,3 +149,17 @@ def test_who_sees_and_changes_folders(api, world):
     other = f"/v1/projects/{w.ids['incoming_b'].id}/folders/{made['id']}"
     assert api.call("PATCH", other, {"name": "Moved"}, token=w.token("admin")).status_code == 404
     assert api.call("PATCH", path, {"name": ""}, token=w.token("admin")).status_code == 422
+
+
+def test_a_saved_view_of_a_folder_lists_its_items(api, world):
+    w = world
+    admin = w.token("admin")
+    design = _new(api, w, "Design").data
+    body = {"type_id": w.ids["ticket_type"].id, "title": "Filed", "project_id": w.ids["incoming_a"].id,
+            "folder_id": design["id"]}
+    filed = api.call("POST", "/v1/items", body, token=admin).data["ref"]
+    # When the folder's list is saved as a view, then the view keeps the folder and pages its items only
+    view = api.call("POST", "/v1/views", {"name": "Design work", "filters": {"folder_id": design["id"]}}, token=admin)
+    assert view.status_code == 201 and view.data["filters"] == {"folder_id": design["id"]}, view.data
+    items = api.call("GET", f"/v1/views/{view.data['id']}/items", token=admin).data["items"]
+    assert [i["ref"] for i in items] == [filed]

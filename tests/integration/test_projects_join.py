@@ -203,3 +203,17 @@ def test_concurrent_approve_and_decline_one_wins_the_other_conflicts(api, contai
     state = deps.repos.join_requests.get(w.ids["tenant"].id, project, rid).state.value
     joined = f"user:{w.ids['outsider'].id}" in deps.repos.projects.get(w.ids["tenant"].id, project).members
     assert (state, joined) == (("approved", True) if outcomes[True] == "won" else ("declined", False))
+
+
+def test_when_the_projects_only_manager_is_inactive_the_admins_are_told(api, container, world):
+    w = world
+    # Given Max, the manager of Incoming (A), deactivated
+    off = api.call("PATCH", f"/v1/users/{w.ids['max']['id']}", {"active": False}, token=w.token("admin"))
+    assert off.status_code == 200 and off.data["active"] is False, off.data
+    # When Olaf asks to join it
+    asked = api.call("POST", f"/v1/projects/{w.ids['incoming_a'].id}/join-requests", token=w.token("agent_nonmember"))
+    assert asked.status_code == 201, asked.data
+    pump(container)
+    # Then the admin hears of it instead, and nothing is mailed to Max
+    assert [n[0] for n in _notes(api, w.token("admin"))] == ["join_requested"]
+    assert [to for to, _ in _mails(container)] == ["admin@agency.example"]

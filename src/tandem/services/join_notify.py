@@ -1,6 +1,7 @@
 """Who hears about join requests (issue 15), in the workspace and by mail: the stream's side.
 
-- A new request: the project's managers, or the tenant's admins when it has none — active staff, never the asker.
+- A new request: the project's managers, or the tenant's admins when it has none (or none active) — active staff,
+  never the asker.
 - A decision: the asker (active staff), unless they decided it themselves.
 
 Run for every stream record of a join request (at least once per write). A notification's id comes from the request,
@@ -38,18 +39,22 @@ def _what(event: Event) -> tuple[JoinRequest, bool] | None:
 
 
 def _deciders(deps: Deps, request: JoinRequest, project: Project) -> list[User]:
-    """The project's managers, or the admins when it has none: active staff other than the asker."""
-    if project.managers:
-        users = deps.repos.users.get_many(request.tenant_id, list(project.managers))
-    else:
-        users, after = [], None
-        for _ in range(ADMIN_PAGES):
-            page = deps.repos.users.list(request.tenant_id, staff=True, limit=200, after=after)
-            users += [u for u in page.items if u.role is Role.ADMIN]
-            after = page.after
-            if not after:
-                break
-    return [u for u in users if u.active and u.role.is_staff and u.id != request.user_id]
+    """The project's managers, or the admins when it has none able to decide (none named, or none active): active
+    staff other than the asker."""
+    def able(users: list[User]) -> list[User]:
+        return [u for u in users if u.active and u.role.is_staff and u.id != request.user_id]
+
+    managers = able(deps.repos.users.get_many(request.tenant_id, list(project.managers))) if project.managers else []
+    if managers:
+        return managers
+    admins, after = [], None
+    for _ in range(ADMIN_PAGES):
+        page = deps.repos.users.list(request.tenant_id, staff=True, limit=200, after=after)
+        admins += [u for u in page.items if u.role is Role.ADMIN]
+        after = page.after
+        if not after:
+            break
+    return able(admins)
 
 
 def _audience(deps: Deps, request: JoinRequest, new: bool, project: Project) -> list[User]:
