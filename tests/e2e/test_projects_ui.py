@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from e2e.portal_helpers import PASSWORD, ApiFailure, build_world, open_app, screenshot, settle
+from e2e.portal_helpers import PASSWORD, ApiFailure, build_world, open_app, outbox, screenshot, settle, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -46,7 +46,11 @@ def test_an_agent_asks_to_join_a_manager_approves_in_the_ui_and_the_agent_then_s
     joinable.get_by_role("status").filter(has_text="Request sent").wait_for()
     assert joinable.get_by_role("button", name="Request sent: Project1").is_disabled()
 
-    # Then Max finds the request on the project's page and approves it
+    # Then Max is told by mail (the stream of the local stack's table), finds the request and approves it
+    def mailed(to: str, subject: str) -> bool:
+        return any(m["to"] == [to] and m["subject"] == subject for m in outbox(world.base))
+
+    wait_for(lambda: mailed(max_["email"], "Jo Joiner asks to join Project1"))
     manager = open_app(world, browser, f"/projects/{project['id']}", who="max")
     requests = manager.get_by_role("region", name="Join requests")
     requests.get_by_text("Jo Joiner").wait_for()
@@ -62,6 +66,10 @@ def test_an_agent_asks_to_join_a_manager_approves_in_the_ui_and_the_agent_then_s
     listed.get_by_role("link", name="Brochure reprint").wait_for()
     requests_of_jo = jo_api.get(f"/v1/projects/{project['id']}/join-requests")["items"]
     assert [(r["state"], r["decided_by"]) for r in requests_of_jo] == [("approved", max_["id"])]
+    wait_for(lambda: mailed(jo["email"], "Your request to join Project1 was approved"))
+    notes = wait_for(lambda: jo_api.get("/v1/notifications")["items"])
+    told = [(n["kind"], n["item_title"], n["project_id"]) for n in notes]
+    assert told == [("join_approved", "Project1", project["id"])]
 
 
 def test_an_admin_shares_three_projects_with_two_people_in_one_dialog(world, browser):
