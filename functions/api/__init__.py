@@ -18,6 +18,7 @@ from api import (  # noqa: F401
     routes_keys,
     routes_live,
     routes_planning,
+    routes_projects,
     routes_public,
     routes_queues,
     routes_reports,

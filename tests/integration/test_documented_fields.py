@@ -97,6 +97,27 @@ def _with_api_key(deps, w) -> None:
     _with_plan(deps, w)
     _with_kb(deps, w)
     _with_chats(deps, w)
+    _with_projects(deps, w)
+
+
+def _with_projects(deps, w) -> None:
+    """Issue 15: Mia's request to join Incoming (B) declined with a note (her notifications name the project), a
+    pending one of Olaf's for Incoming (A), and A's ticket filed in a sub-folder of A."""
+    from integration.world import _principal
+    from tandem.domain.events import JoinRequestChanged
+    from tandem.services import folders, in_app, join_requests
+    from tandem.services.update_item import update_item
+
+    admin, member = _principal(w.ids["admin"]), _principal(w.ids["member"])
+    asked, _ = join_requests.ask_to_join(deps, member, w.ids["incoming_b"].id, message="May I help?")
+    join_requests.decide_join_request(deps, admin, w.ids["incoming_b"].id, asked.id, approve=False, note="No")
+    join_requests.ask_to_join(deps, _principal(w.ids["outsider"]), w.ids["incoming_a"].id)
+    for event in drain_events(deps.repos):
+        if isinstance(event, JoinRequestChanged):
+            in_app.react(deps, event)
+    top = folders.create_folder(deps, admin, w.ids["incoming_a"].id, {"name": "Design"})
+    sub = folders.create_folder(deps, admin, w.ids["incoming_a"].id, {"name": "Drafts", "parent_id": top.id})
+    update_item(deps, admin, w.ids["item_a"].ref, {"folder_id": sub.id})
 
 
 def _with_kb(deps, w) -> None:

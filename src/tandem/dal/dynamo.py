@@ -141,6 +141,7 @@ def dynamo_repos() -> Repos:
         DynamoTimerRepo,
     )
     from tandem.dal.dynamo_notes import DynamoNotificationRepo
+    from tandem.dal.dynamo_projects import DynamoFolderRepo, DynamoJoinRequestRepo
     from tandem.dal.dynamo_queues import DynamoQueueCounters
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
     from tandem.dal.dynamo_search import DynamoSearchIndex
@@ -148,12 +149,12 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_time_cells import DynamoTimeCells
     from tandem.dal.dynamo_views import DynamoViewRepo
 
-    items = DynamoItemRepo()
+    items, projects = DynamoItemRepo(), DynamoProjectRepo()
     repos = Repos(
         tenants=None,  # type: ignore[arg-type]  # needs the other repos, set below
         users=DynamoUserRepo(), teams=DynamoEntityRepo("team", Team, "TEAM"),
         organizations=DynamoOrganizationRepo(), portfolios=DynamoEntityRepo("portfolio", Portfolio, "PORTFOLIO"),
-        projects=DynamoProjectRepo(), item_types=DynamoItemTypeRepo(), items=items,
+        projects=projects, item_types=DynamoItemTypeRepo(), items=items,
         conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
         rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(),
@@ -168,6 +169,8 @@ def dynamo_repos() -> Repos:
         kb_categories=category_repo(),
         articles=DynamoArticleRepo(),
         chats=DynamoChatRepo(),
+        join_requests=DynamoJoinRequestRepo(projects),
+        folders=DynamoFolderRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

@@ -54,7 +54,8 @@ def item_record(item: Item) -> Record:
             keys["unassigned_pk"] = f"{t}#UNASSIGNED"
     return Record(pk=ref_key(item.tenant_id, item.ref), sk="ITEM", kind="item", data=dumps(item), version=item.version,
                   status=item.status, category=str(item.status_category), type_id=item.type_id,
-                  assignees=list(item.assignees) or None, item_kind=item.kind, updated_at=item.updated_at, **keys)
+                  assignees=list(item.assignees) or None, item_kind=item.kind, updated_at=item.updated_at,
+                  folder_id=item.folder_id, **keys)
 
 
 def item_of(record: Record) -> Item:
@@ -290,7 +291,8 @@ def plan(q: ItemQuery) -> tuple[Any, str, bool, list[Condition]]:
         index, key = Record.open, f"{t}#OPEN"
     filters: list[Condition] = [getattr(Record, f"{name}pk") == f"{t}#{prefix}#{getattr(q, field)}"
                                 for field, name, prefix in SCOPES if getattr(q, field) and field != used]
-    for value, attr in ((q.kind, Record.item_kind), (q.status, Record.status), (q.type_id, Record.type_id)):
+    for value, attr in ((q.kind, Record.item_kind), (q.status, Record.status), (q.type_id, Record.type_id),
+                        (q.folder_id, Record.folder_id)):
         if value:
             filters.append(attr == value)
     if q.assignee:

@@ -51,6 +51,7 @@ class Action(StrEnum):
     COMMENT_PRIVATE = "comment_private"
     CONVERT = "convert"
     ADMINISTER = "administer"  # tenant configuration: people, teams, types, portal, projects
+    JOIN = "join"  # issue 15: asking to join a project (ProjectTarget only)
 
 
 class Area(StrEnum):
@@ -287,6 +288,13 @@ def _project(p: Principal, action: Action, target: ProjectTarget) -> bool:
     project = target.project
     if p.role is Role.INTEGRATION:
         return _integration(p, action, target)
+    # Issue 15. JOIN: any agent may ask to join a project (so agents know every project's name; whether it is a
+    # member already is the request's business) and follow its own requests. ADMINISTER: admins and the project's
+    # managers decide on join requests and share the project, as they decide its timesheets.
+    if action is Action.JOIN:
+        return p.role is Role.AGENT
+    if action is Action.ADMINISTER and p.role is Role.AGENT:
+        return p.user_id in project.managers
     if p.role is Role.ADMIN:
         return True
     if p.role is Role.AGENT:
