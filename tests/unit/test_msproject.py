@@ -136,6 +136,13 @@ def test_xml_that_is_not_well_formed_is_refused_with_its_line():
     assert caught.value.details["line"] == 3 and "line 3" in caught.value.message
 
 
+@pytest.mark.parametrize("text", ["", "\x00", "<Project>\ud800</Project>", plan_xml(task_xml(1, name="\x01"))])
+def test_text_that_is_no_xml_at_all_is_a_validation_error(text):
+    with pytest.raises(ValidationError) as caught:
+        parse_plan(text)
+    assert caught.value.details["field"] == "xml"
+
+
 def test_xml_of_another_kind_is_not_a_project():
     with pytest.raises(ValidationError) as caught:
         parse_plan("<Workbook><Sheet/></Workbook>")

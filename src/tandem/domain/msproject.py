@@ -107,10 +107,12 @@ def format_duration(minutes: int) -> str:
 def parse_plan(data: bytes | str) -> Plan:
     """Read an MS Project XML export: TooLarge past MAX_BYTES or MAX_TASKS, ValidationError (details.errors, each
     with `uid` and `field`) for XML that is unsafe, not well formed, not a project, or has wrong values."""
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    if len(raw) > MAX_BYTES:
+    size = len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) else len(data)
+    if size > MAX_BYTES:
         raise TooLarge(f"the plan is larger than {MAX_BYTES} bytes", {"field": "xml", "limit": MAX_BYTES})
-    root = _read_xml(raw)
+    # Text is parsed as text (its declared encoding is moot: a UTF-16 file read by a client stays readable);
+    # bytes are parsed as the declaration says.
+    root = _read_xml(data if isinstance(data, str) else bytes(data))
     reader = _Reader(root.tag[: -len("Project")])
     plan = reader.plan(root)
     if reader.errors:
@@ -121,12 +123,14 @@ def parse_plan(data: bytes | str) -> Plan:
     return plan
 
 
-def _read_xml(raw: bytes) -> Element:
+def _read_xml(raw: bytes | str) -> Element:
     try:
         root = SafeET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise ValidationError("the XML may not contain a DOCTYPE, entities or external references",
                               {"field": "xml", "reason": type(exc).__name__}) from exc
+    except UnicodeEncodeError as exc:  # a lone surrogate in text (JSON allows one): no XML holds it
+        raise ValidationError("the XML holds characters that are not Unicode text", {"field": "xml"}) from exc
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         raise ValidationError(f"not well-formed XML (line {line}, column {column})",

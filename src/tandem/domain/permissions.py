@@ -290,6 +290,8 @@ def _project(p: Principal, action: Action, target: ProjectTarget) -> bool:
     if p.role is Role.ADMIN:
         return True
     if p.role is Role.AGENT:
+        if action is Action.ADMINISTER:
+            return p.user_id in project.managers  # a project's managers administer it (plan imports …)
         # Its managers see the project they decide timesheets of, members or not (its items stay the members').
         member = target.tenant.agents_see_all or project.has_member(p.user_id, p.team_ids)
         return (member or p.user_id in project.managers) and action is Action.READ
