@@ -17,6 +17,7 @@ from tandem.domain.people import Role
 from tandem.domain.permissions import Principal
 from tandem.services import manage_item_types, manage_people, manage_projects
 from tandem.services.import_msproject import import_plan, match_resources, scope_of
+from tandem.services.update_item import update_item
 
 SAMPLE = (Path(__file__).resolve().parents[1] / "fixtures" / "msproject" / "sample_plan.xml").read_bytes()
 PARENTS = {2: 1, 3: 1, 4: 1, 6: 5, 8: 5, 7: 6, 16: 6, 10: 9, 11: 9, 12: 9}
@@ -230,3 +231,24 @@ def test_resources_match_active_staff_by_email_then_by_name_without_case_or_acce
     assert matched == {1: user_ref(w.ids["member"].id), 2: user_ref(w.ids["outsider"].id), 5: user_ref(twin_a.id)}
     assert [r.uid for r in unmatched] == [3, 4]
     assert w.ids["cust_a"].role is Role.CUSTOMER
+
+
+def test_a_task_added_to_the_plan_is_created_and_linked_on_the_next_import_and_the_rest_left_as_it_is(container):
+    # Given the plan imported, then a task renamed in Tandem, and a new task added to the plan under Wireframes
+    deps = container.deps
+    w = plan_world(deps)
+    project_id = w.ids["incoming_a"].id
+    first = import_plan(deps, w.ids["admin_p"], project_id, SAMPLE)
+    refs = {row["uid"]: row["ref"] for row in first.items}
+    update_item(deps, w.ids["admin_p"], refs[7], {"title": "Home page wireframe (v2)"})
+    added = ("<Task><UID>17</UID><ID>9</ID><Name>Checkout wireframe</Name><WBS>2.1.3</WBS><OutlineNumber>2.1.3"
+             "</OutlineNumber><OutlineLevel>3</OutlineLevel><PredecessorLink><PredecessorUID>16</PredecessorUID>"
+             "<Type>1</Type></PredecessorLink></Task>")
+    grown = SAMPLE.replace(b"<Task>\n      <UID>8</UID>", added.encode() + b"<Task>\n      <UID>8</UID>")
+    # When the grown plan is imported
+    again = import_plan(deps, w.ids["admin_p"], project_id, grown)
+    # Then only the new task is created, under Wireframes and after the product page; nothing else is overwritten
+    assert (again.tasks, again.created, again.skipped, again.errors) == (15, 1, 14, [])
+    items = items_by_uid(deps, w, again)
+    assert link_sets(items)[17] == (6, [], [16]) and 17 in link_sets(items)[6][1]
+    assert items[7].title == "Home page wireframe (v2)"
