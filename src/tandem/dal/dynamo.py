@@ -82,10 +82,16 @@ class DynamoProjectRepo(DynamoEntityRepo[Project]):
         return Page([loads(Project, r.data) for r in records], last)
 
 
+ALL_TENANTS = "TENANTS"
+
+
 class DynamoTenantRepo:
     def __init__(self, repos: Repos) -> None:
         self._repos = repos
-        self._tenants = DynamoEntityRepo[Tenant]("tenant", Tenant, "TENANT", claims=lambda t: [f"SLUG#{t.slug}"])
+        # Every tenant also sits under one gsi1 key, so operators list them (`tandem tenant list`) without a Scan;
+        # tenant records change rarely, so that one partition stays cold.
+        self._tenants = DynamoEntityRepo[Tenant]("tenant", Tenant, "TENANT", claims=lambda t: [f"SLUG#{t.slug}"],
+                                                 extra=lambda t: {"gsi1pk": ALL_TENANTS, "gsi1sk": t.slug})
 
     def bootstrap(self, tenant: Tenant, owner: User, types: list[ItemType], portfolio: Portfolio,
                   projects: list[Project]) -> None:
@@ -113,6 +119,10 @@ class DynamoTenantRepo:
 
     def save(self, tenant: Tenant) -> Tenant:
         return self._tenants.save(tenant)
+
+    def list_all(self, *, limit: int = 50, after: Position = None) -> Page[Tenant]:
+        records, last = one_page(lambda **kw: Record.gsi1.query(ALL_TENANTS, **kw), limit, after)
+        return Page([loads(Tenant, r.data) for r in records], last)
 
 
 def dynamo_repos() -> Repos:

@@ -272,6 +272,11 @@ class MemoryTenantRepo:
     def save(self, tenant: Tenant) -> Tenant:
         return self._tenants.save(tenant)
 
+    def list_all(self, *, limit: int = 50, after: Position = None) -> Page[Tenant]:
+        with self._s.lock:
+            tenants = [self._tenants.get(t, t) for (t, k, _) in self._s.entities if k == "tenant"]
+        return _page([t for t in tenants if t is not None], lambda t: t.slug, limit, after)
+
 
 class MemoryItemRepo:
     def __init__(self, store: _Store) -> None:

@@ -188,6 +188,10 @@ class TenantRepo(Protocol):
 
     def save(self, tenant: Tenant) -> Tenant: ...
 
+    def list_all(self, *, limit: int = 50, after: Position = None) -> Page[Tenant]:
+        """Every tenant by slug (operators' `tandem tenant list`)."""
+        ...
+
 
 class ItemRepo(Protocol):
     def create(
