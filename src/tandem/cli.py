@@ -60,6 +60,12 @@ def parser() -> argparse.ArgumentParser:
 
     cli_tenant.add_parser(sub)
 
+    # `tandem import` is IMPORT's (cli_import.py, issue 15 A); until it is merged, this holds MS Project only.
+    from tandem import cli_msproject
+
+    importing = sub.add_parser("import", help="import data into a tenant")
+    cli_msproject.add_parser(importing.add_subparsers(dest="import_kind", required=True))
+
     mail = sub.add_parser("mail", help="inbound mail operations")
     mail_sub = mail.add_subparsers(dest="mail_command", required=True)
     _replay_parser(mail_sub)
@@ -152,6 +158,12 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from tandem import cli_msproject
+
+    return cli_msproject.run(args)
+
+
 def cmd_package(args: argparse.Namespace) -> int:
     template = _deploy_module().package(Path(args.out), stage=args.stage)
     print(f"SAM template: {template}")
@@ -223,7 +235,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy, "mail": cmd_mail,
-            "reindex": cmd_reindex, "tenant": cli_tenant.run}
+            "reindex": cmd_reindex, "tenant": cli_tenant.run, "import": cmd_import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -221,3 +221,34 @@ def test_an_items_page_carries_only_documented_fields(api, container, role):
     item_fields = set(doc["components"]["schemas"]["Item"]["properties"])
     for item in api.call("GET", "/v1/items", token=w.token(role)).data["items"]:
         assert set(item) <= item_fields
+
+
+def test_the_msproject_import_answer_is_fully_documented(api, container):
+    """Given the sample plan imported as it is (items, warnings, an unmatched resource) and then into a task type
+    whose form requires an answer (errors), when each answer is checked against the document, then every field of
+    both is described (additional properties forbidden)."""
+    from pathlib import Path
+
+    w = build_world(container.deps)
+    doc = api.call("GET", "/v1/openapi.json").data
+    strict = copy.deepcopy(doc)
+    _forbid_extras(strict["components"])
+    answer = doc["paths"]["/v1/imports/msproject"]["post"]["responses"]["200"]["content"]["application/json"]
+    schema = {**strict, **answer["schema"]}
+    _forbid_extras(schema)
+    validator = Draft202012Validator(schema)
+    xml = (Path(__file__).resolve().parents[1] / "fixtures" / "msproject" / "sample_plan.xml").read_text()
+    body = {"project_id": w.ids["incoming_a"].id, "xml": xml}
+    first = api.call("POST", "/v1/imports/msproject", body, token=w.token("admin"))
+    task_type = next(t for t in container.deps.repos.item_types.list(w.ids["tenant"].id).items if t.kind == "task")
+    form = {"fields": [{"key": "code", "label": "Code", "type": "text", "required": True}]}
+    patched = api.call("PATCH", f"/v1/item-types/{task_type.id}", {"form": form}, token=w.token("admin"))
+    assert patched.status_code == 200
+    other = {"project_id": w.ids["incoming_b"].id, "xml": xml, "dry_run": True}
+    refused = api.call("POST", "/v1/imports/msproject", other, token=w.token("admin"))
+    assert first.status_code == refused.status_code == 200
+    assert first.data["items"] and first.data["warnings"] and first.data["unmatched_resources"]
+    assert refused.data["errors"]
+    for resp in (first, refused):
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(resp.data)]
+        assert not errors, errors[:5]

@@ -209,6 +209,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/chats/{id}/accept"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/chats/{id}/messages"): (201, 201, 403, 403, 403, 403, 401),
     ("POST", "/v1/chats/{id}/close"): (200, 200, 403, 403, 403, 403, 401),
+    # Importing a Microsoft Project plan into Incoming (A): admins and its managers (see MANAGER). Whoever sees the
+    # project but does not administer it gets 403; whoever cannot see it, 422 on project_id (it names nothing).
+    ("POST", "/v1/imports/msproject"): (200, 403, 422, 403, 422, 422, 401),
 }
 
 # A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
@@ -233,6 +236,7 @@ MANAGER: dict[tuple[str, str], int] = {
     ("POST", "/v1/projects/{id}/join-requests/{rid}/approve"): 200,
     ("POST", "/v1/projects/{id}/join-requests/{rid}/decline"): 200,
     ("POST", "/v1/projects/share"): 200,
+    ("POST", "/v1/imports/msproject"): 200,
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -411,6 +415,8 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/chats/{id}/accept"): DENIED,
     ("POST", "/v1/chats/{id}/messages"): DENIED,
     ("POST", "/v1/chats/{id}/close"): DENIED,
+    # A key administers no project; a key of either item scope sees Incoming (A), the hooks key names nothing.
+    ("POST", "/v1/imports/msproject"): (403, 403, 403, 422),
 }
 
 TARGET_IDS = {
@@ -458,6 +464,10 @@ TARGET_IDS = {
     "/v1/chats/{id}/messages": "chat",
     "/v1/chats/{id}/close": "chat",
 }
+# A two-task Microsoft Project plan (the import's row).
+MINI_PLAN = ('<Project xmlns="http://schemas.microsoft.com/project"><Tasks>'
+             "<Task><UID>1</UID><Name>Plan</Name><OutlineLevel>1</OutlineLevel></Task>"
+             "<Task><UID>2</UID><Name>Do</Name><OutlineLevel>2</OutlineLevel></Task></Tasks></Project>")
 # Query strings a route needs to be called at all.
 QUERIES = {"/v1/search": "?q=ticket"}
 _counter = itertools.count()
@@ -525,6 +535,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/projects/share": {"project_ids": [w.ids["incoming_a"].id], "members": [f"user:{w.ids['outsider'].id}"],
                                "followers": [w.ids["cust_a"].id]},
         "/v1/projects/{id}/folders": {"name": f"Folder {n}"},
+        "/v1/imports/msproject": {"project_id": w.ids["incoming_a"].id, "xml": MINI_PLAN},
     }
     if method == "PATCH" and template == "/v1/timesheets/{id}":
         return {"minutes": 45}

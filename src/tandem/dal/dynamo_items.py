@@ -22,6 +22,9 @@ from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery,
 
 IDEMPOTENCY_TTL = 24 * 3600
 MAIL_CLAIM_TTL = 30 * 24 * 3600
+# How long a create's claim is kept, by the scope's first part: an API Idempotency-Key a day, a mail's Message-ID a
+# month, an imported plan's task for good (the same plan imported again months later must still find its tasks).
+CLAIM_TTL: dict[str, int | None] = {"mail": MAIL_CLAIM_TTL, "msproject": None}
 RETRIES = 5
 ALIAS_HOPS = 3  # a twice-converted item's oldest references still find it
 # A transaction holds at most 100 items: the fixed records of a create (counter, item, activity, claim,
@@ -130,11 +133,11 @@ class DynamoItemRepo:
     def _claim_to(self, tx: Any, tenant_id: str, claim: IdempotencyClaim | None, ref: str,
                   message: Message | None = None) -> None:
         if claim is not None:
-            lifetime = MAIL_CLAIM_TTL if claim.scope == "mail" else IDEMPOTENCY_TTL
+            lifetime = CLAIM_TTL.get(claim.scope.split(":", 1)[0], IDEMPOTENCY_TTL)
             # The message it made is named, so a repeat can finish writing attachments that did not fit.
             made = json.dumps({"item": message.item_id, "message": message.id}) if message is not None else None
             tx.save(Record(pk=claim_key(tenant_id, claim), sk="IDEM", kind="idempotency", target=ref,
-                           owner=claim.fingerprint, data=made, expires_at=ttl(lifetime)),
+                           owner=claim.fingerprint, data=made, expires_at=ttl(lifetime) if lifetime else None),
                     condition=Record.pk.does_not_exist())
 
     def _duplicate(self, tenant_id: str, claim: IdempotencyClaim | None) -> DuplicateRequest | None:
@@ -181,6 +184,11 @@ class DynamoItemRepo:
 
     def many(self, tenant_id: str, refs: list[str]) -> list[Item]:
         return read_many(tenant_id, refs)
+
+    def claimed(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
+        wanted = {claim_key(tenant_id, IdempotencyClaim(scope, k, "")): k for k in dict.fromkeys(keys)}
+        found = Record.batch_get([(pk, "IDEM") for pk in wanted]) if wanted else []
+        return {wanted[r.pk]: r.target for r in found if r.kind == "idempotency" and r.target}
 
     def get(self, tenant_id: str, ref: str) -> Item | None:
         found = get(ref_key(tenant_id, ref), "ITEM")

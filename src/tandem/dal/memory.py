@@ -344,6 +344,10 @@ class MemoryItemRepo:
         if claim is not None:
             self._idem[(tenant_id, claim.scope, claim.key)] = (ref, claim.fingerprint, message_id)
 
+    def claimed(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
+        with self._s.lock:
+            return {k: self._idem[(tenant_id, scope, k)][0] for k in keys if (tenant_id, scope, k) in self._idem}
+
     def get(self, tenant_id: str, ref: str) -> Item | None:
         ref = self._aliases.get((tenant_id, ref), ref)
         return copy.deepcopy(self._items.get((tenant_id, ref)))

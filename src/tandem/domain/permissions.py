@@ -290,7 +290,7 @@ def _project(p: Principal, action: Action, target: ProjectTarget) -> bool:
         return _integration(p, action, target)
     # Issue 15. JOIN: any agent may ask to join a project (so agents know every project's name; whether it is a
     # member already is the request's business) and follow its own requests. ADMINISTER: admins and the project's
-    # managers decide on join requests and share the project, as they decide its timesheets.
+    # managers decide on join requests, share the project and import plans into it, as they decide its timesheets.
     if action is Action.JOIN:
         return p.role is Role.AGENT
     if action is Action.ADMINISTER and p.role is Role.AGENT:

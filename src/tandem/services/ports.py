@@ -258,6 +258,11 @@ class ItemRepo(Protocol):
         missing ones left out, each item once, in no particular order."""
         ...
 
+    def claimed(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
+        """What creates made under these claims of `scope`: `{key: ref}` for each key already claimed, keys never
+        claimed left out (one batch read, 100 keys a request). An import asks it which of its rows exist."""
+        ...
+
     def save(self, item: Item, activity: Activity) -> Item:
         """Optimistic update with its activity entry; Conflict when `item.version` is stale."""
         ...
