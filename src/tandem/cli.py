@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tandem import cli_import
+
 
 def _env_int(name: str, default: int) -> int:
     try:
@@ -58,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
     mail = sub.add_parser("mail", help="inbound mail operations")
     mail_sub = mail.add_subparsers(dest="mail_command", required=True)
     _replay_parser(mail_sub)
+    cli_import.add_parser(sub)
     return p
 
 
@@ -217,7 +220,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy, "mail": cmd_mail,
-            "reindex": cmd_reindex}
+            "reindex": cmd_reindex, "import": cli_import.run}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
