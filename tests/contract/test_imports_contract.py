@@ -150,3 +150,16 @@ def test_one_batch_delivered_twice_at_once_makes_each_row_once(repos, kind, monk
         assert len(repos.items.query(_all_items(acme.tenant)).items) == 40
     else:
         assert len(repos.users.list(acme.tenant.id, staff=False, limit=200).items) == 40
+
+
+def test_people_are_read_by_email_in_batches_and_never_across_tenants(repos):
+    # Given 120 customers of acme (more than one BatchGetItem holds) and a person of another tenant
+    t, other = tenant(repos), tenant(repos, "other")
+    made = {f"p{n}@acme.example": repos.users.add(person(t, f"p{n}@acme.example")).id for n in range(120)}
+    repos.users.add(person(other, "stranger@other.example"))
+    # When acme's people are asked by email, with unknown ones and the other tenant's person among them
+    asked = [*made, "nobody@acme.example", "stranger@other.example", "boss@acme.example"]
+    found = repos.users.by_emails(t.id, asked)
+    # Then every known one of acme is found under its email, and nobody else
+    assert {e: u.id for e, u in found.items() if e != "boss@acme.example"} == made
+    assert set(found) == {*made, "boss@acme.example"}

@@ -214,6 +214,11 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
 
     def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
         return [u for u in (self.get(tenant_id, i) for i in dict.fromkeys(user_ids)) if u is not None]
+
+    def by_emails(self, tenant_id: str, emails: list[str]) -> dict[str, User]:
+        found = (self.by_email(tenant_id, e) for e in dict.fromkeys(emails))
+        return {u.email: u for u in found if u is not None}
+
     def add(self, user: User) -> User:
         stored = super().add(user)
         self._changed(None, stored)

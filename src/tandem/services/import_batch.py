@@ -20,8 +20,9 @@ PAGE = 200
 
 
 class Memo:
-    """A repo whose reads are remembered for the batch; any other call (a write) forgets them, so nothing stale is
-    read back after this batch changed it."""
+    """A repo whose `reads` are remembered for the batch (other reads pass through). What the batch adds it
+    remembers itself, and a Conflict on adding (someone else made it meanwhile) reads `fresh`; any other change
+    forgets everything, so nothing stale is read back after this batch wrote."""
 
     def __init__(self, inner: Any, reads: tuple[str, ...]) -> None:
         self._inner, self._reads, self._seen = inner, reads, {}
@@ -29,12 +30,20 @@ class Memo:
     def remember(self, method: str, args: tuple, value: Any) -> None:
         self._seen[(method, args)] = value
 
+    def fresh(self, method: str, *args: Any) -> Any:
+        """Read again, past what is remembered (and remember the answer)."""
+        self._seen.pop((method, args), None)
+        return getattr(self, method)(*args)
+
     def __getattr__(self, name: str) -> Any:
         target = getattr(self._inner, name)
-        if name not in self._reads:
-            self._seen.clear()
-            return target
+        if name in self._reads:
+            return self._remembered(name, target)
+        if name != "add" and not name.startswith(("by_", "get", "list")):
+            self._seen = {}
+        return target
 
+    def _remembered(self, name: str, target: Any) -> Any:
         def read(*args: Any) -> Any:
             if (name, args) not in self._seen:
                 self._seen[(name, args)] = target(*args)
@@ -82,6 +91,21 @@ class Batch:
         """The batch's deps with some repos swapped for one row (a marked or dry person store, a dry item store)."""
         return replace(self.deps, repos=replace(self.deps.repos, **repos))
 
+    def know_people(self, emails: list[str]) -> None:
+        """Read the people a batch names (requesters, assignees, the people imported) in batch reads, up front."""
+        tenant_id, valid = self.tenant.id, []
+        for value in dict.fromkeys(emails):
+            try:
+                valid.append(normalize_email(value))
+            except ValidationError:
+                continue  # the row reports it
+        found = self.users.by_emails(tenant_id, valid) if valid else {}  # a read: forgets nothing
+        for email in valid:
+            person = found.get(email)
+            self.users.remember("by_email", (tenant_id, email), person)
+            if person is not None:
+                self.users.remember("get", (tenant_id, person.id), person)
+
     def types(self) -> list[ItemType]:
         if self._types is None:
             self._types = sorted(_all(self.deps.repos.item_types.list, self.tenant.id), key=lambda t: (t.created_at,
@@ -124,12 +148,20 @@ def organization_for(batch: Batch, email: str, asked: str | None) -> str | None:
     if found is not None or batch.dry_run:
         return found.id if found is not None else None
     try:
-        return create_organization(batch.deps, batch.principal, name=(asked or domain)[:200], domains=[domain]).id
+        made = create_organization(batch.deps, batch.principal, name=(asked or domain)[:200], domains=[domain])
     except Conflict:  # another batch made it meanwhile: use theirs
-        found = batch.organizations.by_domain(tenant_id, domain)
-        if found is None:
+        made = batch.organizations.fresh("by_domain", tenant_id, domain)
+        if made is None:
             raise
-        return found.id
+    batch.organizations.remember("by_domain", (tenant_id, domain), made)
+    batch.organizations.remember("get", (tenant_id, made.id), made)
+    return made.id
+
+
+def remember_person(batch: Batch, person: User) -> None:
+    """A person this batch made, known to the rows after it without a read."""
+    batch.users.remember("by_email", (batch.tenant.id, person.email), person)
+    batch.users.remember("get", (batch.tenant.id, person.id), person)
 
 
 def person_by_email(batch: Batch, value: str, field_name: str) -> User | None:

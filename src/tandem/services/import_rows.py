@@ -12,7 +12,7 @@ from tandem.domain.hierarchy import user_ref
 from tandem.domain.imports import parse_date, priority_word, split_list
 from tandem.domain.items import Cause, Item
 from tandem.domain.people import User
-from tandem.services.import_batch import Batch, by_id_or_name, organization_for, person_by_email
+from tandem.services.import_batch import Batch, by_id_or_name, organization_for, person_by_email, remember_person
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim
 
 DATES = ("due_date", "planned_start", "planned_finish")
@@ -43,7 +43,9 @@ class PersonSink:
             if self._batch.users.by_email(user.tenant_id, user.email) is not None:
                 raise Conflict("a person with this email already exists", {"field": "email"})
             return replace(user, version=1)
-        return self._batch.deps.repos.imports.add_person(user, self._claim)
+        made = self._batch.deps.repos.imports.add_person(user, self._claim)
+        remember_person(self._batch, made)
+        return made
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._batch.users, name)
@@ -129,10 +131,10 @@ def requester_id(batch: Batch, email: str) -> str:
     try:
         made = create_customer(batch.deps, batch.principal, email=email, organization_id=org)
     except Conflict:  # another batch made them meanwhile
-        made = batch.users.by_email(batch.tenant.id, email.strip().lower())
+        made = batch.users.fresh("by_email", batch.tenant.id, email.strip().lower())
         if made is None:
             raise
-    batch.users.remember("get", (batch.tenant.id, made.id), made)  # open_item reads the requester by id
+    remember_person(batch, made)  # open_item reads the requester by id; later rows by email
     return made.id
 
 
@@ -169,7 +171,7 @@ def _existing_is_skipped(batch: Batch, email: str, *, customer: bool, make: Any)
     try:
         make()
     except Conflict as exc:
-        there = batch.users.by_email(batch.tenant.id, email.strip().lower())
+        there = batch.users.fresh("by_email", batch.tenant.id, email.strip().lower())
         if there is None or there.role.is_staff == customer:
             what = "a staff user" if customer else "a customer"
             raise ValidationError(f"{what} already has this email", {"field": "email"}) from exc
@@ -177,3 +179,8 @@ def _existing_is_skipped(batch: Batch, email: str, *, customer: bool, make: Any)
 
 
 IMPORTERS = {"items": import_item, "customers": import_customer, "users": import_user}
+
+
+def emails_in(values: dict[str, str]) -> list[str]:
+    """The people a row names (read for the whole batch at once, before its rows run)."""
+    return [values[k] for k in ("requester", "email") if k in values] + split_list(values.get("assignees", ""))

@@ -18,7 +18,7 @@ from tandem.domain.permissions import Action, Area, Principal
 from tandem.services.access import require_area, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.import_batch import Batch
-from tandem.services.import_rows import IMPORTERS
+from tandem.services.import_rows import IMPORTERS, emails_in
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim
 
 # The API's names of fields whose import field has another name (the row's error names the column instead).
@@ -79,6 +79,7 @@ def run_import(
     scope = f"import:{kind}"
     keyed = [(row.number, values, row_key(values)) for row in rows if (values := mapped_values(row, chosen))]
     made = deps.repos.imports.made(batch.tenant.id, scope, [key for _, _, key in keyed])
+    batch.know_people([email for _, values, key in keyed if key not in made for email in emails_in(values)])
     result = ImportResult(rows=len(rows))
     result.skipped = len(rows) - len(keyed)  # rows whose mapped columns are all empty carry nothing to import
     seen: set[str] = set()

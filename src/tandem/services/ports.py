@@ -192,6 +192,11 @@ class UserRepo(Protocol):
         """The tenant's users among `user_ids` (at most 100, one BatchGetItem); unknown ids are left out."""
         ...
 
+    def by_emails(self, tenant_id: str, emails: list[str]) -> dict[str, User]:
+        """The tenant's people with these (normalised) emails, by email; unknown ones left out. Batch reads: one
+        BatchGetItem per 100 emails, then one per 100 people found (an import batch's requesters at once)."""
+        ...
+
 
 class TenantRepo(Protocol):
     def bootstrap(
