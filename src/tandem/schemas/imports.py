@@ -15,10 +15,10 @@ FieldName = Annotated[str, Meta(min_length=1, max_length=40)]
 # The columns of a CSV header (one batch's header has at most a few hundred; 500 leaves room).
 Header = Annotated[list[Column], Meta(max_length=500)]
 Mapping = Annotated[dict[Column, FieldName | None], Meta(max_length=500)]
-# A batch's CSV text: its size in bytes is checked by the domain (413 beyond MAX_BYTES); this bounds characters.
-CsvText = Annotated[str, Meta(min_length=1, max_length=MAX_BYTES)]
 # The CSV's bytes and their JSON escaping, with the other fields: the request body of one batch.
 BODY_BYTES = MAX_BYTES + 1024 * 1024
+# A batch's CSV text: its size in bytes is the domain's check (413 beyond MAX_BYTES, like the body's own limit).
+CsvText = Annotated[str, Meta(min_length=1, max_length=BODY_BYTES)]
 
 
 class ImportIn(Struct, kw_only=True, forbid_unknown_fields=True):
