@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/live.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/import.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache node_modules

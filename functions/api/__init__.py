@@ -13,6 +13,7 @@ from api import (  # noqa: F401
     routes_directory,
     routes_hooks,
     routes_import_msp,
+    routes_imports,
     routes_inbound,
     routes_items,
     routes_kb,

@@ -1,5 +1,6 @@
 """The `tandem` command: `dev` (the local stack), `seed` (the demo tenant), `package` and `deploy` (AWS),
-`mail replay` (run rejected or failed inbound mail again), `tenant create|list` (cli_tenant.py)."""
+`mail replay` (run rejected or failed inbound mail again), `tenant create|list` (cli_tenant.py), `import`
+(cli_import.py: CSV and Microsoft Project)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tandem import cli_tenant
+from tandem import cli_import, cli_tenant
 
 
 def _env_int(name: str, default: int) -> int:
@@ -60,11 +61,7 @@ def parser() -> argparse.ArgumentParser:
 
     cli_tenant.add_parser(sub)
 
-    # `tandem import` is IMPORT's (cli_import.py, issue 15 A); until it is merged, this holds MS Project only.
-    from tandem import cli_msproject
-
-    importing = sub.add_parser("import", help="import data into a tenant")
-    cli_msproject.add_parser(importing.add_subparsers(dest="import_kind", required=True))
+    cli_import.add_parser(sub)  # items, customers, users (CSV) and msproject (cli_msproject.py)
 
     mail = sub.add_parser("mail", help="inbound mail operations")
     mail_sub = mail.add_subparsers(dest="mail_command", required=True)
@@ -158,12 +155,6 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from tandem import cli_msproject
-
-    return cli_msproject.run(args)
-
-
 def cmd_package(args: argparse.Namespace) -> int:
     template = _deploy_module().package(Path(args.out), stage=args.stage)
     print(f"SAM template: {template}")
@@ -235,7 +226,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy, "mail": cmd_mail,
-            "reindex": cmd_reindex, "tenant": cli_tenant.run, "import": cmd_import}
+            "reindex": cmd_reindex, "tenant": cli_tenant.run, "import": cli_import.run}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -161,7 +161,7 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(container):
     assert (result.tasks, result.created, result.skipped, result.items) == (14, 14, 0, [])
     assert [r["name"] for r in result.unmatched_resources] == ["Freelance Designer"]
     assert len(deps.repos.items._items) == before
-    assert deps.repos.items.claimed(w.ids["tenant"].id, scope_of(w.ids["incoming_a"].id), ["1", "2"]) == {}
+    assert deps.repos.imports.made(w.ids["tenant"].id, scope_of(w.ids["incoming_a"].id), ["1", "2"]) == {}
 
 
 def test_tasks_the_create_use_case_refuses_are_listed_by_uid_in_a_dry_run_and_a_real_one(container):
@@ -211,7 +211,7 @@ def test_a_plan_with_wrong_values_imports_nothing(container):
     with pytest.raises(ValidationError) as caught:
         import_plan(deps, w.ids["admin_p"], w.ids["incoming_a"].id, broken)
     assert [(e["uid"], e["field"]) for e in caught.value.details["errors"]] == [(7, "Task[UID=7].PercentComplete")]
-    assert deps.repos.items.claimed(w.ids["tenant"].id, scope_of(w.ids["incoming_a"].id), ["1"]) == {}
+    assert deps.repos.imports.made(w.ids["tenant"].id, scope_of(w.ids["incoming_a"].id), ["1"]) == {}
 
 
 def test_resources_match_active_staff_by_email_then_by_name_without_case_or_accents(container):

@@ -212,6 +212,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # Importing a Microsoft Project plan into Incoming (A): admins and its managers (see MANAGER). Whoever sees the
     # project but does not administer it gets 403; whoever cannot see it, 422 on project_id (it names nothing).
     ("POST", "/v1/imports/msproject"): (200, 403, 422, 403, 422, 422, 401),
+    # CSV imports (issue 15) make people and items in bulk: admins only (guessing a mapping is part of importing).
+    ("POST", "/v1/imports"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/imports/mapping"): (200, 403, 403, 403, 403, 403, 401),
 }
 
 # A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
@@ -417,6 +420,9 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/chats/{id}/close"): DENIED,
     # A key administers no project; a key of either item scope sees Incoming (A), the hooks key names nothing.
     ("POST", "/v1/imports/msproject"): (403, 403, 403, 422),
+    # Keys may not import, whatever their scopes: an import makes people, which no key may.
+    ("POST", "/v1/imports"): DENIED,
+    ("POST", "/v1/imports/mapping"): DENIED,
 }
 
 TARGET_IDS = {
@@ -536,6 +542,9 @@ def _body(method: str, template: str, w) -> dict | None:
                                "followers": [w.ids["cust_a"].id]},
         "/v1/projects/{id}/folders": {"name": f"Folder {n}"},
         "/v1/imports/msproject": {"project_id": w.ids["incoming_a"].id, "xml": MINI_PLAN},
+        "/v1/imports": {"kind": "customers", "csv": f"Email,Name\nimported{n}@customer-a.example,Imported\n",
+                        "mapping": {"Email": "email", "Name": "name"}, "dry_run": n % 2 == 0},
+        "/v1/imports/mapping": {"kind": "items", "header": ["Subject", "E-mail", "Created"]},
     }
     if method == "PATCH" and template == "/v1/timesheets/{id}":
         return {"minutes": 45}

@@ -37,6 +37,14 @@ class DynamoUserRepo(DynamoEntityRepo[User]):
         found = {r.sk: loads(User, r.data) for r in Record.batch_get(keys) if r.kind == "user"} if keys else {}
         return [found[sk] for _, sk in keys if sk in found]
 
+    def by_emails(self, tenant_id: str, emails: list[str]) -> dict[str, User]:
+        claims = [(f"EMAIL#{tenant_id}#{e.lower()}", "CLAIM") for e in dict.fromkeys(emails)]
+        owners = [r.owner for n in range(0, len(claims), 100) for r in Record.batch_get(claims[n:n + 100])]
+        prefix = f"user:{tenant_id}:"
+        ids = [o[len(prefix):] for o in owners if o and o.startswith(prefix)]
+        people = [u for n in range(0, len(ids), 100) for u in self.get_many(tenant_id, ids[n:n + 100])]
+        return {u.email: u for u in people}
+
     def save(self, user: User, *, previous_email: str | None = None) -> User:  # type: ignore[override]
         return super().save(user)
 
@@ -173,4 +181,7 @@ def dynamo_repos() -> Repos:
         folders=DynamoFolderRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
+    from tandem.dal.dynamo_imports import DynamoImportLedger
+
+    repos.imports = DynamoImportLedger(repos.users)  # type: ignore[arg-type]
     return repos

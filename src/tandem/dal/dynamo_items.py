@@ -22,9 +22,6 @@ from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery,
 
 IDEMPOTENCY_TTL = 24 * 3600
 MAIL_CLAIM_TTL = 30 * 24 * 3600
-# How long a create's claim is kept, by the scope's first part: an API Idempotency-Key a day, a mail's Message-ID a
-# month, an imported plan's task for good (the same plan imported again months later must still find its tasks).
-CLAIM_TTL: dict[str, int | None] = {"mail": MAIL_CLAIM_TTL, "msproject": None}
 RETRIES = 5
 ALIAS_HOPS = 3  # a twice-converted item's oldest references still find it
 # A transaction holds at most 100 items: the fixed records of a create (counter, item, activity, claim,
@@ -102,6 +99,14 @@ def claim_key(tenant_id: str, claim: IdempotencyClaim) -> str:
     return f"{tkey(tenant_id)}#IDEM#{claim.scope}#{claim.key}"
 
 
+def claim_record(tenant_id: str, claim: IdempotencyClaim, target: str, made: str | None = None,
+                 lifetime: int = IDEMPOTENCY_TTL) -> Record:
+    """The record a claim leaves: what the first use made (`target`), under the claim's key; a lasting claim (an
+    import's row marker) never expires."""
+    return Record(pk=claim_key(tenant_id, claim), sk="IDEM", kind="idempotency", target=target,
+                  owner=claim.fingerprint, data=made, expires_at=None if claim.lasting else ttl(lifetime))
+
+
 def with_attachments_marked(message: Message) -> Message:
     """The message whose attachments carry its id and visibility (what decides who may download them)."""
     attachments = [replace(a, message_id=message.id, visibility=message.visibility) for a in message.attachments]
@@ -133,12 +138,10 @@ class DynamoItemRepo:
     def _claim_to(self, tx: Any, tenant_id: str, claim: IdempotencyClaim | None, ref: str,
                   message: Message | None = None) -> None:
         if claim is not None:
-            lifetime = CLAIM_TTL.get(claim.scope.split(":", 1)[0], IDEMPOTENCY_TTL)
+            lifetime = MAIL_CLAIM_TTL if claim.scope == "mail" else IDEMPOTENCY_TTL
             # The message it made is named, so a repeat can finish writing attachments that did not fit.
             made = json.dumps({"item": message.item_id, "message": message.id}) if message is not None else None
-            tx.save(Record(pk=claim_key(tenant_id, claim), sk="IDEM", kind="idempotency", target=ref,
-                           owner=claim.fingerprint, data=made, expires_at=ttl(lifetime) if lifetime else None),
-                    condition=Record.pk.does_not_exist())
+            tx.save(claim_record(tenant_id, claim, ref, made, lifetime), condition=Record.pk.does_not_exist())
 
     def _duplicate(self, tenant_id: str, claim: IdempotencyClaim | None) -> DuplicateRequest | None:
         """The claim's first use; a message it made gets its follow-up attachments written (again)."""
@@ -185,10 +188,6 @@ class DynamoItemRepo:
     def many(self, tenant_id: str, refs: list[str]) -> list[Item]:
         return read_many(tenant_id, refs)
 
-    def claimed(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
-        wanted = {claim_key(tenant_id, IdempotencyClaim(scope, k, "")): k for k in dict.fromkeys(keys)}
-        found = Record.batch_get([(pk, "IDEM") for pk in wanted]) if wanted else []
-        return {wanted[r.pk]: r.target for r in found if r.kind == "idempotency" and r.target}
 
     def get(self, tenant_id: str, ref: str) -> Item | None:
         found = get(ref_key(tenant_id, ref), "ITEM")

@@ -226,6 +226,11 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
 
     def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
         return [u for u in (self.get(tenant_id, i) for i in dict.fromkeys(user_ids)) if u is not None]
+
+    def by_emails(self, tenant_id: str, emails: list[str]) -> dict[str, User]:
+        found = (self.by_email(tenant_id, e) for e in dict.fromkeys(emails))
+        return {u.email: u for u in found if u is not None}
+
     def add(self, user: User) -> User:
         stored = super().add(user)
         self._changed(None, stored)
@@ -344,9 +349,6 @@ class MemoryItemRepo:
         if claim is not None:
             self._idem[(tenant_id, claim.scope, claim.key)] = (ref, claim.fingerprint, message_id)
 
-    def claimed(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
-        with self._s.lock:
-            return {k: self._idem[(tenant_id, scope, k)][0] for k in keys if (tenant_id, scope, k) in self._idem}
 
     def get(self, tenant_id: str, ref: str) -> Item | None:
         ref = self._aliases.get((tenant_id, ref), ref)
@@ -651,4 +653,7 @@ def memory_repos() -> Repos:
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.notifications = MemoryNotificationRepo(repos)
     repos.tenants = MemoryTenantRepo(store, repos)
+    from tandem.dal.memory_imports import MemoryImportLedger
+
+    repos.imports = MemoryImportLedger(items, repos.users)  # twin of dal/dynamo_imports.py
     return repos

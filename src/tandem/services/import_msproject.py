@@ -85,7 +85,7 @@ def import_plan(
             if dry_run:
                 _check(tenant, item_type, new)
             else:
-                claim = IdempotencyClaim(scope, str(task.uid), "msproject")
+                claim = IdempotencyClaim(scope, str(task.uid), "msproject", lasting=True)
                 refs[task.uid] = open_item(deps, tenant, p, new, via=VIA, cause=Cause.USER, claim=claim,
                                            note=f"{NOTE} (task UID {task.uid})").ref
             result.created += 1
@@ -117,7 +117,7 @@ def default_task_type(deps: Deps, tenant: Tenant) -> ItemType:
 
 
 def _claimed(deps: Deps, tenant_id: str, scope: str, tasks: list[PlanTask]) -> dict[int, str]:
-    found = deps.repos.items.claimed(tenant_id, scope, [str(t.uid) for t in tasks])
+    found = deps.repos.imports.made(tenant_id, scope, [str(t.uid) for t in tasks])
     return {int(uid): ref for uid, ref in found.items()}
 
 

@@ -89,6 +89,10 @@ class IdempotencyClaim:
     scope: str
     key: str
     fingerprint: str
+    # An import's row marker (services/imports.py) is kept for good, so a re-run months later still skips the row,
+    # and a repeat raises DuplicateRequest to the caller (who counts it skipped) instead of returning the first result.
+    lasting: bool = False
+    replay: bool = True
 
 
 class DuplicateRequest(Exception):
@@ -99,6 +103,20 @@ class DuplicateRequest(Exception):
         self.result_ref = result_ref
         self.fingerprint = fingerprint
         self.message_id = message_id  # the message the first request added, when it added one
+
+
+class ImportLedger(Protocol):
+    """What CSV imports made: one marker per tenant + scope (`import:<kind>`) + row key, written in the same
+    transaction as the row's create (items through `ItemRepo.create`'s claim, people through `add_person`)."""
+
+    def made(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
+        """Of `keys`, those already made, each with what it made (an item ref, a user id): one batch read per 100."""
+        ...
+
+    def add_person(self, user: User, claim: IdempotencyClaim) -> User:
+        """Store a new user with the claim's marker, atomically. DuplicateRequest when the marker exists (a run
+        made this row before), Conflict when the tenant already has the email."""
+        ...
 
 
 class TransientError(Exception):
@@ -213,6 +231,11 @@ class UserRepo(Protocol):
         """The tenant's users among `user_ids` (at most 100, one BatchGetItem); unknown ids are left out."""
         ...
 
+    def by_emails(self, tenant_id: str, emails: list[str]) -> dict[str, User]:
+        """The tenant's people with these (normalised) emails, by email; unknown ones left out. Batch reads: one
+        BatchGetItem per 100 emails, then one per 100 people found (an import batch's requesters at once)."""
+        ...
+
 
 class TenantRepo(Protocol):
     def bootstrap(
@@ -258,10 +281,6 @@ class ItemRepo(Protocol):
         missing ones left out, each item once, in no particular order."""
         ...
 
-    def claimed(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
-        """What creates made under these claims of `scope`: `{key: ref}` for each key already claimed, keys never
-        claimed left out (one batch read, 100 keys a request). An import asks it which of its rows exist."""
-        ...
 
     def save(self, item: Item, activity: Activity) -> Item:
         """Optimistic update with its activity entry; Conflict when `item.version` is stale."""
@@ -843,3 +862,4 @@ class Repos:
     chats: ChatRepo = None  # type: ignore[assignment]  # live chats and their sockets (issue 14)
     join_requests: JoinRequestRepo = None  # type: ignore[assignment]  # asking to join a project (issue 15)
     folders: FolderRepo = None  # type: ignore[assignment]  # sub-folders of projects (issue 15)
+    imports: ImportLedger = None  # type: ignore[assignment]  # CSV imports' row markers (issue 15)
