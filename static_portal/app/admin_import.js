@@ -130,7 +130,7 @@ function showMapping(s, ui) {
       checkMapping(s, ui);
       resetRun(s, ui);
     });
-    return [col || `(column ${j + 1})`, sample, h("div", {}, pick, " ", about)];
+    return [col || `(column ${j + 1})`, sample, h("div", { class: "import-pick" }, pick, about)];
   });
   ui.mapBody.replaceChildren(table("Column mapping", ["Column", "Example", "Imports as"], rows));
   checkMapping(s, ui);
