@@ -9,7 +9,7 @@ import { page } from "./state.js";
 import { options } from "./widgets.js";
 import { table } from "./admin_common.js";
 import {
-  addReport, emptyTotals, errorsCsv, mappingBody, mappingProblems, progressOf, splitBatches, summaryOf,
+  addReport, dataOf, emptyTotals, errorsCsv, headerWarnings, mappingBody, mappingProblems, progressOf, splitBatches, summaryOf,
 } from "./import_model.js";
 
 const KINDS = [["items", "Items (tickets and tasks)"], ["customers", "Customers"], ["users", "Users (staff)"]];
@@ -76,12 +76,19 @@ async function readFile(s, ui) {
     const why = err instanceof CsvError ? err.message : `The file cannot be read: ${err.message}`;
     return ui.fileOut.replaceChildren(notice("error", `${f.name}: ${why}`));
   }
-  if (records.length < 2) return ui.fileOut.replaceChildren(notice("error", `${f.name} has ${records.length ? "a header line but no rows" : "nothing in it"}.`));
+  const { header, rows, tooWide } = dataOf(records);
+  if (!rows.length) return ui.fileOut.replaceChildren(notice("error", `${f.name} has ${header.length ? "a header line but no rows" : "nothing in it"}.`));
+  if (tooWide.length) {
+    const which = tooWide.slice(0, 10).join(", ") + (tooWide.length > 10 ? ` and ${tooWide.length - 10} more` : "");
+    const say = tooWide.length > 1 ? `rows ${which} have` : `row ${which} has`;
+    return ui.fileOut.replaceChildren(notice("error", `${f.name}: ${say} more cells than the header line names. Name those columns or remove the cells.`));
+  }
   s.name = f.name;
-  s.header = records[0].map((c) => c.trim());
-  s.rows = records.slice(1);
+  s.header = header;
+  s.rows = rows;
   const note = encoding === "utf-8" ? "" : " Read as Windows-1252 (it is not UTF-8): check accented letters in the preview.";
-  ui.fileOut.replaceChildren(notice("info", `${f.name}: ${s.rows.length.toLocaleString("en")} rows, ${s.header.length} columns.${note}`));
+  ui.fileOut.replaceChildren(notice("info", `${f.name}: ${rows.length.toLocaleString("en")} rows, ${header.length} columns.${note}`),
+    ...headerWarnings(header).map((w) => notice("warning", w)));
   showPreview(s, ui);
   await guessMapping(s, ui);
 }
@@ -116,10 +123,14 @@ async function guessMapping(s, ui) {
 }
 
 function showMapping(s, ui) {
+  const read = new Set();
   const rows = s.header.map((col, j) => {
     const sample = s.rows.map((r) => r[j] ?? "").find((v) => v.trim()) || "";
+    const name = col || `(column ${j + 1})`;
+    if (!col || read.has(col)) return [name, sample, h("span", { class: "muted", text: "Not read (see the note above)" })];
+    read.add(col);
     const known = s.fields.some((f) => f.name === s.chosen[col]);
-    const pick = h("select", { "aria-label": `Field for column ${col || j + 1}`, "data-column": col },
+    const pick = h("select", { "aria-label": `Field for column ${col}` },
       options(s.fields.map((f) => [f.name, f.required ? `${f.name} (required)` : f.name]), known ? s.chosen[col] : "", "Ignore this column"));
     const about = h("span", { class: "muted" });
     const describeChoice = () => { about.textContent = (s.fields.find((f) => f.name === pick.value) || {}).description || ""; };
@@ -130,7 +141,7 @@ function showMapping(s, ui) {
       checkMapping(s, ui);
       resetRun(s, ui);
     });
-    return [col || `(column ${j + 1})`, sample, h("div", { class: "import-pick" }, pick, about)];
+    return [name, sample, h("div", { class: "import-pick" }, pick, about)];
   });
   ui.mapBody.replaceChildren(table("Column mapping", ["Column", "Example", "Imports as"], rows));
   checkMapping(s, ui);

@@ -60,31 +60,50 @@ export function progressOf(doneRows, totalRows, batch, batchCount) {
   return { percent, label: `${n(doneRows)} of ${n(totalRows)} rows (batch ${batch} of ${batchCount})` };
 }
 
-/** The mapping the API takes: every column of the header, its field or null (ignored). */
+/** The mapping the API takes: every named column of the header, its field or null (ignored). */
 export function mappingBody(header, chosen) {
-  return Object.fromEntries(header.map((col) => [col, chosen[col] || null]));
+  return Object.fromEntries(header.filter(Boolean).map((col) => [col, chosen[col] || null]));
 }
 
 /**
- * What would make the mapping ambiguous or incomplete, in words: columns without a name or named twice (the API
- * maps by name), a field fed by two columns, required fields nothing is mapped to.
+ * The header line and data rows of a parsed file, read as the API reads a batch (domain/imports.py read_csv): rows
+ * whose every cell is blank (Excel's trailing ",,,") are no rows, so row numbers agree; header names are trimmed.
+ * `tooWide` lists the numbers of rows with non-blank cells past the header, which the API refuses.
  */
-export function mappingProblems(header, chosen, fields) {
-  const problems = [];
+export function dataOf(records) {
+  const filled = records.filter((r) => r.some((c) => c.trim()));
+  const header = (filled[0] || []).map((c) => c.trim());
+  const rows = filled.slice(1);
+  const tooWide = [];
+  rows.forEach((r, i) => {
+    if (r.slice(header.length).some((c) => c.trim())) tooWide.push(i + 1);
+  });
+  return { header, rows, tooWide };
+}
+
+/** Header names the API reads in its own way, in words: an unnamed column is never read, a repeated name only once. */
+export function headerWarnings(header) {
+  const warnings = [];
   const seen = new Set();
   for (const col of header) {
-    if (!col.trim()) problems.push("A column has no name in the header line: name it or remove it.");
-    else if (seen.has(col)) problems.push(`The column “${col}” appears twice in the header line: rename one.`);
+    if (!col) warnings.push("A column has no name in the header line: it is not imported.");
+    else if (seen.has(col)) warnings.push(`The column “${col}” appears twice in the header line: only the first is read.`);
     seen.add(col);
   }
+  return [...new Set(warnings)];
+}
+
+/** What the API would refuse in a mapping, in words: a field fed by two columns, a required field nothing feeds. */
+export function mappingProblems(header, chosen, fields) {
   const byField = new Map();
-  for (const col of seen) {
-    const f = chosen[col];
+  for (const col of new Set(header)) {
+    const f = col && chosen[col];
     if (f) byField.set(f, [...(byField.get(f) || []), col]);
   }
+  const problems = [];
   for (const [f, cols] of byField) if (cols.length > 1) problems.push(`${cols.map((c) => `“${c}”`).join(" and ")} are both mapped to ${f}: keep one.`);
   for (const f of fields) if (f.required && !byField.has(f.name)) problems.push(`No column is mapped to ${f.name}, which is required.`);
-  return [...new Set(problems)];
+  return problems;
 }
 
 /** The report's errors as a CSV file (row, field, reason), for fixing the file in a spreadsheet. */

@@ -244,6 +244,11 @@ def test_an_unreadable_file_and_a_failing_mapping_are_explained_on_the_page(worl
     # Given a file whose quote is never closed, then the page names the line
     upload(page, "broken.csv", b'Subject,Requester email\r\nok,a@b.example\r\n"never closed,x\r\n')
     expect(page.get_by_role("alert")).to_have_text("broken.csv: A quoted field opened on line 3 is never closed.")
+    # Given a row with a cell past the header (the API would refuse its batch), then the page names the row
+    upload(page, "wide.csv", b"Subject,Requester email\r\n,,\r\nok,a@b.example\r\nbad,b@b.example,extra\r\n")
+    expect(page.get_by_role("alert")).to_have_text(
+        "wide.csv: row 2 has more cells than the header line names. Name those columns or remove the cells."
+    )
     # Given a header-only file, then it says there are no rows
     upload(page, "empty.csv", b"Subject\r\n")
     expect(page.get_by_role("alert")).to_have_text("empty.csv has a header line but no rows.")

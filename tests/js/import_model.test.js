@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 
 import { parseCsv } from "../../static_portal/js/csv.js";
 import {
-  addReport, emptyTotals, errorRowCount, errorsCsv, mappingBody, mappingProblems, progressOf, splitBatches, summaryOf,
+  addReport, dataOf, emptyTotals, errorRowCount, headerWarnings, errorsCsv, mappingBody, mappingProblems, progressOf, splitBatches, summaryOf,
 } from "../../static_portal/app/import_model.js";
 
 const rowsOf = (n) => Array.from({ length: n }, (_, i) => [`Title ${i + 1}`, `r${i + 1}@example.com`]);
@@ -68,12 +68,12 @@ test("progress is a whole percent of rows sent, capped at 100, with what it stan
   assert.equal(progressOf(0, 0, 0, 0).percent, 100);
 });
 
-test("the mapping sent names every column; unmapped ones are null", () => {
-  assert.deepEqual(mappingBody(["Subject", "Notes", "E-mail"], { Subject: "title", "E-mail": "requester", Notes: "" }),
+test("the mapping sent names every named column; unmapped ones are null", () => {
+  assert.deepEqual(mappingBody(["Subject", "Notes", "", "E-mail"], { Subject: "title", "E-mail": "requester", Notes: "" }),
     { Subject: "title", Notes: null, "E-mail": "requester" });
 });
 
-test("a mapping's problems are said in words: unnamed or repeated columns, a field twice, a required field missing", () => {
+test("a mapping's problems are said in words: a field fed twice, a required field missing", () => {
   const fields = [{ name: "title", required: true }, { name: "requester", required: false }, { name: "key", required: false }];
   // Given a good mapping, then nothing is wrong
   assert.deepEqual(mappingProblems(["Subject", "Mail"], { Subject: "title", Mail: "requester" }, fields), []);
@@ -83,12 +83,27 @@ test("a mapping's problems are said in words: unnamed or repeated columns, a fie
     "“Mail” and “Other mail” are both mapped to requester: keep one.",
     "No column is mapped to title, which is required.",
   ]);
-  // Given a header with blank and repeated names
-  const header = mappingProblems(["Subject", "", "", "Subject"], { Subject: "title" }, fields);
-  assert.deepEqual(header, [
-    "A column has no name in the header line: name it or remove it.",
-    "The column “Subject” appears twice in the header line: rename one.",
+  // Given a repeated column name, then it is one column (the API reads it once), not a field fed twice
+  assert.deepEqual(mappingProblems(["Subject", "Subject"], { Subject: "title" }, fields), []);
+});
+
+test("blank and repeated header names are warned about, once each", () => {
+  assert.deepEqual(headerWarnings(["Subject", "", "", "Subject", "Mail"]), [
+    "A column has no name in the header line: it is not imported.",
+    "The column “Subject” appears twice in the header line: only the first is read.",
   ]);
+  assert.deepEqual(headerWarnings(["a", "b"]), []);
+});
+
+test("rows are read as the API reads them: all-blank rows dropped, header trimmed, too-wide rows named", () => {
+  // Given a file with blank lines, Excel's ",," rows and a row with a cell past the header
+  const records = parseCsv(" Subject ,Mail\n,\nA,a@x.example\n , \nB,b@x.example,extra\nC,c@x.example,\n,,\n");
+  const { header, rows, tooWide } = dataOf(records);
+  // Then the header is trimmed, the rows are A, B, C numbered 1-3, and row 2 is too wide (an empty extra cell is not)
+  assert.deepEqual(header, ["Subject", "Mail"]);
+  assert.deepEqual(rows.map((r) => r[0]), ["A", "B", "C"]);
+  assert.deepEqual(tooWide, [2]);
+  assert.deepEqual(dataOf([]), { header: [], rows: [], tooWide: [] });
 });
 
 test("errors download as a CSV of row, field and reason", () => {
