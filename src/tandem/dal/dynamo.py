@@ -160,4 +160,7 @@ def dynamo_repos() -> Repos:
         chats=DynamoChatRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
+    from tandem.dal.dynamo_imports import DynamoImportLedger
+
+    repos.imports = DynamoImportLedger(repos.users)  # type: ignore[arg-type]
     return repos

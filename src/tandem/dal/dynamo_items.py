@@ -98,6 +98,14 @@ def claim_key(tenant_id: str, claim: IdempotencyClaim) -> str:
     return f"{tkey(tenant_id)}#IDEM#{claim.scope}#{claim.key}"
 
 
+def claim_record(tenant_id: str, claim: IdempotencyClaim, target: str, made: str | None = None,
+                 lifetime: int = IDEMPOTENCY_TTL) -> Record:
+    """The record a claim leaves: what the first use made (`target`), under the claim's key; a lasting claim (an
+    import's row marker) never expires."""
+    return Record(pk=claim_key(tenant_id, claim), sk="IDEM", kind="idempotency", target=target,
+                  owner=claim.fingerprint, data=made, expires_at=None if claim.lasting else ttl(lifetime))
+
+
 def with_attachments_marked(message: Message) -> Message:
     """The message whose attachments carry its id and visibility (what decides who may download them)."""
     attachments = [replace(a, message_id=message.id, visibility=message.visibility) for a in message.attachments]
@@ -132,9 +140,7 @@ class DynamoItemRepo:
             lifetime = MAIL_CLAIM_TTL if claim.scope == "mail" else IDEMPOTENCY_TTL
             # The message it made is named, so a repeat can finish writing attachments that did not fit.
             made = json.dumps({"item": message.item_id, "message": message.id}) if message is not None else None
-            tx.save(Record(pk=claim_key(tenant_id, claim), sk="IDEM", kind="idempotency", target=ref,
-                           owner=claim.fingerprint, data=made, expires_at=ttl(lifetime)),
-                    condition=Record.pk.does_not_exist())
+            tx.save(claim_record(tenant_id, claim, ref, made, lifetime), condition=Record.pk.does_not_exist())
 
     def _duplicate(self, tenant_id: str, claim: IdempotencyClaim | None) -> DuplicateRequest | None:
         """The claim's first use; a message it made gets its follow-up attachments written (again)."""

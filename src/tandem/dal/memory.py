@@ -627,4 +627,7 @@ def memory_repos() -> Repos:
     items.conversations = repos.conversations  # type: ignore[assignment]
     repos.notifications = MemoryNotificationRepo(repos)
     repos.tenants = MemoryTenantRepo(store, repos)
+    from tandem.dal.memory_imports import MemoryImportLedger
+
+    repos.imports = MemoryImportLedger(items, repos.users)  # twin of dal/dynamo_imports.py
     return repos

@@ -42,7 +42,8 @@ def react(deps: Deps, event: Event, secret: str) -> int:
     Live chat (issue 14) is told over its socket, not by mail: a chat's ticket is acknowledged only when nobody
     answered it (services/chat.py, mark_missed), and its lines are not mailed line by line."""
     if isinstance(event, ItemCreated):
-        return 0 if event.item.via == "chat" else acknowledge(deps, event.event_id, event.item, secret)
+        # An imported item is history from another system: its requester is not told about it again.
+        return 0 if event.item.via in ("chat", "import") else acknowledge(deps, event.event_id, event.item, secret)
     if isinstance(event, MessageAdded):
         return 0 if event.message.via == "chat" else conversation(deps, event.event_id, event.message, secret)
     if isinstance(event, ItemChanged):

@@ -169,6 +169,8 @@ def open_item(
     try:
         return deps.repos.items.create(item, activity, claim=claim, message=message)
     except DuplicateRequest as dup:
+        if claim is not None and not claim.replay:
+            raise
         return replay(deps, tenant, claim, dup)
 
 

@@ -85,6 +85,10 @@ class IdempotencyClaim:
     scope: str
     key: str
     fingerprint: str
+    # An import's row marker (services/imports.py) is kept for good, so a re-run months later still skips the row,
+    # and a repeat raises DuplicateRequest to the caller (who counts it skipped) instead of returning the first result.
+    lasting: bool = False
+    replay: bool = True
 
 
 class DuplicateRequest(Exception):
@@ -95,6 +99,20 @@ class DuplicateRequest(Exception):
         self.result_ref = result_ref
         self.fingerprint = fingerprint
         self.message_id = message_id  # the message the first request added, when it added one
+
+
+class ImportLedger(Protocol):
+    """What CSV imports made: one marker per tenant + scope (`import:<kind>`) + row key, written in the same
+    transaction as the row's create (items through `ItemRepo.create`'s claim, people through `add_person`)."""
+
+    def made(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
+        """Of `keys`, those already made, each with what it made (an item ref, a user id): one batch read per 100."""
+        ...
+
+    def add_person(self, user: User, claim: IdempotencyClaim) -> User:
+        """Store a new user with the claim's marker, atomically. DuplicateRequest when the marker exists (a run
+        made this row before), Conflict when the tenant already has the email."""
+        ...
 
 
 class TransientError(Exception):
@@ -793,3 +811,4 @@ class Repos:
     kb_categories: EntityRepo[Category] = None  # type: ignore[assignment]  # knowledge base (issue 14)
     articles: ArticleRepo = None  # type: ignore[assignment]
     chats: ChatRepo = None  # type: ignore[assignment]  # live chats and their sockets (issue 14)
+    imports: ImportLedger = None  # type: ignore[assignment]  # CSV imports' row markers (issue 15)
