@@ -69,7 +69,11 @@ def test_admin_imports_items_dry_run_shows_the_bad_rows_and_a_second_run_creates
         )
     rows[4][0] = ""
     rows[9][2] = "not-an-email"
-    page = open_app(world, browser, "/admin/import", who="admin")
+    # and the admin on the admin pages, who reaches the import screen from the admin sections
+    page = open_app(world, browser, "/admin/types", who="admin")
+    page.get_by_role("navigation", name="Admin sections").get_by_role("link", name="Import").click()
+    page.get_by_role("heading", name="Import", exact=True).wait_for()
+    expect(page.get_by_label("What the file holds")).to_have_value("items")
 
     # When the admin uploads it as items
     upload(page, "items.csv", csv_bytes(rows))
