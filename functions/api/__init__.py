@@ -12,6 +12,7 @@ from api import (  # noqa: F401
     routes_chat,
     routes_directory,
     routes_hooks,
+    routes_imports,
     routes_inbound,
     routes_items,
     routes_kb,

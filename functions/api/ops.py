@@ -11,6 +11,7 @@ from chalice import Response
 
 from api.blueprint import api, route
 from api.http import JSON, endpoint, read_path_params
+from tandem.domain.limits import BODY_BYTES
 from tandem.schemas.codec import encode, load, read_json
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -33,6 +34,7 @@ class Op:
     errors: tuple[int, ...] = ()  # statuses beyond those every operation of its kind can answer
     media: str = "application/json"
     headers: tuple[str, ...] = ()  # request headers it reads: Idempotency-Key, If-Match
+    max_bytes: int = BODY_BYTES  # the body's size limit (413 beyond): only an import batch takes more
 
 
 OPS: list[Op] = []
@@ -83,17 +85,18 @@ def op(
     media: str = "application/json",
     headers: tuple[str, ...] = (),
     content_types: list[str] | None = None,
+    max_bytes: int = BODY_BYTES,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn(call, **path_params)` as `method path`, decoding `body` and `query` with their models."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         OPS.append(Op(method, path, fn.__name__, summary, tag, body, query, returns, status, auth, errors, media,
-                      headers))
+                      headers, max_bytes))
 
         def view(**params: Any) -> Any:
             request = api.current_request
             read_path_params(params)
-            decoded = load(body, read_json(request.raw_body)) if body is not None else None
+            decoded = load(body, read_json(request.raw_body, max_bytes)) if body is not None else None
             q = load(query, _query(request, query), strict=False, what="query") if query is not None else None
             return respond(fn(Call(request, decoded, q), **params), status, media)
 

@@ -200,3 +200,25 @@ def test_an_items_page_carries_only_documented_fields(api, container, role):
     item_fields = set(doc["components"]["schemas"]["Item"]["properties"])
     for item in api.call("GET", "/v1/items", token=w.token(role)).data["items"]:
         assert set(item) <= item_fields
+
+
+def test_import_answers_carry_only_documented_fields(api, container):
+    """The two import operations answer POSTs: their bodies (a dry run with an error row, a guessed mapping) are
+    checked against their documented schemas like the GETs above."""
+    w = build_world(container.deps)
+    doc = api.call("GET", "/v1/openapi.json").data
+    strict = copy.deepcopy(doc)
+    _forbid_extras(strict["components"])
+    calls = {
+        "/v1/imports": {"kind": "items", "csv": "Subject,Priority\nPrinter,high\nScanner,whenever\n",
+                        "mapping": {"Subject": "title", "Priority": "priority"}, "dry_run": True},
+        "/v1/imports/mapping": {"kind": "items", "header": ["Subject", "Created"]},
+    }
+    for path, body in calls.items():
+        resp = api.call("POST", path, body, token=w.token("admin"))
+        assert resp.status_code == 200, resp.data
+        schema = {**strict, **doc["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]["schema"]}
+        _forbid_extras(schema)
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema).iter_errors(resp.data)]
+        assert not errors, (path, errors[:5])
+    assert resp.data["mapping"] == {"Subject": "title", "Created": None}

@@ -192,6 +192,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/chats/{id}/accept"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/chats/{id}/messages"): (201, 201, 403, 403, 403, 403, 401),
     ("POST", "/v1/chats/{id}/close"): (200, 200, 403, 403, 403, 403, 401),
+    # CSV imports (issue 15) make people and items in bulk: admins only (guessing a mapping is part of importing).
+    ("POST", "/v1/imports"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/imports/mapping"): (200, 403, 403, 403, 403, 403, 401),
 }
 
 # A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
@@ -378,6 +381,9 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/chats/{id}/accept"): DENIED,
     ("POST", "/v1/chats/{id}/messages"): DENIED,
     ("POST", "/v1/chats/{id}/close"): DENIED,
+    # Keys may not import, whatever their scopes: an import makes people, which no key may.
+    ("POST", "/v1/imports"): DENIED,
+    ("POST", "/v1/imports/mapping"): DENIED,
 }
 
 TARGET_IDS = {
@@ -482,6 +488,9 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/kb/articles": {"title": f"Article {n}", "body_markdown": "Some *help*."},
         "/v1/public/{slug}/kb/{id}/feedback": {"helpful": True, "visitor": f"visitor-{n:06d}"},
         "/v1/chats/{id}/messages": {"text": "hello from the matrix"},
+        "/v1/imports": {"kind": "customers", "csv": f"Email,Name\nimported{n}@customer-a.example,Imported\n",
+                        "mapping": {"Email": "email", "Name": "name"}, "dry_run": n % 2 == 0},
+        "/v1/imports/mapping": {"kind": "items", "header": ["Subject", "E-mail", "Created"]},
     }
     if method == "PATCH" and template == "/v1/timesheets/{id}":
         return {"minutes": 45}

@@ -79,6 +79,7 @@ class Area(StrEnum):
     KB_CATEGORIES = "kb_categories"  # knowledge base categories: staff read, admins write
     KB_ARTICLES = "kb_articles"  # the workspace's article list and new articles: staff read and write (each
     # article is then decided as an ArticleTarget)
+    IMPORTS = "imports"  # CSV imports (CREATE, also to guess a mapping): admins only, like the people they make
 
 
 @dataclass
@@ -215,7 +216,7 @@ def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
     if p.role is Role.AGENT:
         # Agents read the directory and create customers/organisations met in their work.
         if action is Action.READ:
-            return target.area not in (Area.SETTINGS, Area.HOOKS, Area.API_KEYS, Area.INBOUND_WEBHOOKS)
+            return target.area not in (Area.SETTINGS, Area.HOOKS, Area.API_KEYS, Area.INBOUND_WEBHOOKS, Area.IMPORTS)
         if action is Action.UPDATE:
             return target.area is Area.ITEMS
         return action is Action.CREATE and target.area in (Area.CUSTOMERS, Area.ORGANIZATIONS, Area.ITEMS)

@@ -18,13 +18,13 @@ from tandem.domain.limits import BODY_BYTES, DEPTH
 M = TypeVar("M")
 
 
-def read_json(raw: bytes | str | None) -> Any:
-    """The JSON value of a request body; None when there is no body at all."""
+def read_json(raw: bytes | str | None, limit: int = BODY_BYTES) -> Any:
+    """The JSON value of a request body (at most `limit` bytes); None when there is no body at all."""
     if raw is None:
         return None
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
-    if len(data) > BODY_BYTES:
-        raise TooLarge(f"the body is larger than {BODY_BYTES} bytes", {"limit": BODY_BYTES})
+    if len(data) > limit:
+        raise TooLarge(f"the body is larger than {limit} bytes", {"limit": limit})
     if not data.strip():
         return None
     try:
