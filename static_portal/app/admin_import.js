@@ -219,6 +219,7 @@ function showProgress(ui, { percent, label }, dryRun) {
 function finish(s, ui, totals, { dryRun, stopped }) {
   setBusy(s, ui, false);
   ui.runOut.replaceChildren(report(s, totals, { dryRun, stopped }));
+  ui.actions.scrollIntoView({ block: "start" }); // the outcome, not the preview, is what the admin came for
 }
 
 function report(s, totals, { dryRun, stopped }) {

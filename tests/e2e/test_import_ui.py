@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import secrets
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,8 +89,17 @@ def test_admin_imports_items_dry_run_shows_the_bad_rows_and_a_second_run_creates
     expect(result(page)).to_contain_text("Dry run: 12 rows checked — 10 would be created")
     expect(result(page)).to_contain_text("2 rows with errors")
     errors = page.get_by_role("table", name="Import errors")
-    listed = {int(r.locator("td").first.inner_text()) for r in errors.locator("tbody tr").all()}
-    assert listed == {4, 9}
+    cells = [r.locator("td").all_inner_texts() for r in errors.locator("tbody tr").all()]
+    listed = {int(row): field for row, field, _reason in cells}
+    assert listed.keys() == {4, 9}
+    assert listed[4] in ("Subject", "title") and listed[9] in ("Requester email", "requester")
+    assert all(reason.strip() for *_, reason in cells)
+    # and the same list downloads as a CSV for fixing the file
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download errors (CSV)").click()
+    assert download.value.suggested_filename == "items-errors.csv"
+    saved = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert [r[:2] for r in saved] == [["row", "field"], ["4", listed[4]], ["9", listed[9]]]
     assert not [i for i in all_items(world.admin) if tag in i["title"]]
     screenshot(page, "admin-import-dry-run")
 
