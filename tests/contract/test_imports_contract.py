@@ -88,3 +88,65 @@ def test_an_import_marker_never_expires_while_an_idempotency_key_does(repos):
     # Then the marker's record has no expiry; the Idempotency-Key's has one
     assert get(claim_key(t.id, marker("r1")), "IDEM").expires_at is None
     assert get(claim_key(t.id, IdempotencyClaim("items:u", "k1", "fp")), "IDEM").expires_at is not None
+
+
+def _deps(repos):
+    from tandem.runtime.memory_adapters import MemoryBlobStore, MemoryMailer, MemoryOnce
+    from tandem.runtime.memory_webhooks import MemoryWebhookSender
+    from tandem.security.tokens import JwtTokenSigner
+    from tandem.services.deps import Deps
+    from unit.test_use_cases import PlainHasher
+
+    return Deps(repos=repos, clock=lambda: NOW, new_id=new_id, passwords=PlainHasher(), tokens=JwtTokenSigner("s" * 32),
+                blobs=MemoryBlobStore(), mailer=MemoryMailer(), once=MemoryOnce(), webhooks=MemoryWebhookSender())
+
+
+def _atomic_requests(monkeypatch) -> None:
+    """In-process moto handles a request in the caller's thread and is not safe under concurrent ones (the local
+    stack's server serialises them the same way): one request at a time, each atomic as DynamoDB's are, while the
+    two runs still interleave request by request."""
+    import threading
+
+    from botocore.client import BaseClient
+
+    lock, call = threading.Lock(), BaseClient._make_api_call
+
+    def one_at_a_time(self, *args, **kwargs):
+        with lock:
+            return call(self, *args, **kwargs)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", one_at_a_time)
+
+
+@pytest.mark.parametrize("kind", ["items", "customers"])
+def test_one_batch_delivered_twice_at_once_makes_each_row_once(repos, kind, monkeypatch):
+    """The use case over the real stores: two runs of the same batch race (a client retrying a timed-out call while
+    the first still runs); between them every row is made once, and the other run counts it skipped."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tandem.domain.permissions import Principal
+    from tandem.services.imports import run_import
+    from tandem.services.sign_up import sign_up
+
+    _atomic_requests(monkeypatch)
+    deps = _deps(repos)
+    acme = sign_up(deps, organization="Acme", slug="acme", email="a@acme.example", name="A", password="long enough pw")
+    admin = Principal(acme.tenant.id, acme.user.id, Role.ADMIN)
+    rows = "".join(f"Row {n},p{n}@shop{n % 3}.example\n" for n in range(40))
+    mapping = {"Title": "title", "Email": "requester"} if kind == "items" else {"Title": "name", "Email": "email"}
+    csv_text = "Title,Email\n" + rows
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda _: run_import(deps, admin, kind, csv_text, mapping, False), range(2)))
+    assert [r.errors for r in runs] == [[], []]
+    assert sum(r.created for r in runs) == 40 and sum(r.skipped for r in runs) == 40
+    again = run_import(deps, admin, kind, csv_text, mapping, False)
+    assert (again.created, again.skipped) == (0, 40)
+    # A run whose first read missed every marker (it read before the others wrote) still makes nothing: each create
+    # meets its row's marker in its own transaction.
+    monkeypatch.setattr(type(repos.imports), "made", lambda self, tenant_id, scope, keys: {})
+    blind = run_import(deps, admin, kind, csv_text, mapping, False)
+    assert (blind.created, blind.skipped, blind.errors) == (0, 40, [])
+    if kind == "items":
+        assert len(repos.items.query(_all_items(acme.tenant)).items) == 40
+    else:
+        assert len(repos.users.list(acme.tenant.id, staff=False, limit=200).items) == 40
