@@ -1,5 +1,5 @@
 // Admin screens: item types and their web forms, users, teams, projects, organisations and customers, portal
-// settings, rules, macros, SLA policies, hooks, inbound webhooks, API keys. #/admin/<section>[/<id>].
+// settings, rules, macros, SLA policies, hooks, inbound webhooks, API keys, CSV import. #/admin/<section>[/<id>].
 import { api } from "../js/api.js";
 import { h, field, notice, humanize, uid } from "../js/dom.js";
 import { go } from "../js/router.js";
@@ -16,6 +16,7 @@ import { slaView } from "./admin_sla.js";
 import { hooksView } from "./admin_hooks.js";
 import { inboundView } from "./admin_inbound.js";
 import { keysView } from "./admin_keys.js";
+import { importView } from "./admin_import.js";
 
 const FIELD_TYPES = ["text", "long_text", "number", "date", "single_choice", "multi_choice", "checkbox", "email", "file"];
 
@@ -24,7 +25,8 @@ function adminNav(section) {
   return h("nav", { class: "tabs", "aria-label": "Admin sections" },
     link("types", "Item types & forms"), link("users", "Users"), link("teams", "Teams"), link("projects", "Projects"),
     link("people", "Organisations & customers"), link("portal", "Portal settings"), link("rules", "Rules"), link("macros", "Macros"),
-    link("sla", "SLA policies"), link("hooks", "Hooks"), link("inbound", "Inbound webhooks"), link("keys", "API keys"));
+    link("sla", "SLA policies"), link("hooks", "Hooks"), link("inbound", "Inbound webhooks"), link("keys", "API keys"),
+    link("import", "Import"));
 }
 
 export async function adminView(section, id) {
@@ -43,6 +45,7 @@ export async function adminView(section, id) {
   if (section === "hooks") return hooksView(nav);
   if (section === "inbound") return inboundView(nav);
   if (section === "keys") return keysView(nav);
+  if (section === "import") return importView(nav);
   return page("Admin", nav, notice("error", "Unknown section."));
 }
 
