@@ -14,6 +14,7 @@ from tandem.domain.permissions import Action, Principal, ProjectTarget, allowed,
 from tandem.domain.queues import ME, SORTS
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import PortalVisibility, Tenant
+from tandem.services import modules
 from tandem.services.access import item_target, load_item, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
@@ -59,6 +60,7 @@ def list_items(deps: Deps, p: Principal, q: ItemQuery) -> Page[Item]:
     permission function."""
     tenant = tenant_of(deps, p)
     q = replace(_queue_filters(p, q), tenant_id=p.tenant_id, limit=check_limit(q.limit))
+    q = modules.scoped_query(tenant, q)  # tasks switched off: no tasks in lists, kind=task is refused
     if p.role is Role.CUSTOMER:
         scoped = _scope_for_customer(deps, p, tenant, q)
         if scoped is None:
