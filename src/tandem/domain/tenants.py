@@ -114,4 +114,4 @@ def modules_of(tenant: Tenant) -> dict[str, bool]:
 def require_module(tenant: Tenant, name: str) -> None:
     """ModuleDisabled (404 `module_disabled`) when the module is off: its routes answer as if they did not exist."""
     if not module_on(tenant, name):
-        raise ModuleDisabled(f"{label(name)} is switched off for this help desk", {"module": name})
+        raise ModuleDisabled(f"the {label(name)} module is switched off for this help desk", {"module": name})
