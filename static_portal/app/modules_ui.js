@@ -13,7 +13,7 @@ export const kinds = (opts) => kindChoices(modulesNow(), opts);
 
 /** The page shown instead of a switched-off module's screen. */
 export function offPage(name, ...before) {
-  const where = isAdmin() ? h("a", { href: "#/admin/modules", text: "Admin → Modules" }) : "the admin settings";
+  const where = isAdmin() ? h("a", { href: "#/admin/modules", text: "Admin → Settings" }) : "the admin settings";
   return page(moduleLabel(name), ...before, h("div", { class: "module-off", dataset: { module: name } },
     notice("info", `${offSentence(name)} for this help desk.`),
     h("p", { class: "muted" }, "An admin can switch it on again in ", where, ". Nothing was deleted.")));

@@ -55,6 +55,8 @@ def test_a_module_switched_off_leaves_the_workspace_and_comes_back_when_on(world
     admin_tabs = page.get_by_role("navigation", name="Admin sections")
     _links(workspace, *nav_links, count=1)
     _links(admin_tabs, *tabs, count=1)
+    if label == "Tasks":
+        screenshot(page, "admin-modules")
     # When the admin switches the module off in the Modules screen
     _switch(page, label, False)
     # Then its nav links and admin tabs are gone, and its address says it is switched off

@@ -189,8 +189,8 @@ def redeem_magic_link(deps: Deps, token: str) -> str:
     user = deps.repos.users.get(claims["tid"], claims["sub"])
     if user is None or not user.active:
         raise Unauthorized("invalid or expired link")
-    # One use only: a link forwarded or left in a mailbox cannot sign anyone in a second time.
     _portal_for(deps, user)  # before the claim: the link works again once the portal is back
+    # One use only: a link forwarded or left in a mailbox cannot sign anyone in a second time.
     if not deps.repos.mail.claim(user.tenant_id, f"magic:{claims.get('jti')}", deps.settings.magic_link_ttl_seconds):
         raise Unauthorized("this sign-in link was already used")
     return issue_token(deps, user)
