@@ -11,6 +11,7 @@ from tandem.domain.hierarchy import Project
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
 from tandem.domain.messages import Attachment, Message
+from tandem.domain.modules import action_warnings
 from tandem.domain.planning import PlanConflict
 from tandem.domain.rules import actions_json, group_json
 from tandem.domain.tenants import Tenant, modules_of
@@ -102,15 +103,21 @@ def activity(a: Activity) -> Any:
     return fill(items.ActivityOut, a)
 
 
-def rule(r: Any) -> automation.RuleOut:
+def rule(r: Any, on: dict[str, bool] | None = None) -> automation.RuleOut:
+    """`on`: the tenant's modules (modules_of), for the warnings of actions whose module is off."""
     # A definition stored by older code that no longer decodes is shown as stored: the admin sees what to fix.
     raw = r.undecoded.parts if r.undecoded else {}
+    actions = raw.get("actions", actions_json(r.actions))
+    listed = actions if isinstance(actions, list) else []
+    kinds = [str(a.get("type", "")) if isinstance(a, dict) else "" for a in listed]
+    warnings = [automation.RuleWarning(action_index=w.action_index, module=w.module, message=w.message)
+                for w in action_warnings(kinds, on or {})]
     return automation.RuleOut(
         id=r.id,
         name=r.name,
         trigger=r.trigger.value,
         conditions=raw.get("conditions", group_json(r.conditions)),
-        actions=raw.get("actions", actions_json(r.actions)),
+        actions=actions,
         enabled=r.enabled,
         position=r.position,
         options=r.options,
@@ -118,6 +125,7 @@ def rule(r: Any) -> automation.RuleOut:
         version=r.version,
         last_error=r.last_error,
         failing_since=r.failing_since,
+        warnings=warnings,
     )
 
 

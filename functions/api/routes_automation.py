@@ -26,7 +26,7 @@ resource(
     get=rules.get_rule,
     update=rules.update_rule,
     delete=rules.delete_rule,
-    render_=lambda x, p: render.rule(x),
+    render_=lambda x, p: render.rule(x, rules.module_states(current().deps, p)),
 )
 resource(
     "/v1/macros",
@@ -61,8 +61,10 @@ resource(
 @op("PUT", "/v1/rules/order", summary="Set the evaluation order of the rules", tag="rules", body=m.ReorderIn,
     returns=page_of(m.RuleOut))
 def reorder_rules(call: Call) -> dict[str, Any]:
-    ordered = rules.reorder_rules(current().deps, principal(call.request), call.body.order)
-    return {"items": [render.rule(r) for r in ordered], "next_cursor": None}
+    p, deps = principal(call.request), current().deps
+    ordered = rules.reorder_rules(deps, p, call.body.order)
+    on = rules.module_states(deps, p)
+    return {"items": [render.rule(r, on) for r in ordered], "next_cursor": None}
 
 
 @op("POST", "/v1/rules/{id}/dry-run", summary="Would the rule match this item now, and what would it do", tag="rules",

@@ -1,5 +1,6 @@
 // Admin screens: item types and their web forms, users, teams, projects, organisations and customers, portal
-// settings, rules, macros, SLA policies, hooks, inbound webhooks, API keys, CSV import. #/admin/<section>[/<id>].
+// settings, rules, macros, SLA policies, hooks, inbound webhooks, API keys, CSV import, and the settings with the
+// module switches. #/admin/<section>[/<id>]; a switched-off module's sections leave the tabs (issue 15).
 import { api } from "../js/api.js";
 import { h, field, notice, humanize, uid } from "../js/dom.js";
 import { go } from "../js/router.js";
@@ -17,13 +18,17 @@ import { hooksView } from "./admin_hooks.js";
 import { inboundView } from "./admin_inbound.js";
 import { keysView } from "./admin_keys.js";
 import { importView } from "./admin_import.js";
+import { modulesView } from "./admin_modules.js";
+import { hiddenBy, kinds, offPage } from "./modules_ui.js";
 
 const FIELD_TYPES = ["text", "long_text", "number", "date", "single_choice", "multi_choice", "checkbox", "email", "file"];
 
+const shownSection = (to) => !hiddenBy({ path: `/admin/${to}`, params: new URLSearchParams() });
+
 function adminNav(section) {
-  const link = (to, label) => h("a", { href: `#/admin/${to}`, "aria-current": section === to ? "page" : null, text: label });
+  const link = (to, label) => (shownSection(to) ? h("a", { href: `#/admin/${to}`, "aria-current": section === to ? "page" : null, text: label }) : null);
   return h("nav", { class: "tabs", "aria-label": "Admin sections" },
-    link("types", "Item types & forms"), link("users", "Users"), link("teams", "Teams"), link("projects", "Projects"),
+    link("modules", "Settings"), link("types", "Item types & forms"), link("users", "Users"), link("teams", "Teams"), link("projects", "Projects"),
     link("people", "Organisations & customers"), link("portal", "Portal settings"), link("rules", "Rules"), link("macros", "Macros"),
     link("sla", "SLA policies"), link("hooks", "Hooks"), link("inbound", "Inbound webhooks"), link("keys", "API keys"),
     link("import", "Import"));
@@ -33,6 +38,11 @@ export async function adminView(section, id) {
   if (!isAdmin()) return page("Admin", notice("error", "Only administrators can change the help desk's configuration."));
   if (!section) return go("/admin/types");
   const nav = adminNav(section);
+  if (!shownSection(section)) return offPage(hiddenBy({ path: `/admin/${section}`, params: new URLSearchParams() }), nav);
+  if (section === "modules") {
+    const again = (message) => modulesView(adminNav(section), again, message); // its tabs follow the switches
+    return modulesView(nav, again);
+  }
   if (section === "types") return id ? typeEditor(nav, id) : typesList(nav);
   if (section === "users") return usersView(nav, id);
   if (section === "teams") return teamsView(nav);
@@ -51,7 +61,7 @@ export async function adminView(section, id) {
 
 function typesList(nav) {
   const name = h("input", { type: "text", name: "name", required: true, maxlength: 100 });
-  const kind = h("select", { name: "kind" }, options([["ticket", "Ticket"], ["task", "Task"]], "ticket"));
+  const kind = h("select", { name: "kind" }, options(kinds(), "ticket"));
   const out = h("div", { "aria-live": "polite" });
   const nameField = field("Name", name);
   page("Item types & forms", nav,

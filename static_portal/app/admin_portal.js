@@ -25,7 +25,6 @@ export async function portalView(nav) {
   const c = {
     visibility: h("select", {}, options(VISIBILITY, p.visibility)),
     require_login: h("input", { type: "checkbox", id: uid("rl"), checked: !!p.require_login }),
-    agents_see_all: h("input", { type: "checkbox", id: uid("asa"), checked: !!s.agents_see_all }),
     name: h("input", { type: "text", value: b.name || "", maxlength: 100 }),
     logo_url: h("input", { type: "url", value: b.logo_url || "", maxlength: 500 }),
     color: h("input", { type: "color", value: /^#[0-9a-f]{6}$/i.test(b.color || "") ? b.color : "#2f6fed" }),
@@ -45,7 +44,6 @@ export async function portalView(nav) {
         res = await api("PATCH", "/v1/settings", {
           ifMatch: res.etag,
           body: {
-            agents_see_all: c.agents_see_all.checked,
             portal: {
               visibility: c.visibility.value, require_login: c.require_login.checked, allowed_origins: origins,
               branding: { name: c.name.value.trim(), logo_url: c.logo_url.value.trim(), color: c.color.value },
@@ -61,7 +59,6 @@ export async function portalView(nav) {
       h("h2", { text: "What customers see" }),
       field("Customers see", c.visibility),
       h("div", { class: "field check" }, c.require_login, h("label", { for: c.require_login.id, text: "Require sign-in (no anonymous forms)" })),
-      h("div", { class: "field check" }, c.agents_see_all, h("label", { for: c.agents_see_all.id, text: "Agents see every project (open help desk)" })),
       h("h2", { text: "Branding" }),
       h("div", { class: "field-grid" }, field("Portal name", c.name), field("Logo URL", c.logo_url, { help: "Served from this site (the portal's CSP blocks images of other hosts)" }), field("Colour", c.color)),
       h("h2", { text: "Widget" }),

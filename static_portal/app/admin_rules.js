@@ -10,6 +10,7 @@ import {
 } from "./admin_rule_model.js";
 import { adminDirectory, deleteButton, pathField, select, showFieldErrors } from "./admin_common.js";
 import { actionsEditor, conditionsEditor } from "./admin_rule_editor.js";
+import { ruleWarningLines } from "../js/modules.js";
 
 const triggerLabel = (key) => (TRIGGERS.find(([k]) => k === key) || [key, key])[1];
 
@@ -54,6 +55,7 @@ function ruleCard(rule, index, rules, dir, reload, say) {
     h("h3", {}, h("span", { text: `${index + 1}. ${rule.name}` }), rule.enabled ? "" : h("span", { class: "badge", text: " disabled" })),
     summary(rule, dir),
     rule.last_error ? notice("error", `Last run failed (failing since ${formatDate(rule.failing_since)}): ${rule.last_error}`) : null,
+    ruleWarningLines(rule).map((line) => h("p", { class: "notice warning rule-warning", role: "note", text: line })),
     h("div", { class: "row" },
       h("a", { class: "button", href: `#/admin/rules/${encodeURIComponent(rule.id)}`, text: "Edit", "aria-label": `Edit ${rule.name}` }),
       h("button", { type: "button", class: "secondary", text: rule.enabled ? "Disable" : "Enable", "aria-label": `${rule.enabled ? "Disable" : "Enable"} ${rule.name}`,
@@ -159,6 +161,7 @@ async function ruleEditor(nav, id) {
 
   return page(etag ? `Rule: ${rule.name}` : "New rule", nav,
     rule.last_error ? notice("error", `Last run failed (failing since ${formatDate(rule.failing_since)}): ${rule.last_error}`) : null,
+    ruleWarningLines(rule).map((line) => h("p", { class: "notice warning rule-warning", role: "note", text: line })),
     h("form", { class: "rule-form", novalidate: true, "aria-label": "Rule", onsubmit: submit },
       h("div", { class: "card" },
         h("div", { class: "editor-row" }, pathField(registry, "name", "Name", name, { required: true }), triggerField),

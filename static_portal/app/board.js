@@ -9,6 +9,7 @@ import { page } from "./state.js";
 import * as look from "./lookups.js";
 import { priorityBadge, assigneeText, options, projectPairs } from "./widgets.js";
 import { resolveNames } from "./list.js";
+import { kinds } from "./modules_ui.js";
 
 const DRAG_TYPE = "application/x-tandem-ref";
 const MAX_CARDS = 500;
@@ -127,7 +128,7 @@ export function boardView(route) {
       return items;
     },
     render: (items) => {
-      const kindSel = h("select", { name: "kind" }, options([["ticket", "Tickets"], ["task", "Tasks"]], kind));
+      const kindSel = h("select", { name: "kind" }, options(kinds({ plural: true }), kind));
       const projSel = h("select", { name: "project_id" }, options(projectPairs(), project, "All projects"));
       reload = () => go("/board", { kind: kindSel.value, project_id: projSel.value });
       kindSel.addEventListener("change", reload);

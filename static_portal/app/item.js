@@ -18,6 +18,7 @@ import { requesterCard, peopleCard, tagsCard, slaCard } from "./item_people.js";
 import { activityList, activityPeople } from "./item_activity.js";
 import { assignToMe, isMine } from "./list.js";
 import { timerCard } from "./item_timer.js";
+import { isOn } from "./modules_ui.js";
 
 const SLA_TICK_MS = 30_000;
 
@@ -32,7 +33,7 @@ function facts(item) {
 
 function actions(item, macros, say, onDone) {
   const bits = [];
-  if (item.kind === "ticket") {
+  if (item.kind === "ticket" && isOn("tasks")) {
     bits.push(h("button", { type: "button", class: "secondary", text: "Convert to task", onclick: async (e) => {
       if (!confirm(`Convert ${item.ref} to a task? The old reference keeps working.`)) return;
       e.target.disabled = true;
@@ -179,12 +180,13 @@ export function itemView(ref, route) {
         });
         parts.main.replaceChildren(convo, compose);
       }
-      clock = timerCard({ item, onSheet: () => saved("") });
-      clock.refresh().catch((err) => say(notice("error", err.message)));
+      // The work timer is the time tracking module's: not there while it is off (issue 15).
+      clock = isOn("time_tracking") ? timerCard({ item, onSheet: () => saved("") }) : null;
+      clock?.refresh().catch((err) => say(notice("error", err.message)));
       heading = page(item.title || "(no title)", flash, parts.head,
         h("div", { class: "item-layout" },
           h("div", { class: "item-main" }, parts.facts, parts.answers, tabs, parts.main),
-          h("aside", { class: "item-side", "aria-label": "Item details" }, clock.element, parts.requester, parts.people, parts.tags, parts.sla, parts.fields, parts.plan, parts.actions)));
+          h("aside", { class: "item-side", "aria-label": "Item details" }, clock?.element, parts.requester, parts.people, parts.tags, parts.sla, parts.fields, parts.plan, parts.actions)));
       fill(data, true);
       shown = data;
       const want = route.params.get("compose");

@@ -4,6 +4,7 @@ import { h, field } from "../js/dom.js";
 import { go } from "../js/router.js";
 import { options, statusPairs, projectPairs, typePairs, assigneePairs } from "./widgets.js";
 import { SORTS, FILTERS, listParams, sortOf, activeFilters } from "./list_query.js";
+import { kinds } from "./modules_ui.js";
 
 /** Queues as links ("My items 3"); the open one is marked current. update(queues) refreshes the counts. A queue
  * leaves the view the list was opened from (its filters are the queue's then). */
@@ -47,7 +48,7 @@ export function toolbar(params, searchInput) {
 function filterForm(params) {
   const kind = params.get("kind") || "";
   const controls = {
-    kind: h("select", { name: "kind" }, options([["ticket", "Tickets"], ["task", "Tasks"]], kind, "All kinds")),
+    kind: h("select", { name: "kind" }, options(kinds({ plural: true }), kind, "All kinds")),
     status: h("select", { name: "status" }, options(statusPairs(kind), params.get("status") || "", "Any status")),
     assignee: h("select", { name: "assignee" }, options(assigneePairs(), params.get("assignee") || "", "Anyone")),
     project_id: h("select", { name: "project_id" }, options(projectPairs(), params.get("project_id") || "", "Any project")),

@@ -27,11 +27,14 @@ import { KB_ROUTE, kbView } from "./kb_routes.js";
 import { kbOn } from "./kb.js";
 import { chatView, chatsLink, chatsView, startChatLive, stopChatLive } from "./chats.js";
 import { projectView, projectsView } from "./projects.js";
+import { hiddenBy, isOn, offPage, offView, whenModulesChange } from "./modules_ui.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
 
-const host = createHost({ onError: (err) => page("Something went wrong", notice("error", err.message)) });
+// A screen that meets a switched-off module (a task's address while tasks are off) says so (issue 15).
+const host = createHost({ onError: (err) => (err.code === "module_disabled" && err.details?.module
+  ? offPage(err.details.module) : page("Something went wrong", notice("error", err.message))) });
 const help = createHelp();
 let bell = null;
 let poller = null;
@@ -48,7 +51,8 @@ function searchForm() {
 
 function shell() {
   const top = document.getElementById("topbar");
-  const link = (to, label) => h("a", { href: `#${to}`, dataset: { to }, text: label });
+  // A switched-off module's screens leave the bar (issue 15).
+  const link = (to, label) => (hiddenBy({ path: to, params: new URLSearchParams() }) ? null : h("a", { href: `#${to}`, dataset: { to }, text: label }));
   if (!session.me) return mount(top, h("a", { class: "brand", href: "#/list", text: "Tandem" }));
   bell = createBell();
   mount(
@@ -67,6 +71,7 @@ function shell() {
 
 /** "Approvals" for admins and project managers; asked after the bar is drawn (managers come from the projects). */
 function approvalsLink(link) {
+  if (!isOn("time_tracking")) return null;
   const slot = h("span", { class: "nav-slot" });
   approvalsAllowed().then((yes) => {
     if (yes) slot.replaceWith(link("/time/approvals", "Approvals"));
@@ -158,7 +163,19 @@ async function boot(next) {
 }
 
 function authed(makeView) {
-  return (args, route) => (session.me ? host.show(makeView(args, route)) : go("/signin", { next: route.path }));
+  return (args, route) => {
+    if (!session.me) return go("/signin", { next: route.path });
+    const off = hiddenBy(route); // a switched-off module's route says so instead (issue 15)
+    return host.show(off ? offView(off) : makeView(args, route));
+  };
+}
+
+/** After an admin switched modules: the caller's /v1/me again, and the bar and live parts follow it. */
+async function modulesChanged() {
+  session.me = await me();
+  shell();
+  stopChatLive();
+  startChatLive();
 }
 
 const legacy = (render) => staticView(render);
@@ -171,6 +188,7 @@ export async function start() {
   });
   await boot(null);
   if (session.me && session.me.role === "customer") return;
+  whenModulesChange(modulesChanged);
   bindKeys(document, GLOBAL_SHORTCUTS, { help: () => session.me && help.open() });
 
   startRouter(

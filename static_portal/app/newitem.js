@@ -9,6 +9,7 @@ import { defineView } from "../js/view.js";
 import { page } from "./state.js";
 import * as look from "./lookups.js";
 import { options, projectPairs, typePairs, assigneePairs, priorityPairs } from "./widgets.js";
+import { kinds } from "./modules_ui.js";
 
 const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const CUSTOMER_PAGE = 200;
@@ -34,7 +35,7 @@ function newItemForm(route) {
   const kind = route.params.get("kind") || "ticket";
   const picker = requesterPicker();
   const c = {
-    kind: h("select", { name: "kind" }, options([["ticket", "Ticket"], ["task", "Task"]], kind)),
+    kind: h("select", { name: "kind" }, options(kinds(), kind)),
     type_id: h("select", { name: "type_id" }, options(typePairs(kind), "")),
     title: h("input", { type: "text", name: "title", maxlength: 300, required: true }),
     description: h("textarea", { name: "description", rows: 5 }),

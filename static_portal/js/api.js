@@ -165,7 +165,8 @@ export async function me() {
   try {
     return await get("/v1/me");
   } catch (err) {
-    if (err.status === 401 || err.status === 403) return null;
+    // A customer's session while the tenant's portal is off (issue 15) is as good as none.
+    if (err.status === 401 || err.status === 403 || err.code === "module_disabled") return null;
     throw err;
   }
 }

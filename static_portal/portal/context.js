@@ -2,6 +2,7 @@
 // customer (if the cookie belongs to THIS tenant), and a way to mount a page.
 import { get, me as fetchMe } from "../js/api.js";
 import { h, mount, safeUrl } from "../js/dom.js";
+import { modulesOfError } from "../js/modules.js";
 
 const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/;
 
@@ -20,7 +21,8 @@ export const ctx = {
   tenant: null, // {slug, name, branding}
   requireLogin: true,
   forms: [],
-  modules: null, // the tenant's switches ({knowledge_base, chat}); absent means each module's default
+  modules: null, // the tenant's switches (js/modules.js); absent means each module's default
+  portalOff: false, // the tenant switched its portal off: only the widget's chat may be left (issue 15)
   tabs: [], // extra nav tabs a page adds (the widget's Chat)
   me: null,
   otherTenant: null, // signed in, but to another help desk
@@ -29,7 +31,16 @@ export const ctx = {
 };
 
 export async function loadTenant() {
-  const data = await get(`/v1/public/${encodeURIComponent(ctx.slug)}/forms`);
+  let data;
+  try {
+    data = await get(`/v1/public/${encodeURIComponent(ctx.slug)}/forms`);
+  } catch (err) {
+    // The portal switched off: its config says which modules are on, so the widget can still offer chat.
+    const modules = modulesOfError(err);
+    if (!modules) throw err;
+    Object.assign(ctx, { portalOff: true, modules, requireLogin: false, forms: [] });
+    return;
+  }
   ctx.tenant = data.tenant;
   ctx.requireLogin = !!data.require_login;
   ctx.forms = data.items || [];

@@ -8,14 +8,15 @@ import { go } from "../js/router.js";
 import { pager } from "../js/paging.js";
 import { articleBody } from "../js/article_html.js";
 import { visitorKey } from "../js/visitor.js";
-import { groupByCategory, kbEnabled } from "../js/kb.js";
+import { groupByCategory } from "../js/kb.js";
+import { publicTabs } from "../js/modules.js";
 import { ctx, page } from "./context.js";
 
 const PAGE = 50;
 const base = () => `/v1/public/${encodeURIComponent(ctx.slug)}/kb`;
 let knownCategories = null; // the last list's categories: names for an article's breadcrumb
 
-export const helpOn = () => kbEnabled(ctx.modules);
+export const helpOn = () => publicTabs(ctx.modules).help; // the knowledge base and the portal (issue 15)
 export const articleHref = (id) => `#/kb/${encodeURIComponent(id)}`;
 
 function offPage() {

@@ -1,6 +1,6 @@
 // Customer portal (and, with embedded=true, the widget panel): boot, header and routes.
 import { signOut } from "../js/api.js";
-import { h, mount } from "../js/dom.js";
+import { h, mount, notice } from "../js/dom.js";
 import { go, startRouter, currentRoute } from "../js/router.js";
 import { ctx, slugFromLocation, loadTenant, refreshMe, brandName, logo, page } from "./context.js";
 import { signInView } from "./signin.js";
@@ -17,15 +17,15 @@ function shell() {
   mount(
     header,
     h("a", { class: "brand", href: "#/" }, logo(), brandName()),
-    h("nav", { "aria-label": "Portal" }, link("/", "New request"), ctx.me ? link("/requests", "My requests") : null,
+    h("nav", { "aria-label": "Portal" }, ctx.portalOff ? null : link("/", "New request"), ctx.me ? link("/requests", "My requests") : null,
       helpOn() ? link("/kb", ctx.embedded ? "Help" : "Help centre") : null,
       ctx.tabs.filter((t) => t.shown()).map((t) => link(t.path, t.label))),
     h("span", { class: "spacer" }),
     ctx.me
       ? [h("span", { class: "who", text: ctx.me.name || ctx.me.email }),
          h("button", { type: "button", class: "secondary", onclick: doSignOut, text: "Sign out" })]
-      : h("a", { href: "#/signin", text: "Sign in" }),
-    ctx.embedded ? h("a", { href: `/portal/${ctx.slug}/`, target: "_blank", rel: "noopener", text: "Open portal ↗" }) : null,
+      : ctx.portalOff ? null : h("a", { href: "#/signin", text: "Sign in" }),
+    ctx.embedded && !ctx.portalOff ? h("a", { href: `/portal/${ctx.slug}/`, target: "_blank", rel: "noopener", text: "Open portal ↗" }) : null,
   );
 }
 
@@ -73,6 +73,7 @@ export async function startPortal({ embedded = false, tabs = [] } = {}) {
     mount(ctx.root, h("h1", { text: "Help desk not found" }), h("p", { class: "muted", text: err.status === 404 ? "No help desk answers at this address." : err.message }));
     return;
   }
+  if (ctx.portalOff) return startWithoutPortal(tabs);
   await refreshMe();
   for (const t of tabs) t.start?.();
   const guard = (view) => (args, route) => {
@@ -95,4 +96,22 @@ export async function startPortal({ embedded = false, tabs = [] } = {}) {
     () => page("Page not found", h("p", {}, h("a", { href: "#/", text: "Back to the start" }))),
   );
   window.addEventListener("hashchange", shell);
+}
+
+/** The tenant switched its portal off (issue 15): the portal says it is not available; the widget keeps the tabs
+ * whose own module is on (live chat), without sign-in, forms or requests. */
+function startWithoutPortal(tabs) {
+  const left = ctx.embedded ? tabs.filter((t) => t.shown()) : [];
+  ctx.tabs = left;
+  const unavailable = () => page("Not available", h("div", { class: "module-off", dataset: { module: "portal" } },
+    notice("info", "This help desk's portal is not available."),
+    h("p", { class: "muted", text: "You can still reach the help desk by email." })));
+  if (!left.length) {
+    shell();
+    return unavailable();
+  }
+  for (const t of left) t.start?.();
+  startRouter([...left.map((t) => [t.pattern, t.view]), [/^\/?$/, () => go(left[0].path)]], unavailable);
+  window.addEventListener("hashchange", shell);
+  shell();
 }

@@ -207,10 +207,12 @@ def test_organisation_limited_articles_name_known_organisations(api, kb):
 def test_the_module_switch_hides_the_knowledge_base_and_is_reported(api, kb):
     # Given the knowledge base on by default and chat off by default
     admin = kb.token("admin")
-    assert api.call("GET", "/v1/me", token=admin).data["modules"] == {"knowledge_base": True, "chat": False}
+    defaults = {"tasks": True, "portal": True, "knowledge_base": True, "time_tracking": True, "chat": False,
+                "integrations": True}
+    assert api.call("GET", "/v1/me", token=admin).data["modules"] == defaults
     # When an admin switches the knowledge base off
     resp = api.call("PATCH", "/v1/settings", {"modules": {"knowledge_base": False}}, token=admin)
-    assert resp.status_code == 200 and resp.data["modules"] == {"knowledge_base": False, "chat": False}
+    assert resp.status_code == 200 and resp.data["modules"] == {**defaults, "knowledge_base": False}
     # Then its routes answer 404 module_disabled for everyone, and the switches are reported where screens look
     aid = kb.ids["kb"][PUBLIC]
     gone = [
@@ -223,13 +225,13 @@ def test_the_module_switch_hides_the_knowledge_base_and_is_reported(api, kb):
     ]
     assert [(r.status_code, r.data["error"]["code"]) for r in gone] == [(404, "module_disabled")] * len(gone)
     assert api.call("GET", "/v1/me", token=kb.token("customer_a")).data["modules"]["knowledge_base"] is False
-    assert api.call("GET", "/v1/public/agency/forms").data["modules"] == {"knowledge_base": False, "chat": False}
+    assert api.call("GET", "/v1/public/agency/forms").data["modules"] == {**defaults, "knowledge_base": False}
     hits = api.call("GET", "/v1/search?q=zebra", token=admin).data["items"]
     assert [h for h in hits if h["kind"] == "article"] == []
     # And switching it on again brings everything back, nothing deleted; chat is switched separately
     api.call("PATCH", "/v1/settings", {"modules": {"knowledge_base": True, "chat": True}}, token=admin)
     assert api.call("GET", f"/v1/public/agency/kb/{aid}").status_code == 200
-    assert api.call("GET", "/v1/me", token=admin).data["modules"] == {"knowledge_base": True, "chat": True}
+    assert api.call("GET", "/v1/me", token=admin).data["modules"] == {**defaults, "chat": True}
 
 
 def test_unknown_modules_and_non_admins_cannot_switch(api, kb):

@@ -12,6 +12,16 @@ from msgspec import Meta
 from tandem.domain.errors import ModuleDisabled, ValidationError
 from tandem.domain.exposure import exposed
 from tandem.domain.limits import LIST, Name, ShortText, Url
+from tandem.domain.modules import (  # noqa: F401  (re-exported: services import the names with module_on)
+    CHAT,
+    INTEGRATIONS,
+    KNOWLEDGE_BASE,
+    MODULE_DEFAULTS,
+    PORTAL,
+    TASKS,
+    TIME_TRACKING,
+    label,
+)
 from tandem.domain.statuses import Status, default_statuses
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
@@ -87,10 +97,8 @@ def validate_slug(slug: str) -> str:
     return slug
 
 
-# Each module's state when the tenant never switched it: the knowledge base is on; live chat is off, because an
-# unanswered messenger is worse than none. Issue 15 adds the other modules here.
-MODULE_DEFAULTS: dict[str, bool] = {"knowledge_base": True, "chat": False}
-KNOWLEDGE_BASE, CHAT = "knowledge_base", "chat"
+# Each module's state when the tenant never switched it (domain/modules.py, the one table): all on but live chat,
+# because an unanswered messenger is worse than none.
 
 
 def module_on(tenant: Tenant, name: str) -> bool:
@@ -106,4 +114,4 @@ def modules_of(tenant: Tenant) -> dict[str, bool]:
 def require_module(tenant: Tenant, name: str) -> None:
     """ModuleDisabled (404 `module_disabled`) when the module is off: its routes answer as if they did not exist."""
     if not module_on(tenant, name):
-        raise ModuleDisabled(f"the {name.replace('_', ' ')} is switched off for this help desk", {"module": name})
+        raise ModuleDisabled(f"the {label(name)} module is switched off for this help desk", {"module": name})

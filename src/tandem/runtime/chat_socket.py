@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from tandem.domain.errors import DomainError, Forbidden, NotFound, Unauthorized, ValidationError
+from tandem.domain.errors import DomainError, Forbidden, ModuleDisabled, NotFound, Unauthorized, ValidationError
 from tandem.runtime.observability import logger
 
 SESSION_COOKIE = "tandem_session"
@@ -70,8 +70,10 @@ def connect(c: Any, event: dict[str, Any]) -> dict[str, Any]:
             if cookie:
                 try:
                     principal = principal_from_token(c.deps, cookie)
-                except Unauthorized:
-                    principal = None  # an old session in the browser: the visitor chats anonymously
+                except (Unauthorized, ModuleDisabled):
+                    # An old session in the browser, or a customer's while the portal is off (issue 15): the
+                    # visitor chats anonymously.
+                    principal = None
         conn = open_socket(c.deps, str(ctx.get("connectionId") or ""), slug=query.get("tenant"),
                            visitor=query.get("visitor"), principal=principal,
                            ip=(ctx.get("identity") or {}).get("sourceIp"))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import UNSET, Meta, Struct, UnsetType, defstruct
 
 from tandem.domain.item_types import Defaults, Priority
 from tandem.domain.limits import Answers, Date, Description, Email, Id, Name, Password, Title, Token
 from tandem.domain.statuses import Category
-from tandem.domain.tenants import PortalVisibility, Tenant
+from tandem.domain.tenants import MODULE_DEFAULTS, PortalVisibility, Tenant
 from tandem.schemas.derive import derive
 from tandem.schemas.people import UserOut
 from tandem.schemas.projects import PublicForm
@@ -70,17 +70,16 @@ class StatusOut(Struct, kw_only=True):
 Lifecycles = dict[str, list[StatusOut]]
 
 
-class Modules(Struct, kw_only=True):
-    """Which modules are on (domain/tenants.py `module_on`): a switched-off module's routes answer 404
+# The modules' switches, one bool per module of domain/modules.py (the one table): a module added there appears in
+# /v1/me, the settings, the portal's config and the PATCH without a change here.
+Modules = defstruct("Modules", [(name, bool) for name in MODULE_DEFAULTS], kw_only=True)
+Modules.__doc__ = """Which modules are on (domain/modules.py): a switched-off module's routes answer 404
     `module_disabled` and its screens are hidden."""
-
-    knowledge_base: bool
-    chat: bool
-
-
-class ModulesPatch(Struct, kw_only=True, forbid_unknown_fields=True):
-    knowledge_base: bool | UnsetType = UNSET
-    chat: bool | UnsetType = UNSET
+ModulesPatch = defstruct(
+    "ModulesPatch", [(name, bool | UnsetType, UNSET) for name in MODULE_DEFAULTS], kw_only=True,
+    forbid_unknown_fields=True,
+)
+ModulesPatch.__doc__ = "The modules to switch on (true) or off (false); the others keep their state."
 
 
 class MeOut(Struct, kw_only=True):

@@ -17,6 +17,14 @@ Position = Annotated[int, Meta(ge=0, le=100_000)]
 Actions = Annotated[list[Action], Meta(max_length=50)]
 
 
+class RuleWarning(Struct, kw_only=True):
+    """An action the rule skips while the module it needs is switched off (domain/modules.py ACTION_MODULES)."""
+
+    action_index: int
+    module: str
+    message: str
+
+
 class RuleOut(Struct, kw_only=True):
     id: str
     name: str
@@ -30,6 +38,7 @@ class RuleOut(Struct, kw_only=True):
     version: int
     last_error: str | None  # why the rule failed the last time it ran; None once it succeeds again
     failing_since: str | None
+    warnings: list[RuleWarning]  # actions skipped while their module is off; empty when every action runs
 
 
 class RuleCreate(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -17,6 +17,7 @@ from tandem.domain.permissions import (
     visible,
 )
 from tandem.domain.tenants import Tenant
+from tandem.services import modules
 from tandem.services.deps import Deps
 
 
@@ -64,12 +65,14 @@ def load_item(
     except Exception as exc:
         raise NotFound("item not found", {"ref": ref}) from exc
     tenant = tenant or tenant_of(deps, p)
+    modules.require_ref(tenant, ref)  # tasks switched off: K- references are gone (issue 15)
     item = deps.repos.items.get(tenant.id, ref)
     if item is None:
         raise NotFound("item not found", {"ref": ref})
     target = item_target(deps, p, tenant, item, cache)
     if not visible(p, Action.READ, target):
         raise NotFound("item not found", {"ref": ref})
+    modules.require_item(tenant, item)  # a converted ticket's old reference leads to a task
     if not allowed(p, action, target):
         raise Forbidden(f"you may not {action.value} this item")
     return tenant, item

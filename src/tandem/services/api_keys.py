@@ -24,9 +24,11 @@ from typing import Any
 from tandem.domain.api_keys import ApiKey, Scope, compose, principal_of, shown_prefix, tenant_in
 from tandem.domain.errors import NotFound, Unauthorized, ValidationError
 from tandem.domain.permissions import Action, Area, Principal
+from tandem.domain.tenants import INTEGRATIONS
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
+from tandem.services.modules import module_tenant
 from tandem.services.ports import Page, Position
 
 SECRET_BYTES = 32
@@ -58,6 +60,7 @@ def _name(value: Any) -> str:
 
 def create_key(deps: Deps, p: Principal, *, name: Any, scopes: Any) -> tuple[ApiKey, str]:
     """A new key of the caller's tenant (admins); returns the record and the key, which is never shown again."""
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.API_KEYS, Action.ADMINISTER)
     key = compose(p.tenant_id, secrets.token_urlsafe(SECRET_BYTES))
     record = ApiKey(
@@ -74,11 +77,13 @@ def create_key(deps: Deps, p: Principal, *, name: Any, scopes: Any) -> tuple[Api
 
 
 def list_keys(deps: Deps, p: Principal, *, limit: int | None = None, after: Position = None) -> Page[ApiKey]:
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.API_KEYS, Action.ADMINISTER)
     return deps.repos.api_keys.list(p.tenant_id, limit=check_limit(limit), after=after)
 
 
 def _existing(deps: Deps, p: Principal, key_id: str) -> ApiKey:
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.API_KEYS, Action.ADMINISTER)
     key = deps.repos.api_keys.get(p.tenant_id, key_id)
     if key is None:

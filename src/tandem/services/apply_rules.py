@@ -16,6 +16,7 @@ from tandem.domain.items import Cause, Item
 from tandem.domain.rules import Action, Rule, Situation, Trigger, plan
 from tandem.domain.tenants import Tenant
 from tandem.services.deps import Deps
+from tandem.services.modules import shows_item
 from tandem.services.run_actions import Actor, run
 
 log = logging.getLogger(__name__)
@@ -134,8 +135,8 @@ def run_situation(deps: Deps, s: Situation, load: RuleLoader, event_key: str, se
     longer decodes…) fails alone: the failure is written on the item and the rule, its run counts as done,
     and the other rules go on. Anything else (the store, the network) propagates so the event is redelivered."""
     tenant = deps.repos.tenants.get(s.item.tenant_id)
-    if tenant is None:
-        return 0
+    if tenant is None or not shows_item(tenant, s.item):
+        return 0  # tasks switched off: rules leave task items alone, as every other channel does (issue 15)
     runs = 0
     for rule, actions in plan(load(tenant.id), s):
         key = f"{event_key}:{s.trigger.value}:{rule.id}"

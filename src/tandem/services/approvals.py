@@ -12,10 +12,12 @@ from dataclasses import replace
 from tandem.domain import time_tracking as tt
 from tandem.domain.errors import Forbidden, NotFound, ValidationError
 from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed
+from tandem.domain.tenants import TIME_TRACKING
 from tandem.domain.time_tracking import SheetState, Timesheet
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
+from tandem.services.modules import module_tenant
 from tandem.services.ports import Page, Position, SheetQuery
 from tandem.services.timesheets import SheetFilters, sheet_target
 
@@ -27,6 +29,7 @@ def decide_sheet(deps: Deps, p: Principal, sheet_id: str, *, approve: bool, reas
     """POST /v1/timesheets/{id}/approve|reject: admins or a manager of the sheet's project; anyone else is refused
     (403) whether or not they may read the sheet — the question is theirs to decide, and sheet ids are unguessable.
     A rejection says why (422 without a reason). Only a submitted sheet is decided (409 otherwise)."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMESHEETS, Action.READ)
     sheet = deps.repos.time.get_sheet(p.tenant_id, sheet_id)
     if sheet is None:
@@ -52,6 +55,7 @@ def approvable_sheets(deps: Deps, p: Principal, f: SheetFilters, *, limit: int |
     of the projects they manage, one Query per managed project on its project key, projects in id order; the cursor
     holds the project and the position in it. Other agents manage nothing: an empty list. Each Query reads at most
     the page's room and the state is applied to what it read, so a page may be short: follow `next_cursor`."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMESHEETS, Action.READ)
     if f.state not in (None, SheetState.SUBMITTED):
         raise ValidationError("the approval queue holds submitted timesheets only", {"field": "state"})

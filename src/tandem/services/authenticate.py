@@ -8,8 +8,10 @@ from tandem.domain.api_keys import KEY_PREFIX
 from tandem.domain.errors import Unauthorized, ValidationError
 from tandem.domain.people import Role, User, normalize_email
 from tandem.domain.permissions import Principal
+from tandem.domain.tenants import INTEGRATIONS, PORTAL, require_module
 from tandem.services import api_keys, sessions, throttle
 from tandem.services.deps import Deps
+from tandem.services.modules import module_tenant
 from tandem.services.ports import OutboundMail
 
 ACCESS = "access"
@@ -55,7 +57,21 @@ def principal_from_token(deps: Deps, token: str) -> Principal:
     principal, claims = claimed_principal(deps, token)
     if claims is not None and not sessions.session_alive(deps, claims):
         raise Unauthorized("this session has ended; sign in again")
+    require_credential_module(deps, principal)
     return principal
+
+
+# Credentials that belong to a module (issue 15): a customer's session is the portal's, an API key the
+# integrations'. While the module is off every call made with one answers 404 `module_disabled`.
+CREDENTIAL_MODULES = {Role.CUSTOMER: PORTAL, Role.INTEGRATION: INTEGRATIONS}
+
+
+def require_credential_module(deps: Deps, p: Principal) -> None:
+    """ModuleDisabled when the caller's kind of credential belongs to a switched-off module (one cached tenant
+    read, for customers and API keys only: staff sessions never need it)."""
+    name = CREDENTIAL_MODULES.get(p.role)
+    if name is not None:
+        module_tenant(deps, p.tenant_id, name)
 
 
 def claimed_principal(deps: Deps, token: str) -> tuple[Principal, dict[str, Any] | None]:
@@ -103,7 +119,14 @@ def log_in(deps: Deps, *, tenant_slug: str, email: str, password: str, ip: str |
     user = _checked_user(deps, tenant_slug, email, password)
     for hit in hits:  # only failures count
         throttle.give_back(deps, hit)
+    _portal_for(deps, user)  # after the password: the answer tells nothing to someone who does not know it
     return issue_token(deps, user)
+
+
+def _portal_for(deps: Deps, user: User) -> None:
+    """Customers sign in to the portal: not while it is switched off."""
+    if user.role is Role.CUSTOMER:
+        module_tenant(deps, user.tenant_id, PORTAL)
 
 
 def _checked_user(deps: Deps, tenant_slug: str, email: str, password: str) -> User:
@@ -132,6 +155,7 @@ def request_magic_link(deps: Deps, *, tenant_slug: str, email: str, ip: str | No
     tenant = deps.repos.tenants.by_slug((tenant_slug or "").strip().lower())
     if tenant is None:
         return
+    require_module(tenant, PORTAL)  # the portal's route: gone while the portal is off
     user = deps.repos.users.by_email(tenant.id, normalize_email(email))
     if user is None or not user.active or user.email_failing:
         return
@@ -165,6 +189,7 @@ def redeem_magic_link(deps: Deps, token: str) -> str:
     user = deps.repos.users.get(claims["tid"], claims["sub"])
     if user is None or not user.active:
         raise Unauthorized("invalid or expired link")
+    _portal_for(deps, user)  # before the claim: the link works again once the portal is back
     # One use only: a link forwarded or left in a mailbox cannot sign anyone in a second time.
     if not deps.repos.mail.claim(user.tenant_id, f"magic:{claims.get('jti')}", deps.settings.magic_link_ttl_seconds):
         raise Unauthorized("this sign-in link was already used")

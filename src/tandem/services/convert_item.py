@@ -10,7 +10,7 @@ from tandem.domain.errors import ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.permissions import Action, Principal
 from tandem.domain.statuses import status_for_category
-from tandem.domain.tenants import Tenant
+from tandem.domain.tenants import TASKS, Tenant, require_module
 from tandem.services.access import load_item
 from tandem.services.deps import Deps
 
@@ -31,6 +31,7 @@ def convert(
     deps: Deps, tenant: Tenant, item: Item, *, to: str, type_id: str | None, actor_id: str | None, cause: Cause
 ) -> Item:
     """Convert a loaded ticket (also used by the rule action)."""
+    require_module(tenant, TASKS)  # rules and macros skip the action before (run_actions); the API lands here
     if to != "task":
         raise ValidationError("items can be converted to tasks only", {"field": "to"})
     if item.kind == "task":

@@ -4,6 +4,10 @@ Each attempt is one side effect under `deps.once` (key `hook:{webhook-id}:{n}`, 
 a redelivered stream record or a repeated timer tick never sends attempt n twice. The call's outcome is kept with
 the once-record, so when writing it to the delivery log fails, the repeat records attempt n as it went.
 Retries are timers (`kind` "webhook", key `hook:{webhook-id}`), fired by the timers Lambda each minute.
+
+While the tenant's integrations module is off nothing is sent (issue 15): a delivery is recorded as usual but
+parked — pending, without a next attempt — and a retry that comes due is parked the same way. Switching the module
+on again schedules them all (services/resume_hooks.py), so no event is lost.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from urllib.parse import urlsplit
 from tandem.domain.clock import iso, parse_iso
 from tandem.domain.hooks import MAX_ATTEMPTS, RULES_CHANNEL, Attempt, Delivery, Hook, next_attempt_after
 from tandem.domain.people import Role
+from tandem.domain.tenants import INTEGRATIONS, module_on
 from tandem.services.deps import Deps
 from tandem.services.ports import OutboundMail, Timer
 
@@ -36,6 +41,8 @@ def sign(deps: Deps, hook: Hook, delivery: Delivery, now: str) -> dict[str, str]
 def attempt(deps: Deps, delivery: Delivery, *, manual: bool = False, hook: Hook | None = None) -> Delivery:
     """Make the next attempt of `delivery` (unless its hook is gone or disabled) and record how it went.
     `hook` is the subscription when the caller just read it (the stream's first attempt)."""
+    if not sending(deps, delivery.tenant_id):
+        return park(deps, delivery)
     hook = hook or deps.repos.hooks.get(delivery.tenant_id, delivery.hook_id)
     if hook is None or (not hook.enabled and not manual):
         reason = "the subscription was removed" if hook is None else "the subscription is disabled"
@@ -58,6 +65,27 @@ def attempt(deps: Deps, delivery: Delivery, *, manual: bool = False, hook: Hook 
     ok = sent["status"] is not None and 200 <= sent["status"] < 300
     record = Attempt(n, sent["at"], ok, sent["status"], sent["ms"], None if ok else sent["error"], manual)
     return _after(deps, hook, delivery, record, manual)
+
+
+def sending(deps: Deps, tenant_id: str) -> bool:
+    """Whether the tenant's webhooks go out: its integrations module is on."""
+    tenant = deps.repos.tenants.get(tenant_id)
+    return tenant is not None and module_on(tenant, INTEGRATIONS)
+
+
+def parked(delivery: Delivery) -> bool:
+    """Pending with no attempt scheduled: recorded while integrations were off (or a first attempt that never
+    finished), waiting for resume_hooks."""
+    return delivery.state == "pending" and delivery.next_attempt_at is None
+
+
+def park(deps: Deps, delivery: Delivery) -> Delivery:
+    """Keep the delivery pending without a next attempt: nothing is sent until the module is on again."""
+    if delivery.next_attempt_at is None:
+        return delivery
+    delivery = replace(delivery, next_attempt_at=None)
+    deps.repos.deliveries.save(delivery)
+    return delivery
 
 
 def _error(result: object) -> str | None:

@@ -30,7 +30,7 @@ from tandem.domain.hooks import (
 )
 from tandem.domain.items import Item
 from tandem.domain.tenants import Tenant
-from tandem.services.deliver_hooks import attempt
+from tandem.services.deliver_hooks import attempt, sending
 from tandem.services.deps import Deps
 
 
@@ -101,17 +101,19 @@ def emit(deps: Deps, event: Event, hooks: Callable[[str], list[Hook]] | None = N
     if not found:
         return 0  # most tenants: no subscription, no work beyond the one cached Query
     started = 0
+    paused = not sending(deps, tenant_id)  # integrations off: recorded, sent once they are on again
     for body, public in events_of(event):
         for hook in found:
             if hook.event != body["type"] or not hook.enabled or (hook.scope == "customer" and not public):
                 continue
-            started += deliver(deps, hook.tenant_id, hook.id, hook.target_url, body, dispatch, key, hook)
+            started += deliver(deps, hook.tenant_id, hook.id, hook.target_url, body, dispatch, key, hook, paused)
     return started
 
 
 def deliver(deps: Deps, tenant_id: str, hook_id: str, url: str, body: dict[str, Any],
-            dispatch: Dispatch | None = None, key: str = "", hook: Hook | None = None) -> int:
-    """Record the delivery (once) and start its first attempt; 1 when an attempt was started."""
+            dispatch: Dispatch | None = None, key: str = "", hook: Hook | None = None, paused: bool = False) -> int:
+    """Record the delivery (once) and start its first attempt; 1 when an attempt was started. `paused`: record
+    it only (parked: see deliver_hooks)."""
     raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     new = Delivery(tenant_id, delivery_id(body["id"], hook_id), hook_id, body["type"], url, raw, deps.clock())
     if not deps.repos.deliveries.add(new):
@@ -119,6 +121,8 @@ def deliver(deps: Deps, tenant_id: str, hook_id: str, url: str, body: dict[str, 
         if existing is None or existing.state != "pending" or existing.attempts:
             return 0  # delivered, given up, or its retries are scheduled: a redelivered batch adds nothing
         new = existing  # recorded, but the first attempt never finished: make it now (once guards it)
+    if paused:
+        return 0
     (dispatch or Dispatch()).run(key, lambda: attempt(deps, new, hook=hook))
     return 1
 

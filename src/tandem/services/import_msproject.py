@@ -28,7 +28,7 @@ from tandem.domain.permissions import Action, Principal, ProjectTarget, allowed,
 from tandem.domain.plan_graph import successors_first
 from tandem.domain.search_text import fold
 from tandem.domain.statuses import Category
-from tandem.domain.tenants import Tenant
+from tandem.domain.tenants import TASKS, Tenant, require_module
 from tandem.services.access import tenant_of
 from tandem.services.deps import Deps
 from tandem.services.open_item import NewItem, open_item
@@ -69,6 +69,7 @@ def import_plan(
     the create or update use case refuses is listed in `errors` and the rest goes on. A dry run checks everything
     and writes nothing: `created` counts what would be created."""
     tenant = tenant_of(deps, p)
+    require_module(tenant, TASKS)  # a plan is tasks: with them switched off the import is gone too
     project = _project(deps, p, tenant, project_id)
     plan = parse_plan(xml)
     item_type = default_task_type(deps, tenant)

@@ -19,10 +19,12 @@ from tandem.domain.errors import BadRequest, NotFound, ValidationError
 from tandem.domain.inbound_webhooks import InboundWebhook, check_mapping, map_document
 from tandem.domain.items import Cause, Item
 from tandem.domain.permissions import Action, Area, Principal
+from tandem.domain.tenants import INTEGRATIONS
 from tandem.services import throttle
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit, check_version, text
+from tandem.services.modules import module_tenant
 from tandem.services.open_item import NewItem, fingerprint, open_item
 from tandem.services.ports import IdempotencyClaim, Page, Position
 
@@ -78,6 +80,7 @@ def _plain(mapping: Any) -> dict[str, Any]:
 
 def create_endpoint(deps: Deps, p: Principal, data: dict[str, Any]) -> Issued:
     """POST /v1/inbound-webhooks: admins only; the answer is the only time the URL's secret is shown."""
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.INBOUND_WEBHOOKS, Action.CREATE)
     unknown = sorted(set(data) - {"name", "type_id", "mapping", "project_id"})
     if unknown:
@@ -89,6 +92,7 @@ def create_endpoint(deps: Deps, p: Principal, data: dict[str, Any]) -> Issued:
 
 
 def get_endpoint(deps: Deps, p: Principal, endpoint_id: str) -> InboundWebhook:
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.INBOUND_WEBHOOKS, Action.READ)
     endpoint = deps.repos.inbound_webhooks.get(p.tenant_id, endpoint_id)
     if endpoint is None:
@@ -98,6 +102,7 @@ def get_endpoint(deps: Deps, p: Principal, endpoint_id: str) -> InboundWebhook:
 
 def list_endpoints(deps: Deps, p: Principal, *, limit: int | None = None, after: Position = None
                    ) -> Page[InboundWebhook]:
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.INBOUND_WEBHOOKS, Action.READ)
     return deps.repos.inbound_webhooks.list(p.tenant_id, limit=check_limit(limit), after=after)
 
@@ -105,6 +110,7 @@ def list_endpoints(deps: Deps, p: Principal, *, limit: int | None = None, after:
 def update_endpoint(deps: Deps, p: Principal, endpoint_id: str, changes: dict[str, Any],
                     expected: int | None = None) -> InboundWebhook:
     """PATCH: name, type, mapping (replaced whole) or project; the mapping is checked against the resulting type."""
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.INBOUND_WEBHOOKS, Action.ADMINISTER)
     endpoint = get_endpoint(deps, p, endpoint_id)
     check_version(endpoint, expected)
@@ -116,6 +122,7 @@ def update_endpoint(deps: Deps, p: Principal, endpoint_id: str, changes: dict[st
 
 def delete_endpoint(deps: Deps, p: Principal, endpoint_id: str, expected: int | None = None) -> None:
     """DELETE: the URL stops working at once; items it created stay."""
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.INBOUND_WEBHOOKS, Action.ADMINISTER)
     endpoint = get_endpoint(deps, p, endpoint_id)
     check_version(endpoint, expected)
@@ -124,6 +131,7 @@ def delete_endpoint(deps: Deps, p: Principal, endpoint_id: str, expected: int | 
 
 def rotate_endpoint(deps: Deps, p: Principal, endpoint_id: str) -> Issued:
     """A new secret URL; the old one answers 404 from now on."""
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.INBOUND_WEBHOOKS, Action.ADMINISTER)
     endpoint, url = _issue(deps, get_endpoint(deps, p, endpoint_id))
     return Issued(deps.repos.inbound_webhooks.save(endpoint), url)
@@ -144,9 +152,11 @@ def find_by_token(deps: Deps, token: str) -> InboundWebhook:
 def receive(deps: Deps, token: str, read_body: Callable[[], Any], delivery_id: str | None = None) -> Item:
     """POST to an endpoint's URL: the posted JSON becomes an item of the endpoint's type.
 
-    In this order: the token (404), the endpoint's rate (429), the body (`read_body` raises 413/400), the mapping
-    (422). A `delivery_id` (the sender's `webhook-id`) makes a repeat answer the first item and create nothing."""
+    In this order: the token (404), the integrations module (404 `module_disabled`), the endpoint's rate (429), the
+    body (`read_body` raises 413/400), the mapping (422). A `delivery_id` (the sender's `webhook-id`) makes a
+    repeat answer the first item and create nothing."""
     endpoint = find_by_token(deps, token)
+    module_tenant(deps, endpoint.tenant_id, INTEGRATIONS)
     throttle.inbound_webhook_post(deps, tenant_id=endpoint.tenant_id, endpoint_id=endpoint.id)
     document = read_body()
     tenant = deps.repos.tenants.get(endpoint.tenant_id)

@@ -9,7 +9,7 @@ from tandem.domain.people import User
 from tandem.domain.permissions import Action, Area, Principal
 from tandem.services import sessions
 from tandem.services.access import require_area
-from tandem.services.authenticate import claimed_principal
+from tandem.services.authenticate import claimed_principal, require_credential_module
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
 from tandem.services.ports import Page, Position
@@ -35,6 +35,7 @@ def poll(deps: Deps, token: str) -> tuple[Principal, Changes]:
         known = sessions.settle(deps, claims, records.user, revoked=records.revoked)
     if not known:
         raise Unauthorized("this session has ended; sign in again")
+    require_credential_module(deps, p)
     require_area(p, Area.NOTIFICATIONS, Action.READ)
     return p, state if state is not None else deps.repos.notifications.changes(p.tenant_id, p.user_id)
 

@@ -23,18 +23,21 @@ from tandem.domain.messages import Message, Visibility
 from tandem.domain.people import User, normalize_email
 from tandem.domain.replies import status_after_customer_reply
 from tandem.domain.statuses import Category
-from tandem.domain.tenants import Tenant
+from tandem.domain.tenants import TASKS, Tenant, module_on
 from tandem.domain.threading import base_address, reply_ref, subject_refs
 from tandem.mail.model import InboundEmail
 from tandem.mail.render import cut_at_marker
 from tandem.services.deps import Deps
 from tandem.services.mail_parts import TEXT_BUDGET, TITLE_CHARS, content, fit
+from tandem.services.modules import TASK
 from tandem.services.open_item import ensure_customer
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim, TransientError
 from tandem.services.post_message import resolve_handles
 from tandem.services.update_item import change_item
 
 MAX_CC = 100
+# The reason of a mail kept because the module it belongs to is switched off (issue 15): "module switched off: tasks".
+MODULE_OFF = "module switched off"
 
 
 @dataclass
@@ -197,6 +200,9 @@ def _for_tenant(
         return _automatic(deps, tenant, item, mail, env, sender)
     if sender is None:
         return reject(deps, mail, env, "no usable sender address", tenant.id)
+    if not module_on(tenant, TASKS) and TASK in (item_type.kind, item.kind if item else None):
+        # Kept, not lost: `tandem mail replay --reason "module switched off"` runs it once tasks are on again.
+        return reject(deps, mail, env, f"{MODULE_OFF}: {TASKS}", tenant.id)
     if item is not None and item.status_category is not Category.CLOSED:
         return _reply(deps, tenant, item, mail, env, sender, trusted_staff)
     return _new_ticket(deps, tenant, item_type, mail, env, sender, follow_up_of=item)

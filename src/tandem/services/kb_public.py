@@ -13,7 +13,7 @@ from tandem.domain.errors import BadRequest, NotFound, ValidationError
 from tandem.domain.kb import Article, ArticleState, Category
 from tandem.domain.permissions import Action, ArticleTarget, Principal, allowed
 from tandem.domain.search_text import query_words, snippet
-from tandem.domain.tenants import KNOWLEDGE_BASE, Tenant, require_module
+from tandem.domain.tenants import KNOWLEDGE_BASE, PORTAL, Tenant, require_module
 from tandem.services import throttle
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
@@ -33,8 +33,10 @@ class PublicHit:
 
 
 def portal_tenant(deps: Deps, slug: str, p: Principal | None) -> tuple[Tenant, Principal | None]:
-    """The tenant of the slug with its knowledge base on, and the caller as far as this tenant knows them."""
+    """The tenant of the slug with its knowledge base and its portal on (the public help centre is both), and
+    the caller as far as this tenant knows them."""
     tenant = tenant_by_slug(deps, slug)
+    require_module(tenant, PORTAL)
     require_module(tenant, KNOWLEDGE_BASE)
     return tenant, (p if p is not None and p.tenant_id == tenant.id else None)
 

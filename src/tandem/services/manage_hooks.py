@@ -27,10 +27,12 @@ from tandem.domain.hooks import (
     message_event,
 )
 from tandem.domain.permissions import Action, Area, Principal
+from tandem.domain.tenants import INTEGRATIONS
 from tandem.services.access import require_area
 from tandem.services.deliver_hooks import attempt
 from tandem.services.deps import Deps
 from tandem.services.emit_hooks import rules_channel
+from tandem.services.modules import module_tenant
 from tandem.services.ports import ItemQuery, Page, Position
 
 POLL_SIZE = 10  # Zapier reads the newest few for samples and deduplication
@@ -57,6 +59,7 @@ def create_hook(deps: Deps, p: Principal, data: dict[str, Any]) -> Hook:
     """Subscribe `target_url` to `event`; the answer carries the secret (shown here and on rotation only)."""
     from tandem.domain.webhooks import new_secret
 
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.HOOKS, Action.ADMINISTER)
     event = _event(data.get("event"))
     url = data.get("target_url")
@@ -71,6 +74,7 @@ def create_hook(deps: Deps, p: Principal, data: dict[str, Any]) -> Hook:
 
 
 def list_hooks(deps: Deps, p: Principal, *, limit: int = 50, after: Position = None) -> Page[Hook]:
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.HOOKS, Action.READ)
     page = deps.repos.hooks.list(p.tenant_id, limit=limit, after=after)
     return Page([h for h in page.items if h.id != RULES_CHANNEL], page.after)
@@ -88,6 +92,7 @@ def _hook(deps: Deps, p: Principal, hook_id: str, *, channel: bool = False) -> H
 
 def delete_hook(deps: Deps, p: Principal, hook_id: str) -> None:
     """Unsubscribe: nothing more is sent, retries of earlier deliveries included."""
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.HOOKS, Action.ADMINISTER)
     deps.repos.hooks.delete(_hook(deps, p, hook_id))
 
@@ -95,6 +100,7 @@ def delete_hook(deps: Deps, p: Principal, hook_id: str) -> None:
 def rotate_secret(deps: Deps, p: Principal, hook_id: str) -> Hook:
     """A new secret signs from now on; the previous one signs too for 24 h, so receivers can switch over.
     `rules` rotates (and first creates) the secret of the tenant's rule `call_webhook`s."""
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.HOOKS, Action.ADMINISTER)
     from tandem.domain.webhooks import new_secret
 
@@ -109,6 +115,7 @@ def rotate_secret(deps: Deps, p: Principal, hook_id: str) -> Hook:
 def list_deliveries(
     deps: Deps, p: Principal, hook_id: str, *, limit: int = 50, after: Position = None
 ) -> Page[Delivery]:
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.HOOKS, Action.READ)
     hook = _hook(deps, p, hook_id, channel=True)
     return deps.repos.deliveries.list_for_hook(p.tenant_id, hook.id, limit=limit, after=after)
@@ -116,6 +123,7 @@ def list_deliveries(
 
 def redeliver(deps: Deps, p: Principal, hook_id: str, delivery_id: str) -> Delivery:
     """One more attempt of a delivery now, with the same `webhook-id` (a disabled hook too: someone asked)."""
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.HOOKS, Action.ADMINISTER)
     hook = _hook(deps, p, hook_id, channel=True)
     delivery = deps.repos.deliveries.get(p.tenant_id, delivery_id)
@@ -131,6 +139,7 @@ def poll(deps: Deps, p: Principal, event: str) -> list[dict[str, Any]]:
     items), so a new workspace answers an empty list rather than invented samples. A change's old values are not
     kept, so polled change events carry an empty `previous`: the same keys as a delivery, for Zapier's field
     mapping."""
+    module_tenant(deps, p.tenant_id, INTEGRATIONS)
     require_area(p, Area.HOOKS, Action.READ)
     if event not in EVENTS:
         raise NotFound("no such event", {"event": event})

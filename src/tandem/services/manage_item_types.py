@@ -11,6 +11,7 @@ from tandem.domain.permissions import Action, Area, Principal
 from tandem.services.access import require_area, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import apply_fields, boolean, check_limit, check_version, text
+from tandem.services.modules import require_kind
 from tandem.services.ports import Page, Position
 
 
@@ -86,8 +87,9 @@ def create_item_type(deps: Deps, p: Principal, **fields: Any) -> ItemType:
     require_area(p, Area.ITEM_TYPES, Action.CREATE)
     fields.setdefault("name", None)
     fields.setdefault("kind", None)
-    item_type = ItemType(p.tenant_id, deps.new_id(), "ticket", "", deps.clock())
-    return deps.repos.item_types.add(apply_fields(item_type, fields, _checks(deps, p)))
+    item_type = apply_fields(ItemType(p.tenant_id, deps.new_id(), "ticket", "", deps.clock()), fields, _checks(deps, p))
+    require_kind(tenant_of(deps, p), item_type.kind)  # a task type while tasks are off: the module's (issue 15)
+    return deps.repos.item_types.add(item_type)
 
 
 def get_item_type(deps: Deps, p: Principal, type_id: str) -> ItemType:

@@ -21,7 +21,7 @@ from tandem.domain.rules import (
     decode_options,
     plan,
 )
-from tandem.domain.tenants import Tenant
+from tandem.domain.tenants import Tenant, modules_of
 from tandem.services.access import load_item, require_area, tenant_of
 from tandem.services.apply_rules import all_rules, requester_email
 from tandem.services.check_rules import problems, refuse
@@ -101,6 +101,11 @@ def get_rule(deps: Deps, p: Principal, rule_id: str) -> Rule:
     if rule is None:
         raise NotFound("rule not found", {"id": rule_id})
     return rule
+
+
+def module_states(deps: Deps, p: Principal) -> dict[str, bool]:
+    """The tenant's modules, on or off: a rule's actions whose module is off are flagged and skipped (issue 15)."""
+    return modules_of(tenant_of(deps, p))
 
 
 def list_rules(deps: Deps, p: Principal, *, limit: int | None = None, after: Position = None) -> Page[Rule]:

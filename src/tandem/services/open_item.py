@@ -19,6 +19,7 @@ from tandem.domain.tenants import Tenant
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
 from tandem.services.folders import check_item_folder
+from tandem.services.modules import require_kind
 from tandem.services.planning import resolve_predecessors
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim
 
@@ -130,6 +131,7 @@ def open_item(
         raise ValidationError("unknown item type", {"field": "type_id"})
     if new.kind and new.kind != item_type.kind:
         raise ValidationError("kind does not match the item type", {"field": "kind"})
+    require_kind(tenant, item_type.kind)  # every channel creates through here: tasks need their module
     staff = actor is not None and actor.is_staff
     requester = _requester(deps, tenant, actor, new.requester)
     followers = list(dict.fromkeys(([requester.id] if requester else []) + (new.followers or [] if staff else [])))

@@ -11,10 +11,11 @@ from tandem.domain.hierarchy import Project
 from tandem.domain.items import Item, predecessor_refs
 from tandem.domain.permissions import Action, Area, Principal, allowed, visible
 from tandem.domain.planning import PlanConflict, check_acyclic, conflicts
-from tandem.domain.tenants import Tenant
+from tandem.domain.tenants import TASKS, Tenant
 from tandem.services.access import item_target, load_project, require_area, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
+from tandem.services.modules import module_tenant
 from tandem.services.ports import ItemQuery, Page, Position
 
 ProjectCache = dict[str, Project | None]
@@ -99,6 +100,7 @@ def project_schedule(
     """`GET /v1/projects/{id}/schedule`: a page of the project's items the caller may see whose dates touch the
     window, each with its conflicts. One Query on the project's index per page, then one BatchGetItem (100 keys a
     request) for the predecessors that are not on the page."""
+    module_tenant(deps, p.tenant_id, TASKS)  # the Gantt chart and the calendar are the tasks module's
     require_area(p, Area.SCHEDULES, Action.READ)
     start, end = _day(start, "from"), _day(end, "to")
     if start and end and end < start:

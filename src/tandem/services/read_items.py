@@ -14,6 +14,7 @@ from tandem.domain.permissions import Action, Principal, ProjectTarget, allowed,
 from tandem.domain.queues import ME, SORTS
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import PortalVisibility, Tenant
+from tandem.services import modules
 from tandem.services.access import item_target, load_item, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
@@ -65,6 +66,7 @@ def list_items(deps: Deps, p: Principal, q: ItemQuery) -> Page[Item]:
         if q.project_id not in (None, folder.project_id):
             return Page([])
         q = replace(q, project_id=folder.project_id)
+    q = modules.scoped_query(tenant, q)  # tasks switched off: no tasks in lists, kind=task is refused
     if p.role is Role.CUSTOMER:
         scoped = _scope_for_customer(deps, p, tenant, q)
         if scoped is None:

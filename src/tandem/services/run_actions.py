@@ -10,6 +10,7 @@ from tandem.domain.activity import Activity
 from tandem.domain.errors import ValidationError
 from tandem.domain.items import Cause, Item
 from tandem.domain.messages import Visibility
+from tandem.domain.modules import skip_reason
 from tandem.domain.rule_actions import (
     SET_FIELDS,
     SIDE_EFFECTS,
@@ -23,9 +24,10 @@ from tandem.domain.rule_actions import (
     SendEmail,
     SetAssignee,
     SetField,
+    action_type,
 )
 from tandem.domain.rules import Action
-from tandem.domain.tenants import Tenant
+from tandem.domain.tenants import Tenant, modules_of
 from tandem.services.convert_item import convert
 from tandem.services.deps import Deps
 from tandem.services.emit_hooks import call_rule_webhook
@@ -117,10 +119,21 @@ def run(
             note=f"{actor.name} {describe(deps, tenant, changes)}",
             rule=rule,
         )
+    on = modules_of(tenant)
     for index, action in enumerate(actions):
-        if isinstance(action, SIDE_EFFECTS):
-            item = _side_effect(deps, tenant, item, action, actor, f"{once_key}:{index}", secret)
+        if not isinstance(action, SIDE_EFFECTS):
+            continue
+        reason = skip_reason(action_type(action), on)
+        if reason is not None:  # its module is off: skipped, and the history says why (issue 15)
+            _skipped(deps, tenant, item, actor, f"{once_key}:{index}", reason)
+            continue
+        item = _side_effect(deps, tenant, item, action, actor, f"{once_key}:{index}", secret)
     return item
+
+
+def _skipped(deps: Deps, tenant: Tenant, item: Item, actor: Actor, key: str, reason: str) -> None:
+    note = f"{actor.name} skipped an action: {reason}"
+    deps.once.run(tenant.id, f"action:{key}:skipped", lambda: _log(deps, tenant, item, actor, note))
 
 
 def _side_effect(deps: Deps, tenant: Tenant, item: Item, action: Action, actor: Actor, key: str, secret: str) -> Item:

@@ -20,6 +20,8 @@ from tandem.services.deliver_hooks import TIMER_KIND as WEBHOOK_TIMER
 from tandem.services.deliver_hooks import fire_retry
 from tandem.services.deps import Deps
 from tandem.services.ports import SideEffectInProgress, Timer
+from tandem.services.resume_hooks import RESUME_KIND as HOOKS_RESUME
+from tandem.services.resume_hooks import resume_parked
 from tandem.services.sla_clocks import mark_fired
 from tandem.services.track_time import LIMIT_KIND as WORK_TIMER_LIMIT
 from tandem.services.track_time import stop_forgotten
@@ -62,6 +64,8 @@ def _fire_once(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str
 def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> int:
     if timer.kind == WEBHOOK_TIMER:
         return fire_retry(deps, timer)
+    if timer.kind == HOOKS_RESUME:
+        return resume_parked(deps, timer)
     if timer.kind == WORK_TIMER_LIMIT:
         return stop_forgotten(deps, timer)
     if timer.kind == CHAT_TIMER:

@@ -38,6 +38,7 @@ from tandem.domain.tenants import KNOWLEDGE_BASE, Tenant, module_on
 from tandem.services.access import item_target, require_area, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
+from tandem.services.modules import scoped_query
 from tandem.services.ports import ItemQuery, Page, Position, Posting
 from tandem.services.render_markdown import plain_text
 
@@ -211,7 +212,8 @@ def search(deps: Deps, p: Principal, text: str | None, limit: int | None = None)
     if module_on(tenant, KNOWLEDGE_BASE) and allowed(p, Action.READ, AreaTarget(p.tenant_id, Area.KB_ARTICLES)):
         for a in find_articles(deps, p.tenant_id, p, words)[: min(ARTICLE_HITS, limit - len(hits))]:
             hits.append(Hit(ARTICLE, a.id, a.title, snippet(plain_text(a.body_html), words)))
-    found = _found_items(deps, p, tenant, words, ItemQuery(p.tenant_id))[: limit - len(hits)]
+    # Tasks switched off: the hits hold tickets only (issue 15).
+    found = _found_items(deps, p, tenant, words, scoped_query(tenant, ItemQuery(p.tenant_id)))[: limit - len(hits)]
     return hits + _item_hits(deps, p, found, words)
 
 

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field, replace
 from tandem.domain.errors import NotFound, TooLarge, ValidationError
 from tandem.domain.people import Organization
 from tandem.domain.permissions import Action, Area, Principal, reads_everyones_time
+from tandem.domain.tenants import TIME_TRACKING
 from tandem.domain.time_report import COUNTED
 from tandem.domain.time_tracking import SheetState, Timesheet
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
+from tandem.services.modules import module_tenant
 from tandem.services.ports import SheetQuery
 
 MAX_LINES = 5_000  # one statement; a longer period is asked for in parts (413)
@@ -49,6 +51,7 @@ class Statement:
 def statement(deps: Deps, p: Principal, organization_id: str, date_from: str, date_to: str,
               states: tuple[SheetState, ...] = COUNTED) -> Statement:
     """GET /v1/reports/time/statement: staff only; people who read only their own time get their own lines."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMESHEETS, Action.READ)
     if date_from > date_to:
         raise ValidationError("from must not be after to", {"field": "from"})

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.domain.errors import NotFound, Unauthorized, ValidationError
+from tandem.domain.errors import ModuleDisabled, NotFound, Unauthorized, ValidationError
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Cause, Item
+from tandem.domain.modules import label
 from tandem.domain.permissions import Principal
-from tandem.domain.tenants import Tenant
+from tandem.domain.tenants import PORTAL, TASKS, Tenant, module_on, modules_of, require_module
 from tandem.services.deps import Deps
 from tandem.services.open_item import NewItem, ensure_customer, open_item
 from tandem.services.ports import IdempotencyClaim
@@ -21,10 +22,28 @@ def tenant_by_slug(deps: Deps, slug: str) -> Tenant:
     return tenant
 
 
-def public_forms(deps: Deps, slug: str, p: Principal | None = None) -> tuple[Tenant, list[ItemType]]:
-    """The forms of a tenant's public item types; a signed-in caller of another tenant sees the same."""
+def portal_tenant(deps: Deps, slug: str) -> Tenant:
+    """The tenant of a portal route: 404 `module_disabled` while its portal is off (mail keeps working)."""
     tenant = tenant_by_slug(deps, slug)
-    types = [t for t in deps.repos.item_types.list(tenant.id, limit=200).items if t.public]
+    require_module(tenant, PORTAL)
+    return tenant
+
+
+def module_on_for(tenant: Tenant, item_type: ItemType) -> bool:
+    """A task type's form is offered only while tasks are on."""
+    return item_type.kind != "task" or module_on(tenant, TASKS)
+
+
+def public_forms(deps: Deps, slug: str, p: Principal | None = None) -> tuple[Tenant, list[ItemType]]:
+    """The forms of a tenant's public item types; a signed-in caller of another tenant sees the same.
+
+    While the portal is off this, its config, answers 404 `module_disabled` with the tenant's `modules` in the
+    details: the widget still offers live chat when that is on."""
+    tenant = tenant_by_slug(deps, slug)
+    if not module_on(tenant, PORTAL):
+        raise ModuleDisabled(f"the {label(PORTAL)} module is switched off for this help desk",
+                             {"module": PORTAL, "modules": modules_of(tenant)})
+    types = [t for t in deps.repos.item_types.list(tenant.id, limit=200).items if t.public and module_on_for(tenant, t)]
     return tenant, types
 
 
@@ -37,7 +56,7 @@ def submit_form(
     claim: IdempotencyClaim | None = None,
 ) -> Item:
     """A form submission: signed-in customers file as themselves; visitors give an email unless login is required."""
-    tenant = tenant_by_slug(deps, slug)
+    tenant = portal_tenant(deps, slug)
     item_type = deps.repos.item_types.get(tenant.id, type_id)
     if item_type is None or not item_type.public:
         raise NotFound("form not found", {"type_id": type_id})

@@ -7,10 +7,19 @@ from typing import Any
 
 from tandem.domain.errors import ValidationError
 from tandem.domain.permissions import Action, Area, Principal
-from tandem.domain.tenants import MODULE_DEFAULTS, Branding, PortalSettings, PortalVisibility, Tenant
+from tandem.domain.tenants import (
+    INTEGRATIONS,
+    MODULE_DEFAULTS,
+    Branding,
+    PortalSettings,
+    PortalVisibility,
+    Tenant,
+    module_on,
+)
 from tandem.services.access import require_area, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import apply_fields, boolean, check_version, string_list, text
+from tandem.services.resume_hooks import schedule_resume
 
 
 def _portal(current: PortalSettings):
@@ -73,6 +82,8 @@ def _modules(current: dict[str, bool]):
         return {**current, **value}
 
     return check
+
+
 def _chat_minutes(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1440:
         raise ValidationError("chat_unanswered_minutes must be a whole number of minutes, 1 to 1440",
@@ -96,4 +107,7 @@ def update_settings(deps: Deps, p: Principal, changes: dict[str, Any], expected_
         "chat_unanswered_minutes": _chat_minutes,
     }
     updated = apply_fields(tenant, changes, checks)
-    return deps.repos.tenants.save(replace(updated))
+    saved = deps.repos.tenants.save(replace(updated))
+    if module_on(saved, INTEGRATIONS) and not module_on(tenant, INTEGRATIONS):
+        schedule_resume(deps, saved.id)  # the webhooks parked while integrations were off go out now
+    return saved

@@ -17,11 +17,13 @@ from tandem.domain import time_report as tr
 from tandem.domain.errors import Forbidden, TooLarge
 from tandem.domain.events import Event, TimesheetChanged
 from tandem.domain.permissions import Action, Area, Principal, reads_everyones_time
+from tandem.domain.tenants import TIME_TRACKING
 from tandem.domain.time_cells import deltas, field_names, item_key
 from tandem.domain.time_report import COUNTED, ReportQuery, Row
 from tandem.domain.time_tracking import Timesheet
 from tandem.services.access import load_item, require_area
 from tandem.services.deps import Deps
+from tandem.services.modules import module_tenant
 from tandem.services.ports import SheetQuery
 
 SHEETS_CAP = 20_000  # a report the aggregates cannot answer sums at most this many timesheets (else 413)
@@ -67,6 +69,7 @@ def count_time(deps: Deps, event: Event) -> bool:
 def readable(deps: Deps, p: Principal, q: ReportQuery) -> ReportQuery:
     """The report `p` may read: staff only (403 otherwise); people who read only their own time get it narrowed
     to themselves (asking for another person's is 403). The decision is domain/permissions.py's."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMESHEETS, Action.READ)
     if reads_everyones_time(p):
         return q
@@ -156,6 +159,7 @@ def _label(group_by: str, group: str) -> str:
 def item_time(deps: Deps, p: Principal, ref: str) -> TimeSpent:
     """GET /v1/items/{ref}/time: every non-rejected timesheet on the item, from its aggregate (one read per
     reference it has had). Whoever may not see the item gets 404; customers and keys who see it 403."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     _, item = load_item(deps, p, ref)
     require_area(p, Area.TIMESHEETS, Action.READ)
     spent = TimeSpent(0, 0, 0)

@@ -14,10 +14,12 @@ from tandem.domain import time_tracking as tt
 from tandem.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from tandem.domain.items import Item
 from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed, needs_managers
+from tandem.domain.tenants import TIME_TRACKING
 from tandem.domain.time_tracking import SheetState, Timesheet
 from tandem.services.access import load_item, require_area
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
+from tandem.services.modules import module_tenant
 from tandem.services.ports import Page, Position, SheetQuery
 from tandem.services.update_item import update_item
 
@@ -64,6 +66,7 @@ def _check_status(deps: Deps, p: Principal, ref: str, status: str | None) -> Any
 
 def create_sheet(deps: Deps, p: Principal, fields: dict[str, Any]) -> Timesheet:
     """POST /v1/timesheets: a draft of the caller's own time on an item they see."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMESHEETS, Action.CREATE)
     item = _check_status(deps, p, fields["item_ref"], fields.get("status"))
     now = deps.clock()
@@ -85,6 +88,7 @@ def placed(deps: Deps, sheet: Timesheet, item: Item) -> Timesheet:
 def get_sheet(deps: Deps, p: Principal, sheet_id: str, action: Action = Action.READ) -> Timesheet:
     """A sheet the caller may see: 403 for those who have no timesheets at all, 404 for another's (agents who do
     not manage its project), 403 when they see it but may not do `action`."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMESHEETS, Action.READ)
     sheet = deps.repos.time.get_sheet(p.tenant_id, sheet_id)
     if sheet is None:
@@ -126,6 +130,7 @@ def list_sheets(deps: Deps, p: Principal, f: SheetFilters, *, limit: int | None 
     """GET /v1/timesheets: one Query on the user, project, organisation or tenant key with the date range; the other
     ids, `billable` and `state` filter that page (so a page may hold fewer than `limit`; follow `next_cursor`).
     Agents list their own, and everyone's of a project they manage (`project_id`)."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMESHEETS, Action.READ)
     user_id = f.user_id
     managers: list[str] = []

@@ -22,9 +22,11 @@ from tandem.domain.clock import iso, parse_iso
 from tandem.domain.errors import Conflict, NotFound, ValidationError
 from tandem.domain.notifications import NoteKind, Notification, note_id
 from tandem.domain.permissions import Action, Area, Principal
+from tandem.domain.tenants import TIME_TRACKING, module_on
 from tandem.domain.time_tracking import TimerState, WorkTimer
 from tandem.services.access import load_item, require_area
 from tandem.services.deps import Deps
+from tandem.services.modules import module_tenant
 from tandem.services.ports import Timer
 from tandem.services.timesheets import placed
 
@@ -88,6 +90,7 @@ def keyed_id(p: Principal, idempotency_key: str) -> str:
 
 def start_timer(deps: Deps, p: Principal, item_ref: str, *, idempotency_key: str | None = None) -> WorkTimer:
     """POST /v1/timers: a running timer on an item the caller sees; their running one (if any) is paused."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMERS, Action.CREATE)
     _, item = load_item(deps, p, item_ref, Action.READ)
     timer_id = keyed_id(p, idempotency_key) if idempotency_key else deps.new_id()
@@ -107,6 +110,7 @@ def start_timer(deps: Deps, p: Principal, item_ref: str, *, idempotency_key: str
 def list_timers(deps: Deps, p: Principal) -> list[WorkTimer]:
     """GET /v1/timers: the caller's unstopped timers, the running one first, then paused ones newest first (one
     small partition: a person has a handful), so an item's page can offer to resume the timer paused on it."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMERS, Action.READ)
     timers = [t for t in deps.repos.time.timers_of(p.tenant_id, p.user_id) if t.state is not TimerState.STOPPED]
     newest_first = sorted(timers, key=lambda t: t.started_at, reverse=True)
@@ -115,6 +119,7 @@ def list_timers(deps: Deps, p: Principal) -> list[WorkTimer]:
 
 def current_timer(deps: Deps, p: Principal) -> WorkTimer | None:
     """GET /v1/timers/current: the running timer, else the paused one started last, else None."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMERS, Action.READ)
     timers = deps.repos.time.timers_of(p.tenant_id, p.user_id)
     running = [t for t in timers if t.state is TimerState.RUNNING]
@@ -124,6 +129,7 @@ def current_timer(deps: Deps, p: Principal) -> WorkTimer | None:
 
 
 def _own(deps: Deps, p: Principal, timer_id: str) -> WorkTimer:
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMERS, Action.UPDATE)
     timer = deps.repos.time.get_timer(p.tenant_id, p.user_id, timer_id)
     if timer is None:
@@ -140,6 +146,7 @@ def pause_timer(deps: Deps, p: Principal, timer_id: str) -> WorkTimer:
 
 def resume_timer(deps: Deps, p: Principal, timer_id: str) -> WorkTimer:
     """Resuming pauses whatever else runs: still one running timer per person."""
+    module_tenant(deps, p.tenant_id, TIME_TRACKING)
     require_area(p, Area.TIMERS, Action.UPDATE)
 
     def make(timers: list[WorkTimer], now: str) -> WorkTimer:
@@ -169,7 +176,11 @@ def stop_forgotten(deps: Deps, timer: Timer) -> int:
     limit, keep its time as a draft timesheet for the owner to review and tell them in the workspace. Returns 1
     when it stopped one.
 
-    The draft's id comes from the timer, so a retry after a crash between the two writes adds it once."""
+    The draft's id comes from the timer, so a retry after a crash between the two writes adds it once.
+    A tenant whose time tracking is off is skipped: the module's timers are left as they are (issue 15)."""
+    tenant = deps.repos.tenants.get(timer.tenant_id)
+    if tenant is None or not module_on(tenant, TIME_TRACKING):
+        return 0
     payload = timer.payload
     found = deps.repos.time.get_timer(timer.tenant_id, payload.get("user_id", ""), payload.get("timer_id", ""))
     if found is None or found.state is not TimerState.RUNNING or found.resumed_at != payload.get("resumed_at"):
