@@ -214,6 +214,9 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
 
     def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
         return [u for u in (self.get(tenant_id, i) for i in dict.fromkeys(user_ids)) if u is not None]
+
+    def any_with_role(self, tenant_id: str, role_id: str) -> bool:
+        return any(u.role.is_staff and u.role_id == role_id for u in self._all(tenant_id))
     def add(self, user: User) -> User:
         stored = super().add(user)
         self._changed(None, stored)
@@ -622,6 +625,8 @@ def memory_repos() -> Repos:
         kb_categories=MemoryEntityRepo(store, "kbcat"),  # twin of dal/dynamo_kb.py
         articles=MemoryArticleRepo(store.emit),  # twin of dal/dynamo_kb.py
         chats=MemoryChatRepo(),  # twin of dal/dynamo_chat.py
+        # twin of dal/dynamo_roles.py: names unique per tenant, whatever their case
+        roles=MemoryEntityRepo(store, "role", lambda r: [f"rolename:{r.tenant_id}:{r.name.casefold()}"]),
     )
     repos.search = MemorySearchIndex(items, repos.conversations, repos.users)
     items.conversations = repos.conversations  # type: ignore[assignment]

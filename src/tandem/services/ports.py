@@ -23,6 +23,7 @@ from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.notifications import Changes, Notification
 from tandem.domain.people import Organization, Team, User
+from tandem.domain.roles import RoleDef
 from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
 from tandem.domain.views import SavedView
@@ -172,6 +173,10 @@ class UserRepo(Protocol):
 
     def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
         """The tenant's users among `user_ids` (at most 100, one BatchGetItem); unknown ids are left out."""
+        ...
+
+    def any_with_role(self, tenant_id: str, role_id: str) -> bool:
+        """Whether any staff user of the tenant holds the role (one Query, Limit 1)."""
         ...
 
 
@@ -793,3 +798,4 @@ class Repos:
     kb_categories: EntityRepo[Category] = None  # type: ignore[assignment]  # knowledge base (issue 14)
     articles: ArticleRepo = None  # type: ignore[assignment]
     chats: ChatRepo = None  # type: ignore[assignment]  # live chats and their sockets (issue 14)
+    roles: EntityRepo[RoleDef] = None  # type: ignore[assignment]  # custom roles (issue 15; built-ins in code)
