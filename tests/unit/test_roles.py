@@ -120,7 +120,7 @@ def test_a_custom_role_is_decided_by_its_privileges_alone():
     assert not allowed(notes_only, Action.READ, AreaTarget("t1", Area.USERS))  # no directory.read
     assert not allowed(notes_only, Action.READ, AreaTarget("t1", Area.VIEWS))
     settings_admin = Principal("t1", "s", Role.AGENT, privileges=frozenset({"settings.manage"}))
-    assert allowed(settings_admin, Action.ADMINISTER, AreaTarget("t1", Area.HOOKS))
+    assert allowed(settings_admin, Action.ADMINISTER, AreaTarget("t1", Area.INBOUND_WEBHOOKS))
     assert not allowed(settings_admin, Action.CREATE, AreaTarget("t1", Area.USERS))
 
 
@@ -151,3 +151,14 @@ def test_a_custom_role_may_not_take_a_builtin_name_or_another_base():
     with pytest.raises(ValidationError):
         check_role(RoleDef("t1", "r1", "Support lead", NOW, base="customer"))  # type: ignore[arg-type]
     assert check_role(RoleDef("t1", "r1", " Support lead ", NOW)).name == "Support lead"
+
+
+def test_keys_and_hooks_are_handed_out_only_by_those_who_reach_every_item():
+    # An API key reads and changes every item; a REST hook is sent every item's events.
+    configurator = Principal("t1", "s", Role.AGENT, privileges=frozenset({"settings.manage", "items.edit"}))
+    overseer = Principal("t1", "o", Role.AGENT, privileges=frozenset({"settings.manage", "items.see_all"}))
+    assert not allowed(configurator, Action.ADMINISTER, AreaTarget("t1", Area.API_KEYS))
+    assert not allowed(configurator, Action.ADMINISTER, AreaTarget("t1", Area.HOOKS))
+    assert allowed(overseer, Action.ADMINISTER, AreaTarget("t1", Area.HOOKS))
+    assert not allowed(overseer, Action.ADMINISTER, AreaTarget("t1", Area.API_KEYS))
+    assert allowed(who("admin"), Action.ADMINISTER, AreaTarget("t1", Area.API_KEYS))

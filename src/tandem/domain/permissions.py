@@ -232,9 +232,9 @@ def _article(p: Principal | None, action: Action, article: Article) -> bool:
 STAFF = "staff"  # in AREA_PRIVILEGES: any staff person, whatever their role
 _DIRECTORY = (Area.USERS, Area.TEAMS, Area.ORGANIZATIONS, Area.CUSTOMERS, Area.PORTFOLIOS)
 _WRITES = (Action.CREATE, Action.UPDATE, Action.ADMINISTER)
-# What a staff person needs to do an action on a tenant-wide area. A pair not listed needs settings.manage (the
-# tenant's configuration: settings, item types, rules, hooks, keys, inbound webhooks, knowledge base categories).
-AREA_PRIVILEGES: dict[tuple[Area, Action], str] = {
+# What a staff person needs to do an action on a tenant-wide area (a tuple: all of them). A pair not listed needs
+# settings.manage (the tenant's configuration: settings, item types, rules, inbound webhooks, KB categories).
+AREA_PRIVILEGES: dict[tuple[Area, Action], str | tuple[str, ...]] = {
     **{(area, Action.READ): Pv.DIRECTORY_READ for area in _DIRECTORY},
     **{(area, Action.READ): STAFF for area in (Area.PROJECTS, Area.ITEM_TYPES, Area.ITEMS, Area.QUEUES,
                                               Area.SCHEDULES, Area.KB_CATEGORIES, Area.KB_ARTICLES)},
@@ -251,6 +251,10 @@ AREA_PRIVILEGES: dict[tuple[Area, Action], str] = {
     (Area.VIEWS, Action.CREATE): Pv.VIEWS_SAVE,
     (Area.NOTIFICATIONS, Action.READ): STAFF,  # each person their own; customers get mail, not a workspace inbox
     (Area.NOTIFICATIONS, Action.UPDATE): STAFF,
+    # An API key reads and changes every item of the tenant, and a REST hook is sent every item's events: nobody
+    # hands out more than they may see and do themselves.
+    **{(Area.API_KEYS, a): (Pv.SETTINGS_MANAGE, Pv.ITEMS_SEE_ALL, Pv.ITEMS_EDIT) for a in Action},
+    **{(Area.HOOKS, a): (Pv.SETTINGS_MANAGE, Pv.ITEMS_SEE_ALL) for a in Action},
 }
 # Areas whose every action is listed above: nothing else is done to them, by anyone.
 _CLOSED = (Area.VIEWS, Area.KB_ARTICLES, Area.NOTIFICATIONS)
@@ -271,6 +275,8 @@ def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
     needed = AREA_PRIVILEGES.get((target.area, action))
     if needed is None:
         return target.area not in _CLOSED and p.holds(Pv.SETTINGS_MANAGE)
+    if isinstance(needed, tuple):
+        return all(p.holds(each) for each in needed)
     return needed == STAFF or p.holds(needed)
 
 

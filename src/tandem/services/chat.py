@@ -52,7 +52,7 @@ def is_agent(p: Principal) -> bool:
 
 def _staff_tenant(deps: Deps, p: Principal) -> Tenant:
     if not is_agent(p):
-        raise Forbidden("live chat is answered by agents and admins")
+        raise Forbidden("live chat is answered by those who reply to customers (items.reply)")
     return chat_tenant(deps, p.tenant_id)
 
 
