@@ -1,9 +1,10 @@
-// Admin screens: item types and their web forms, users, teams, projects, organisations and customers, portal
-// settings, rules, macros, SLA policies, hooks, inbound webhooks, API keys. #/admin/<section>[/<id>].
+// Admin screens: item types and their web forms, users, roles, teams, projects, organisations and customers,
+// portal settings, rules, macros, SLA policies, hooks, inbound webhooks, API keys. #/admin/<section>[/<id>].
+// Each section is offered to those whose role holds the privilege it needs (roles_model.js ADMIN_SECTIONS).
 import { api } from "../js/api.js";
 import { h, field, notice, humanize, uid } from "../js/dom.js";
 import { go } from "../js/router.js";
-import { state, page, isAdmin, loadDirectory } from "./state.js";
+import { state, page, loadDirectory } from "./state.js";
 import { PRIORITIES, options, projectPairs } from "./widgets.js";
 import { peopleView } from "./admin_people.js";
 import { portalView } from "./admin_portal.js";
@@ -16,21 +17,23 @@ import { slaView } from "./admin_sla.js";
 import { hooksView } from "./admin_hooks.js";
 import { inboundView } from "./admin_inbound.js";
 import { keysView } from "./admin_keys.js";
+import { rolesView } from "./admin_roles.js";
+import { adminSections } from "./roles_model.js";
 
 const FIELD_TYPES = ["text", "long_text", "number", "date", "single_choice", "multi_choice", "checkbox", "email", "file"];
 
-function adminNav(section) {
+function adminNav(section, sections) {
   const link = (to, label) => h("a", { href: `#/admin/${to}`, "aria-current": section === to ? "page" : null, text: label });
-  return h("nav", { class: "tabs", "aria-label": "Admin sections" },
-    link("types", "Item types & forms"), link("users", "Users"), link("teams", "Teams"), link("projects", "Projects"),
-    link("people", "Organisations & customers"), link("portal", "Portal settings"), link("rules", "Rules"), link("macros", "Macros"),
-    link("sla", "SLA policies"), link("hooks", "Hooks"), link("inbound", "Inbound webhooks"), link("keys", "API keys"));
+  return h("nav", { class: "tabs", "aria-label": "Admin sections" }, sections.map(([to, label]) => link(to, label)));
 }
 
 export async function adminView(section, id) {
-  if (!isAdmin()) return page("Admin", notice("error", "Only administrators can change the help desk's configuration."));
-  if (!section) return go("/admin/types");
-  const nav = adminNav(section);
+  const sections = adminSections(state.me);
+  if (!sections.length) return page("Admin", notice("error", "Your role does not manage the help desk's configuration."));
+  if (!section) return go(`/admin/${sections[0][0]}`);
+  const nav = adminNav(section, sections);
+  if (!sections.some(([key]) => key === section)) return page("Admin", nav, notice("error", "Your role does not manage this section."));
+  if (section === "roles") return rolesView(nav, id);
   if (section === "types") return id ? typeEditor(nav, id) : typesList(nav);
   if (section === "users") return usersView(nav, id);
   if (section === "teams") return teamsView(nav);

@@ -41,7 +41,8 @@ class Privilege(StrEnum):
 # What each privilege grants, in one line (the admin screen shows these; README lists them), grouped as shown.
 DESCRIPTIONS: dict[Privilege, tuple[str, str]] = {
     Privilege.SETTINGS_MANAGE: ("Administration", "Tenant settings, item types, rules, macros, SLA policies, "
-                                "knowledge base categories, hooks, API keys, inbound webhooks; everyone's views"),
+                                "knowledge base categories, inbound webhooks, everyone's views; hooks too with "
+                                "items.see_all, API keys with items.see_all and items.edit"),
     Privilege.PEOPLE_MANAGE: ("Administration", "Add and change users, customers, teams and organisations; "
                               "define and assign roles (never beyond one's own privileges)"),
     Privilege.PROJECTS_MANAGE: ("Administration", "Create and change portfolios and every project (members, "
