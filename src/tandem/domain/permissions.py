@@ -91,7 +91,7 @@ class Area(StrEnum):
     ITEM_TYPES = "item_types"
     SETTINGS = "settings"
     HOOKS = "hooks"  # REST hook subscriptions, their delivery log and the polling lists
-    API_KEYS = "api_keys"  # admins only
+    API_KEYS = "api_keys"  # settings.manage with items.see_all and items.edit (a key reaches every item)
     ITEMS = "items"  # opening items at all (which project they land in is checked on the project); UPDATE: changing
     # items at all, as a bulk change does before each item is checked on its own
     QUEUES = "queues"  # the workspace's queue counts: staff, and API keys that read items
