@@ -77,6 +77,7 @@ def find_items(call: Call) -> Response:
         requester_id=f.get("requester"),
         type_id=f.get("type_id"),
         organization_id=f.get("organization_id"),
+        folder_id=f.get("folder_id"),
         # Orders and queues (issue 12)
         sort=call.query.sort,
         unassigned=bool(f.get("unassigned")),

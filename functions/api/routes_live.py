@@ -34,7 +34,7 @@ def changes(call: Call) -> Response:
 def _note(n: Notification) -> m.NotificationOut:
     return m.NotificationOut(id=n.id, kind=n.kind, item_ref=n.item_ref, item_title=n.item_title,
                              actor=m.Actor(id=n.actor_id, name=n.actor_name), created_at=n.created_at, read=n.read,
-                             detail=n.detail)
+                             detail=n.detail, project_id=n.project_id)
 
 
 @op("GET", "/v1/notifications", summary="The caller's notifications, newest first", tag=LIVE,

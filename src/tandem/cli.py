@@ -1,5 +1,5 @@
 """The `tandem` command: `dev` (the local stack), `seed` (the demo tenant), `package` and `deploy` (AWS),
-`mail replay` (run rejected or failed inbound mail again)."""
+`mail replay` (run rejected or failed inbound mail again), `tenant create|list` (cli_tenant.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from tandem import cli_tenant
 
 
 def _env_int(name: str, default: int) -> int:
@@ -36,8 +38,9 @@ def parser() -> argparse.ArgumentParser:
 
     reindex = sub.add_parser(
         "reindex",
-        help="give a tenant's stored items their list-order and queue index keys, recount its queues and write its "
-        "search index (once, after deploying onto data written before them; safe to run again)",
+        help="give a tenant's stored items their list-order and queue index keys, recount its queues, write its "
+        "search index and its tenant-list key (once, after deploying onto data written before them; safe to run "
+        "again)",
         epilog="example: tandem reindex demo",
     )
     reindex.add_argument("slug", help="the tenant's slug")
@@ -54,6 +57,14 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("--mail-domain", default=os.environ.get("TANDEM_MAIL_DOMAIN"))
     deploy.add_argument("--certificate-arn", default=os.environ.get("TANDEM_CERTIFICATE_ARN"))
     deploy.add_argument("--portal-domain", default=os.environ.get("TANDEM_PORTAL_DOMAIN"))
+
+    cli_tenant.add_parser(sub)
+
+    # `tandem import` is IMPORT's (cli_import.py, issue 15 A); until it is merged, this holds MS Project only.
+    from tandem import cli_msproject
+
+    importing = sub.add_parser("import", help="import data into a tenant")
+    cli_msproject.add_parser(importing.add_subparsers(dest="import_kind", required=True))
 
     mail = sub.add_parser("mail", help="inbound mail operations")
     mail_sub = mail.add_subparsers(dest="mail_command", required=True)
@@ -141,9 +152,16 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     if tenant is None:
         print(f"tandem reindex: no tenant {args.slug!r}", file=sys.stderr)
         return 2
+    deps.repos.tenants.save(tenant)  # writes the tenant's own list key (`tandem tenant list`) when it predates it
     print(f"{reindex_tenant(deps, tenant.id)} item(s) reindexed, queue counters recounted")
     print(f"{reindex(deps, tenant.id)} search postings written for {args.slug}")
     return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from tandem import cli_msproject
+
+    return cli_msproject.run(args)
 
 
 def cmd_package(args: argparse.Namespace) -> int:
@@ -217,7 +235,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"dev": cmd_dev, "seed": cmd_seed, "package": cmd_package, "deploy": cmd_deploy, "mail": cmd_mail,
-            "reindex": cmd_reindex}
+            "reindex": cmd_reindex, "tenant": cli_tenant.run, "import": cmd_import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

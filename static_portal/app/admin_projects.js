@@ -5,6 +5,7 @@ import { api, get } from "../js/api.js";
 import { h, field, notice } from "../js/dom.js";
 import { page, loadDirectory } from "./state.js";
 import { adminDirectory, choicesFor, select } from "./admin_common.js";
+import { shareButton } from "./share_dialog.js";
 
 const CUSTOMER_PAGE = 200;
 const countOf = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`; // followers may be customers: one page of them in the picker, not the whole directory
@@ -53,8 +54,10 @@ function createForms(dir, act) {
 
 async function projectsTree(nav, flash) {
   let dir;
+  let customers;
   try {
-    dir = await adminDirectory(["users", "teams", "projects", "portfolios"]);
+    [dir, customers] = await Promise.all([adminDirectory(["users", "teams", "projects", "portfolios"]),
+      get("/v1/customers", { limit: CUSTOMER_PAGE }).then((p) => p.items || [])]);
   } catch (err) {
     return page("Portfolios and projects", nav, notice("error", err.message));
   }
@@ -70,6 +73,7 @@ async function projectsTree(nav, flash) {
   };
   const groups = [...dir.portfolios.map((p) => ({ id: p.id, name: p.name })), { id: null, name: "Without portfolio" }];
   return page("Portfolios and projects", nav, out,
+    h("div", { class: "row" }, shareButton(dir, customers, (summary) => act(async () => {}, summary))),
     groups.map((g) => {
       const projects = dir.projects.filter((p) => (p.portfolio_id || null) === g.id);
       if (!projects.length && g.id === null) return null;
@@ -125,7 +129,8 @@ async function projectPage(nav, id, flash) {
   const followerChoices = [...choicesFor(dir, "user"), ...customers.map((c) => [c.id, `${c.name || c.email} (customer)`])];
   return page(`Project: ${project.name}`, nav,
     h("p", {}, h("a", { href: "#/admin/projects", text: "← All portfolios and projects" }), " · ",
-      h("a", { href: `#/list?project_id=${encodeURIComponent(project.id)}`, text: "Its items" })),
+      h("a", { href: `#/list?project_id=${encodeURIComponent(project.id)}`, text: "Its items" }), " · ",
+      h("a", { href: `#/projects/${encodeURIComponent(project.id)}`, text: "Join requests" })),
     out,
     h("div", { class: "grid2" },
       h("div", {},

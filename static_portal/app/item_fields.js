@@ -6,6 +6,7 @@ import { h, field, notice } from "../js/dom.js";
 import { buildForm } from "../js/forms.js";
 import * as look from "./lookups.js";
 import { options, projectPairs, assigneePairs, priorityPairs } from "./widgets.js";
+import { folderSelect } from "./folders.js";
 
 const trackDirty = (form) => {
   const mark = () => (form.dataset.dirty = "true");
@@ -23,11 +24,13 @@ export function editForm(item, etag, onSaved) {
     priority: h("select", { name: "priority" }, options(priorityPairs(item.priority), item.priority)),
     assignees: h("select", { name: "assignees", multiple: true, size: 4 }, options(assigneePairs(), null)),
     project_id: h("select", { name: "project_id" }, options(projectPairs(), item.project_id || "", "No project")),
+    folder_id: folderSelect(item.project_id, item.folder_id || ""),
     due_date: h("input", { type: "date", name: "due_date", value: item.due_date || "" }),
     percent_complete: h("input", { type: "number", name: "percent_complete", min: 0, max: 100, step: 1, value: item.percent_complete ?? 0 }),
     description: h("textarea", { name: "description", rows: 5, value: item.description || "" }),
   };
   for (const o of c.assignees.options) o.selected = (item.assignees || []).includes(o.value);
+  c.project_id.addEventListener("change", () => c.folder_id.forProject(c.project_id.value)); // a folder is of one project
   const out = h("div", { "aria-live": "polite" });
   const submit = h("button", { type: "submit", text: "Save changes" });
   const wraps = {
@@ -36,6 +39,7 @@ export function editForm(item, etag, onSaved) {
     priority: field("Priority", c.priority),
     assignees: field("Assignees", c.assignees, { help: "Ctrl/⌘-click to choose several" }),
     project_id: field("Project", c.project_id),
+    folder_id: field("Folder", c.folder_id, { help: "A sub-folder of the item's project" }),
     due_date: field("Due date", c.due_date),
     percent_complete: field("% complete", c.percent_complete),
     description: field("Description", c.description),
@@ -54,6 +58,7 @@ export function editForm(item, etag, onSaved) {
       priority: c.priority.value,
       assignees: [...c.assignees.selectedOptions].map((o) => o.value),
       project_id: c.project_id.value || null,
+      folder_id: c.folder_id.value || null,
       due_date: c.due_date.value || null,
       percent_complete: pct,
       description: c.description.value,

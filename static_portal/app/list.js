@@ -17,6 +17,7 @@ import { queueBar, toolbar, filtersBox } from "./list_controls.js";
 import { bulkBar } from "./bulk.js";
 import { viewsPanel, loadViews, resolveOwners } from "./views_panel.js";
 import { baseFilters } from "./views_model.js";
+import { foldersPanel } from "./folders.js";
 
 const PAGE = 50;
 const WINDOW_MAX = 200; // a live refresh re-reads at most this many of the rows shown
@@ -267,7 +268,9 @@ export function listView(route) {
         toolbar(params, searchInput),
         requester ? h("p", { class: "row chip" }, `Requested by ${look.people.name(requester, "one customer")}`,
           h("a", { href: `#/list?${new URLSearchParams(listParams(params, { requester: "" }))}`, text: "Show every requester" })) : null,
-        h("div", { class: "list-layout" }, filtersBox(params, viewsPanel({ views: data.views || [], query: itemsQuery(params, queue), params, base, queues })),
+        h("div", { class: "list-layout" }, h("div", { class: "list-side" },
+          params.get("project_id") ? foldersPanel(params.get("project_id"), params) : null,
+          filtersBox(params, viewsPanel({ views: data.views || [], query: itemsQuery(params, queue), params, base, queues }))),
           h("section", { class: "card table-card", "aria-label": "Results" },
             queueId && !queue && queues.length ? notice("error", "This queue does not exist; showing all items.") : null,
             viewId && !base ? notice("error", "This view does not exist or is not shared with you; showing the filters in the address.") : null,

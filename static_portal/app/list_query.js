@@ -18,8 +18,8 @@ const SORT_KEYS = new Set(SORTS.map(([k]) => k));
 /** Filters a person sets in the list's filter form (single values). */
 export const FILTERS = ["kind", "status", "assignee", "project_id", "type_id"];
 /** Everything the list keeps in its address (`requester` comes from a customer's search result; `view` is the
- * saved view whose filters are being changed). */
-export const LIST_PARAMS = ["q", "queue", "view", "sort", "requester", ...FILTERS];
+ * saved view whose filters are being changed; `folder_id` a project's sub-folder, chosen in its folders panel). */
+export const LIST_PARAMS = ["q", "queue", "view", "sort", "requester", "folder_id", ...FILTERS];
 
 const read = (params, key) => {
   const v = typeof params.get === "function" ? params.get(key) : params[key];
@@ -41,7 +41,7 @@ export function itemsQuery(params, queue = null, { limit, cursor } = {}) {
   for (const [k, v] of Object.entries((queue && queue.filters) || {})) {
     if (v !== null && v !== undefined && v !== "" && v !== false) query[k] = Array.isArray(v) ? [...v] : String(v);
   }
-  for (const k of [...FILTERS, "requester"]) {
+  for (const k of [...FILTERS, "requester", "folder_id"]) {
     const v = read(params, k);
     if (v) query[k] = v;
   }
@@ -61,6 +61,9 @@ export function listParams(params, changes = {}) {
     if (v !== null && v !== undefined && String(v).trim() !== "") out[k] = String(v).trim();
   }
   if (out.sort === DEFAULT_SORT) delete out.sort;
+  // A folder belongs to one project: choosing another project leaves the folder.
+  const has = (k) => Object.prototype.hasOwnProperty.call(changes, k);
+  if (has("project_id") && !has("folder_id") && String(changes.project_id ?? "").trim() !== read(params, "project_id")) delete out.folder_id;
   return out;
 }
 

@@ -26,6 +26,7 @@ import { reportsView } from "./reports.js";
 import { KB_ROUTE, kbView } from "./kb_routes.js";
 import { kbOn } from "./kb.js";
 import { chatView, chatsLink, chatsView, startChatLive, stopChatLive } from "./chats.js";
+import { projectView, projectsView } from "./projects.js";
 
 const LAST_TENANT = "tandem.lastTenant"; // a slug, not a secret: saves typing it at every sign-in
 const POLL_MS = 5000;
@@ -53,7 +54,7 @@ function shell() {
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), may("items.edit") ? link("/new", "New item") : null, chatsLink(link), link("/time", "Time"), approvalsLink(link), session.me.role !== "customer" ? link("/reports", "Reports") : null, kbOn() ? link("/kb", "Knowledge base") : null, isAdmin() ? link("/admin", "Admin") : null),
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/projects", "Projects"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), may("items.edit") ? link("/new", "New item") : null, chatsLink(link), link("/time", "Time"), approvalsLink(link), session.me.role !== "customer" ? link("/reports", "Reports") : null, kbOn() ? link("/kb", "Knowledge base") : null, isAdmin() ? link("/admin", "Admin") : null),
     searchForm(),
     h("span", { class: "spacer" }),
     bell.elements,
@@ -178,6 +179,8 @@ export async function start() {
       [/^\/list$/, authed((a, route) => listView(route))],
       [/^\/board$/, authed((a, route) => boardView(route))],
       [/^\/tree$/, authed(() => treeView())],
+      [/^\/projects$/, authed(() => projectsView())],
+      [/^\/projects\/([^/]+)$/, authed(([id]) => projectView(id))],
       [/^\/new$/, authed((a, route) => newItemView(route))],
       [/^\/gantt$/, authed((a, route) => ganttView(route))],
       [/^\/calendar$/, authed((a, route) => calendarView(route))],

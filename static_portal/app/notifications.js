@@ -12,13 +12,20 @@ const WHAT = {
   timer_stopped: "stopped your timer on",
   timesheet_approved: "approved your timesheet on",
   timesheet_rejected: "rejected your timesheet on",
+  join_requested: "asks to join",
+  join_approved: "approved your request to join",
+  join_declined: "declined your request to join",
 };
 
 /** "Dana mentioned you on T-12" (the title follows on its own line). */
 export function notificationText(n) {
   const who = n.actor?.name || "Someone";
+  if (n.project_id) return `${who} ${WHAT[n.kind] || "updated"} a project`;
   return `${who} ${WHAT[n.kind] || "updated"} ${n.item_ref || "an item"}`;
 }
+
+/** Where a notification leads: its item, or the project of a join request. */
+export const notificationRoute = (n) => (n.project_id ? `/projects/${encodeURIComponent(n.project_id)}` : `/items/${encodeURIComponent(n.item_ref || "")}`);
 
 export const bellLabel = (unread) => (unread > 0 ? `Notifications, ${unread} unread` : "Notifications, none unread");
 
@@ -65,12 +72,12 @@ export function createBell() {
 
   const row = (n) => h("li", { class: n.read ? "read" : "unread", dataset: { id: n.id } },
     h("a", {
-      href: `#/items/${encodeURIComponent(n.item_ref || "")}`,
+      href: `#${notificationRoute(n)}`,
       onclick: async (e) => {
         e.preventDefault();
         if (!n.read) await markRead({ ids: [n.id] });
         dialog.close();
-        go(`/items/${n.item_ref}`);
+        go(notificationRoute(n));
       },
     },
     n.read ? null : h("span", { class: "sr-only", text: "Unread: " }),

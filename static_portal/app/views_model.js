@@ -6,9 +6,9 @@ import { FILTERS, DEFAULT_SORT, sortOf, itemsQuery } from "./list_query.js";
 import { holds } from "./roles_model.js";
 
 /** The filter keys a view stores (the `GET /v1/items` parameters; the order is the view's `sort`). */
-export const VIEW_FILTERS = ["kind", "project_id", "status", "assignee", "requester", "type_id", "organization_id", "unassigned", "status_category", "q"];
+export const VIEW_FILTERS = ["kind", "project_id", "folder_id", "status", "assignee", "requester", "type_id", "organization_id", "unassigned", "status_category", "q"];
 /** The view's filters the list's address carries itself (its filter form, the search box, a requester). */
-const IN_ADDRESS = new Set([...FILTERS, "q", "requester"]);
+const IN_ADDRESS = new Set([...FILTERS, "q", "requester", "folder_id"]);
 
 const LABELS = {
   ref: "Ref",

@@ -84,6 +84,24 @@ def test_bootstrap_is_all_or_nothing(repos):
     assert repos.users.by_email(t2.id, "x@other.example") is None
 
 
+def test_tenants_are_listed_by_slug_page_by_page(repos):
+    # Given three tenants (the table may hold others from other tests)
+    mine = [tenant(repos, slug).slug for slug in ("lst-c", "lst-a", "lst-b")]
+    # When every page of two is read
+    seen, after = [], None
+    while True:
+        page = repos.tenants.list_all(limit=2, after=after)
+        assert len(page.items) <= 2
+        seen += [t.slug for t in page.items]
+        if page.after is None:
+            break
+        after = page.after
+    # Then each appears once, in slug order
+    ours = [s for s in seen if s in mine]
+    assert ours == sorted(mine)
+    assert seen == sorted(seen)
+
+
 def test_versions_and_unique_claims(repos):
     t = tenant(repos)
     u = repos.users.add(User(t.id, new_id(), "a@acme.example", "A", Role.AGENT, NOW))

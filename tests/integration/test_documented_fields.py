@@ -98,7 +98,28 @@ def _with_api_key(deps, w) -> None:
     _with_plan(deps, w)
     _with_kb(deps, w)
     _with_chats(deps, w)
+    _with_projects(deps, w)
     _with_role(deps, w)
+
+
+def _with_projects(deps, w) -> None:
+    """Issue 15: Mia's request to join Incoming (B) declined with a note (her notifications name the project), a
+    pending one of Olaf's for Incoming (A), and A's ticket filed in a sub-folder of A."""
+    from integration.world import _principal
+    from tandem.domain.events import JoinRequestChanged
+    from tandem.services import folders, in_app, join_requests
+    from tandem.services.update_item import update_item
+
+    admin, member = _principal(w.ids["admin"]), _principal(w.ids["member"])
+    asked, _ = join_requests.ask_to_join(deps, member, w.ids["incoming_b"].id, message="May I help?")
+    join_requests.decide_join_request(deps, admin, w.ids["incoming_b"].id, asked.id, approve=False, note="No")
+    join_requests.ask_to_join(deps, _principal(w.ids["outsider"]), w.ids["incoming_a"].id)
+    for event in drain_events(deps.repos):
+        if isinstance(event, JoinRequestChanged):
+            in_app.react(deps, event)
+    top = folders.create_folder(deps, admin, w.ids["incoming_a"].id, {"name": "Design"})
+    sub = folders.create_folder(deps, admin, w.ids["incoming_a"].id, {"name": "Drafts", "parent_id": top.id})
+    update_item(deps, admin, w.ids["item_a"].ref, {"folder_id": sub.id})
 
 
 def _with_role(deps, w) -> None:
@@ -214,3 +235,34 @@ def test_an_items_page_carries_only_documented_fields(api, container, role):
     item_fields = set(doc["components"]["schemas"]["Item"]["properties"])
     for item in api.call("GET", "/v1/items", token=w.token(role)).data["items"]:
         assert set(item) <= item_fields
+
+
+def test_the_msproject_import_answer_is_fully_documented(api, container):
+    """Given the sample plan imported as it is (items, warnings, an unmatched resource) and then into a task type
+    whose form requires an answer (errors), when each answer is checked against the document, then every field of
+    both is described (additional properties forbidden)."""
+    from pathlib import Path
+
+    w = build_world(container.deps)
+    doc = api.call("GET", "/v1/openapi.json").data
+    strict = copy.deepcopy(doc)
+    _forbid_extras(strict["components"])
+    answer = doc["paths"]["/v1/imports/msproject"]["post"]["responses"]["200"]["content"]["application/json"]
+    schema = {**strict, **answer["schema"]}
+    _forbid_extras(schema)
+    validator = Draft202012Validator(schema)
+    xml = (Path(__file__).resolve().parents[1] / "fixtures" / "msproject" / "sample_plan.xml").read_text()
+    body = {"project_id": w.ids["incoming_a"].id, "xml": xml}
+    first = api.call("POST", "/v1/imports/msproject", body, token=w.token("admin"))
+    task_type = next(t for t in container.deps.repos.item_types.list(w.ids["tenant"].id).items if t.kind == "task")
+    form = {"fields": [{"key": "code", "label": "Code", "type": "text", "required": True}]}
+    patched = api.call("PATCH", f"/v1/item-types/{task_type.id}", {"form": form}, token=w.token("admin"))
+    assert patched.status_code == 200
+    other = {"project_id": w.ids["incoming_b"].id, "xml": xml, "dry_run": True}
+    refused = api.call("POST", "/v1/imports/msproject", other, token=w.token("admin"))
+    assert first.status_code == refused.status_code == 200
+    assert first.data["items"] and first.data["warnings"] and first.data["unmatched_resources"]
+    assert refused.data["errors"]
+    for resp in (first, refused):
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(resp.data)]
+        assert not errors, errors[:5]

@@ -164,6 +164,23 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # A project's schedule (Gantt, calendar) is the workspace's: staff who may see the project (the outsider agent
     # is no member of Incoming A: 404); customers plan nothing (403, before the project is looked at).
     ("GET", "/v1/projects/{id}/schedule"): (200, 200, 404, 403, 403, 403, 401),
+    # Issue 15. Every agent knows every project's name and may ask to join one it is no member of (the member agent:
+    # 409); admins and customers do not ask (403), a customer who does not follow it, or of another tenant, does not
+    # know it (404). The row's request is another agent's: admins (and the manager, see MANAGER) decide on it, agents
+    # read only their own requests. Sharing: admins (and managers); a project the caller cannot see is 422 (its
+    # index named), one it sees but may not share 403.
+    ("GET", "/v1/projects/joinable"): (200, 200, 200, 200, 200, 200, 401),
+    ("POST", "/v1/projects/{id}/join-requests"): (403, 409, 201, 403, 404, 404, 401),
+    ("GET", "/v1/projects/{id}/join-requests"): (200, 200, 200, 403, 404, 404, 401),
+    ("POST", "/v1/projects/{id}/join-requests/{rid}/approve"): (200, 403, 403, 403, 404, 404, 401),
+    ("POST", "/v1/projects/{id}/join-requests/{rid}/decline"): (200, 403, 403, 403, 404, 404, 401),
+    ("POST", "/v1/projects/share"): (200, 403, 422, 403, 422, 422, 401),
+    # A project's sub-folders are read like its schedule and changed like its items: staff who see the project (the
+    # outsider: 404); customers never (403, before the project is looked at). The row's folder is empty.
+    ("GET", "/v1/projects/{id}/folders"): (200, 200, 404, 403, 403, 403, 401),
+    ("POST", "/v1/projects/{id}/folders"): (201, 201, 404, 403, 403, 403, 401),
+    ("PATCH", "/v1/projects/{id}/folders/{fid}"): (200, 200, 404, 403, 403, 403, 401),
+    ("DELETE", "/v1/projects/{id}/folders/{fid}"): (204, 204, 404, 403, 403, 403, 401),
     # Time reports and statements: staff (an agent's are narrowed to their own time); time spent on an item: staff who
     # see the item (the requester sees it, so 403; whoever does not, 404).
     ("GET", "/v1/reports/time"): (200, 200, 200, 403, 403, 403, 401),
@@ -192,6 +209,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/chats/{id}/accept"): (200, 200, 200, 403, 403, 403, 401),
     ("POST", "/v1/chats/{id}/messages"): (201, 201, 403, 403, 403, 403, 401),
     ("POST", "/v1/chats/{id}/close"): (200, 200, 403, 403, 403, 403, 401),
+    # Importing a Microsoft Project plan into Incoming (A): admins and its managers (see MANAGER). Whoever sees the
+    # project but does not administer it gets 403; whoever cannot see it, 422 on project_id (it names nothing).
+    ("POST", "/v1/imports/msproject"): (200, 403, 422, 403, 422, 422, 401),
     # Roles (issue 15) are people.manage's: admins only among these. The target is a custom role nobody holds.
     ("GET", "/v1/roles"): (200, 403, 403, 403, 403, 403, 401),
     ("POST", "/v1/roles"): (201, 403, 403, 403, 403, 403, 401),
@@ -219,6 +239,11 @@ MANAGER: dict[tuple[str, str], int] = {
     ("POST", "/v1/timesheets/{id}/reject"): 200,
     ("POST", "/v1/chats/{id}/messages"): 403,
     ("POST", "/v1/chats/{id}/close"): 403,
+    # Issue 15: he decides on requests to join his project and shares it.
+    ("POST", "/v1/projects/{id}/join-requests/{rid}/approve"): 200,
+    ("POST", "/v1/projects/{id}/join-requests/{rid}/decline"): 200,
+    ("POST", "/v1/projects/share"): 200,
+    ("POST", "/v1/imports/msproject"): 200,
 }
 
 # The integration role (API keys of the agency) on every route. Columns: a key with every scope, items:read only,
@@ -361,6 +386,18 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/timesheets/{id}/reject"): DENIED,
     # Reading a schedule is reading items: items:read.
     ("GET", "/v1/projects/{id}/schedule"): (200, 200, 403, 403),
+    # Issue 15: a key asks to join nothing and decides nothing (the hooks key does not know the project); folders
+    # are read with items:read and changed with items:write.
+    ("GET", "/v1/projects/joinable"): (200, 200, 200, 403),
+    ("POST", "/v1/projects/{id}/join-requests"): (403, 403, 403, 404),
+    ("GET", "/v1/projects/{id}/join-requests"): (403, 403, 403, 404),
+    ("POST", "/v1/projects/{id}/join-requests/{rid}/approve"): (403, 403, 403, 404),
+    ("POST", "/v1/projects/{id}/join-requests/{rid}/decline"): (403, 403, 403, 404),
+    ("POST", "/v1/projects/share"): (403, 403, 403, 422),
+    ("GET", "/v1/projects/{id}/folders"): (200, 200, 403, 403),
+    ("POST", "/v1/projects/{id}/folders"): (201, 403, 201, 403),
+    ("PATCH", "/v1/projects/{id}/folders/{fid}"): (200, 403, 200, 403),
+    ("DELETE", "/v1/projects/{id}/folders/{fid}"): (204, 403, 204, 403),
     ("GET", "/v1/reports/time"): DENIED,
     ("GET", "/v1/reports/time/statement"): DENIED,
     # A key that knows the item may not read its time; the hooks key does not know it.
@@ -385,6 +422,8 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/v1/chats/{id}/accept"): DENIED,
     ("POST", "/v1/chats/{id}/messages"): DENIED,
     ("POST", "/v1/chats/{id}/close"): DENIED,
+    # A key administers no project; a key of either item scope sees Incoming (A), the hooks key names nothing.
+    ("POST", "/v1/imports/msproject"): (403, 403, 403, 422),
     # Roles are people's.
     ("GET", "/v1/roles"): DENIED,
     ("POST", "/v1/roles"): DENIED,
@@ -402,6 +441,11 @@ TARGET_IDS = {
     "/v1/portfolios/{id}": "pf_a",
     "/v1/projects/{id}": "incoming_a",
     "/v1/projects/{id}/schedule": "incoming_a",
+    "/v1/projects/{id}/join-requests": "incoming_a",
+    "/v1/projects/{id}/join-requests/{rid}/approve": "incoming_a",
+    "/v1/projects/{id}/join-requests/{rid}/decline": "incoming_a",
+    "/v1/projects/{id}/folders": "incoming_a",
+    "/v1/projects/{id}/folders/{fid}": "incoming_a",
     "/v1/item-types/{id}": "ticket_type",
     "/v1/rules/{id}": "rule",
     "/v1/rules/{id}/dry-run": "rule",
@@ -435,6 +479,10 @@ TARGET_IDS = {
     "/v1/chats/{id}/close": "chat",
     "/v1/roles/{id}": "target_role",
 }
+# A two-task Microsoft Project plan (the import's row).
+MINI_PLAN = ('<Project xmlns="http://schemas.microsoft.com/project"><Tasks>'
+             "<Task><UID>1</UID><Name>Plan</Name><OutlineLevel>1</OutlineLevel></Task>"
+             "<Task><UID>2</UID><Name>Do</Name><OutlineLevel>2</OutlineLevel></Task></Tasks></Project>")
 # Query strings a route needs to be called at all.
 QUERIES = {"/v1/search": "?q=ticket"}
 _counter = itertools.count()
@@ -448,6 +496,7 @@ def _path(template: str, w) -> str:
     if "{delivery_id}" in path:
         path = path.replace("{delivery_id}", ids["delivery"].id)
     path = path.replace("{macro_id}", ids["macro"].id).replace("{token}", ids["inbound_token"])
+    path = path.replace("{rid}", ids["join_request"].id).replace("{fid}", ids["folder"].id)
     if "{id}" in path:
         path = path.replace("{id}", ids[TARGET_IDS[template]].id)
     if template == "/v1/people":
@@ -497,6 +546,11 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/kb/articles": {"title": f"Article {n}", "body_markdown": "Some *help*."},
         "/v1/public/{slug}/kb/{id}/feedback": {"helpful": True, "visitor": f"visitor-{n:06d}"},
         "/v1/chats/{id}/messages": {"text": "hello from the matrix"},
+        "/v1/projects/{id}/join-requests": {"message": "let me in"},
+        "/v1/projects/share": {"project_ids": [w.ids["incoming_a"].id], "members": [f"user:{w.ids['outsider'].id}"],
+                               "followers": [w.ids["cust_a"].id]},
+        "/v1/projects/{id}/folders": {"name": f"Folder {n}"},
+        "/v1/imports/msproject": {"project_id": w.ids["incoming_a"].id, "xml": MINI_PLAN},
         "/v1/roles": {"name": f"Role {n}", "privileges": ["items.note"]},
     }
     if method == "PATCH" and template == "/v1/timesheets/{id}":
@@ -601,7 +655,10 @@ NO_ITEM_EDIT = [("POST", "/v1/items"), ("POST", "/v1/public/{slug}/forms/{type_i
                 ("POST", "/v1/items/{ref}/macros/{macro_id}")]
 CHATS = [("GET", "/v1/chats"), ("GET", "/v1/chats/{id}"), ("POST", "/v1/chats/{id}/accept"),
          ("POST", "/v1/chats/{id}/messages"), ("POST", "/v1/chats/{id}/close")]
+FOLDER_WRITES = [("POST", "/v1/projects/{id}/folders"), ("PATCH", "/v1/projects/{id}/folders/{fid}"),
+                 ("DELETE", "/v1/projects/{id}/folders/{fid}")]
 READS_NOT_CHANGES = {  # light agents, billing and the custom role change nothing of an item's or its customers'
+    **_rows(403, "filing items in folders is changing items: items.edit", *FOLDER_WRITES),
     **_rows(403, "no items.edit: opening and changing items (forms, bulk, macros, conversion) is refused",
             *NO_ITEM_EDIT),
     **_rows(403, "no items.reply: the matrix posts a public reply", ("POST", "/v1/items/{ref}/messages")),
@@ -650,6 +707,11 @@ ROLE_DEVIATIONS: dict[str, dict[Row, tuple[int, str]]] = {
         **_rows(201, "projects.manage", ("POST", "/v1/portfolios"), ("POST", "/v1/projects")),
         **_rows(403, "the chat Mia took: stepping in needs items.see_all", ("POST", "/v1/chats/{id}/messages"),
                 ("POST", "/v1/chats/{id}/close")),
+        **_rows(200, "projects.manage administers every project: shares it, decides its join requests, imports plans",
+                ("POST", "/v1/projects/share"), ("POST", "/v1/projects/{id}/join-requests/{rid}/approve"),
+                ("POST", "/v1/projects/{id}/join-requests/{rid}/decline"), ("POST", "/v1/imports/msproject")),
+        **_rows(403, "projects.manage adds itself to a project: it does not ask to join",
+                ("POST", "/v1/projects/{id}/join-requests")),
     },
     # directory.read, items.see_all, time.read_all, views.save: reads, changes nothing.
     "billing": {
@@ -728,8 +790,19 @@ def _world(deps):
     w.ids["view"] = create_view(deps, _principal(w.ids["member"]), {"name": "Shared board", "shared": True})
     _with_time(w)
     _with_kb(w)
+    _with_projects(w)
     _with_roles(w)
     return w
+
+
+def _with_projects(w) -> None:
+    """Issue 15: a pending request of another agent to join Incoming (A), and an empty folder of that project."""
+    from tandem.services import folders, join_requests, manage_people
+
+    admin = w.ids["admin_principal"]
+    jo = manage_people.create_user(w.deps, admin, email="jo@agency.example", name="Jo Joiner", password=PASSWORD)
+    w.ids["join_request"], _ = join_requests.ask_to_join(w.deps, _principal(jo), w.ids["incoming_a"].id)
+    w.ids["folder"] = folders.create_folder(w.deps, admin, w.ids["incoming_a"].id, {"name": "Archive"})
 
 
 def _with_roles(w) -> None:

@@ -22,3 +22,12 @@ test("changing one part of the address keeps the others and drops empty ones and
   assert.deepEqual(listParams(params, { q: "", sort: "due_date" }), { queue: "open", sort: "due_date", kind: "ticket" });
   assert.deepEqual(listParams(params, {}), { q: "vpn", queue: "open", kind: "ticket" });
 });
+
+test("a folder of the project travels with the list and is left when another project is chosen", () => {
+  const params = new URLSearchParams("project_id=p1&folder_id=f1&kind=task");
+  assert.equal(itemsQuery(params).folder_id, "f1");
+  assert.deepEqual(listParams(params, { kind: "" }), { folder_id: "f1", project_id: "p1" });
+  assert.deepEqual(listParams(params, { project_id: "p2", kind: "task" }), { project_id: "p2", kind: "task" });
+  assert.deepEqual(listParams(params, { project_id: "p1" }), { folder_id: "f1", project_id: "p1", kind: "task" });
+  assert.deepEqual(listParams(params, { folder_id: "" }), { project_id: "p1", kind: "task" });
+});

@@ -200,3 +200,19 @@ def test_only_staff_change_articles_and_admins_categories():
     assert allowed(KB_READERS["admin"], Action.CREATE, categories)
     assert not allowed(KB_READERS["customer_a"], Action.READ, AreaTarget("t1", Area.KB_ARTICLES))
     assert not allowed(KB_READERS["api_key"], Action.READ, AreaTarget("t1", Area.KB_ARTICLES))
+
+
+def test_agents_ask_to_join_projects_and_their_managers_and_admins_decide():
+    # Given a project managed by Max, who is no member of it
+    managed = Project("t1", "p1", "Incoming A", NOW, members=[team_ref("support")], managers=["max"])
+    target = ProjectTarget(tenant(), managed)
+    max_ = Principal("t1", "max", Role.AGENT)
+    key = Principal("t1", "key", Role.INTEGRATION, scopes=frozenset({"items:read", "items:write", "hooks"}))
+    # Then every agent may ask (members too: the request says they are one already), nobody else
+    assert [allowed(p, Action.JOIN, target) for p in (MEMBER, OUTSIDER, max_)] == [True, True, True]
+    assert [allowed(p, Action.JOIN, target) for p in (ADMIN, CUST_A, key, FOREIGN_ADMIN)] == [False] * 4
+    # And admins and the project's managers decide (administer), members and outsiders do not
+    assert [allowed(p, Action.ADMINISTER, target) for p in (ADMIN, max_)] == [True, True]
+    assert [allowed(p, Action.ADMINISTER, target) for p in (MEMBER, OUTSIDER, CUST_A, key)] == [False] * 4
+    # While reading the project is unchanged: the manager reads it, the outsider does not
+    assert visible(max_, Action.READ, target) and not visible(OUTSIDER, Action.READ, target)

@@ -92,10 +92,16 @@ class DynamoProjectRepo(DynamoEntityRepo[Project]):
         return Page([loads(Project, r.data) for r in records], last)
 
 
+ALL_TENANTS = "TENANTS"
+
+
 class DynamoTenantRepo:
     def __init__(self, repos: Repos) -> None:
         self._repos = repos
-        self._tenants = DynamoEntityRepo[Tenant]("tenant", Tenant, "TENANT", claims=lambda t: [f"SLUG#{t.slug}"])
+        # Every tenant also sits under one gsi1 key, so operators list them (`tandem tenant list`) without a Scan;
+        # tenant records change rarely, so that one partition stays cold.
+        self._tenants = DynamoEntityRepo[Tenant]("tenant", Tenant, "TENANT", claims=lambda t: [f"SLUG#{t.slug}"],
+                                                 extra=lambda t: {"gsi1pk": ALL_TENANTS, "gsi1sk": t.slug})
 
     def bootstrap(self, tenant: Tenant, owner: User, types: list[ItemType], portfolio: Portfolio,
                   projects: list[Project]) -> None:
@@ -124,6 +130,10 @@ class DynamoTenantRepo:
     def save(self, tenant: Tenant) -> Tenant:
         return self._tenants.save(tenant)
 
+    def list_all(self, *, limit: int = 50, after: Position = None) -> Page[Tenant]:
+        records, last = one_page(lambda **kw: Record.gsi1.query(ALL_TENANTS, **kw), limit, after)
+        return Page([loads(Tenant, r.data) for r in records], last)
+
 
 def dynamo_repos() -> Repos:
     """Every repository on the one table."""
@@ -141,6 +151,7 @@ def dynamo_repos() -> Repos:
         DynamoTimerRepo,
     )
     from tandem.dal.dynamo_notes import DynamoNotificationRepo
+    from tandem.dal.dynamo_projects import DynamoFolderRepo, DynamoJoinRequestRepo
     from tandem.dal.dynamo_queues import DynamoQueueCounters
     from tandem.dal.dynamo_roles import role_repo
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
@@ -149,12 +160,12 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_time_cells import DynamoTimeCells
     from tandem.dal.dynamo_views import DynamoViewRepo
 
-    items = DynamoItemRepo()
+    items, projects = DynamoItemRepo(), DynamoProjectRepo()
     repos = Repos(
         tenants=None,  # type: ignore[arg-type]  # needs the other repos, set below
         users=DynamoUserRepo(), teams=DynamoEntityRepo("team", Team, "TEAM"),
         organizations=DynamoOrganizationRepo(), portfolios=DynamoEntityRepo("portfolio", Portfolio, "PORTFOLIO"),
-        projects=DynamoProjectRepo(), item_types=DynamoItemTypeRepo(), items=items,
+        projects=projects, item_types=DynamoItemTypeRepo(), items=items,
         conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
         rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(),
@@ -170,6 +181,8 @@ def dynamo_repos() -> Repos:
         articles=DynamoArticleRepo(),
         chats=DynamoChatRepo(),
         roles=role_repo(),
+        join_requests=DynamoJoinRequestRepo(projects),
+        folders=DynamoFolderRepo(),
     )
     repos.tenants = DynamoTenantRepo(repos)
     return repos

@@ -22,6 +22,9 @@ from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery,
 
 IDEMPOTENCY_TTL = 24 * 3600
 MAIL_CLAIM_TTL = 30 * 24 * 3600
+# How long a create's claim is kept, by the scope's first part: an API Idempotency-Key a day, a mail's Message-ID a
+# month, an imported plan's task for good (the same plan imported again months later must still find its tasks).
+CLAIM_TTL: dict[str, int | None] = {"mail": MAIL_CLAIM_TTL, "msproject": None}
 RETRIES = 5
 ALIAS_HOPS = 3  # a twice-converted item's oldest references still find it
 # A transaction holds at most 100 items: the fixed records of a create (counter, item, activity, claim,
@@ -54,7 +57,8 @@ def item_record(item: Item) -> Record:
             keys["unassigned_pk"] = f"{t}#UNASSIGNED"
     return Record(pk=ref_key(item.tenant_id, item.ref), sk="ITEM", kind="item", data=dumps(item), version=item.version,
                   status=item.status, category=str(item.status_category), type_id=item.type_id,
-                  assignees=list(item.assignees) or None, item_kind=item.kind, updated_at=item.updated_at, **keys)
+                  assignees=list(item.assignees) or None, item_kind=item.kind, updated_at=item.updated_at,
+                  folder_id=item.folder_id, **keys)
 
 
 def item_of(record: Record) -> Item:
@@ -129,11 +133,11 @@ class DynamoItemRepo:
     def _claim_to(self, tx: Any, tenant_id: str, claim: IdempotencyClaim | None, ref: str,
                   message: Message | None = None) -> None:
         if claim is not None:
-            lifetime = MAIL_CLAIM_TTL if claim.scope == "mail" else IDEMPOTENCY_TTL
+            lifetime = CLAIM_TTL.get(claim.scope.split(":", 1)[0], IDEMPOTENCY_TTL)
             # The message it made is named, so a repeat can finish writing attachments that did not fit.
             made = json.dumps({"item": message.item_id, "message": message.id}) if message is not None else None
             tx.save(Record(pk=claim_key(tenant_id, claim), sk="IDEM", kind="idempotency", target=ref,
-                           owner=claim.fingerprint, data=made, expires_at=ttl(lifetime)),
+                           owner=claim.fingerprint, data=made, expires_at=ttl(lifetime) if lifetime else None),
                     condition=Record.pk.does_not_exist())
 
     def _duplicate(self, tenant_id: str, claim: IdempotencyClaim | None) -> DuplicateRequest | None:
@@ -180,6 +184,11 @@ class DynamoItemRepo:
 
     def many(self, tenant_id: str, refs: list[str]) -> list[Item]:
         return read_many(tenant_id, refs)
+
+    def claimed(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
+        wanted = {claim_key(tenant_id, IdempotencyClaim(scope, k, "")): k for k in dict.fromkeys(keys)}
+        found = Record.batch_get([(pk, "IDEM") for pk in wanted]) if wanted else []
+        return {wanted[r.pk]: r.target for r in found if r.kind == "idempotency" and r.target}
 
     def get(self, tenant_id: str, ref: str) -> Item | None:
         found = get(ref_key(tenant_id, ref), "ITEM")
@@ -290,7 +299,8 @@ def plan(q: ItemQuery) -> tuple[Any, str, bool, list[Condition]]:
         index, key = Record.open, f"{t}#OPEN"
     filters: list[Condition] = [getattr(Record, f"{name}pk") == f"{t}#{prefix}#{getattr(q, field)}"
                                 for field, name, prefix in SCOPES if getattr(q, field) and field != used]
-    for value, attr in ((q.kind, Record.item_kind), (q.status, Record.status), (q.type_id, Record.type_id)):
+    for value, attr in ((q.kind, Record.item_kind), (q.status, Record.status), (q.type_id, Record.type_id),
+                        (q.folder_id, Record.folder_id)):
         if value:
             filters.append(attr == value)
     if q.assignee:

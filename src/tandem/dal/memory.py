@@ -14,6 +14,7 @@ from tandem.dal.rule_codec import macro_document, macro_from_document, rule_docu
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
 from tandem.domain.events import CustomerChanged, Event, ItemChanged, ItemCreated, ItemStored, MessageAdded
+from tandem.domain.folders import Folder
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.item_order import ORDER_KEYS, order_of
 from tandem.domain.item_types import ItemType
@@ -205,6 +206,17 @@ class MemoryProjectRepo(MemoryEntityRepo[Project]):
         return _page(rows, lambda e: e.id, limit, after)
 
 
+class MemoryFolderRepo(MemoryEntityRepo[Folder]):
+    """Twin of dal/dynamo_projects.py's folders (issue 15)."""
+
+    def __init__(self, store: _Store) -> None:
+        super().__init__(store, "folder")
+
+    def list_in_project(self, tenant_id: str, project_id: str, *, limit: int = 50,
+                        after: Position = None) -> Page[Folder]:
+        return _page([f for f in self._all(tenant_id) if f.project_id == project_id], lambda f: f.id, limit, after)
+
+
 class MemoryUserRepo(MemoryEntityRepo[User]):
     def __init__(self, store: _Store) -> None:
         super().__init__(store, "user", lambda u: [f"email:{u.tenant_id}:{u.email}"])
@@ -275,6 +287,11 @@ class MemoryTenantRepo:
     def save(self, tenant: Tenant) -> Tenant:
         return self._tenants.save(tenant)
 
+    def list_all(self, *, limit: int = 50, after: Position = None) -> Page[Tenant]:
+        with self._s.lock:
+            tenants = [self._tenants.get(t, t) for (t, k, _) in self._s.entities if k == "tenant"]
+        return _page([t for t in tenants if t is not None], lambda t: t.slug, limit, after)
+
 
 class MemoryItemRepo:
     def __init__(self, store: _Store) -> None:
@@ -329,6 +346,10 @@ class MemoryItemRepo:
     ) -> None:
         if claim is not None:
             self._idem[(tenant_id, claim.scope, claim.key)] = (ref, claim.fingerprint, message_id)
+
+    def claimed(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
+        with self._s.lock:
+            return {k: self._idem[(tenant_id, scope, k)][0] for k in keys if (tenant_id, scope, k) in self._idem}
 
     def get(self, tenant_id: str, ref: str) -> Item | None:
         ref = self._aliases.get((tenant_id, ref), ref)
@@ -589,20 +610,21 @@ def memory_repos() -> Repos:
     from tandem.dal.memory_kb import MemoryArticleRepo
     from tandem.dal.memory_keys import MemoryApiKeyRepo
     from tandem.dal.memory_notes import MemoryNotificationRepo
+    from tandem.dal.memory_projects import MemoryJoinRequestRepo
     from tandem.dal.memory_queues import MemoryQueueCounters
     from tandem.dal.memory_time import MemoryTimeRepo
     from tandem.dal.memory_time_cells import MemoryTimeCells
     from tandem.dal.memory_views import MemoryViewRepo
 
     store = _Store()
-    items = MemoryItemRepo(store)
+    items, projects = MemoryItemRepo(store), MemoryProjectRepo(store)
     repos = Repos(
         tenants=None,  # type: ignore[arg-type]  # set below: it needs the other repos
         users=MemoryUserRepo(store),
         teams=MemoryEntityRepo[Team](store, "team"),
         organizations=MemoryOrganizationRepo(store),
         portfolios=MemoryEntityRepo[Portfolio](store, "portfolio"),
-        projects=MemoryProjectRepo(store),
+        projects=projects,
         item_types=MemoryItemTypeRepo(store),
         items=items,
         conversations=MemoryConversationRepo(store, items),
@@ -627,6 +649,8 @@ def memory_repos() -> Repos:
         chats=MemoryChatRepo(),  # twin of dal/dynamo_chat.py
         # twin of dal/dynamo_roles.py: names unique per tenant, whatever their case
         roles=MemoryEntityRepo(store, "role", lambda r: [f"rolename:{r.tenant_id}:{r.name.casefold()}"]),
+        join_requests=MemoryJoinRequestRepo(store.lock, store.emit, projects),  # twin of dal/dynamo_projects.py
+        folders=MemoryFolderRepo(store),  # twin of dal/dynamo_projects.py
     )
     repos.search = MemorySearchIndex(items, repos.conversations, repos.users)
     items.conversations = repos.conversations  # type: ignore[assignment]

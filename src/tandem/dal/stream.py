@@ -13,10 +13,12 @@ from tandem.domain.events import (
     ItemChanged,
     ItemCreated,
     ItemStored,
+    JoinRequestChanged,
     MessageAdded,
     TimesheetChanged,
 )
 from tandem.domain.items import Item
+from tandem.domain.join_requests import JoinRequest
 from tandem.domain.kb import Article
 from tandem.domain.messages import Message
 from tandem.domain.people import Role, User
@@ -40,8 +42,8 @@ def _item(image: dict[str, Any]) -> Item:
 
 
 def decode(record: dict[str, Any]) -> Event | None:
-    """An INSERT of an item or message, a MODIFY of an item, a write of a (former) customer, or any write of a
-    timesheet or of an article's document, as an event; anything else is None.
+    """An INSERT of an item or message, a MODIFY of an item, a write of a (former) customer, any write of a
+    timesheet or of an article's document, or a join request written, as an event; anything else is None.
 
     A conversion's two writes (the item under its new reference, an alias under the old one) are `ItemStored`;
     a MODIFY that leaves `data` as it was (a message moved the item's last activity) is nothing: the message
@@ -58,6 +60,9 @@ def decode(record: dict[str, Any]) -> Event | None:
     if new is None or not new.get("data"):
         return None
     kind = new.get("kind")
+    if kind == "joinreq":  # issue 15: a request to join a project asked or decided
+        before = loads(JoinRequest, old["data"]) if old is not None and old.get("data") else None
+        return JoinRequestChanged(event_id, before, loads(JoinRequest, new["data"]))
     if kind == "item" and name == "INSERT":
         item = _item(new)
         # A conversion writes the item anew under its new reference: not a new item for rules or mail.

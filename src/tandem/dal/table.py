@@ -55,6 +55,7 @@ class Record(Model):
     assignees = ListAttribute(null=True)
     category = UnicodeAttribute(null=True)  # the status category
     portfolio = UnicodeAttribute(null=True)  # a timesheet's portfolio (GET /v1/timesheets?portfolio_id=)
+    folder_id = UnicodeAttribute(null=True)  # an item's sub-folder (GET /v1/items?folder_id=, issue 15)
     # An item's last activity: a message moves it (and the activity sort keys) without rewriting `data`
     updated_at = UnicodeAttribute(null=True)
     # Range keys of the item orders (hash: gsi1pk) and hash keys of the sparse queues (range: gsi1sk)

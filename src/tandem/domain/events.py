@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tandem.domain.activity import Activity
 from tandem.domain.items import Item
+from tandem.domain.join_requests import JoinRequest
 from tandem.domain.kb import Article
 from tandem.domain.messages import Message
 from tandem.domain.people import User
@@ -77,7 +78,17 @@ class ArticleChanged:
     new: Article | None
 
 
+@dataclass
+class JoinRequestChanged:
+    """A request to join a project written (`old` is None when new), issue 15: the project's deciders hear of a new
+    one, the asker of the decision. Rules, webhooks and the search index ignore it."""
+
+    event_id: str
+    old: JoinRequest | None
+    new: JoinRequest
+
+
 Event = (
     ItemCreated | ItemChanged | MessageAdded | ActivityRecorded | ItemStored | CustomerChanged | TimesheetChanged
-    | ArticleChanged
+    | ArticleChanged | JoinRequestChanged
 )

@@ -75,6 +75,8 @@ class Item:
     assignees: Ids = exposed(create=True, patch=True, default_factory=list)
     followers: Ids = exposed(create=True, patch=True, default_factory=list)
     project_id: Id | None = exposed(create=True, patch=True, default=None)
+    # A sub-folder of the item's project (issue 15, domain/folders.py); moving the item to another project clears it.
+    folder_id: Id | None = exposed(create=True, patch=True, default=None)
     fields: Answers = exposed(create=True, patch=True, default_factory=dict)
     due_date: Date | None = exposed(create=True, patch=True, default=None)
     planned_start: Date | None = exposed(create=True, patch=True, default=None)

@@ -1,4 +1,5 @@
-"""In-app notifications (mentions, assignments, customer replies) and the change stamp a workspace polls."""
+"""In-app notifications (mentions, assignments, customer replies, timesheet and join request decisions) and the
+change stamp a workspace polls."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ class NoteKind(StrEnum):
     TIMER_STOPPED = "timer_stopped"  # the user's timer ran past the tenant's limit and was stopped (issue 13)
     TIMESHEET_APPROVED = "timesheet_approved"  # an admin or a manager approved the user's timesheet (issue 13)
     TIMESHEET_REJECTED = "timesheet_rejected"  # ... or rejected it; `detail` says why
+    # Issue 15, about a project (`project_id`; the project's name as the title, no item): someone asked to join a
+    # project the user decides on (`detail`: their message); the user's own request was approved or declined
+    # (`detail`: the decider's note).
+    JOIN_REQUESTED = "join_requested"
+    JOIN_APPROVED = "join_approved"
+    JOIN_DECLINED = "join_declined"
 
 
 @dataclass
@@ -36,6 +43,7 @@ class Notification:
     created_at: str
     read: bool = False
     detail: str = ""  # what the kind has to add: the reason of a rejected timesheet
+    project_id: str = ""  # the project of a join request's notification (its `item_ref` is empty)
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ class Action(StrEnum):
     CONVERT = "convert"
     ADMINISTER = "administer"  # tenant configuration: people, teams, types, portal, projects
     READ_HISTORY = "read_history"  # an item's activity: the staff who see it; keys that both read and write items
+    JOIN = "join"  # issue 15: asking to join a project (ProjectTarget only)
 
 
 class Area(StrEnum):
@@ -357,12 +358,17 @@ def _any_item_scope(p: Principal) -> bool:
 def _project(p: Principal, action: Action, target: ProjectTarget) -> bool:
     """Those who manage projects do anything to every project; staff read the projects they are members or
     managers of (every one in an open tenant, or when they see every item); a project's managers administer it
-    (decide its join requests and timesheets). Customers read the projects they follow."""
+    (decide its join requests and timesheets, share it, import plans into it). Customers read the projects they
+    follow."""
     project = target.project
     if p.role is Role.INTEGRATION:
         return _integration(p, action, target)
     if p.role is Role.CUSTOMER:
         return action is Action.READ and p.user_id in project.followers
+    if action is Action.JOIN:
+        # Any staff person who cannot add themselves may ask to join (so they know every project's name; whether
+        # they are a member already is the request's business) and follow their own requests.
+        return p.is_person_staff and not p.holds(Pv.PROJECTS_MANAGE)
     if p.holds(Pv.PROJECTS_MANAGE):
         return True
     manager = p.is_person_staff and p.user_id in project.managers

@@ -28,6 +28,7 @@ ME = "me"  # `assignee=me`: the caller
 
 # Counter records: the whole tenant, one per project ("-" holds the items of no project), one per assignee
 # (a "user:<id>" or "team:<id>" ref). Fields: `open`, `unassigned`, and on assignee records `open@<project>`.
+# One per sub-folder of a project (issue 15), field `items`: every item filed in it, open or not.
 TENANT = "tenant"
 NO_PROJECT = "-"
 
@@ -44,12 +45,20 @@ def assignee_counter(ref: str) -> str:
     return f"assignee:{ref}"
 
 
+def folder_counter(folder_id: str) -> str:
+    return f"folder:{folder_id}"
+
+
 def tallies(item: Item | None) -> Counter[tuple[str, str]]:
-    """The (counter, field) pairs an item adds 1 to: none unless it is open."""
+    """The (counter, field) pairs an item adds 1 to: its folder's `items` (open or not: a folder is deleted only
+    when empty, issue 15), and the queues' counters while it is open."""
+    out: Counter[tuple[str, str]] = Counter()
+    if item is not None and item.folder_id:
+        out[(folder_counter(item.folder_id), "items")] = 1
     if item is None or not is_open(item):
-        return Counter()
+        return out
     project = project_counter(item.project_id)
-    out: Counter[tuple[str, str]] = Counter({(TENANT, "open"): 1, (project, "open"): 1})
+    out.update({(TENANT, "open"): 1, (project, "open"): 1})
     if not item.assignees:
         out.update({(TENANT, "unassigned"): 1, (project, "unassigned"): 1})
     for ref in dict.fromkeys(item.assignees):

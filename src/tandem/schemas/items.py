@@ -36,6 +36,7 @@ class ItemsQuery(ListQuery, kw_only=True):
     requester: Id | None = None
     type_id: Id | None = None
     organization_id: Id | None = None
+    folder_id: Id | None = None  # a sub-folder of a project (issue 15): its items
     # Orders and queues: `-updated_at` is last activity (a message of any channel moves an item up);
     # `-priority` is most urgent first; without a due date an item comes last in `due_date` order.
     sort: Sort = "-updated_at"

@@ -36,7 +36,8 @@ class NotificationOut(Struct, kw_only=True):
     actor: Actor
     created_at: str
     read: bool
-    detail: str  # the reason of a rejected timesheet; empty for other kinds
+    detail: str  # the reason of a rejected timesheet, a join request's message or its decider's note
+    project_id: str  # the project a join request's notification is about (`item_ref` is then empty); else empty
 
 
 class NotificationsPage(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -27,6 +27,7 @@ class ViewFilters(Struct, kw_only=True, omit_defaults=True, forbid_unknown_field
     requester: Id | None = None
     type_id: Id | None = None
     organization_id: Id | None = None
+    folder_id: Id | None = None  # a project's sub-folder (issue 15)
     unassigned: bool | None = None
     status_category: list[CategoryName] | None = None
     q: SearchText | None = None

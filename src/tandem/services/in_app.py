@@ -17,13 +17,14 @@ Who is told (decided here, tested in tests/unit/test_in_app.py):
 - `timesheet_approved` / `timesheet_rejected` (issue 13): the owner of a timesheet an admin or a manager decided
   on, with the reason of a rejection; the item's title only if the owner may still read the item. One per
   decision: the id comes from the sheet and the version the decision wrote.
+- `join_requested` / `join_approved` / `join_declined` (issue 15): see services/join_notify.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded, TimesheetChanged
+from tandem.domain.events import Event, ItemChanged, ItemCreated, JoinRequestChanged, MessageAdded, TimesheetChanged
 from tandem.domain.items import Item
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.notifications import NoteKind, Notification, note_id
@@ -31,6 +32,7 @@ from tandem.domain.people import Team, User
 from tandem.domain.permissions import Action, ItemTarget, Principal, allowed, needs_project
 from tandem.domain.tenants import Tenant
 from tandem.domain.time_tracking import SheetState
+from tandem.services import join_notify
 from tandem.services.deps import Deps
 from tandem.services.roles import privileges_of
 
@@ -48,6 +50,8 @@ def react(deps: Deps, event: Event) -> int:
         return _assigned(deps, event.event_id, [], event.item, created=True)
     if isinstance(event, TimesheetChanged):
         return _decided(deps, event)
+    if isinstance(event, JoinRequestChanged):  # issue 15: asked or decided (services/join_notify.py)
+        return join_notify.notes(deps, event)
     return 0
 
 

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
+from tandem.domain.events import Event, ItemChanged, ItemCreated, JoinRequestChanged, MessageAdded
 from tandem.domain.items import Item
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.people import User
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import Tenant
 from tandem.domain.threading import reply_address
+from tandem.services import join_notify
 from tandem.services.deps import Deps
 from tandem.services.ports import OutboundMail
 
@@ -47,6 +48,8 @@ def react(deps: Deps, event: Event, secret: str) -> int:
         return 0 if event.message.via == "chat" else conversation(deps, event.event_id, event.message, secret)
     if isinstance(event, ItemChanged):
         return status_change(deps, event.event_id, event.old, event.new, secret)
+    if isinstance(event, JoinRequestChanged):  # issue 15: the deciders of a new request, the asker of a decision
+        return join_notify.mail(deps, event)
     return 0
 
 

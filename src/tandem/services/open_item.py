@@ -18,6 +18,7 @@ from tandem.domain.permissions import Action, Area, Principal, ProjectTarget, al
 from tandem.domain.tenants import Tenant
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
+from tandem.services.folders import check_item_folder
 from tandem.services.planning import resolve_predecessors
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim
 
@@ -159,6 +160,7 @@ def open_item(
             changes["assignees"] = new.assignees
         if changes.get("predecessors"):
             changes["predecessors"] = resolve_predecessors(deps, tenant, actor, item, changes["predecessors"])
+        check_item_folder(deps, tenant.id, item.project_id, changes.get("folder_id"))  # issue 15
     item, _ = diff_and_apply(item, {k: v for k, v in changes.items() if k == "title" or v not in (None, "")})
     actor_id = actor.user_id if actor else (requester.id if requester else None)
     item = replace(item, changed_by=actor_id)

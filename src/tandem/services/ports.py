@@ -13,11 +13,13 @@ from typing import Any, Generic, Protocol, TypeVar
 from tandem.domain.activity import Activity
 from tandem.domain.api_keys import ApiKey
 from tandem.domain.chat import Chat, Connection
+from tandem.domain.folders import Folder
 from tandem.domain.hierarchy import Portfolio, Project
 from tandem.domain.hooks import Delivery, Hook
 from tandem.domain.inbound_webhooks import InboundWebhook
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Item
+from tandem.domain.join_requests import JoinRequest
 from tandem.domain.kb import Article, Category
 from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
@@ -52,6 +54,7 @@ class ItemQuery:
     status: str | None = None
     assignee: str | None = None
     type_id: str | None = None
+    folder_id: str | None = None  # a sub-folder of a project (issue 15): a filter on the project's key
     # Orders and queues (issue 12): `sort` is one of domain.queues.SORTS; `assignee` is a principal ref
     # ("user:<id>"); `unassigned` keeps items nobody is assigned to; `status_categories` any of these categories.
     sort: str = "-updated_at"
@@ -73,6 +76,7 @@ class ItemQuery:
             self.status is None or i.status == self.status,
             self.assignee is None or self.assignee in i.assignees,
             self.type_id is None or i.type_id == self.type_id,
+            self.folder_id is None or i.folder_id == self.folder_id,
             not self.unassigned or not i.assignees,
             not self.status_categories or i.status_category in self.status_categories,
         )
@@ -135,6 +139,41 @@ class RuleRepo(EntityRepo[Rule], Protocol):
 class TeamRepo(EntityRepo[Team], Protocol): ...
 
 
+class FolderRepo(EntityRepo[Folder], Protocol):
+    """Sub-folders of projects (issue 15): read and changed by id like other configuration, listed per project."""
+
+    def list_in_project(
+        self, tenant_id: str, project_id: str, *, limit: int = 50, after: Position = None
+    ) -> Page[Folder]:
+        """The project's folders, oldest first."""
+        ...
+
+
+class JoinRequestRepo(Protocol):
+    """Requests to join a project (issue 15; ACCESS_PATTERNS.md, "Projects: join requests, folders")."""
+
+    def add(self, request: JoinRequest) -> tuple[JoinRequest, bool]:
+        """Store a new pending request (version 1) with the asker's pending mark, in one write; when the asker has a
+        pending request for the project already (a repeat, or a concurrent ask), that one and False, writing
+        nothing."""
+        ...
+
+    def get(self, tenant_id: str, project_id: str, request_id: str) -> JoinRequest | None: ...
+
+    def list(
+        self, tenant_id: str, project_id: str, *, state: str | None = None, user_id: str | None = None,
+        limit: int = 50, after: Position = None,
+    ) -> Page[JoinRequest]:
+        """A project's requests, oldest first; `state` and `user_id` filter the same read (a page may be short)."""
+        ...
+
+    def decide(self, request: JoinRequest, project: Project | None = None) -> JoinRequest:
+        """Store the decided `request` (its `version` the one read) and, when given, the changed `project` (its
+        `version` the one read: the new member added) in one atomic write, and lift the asker's pending mark.
+        Conflict when either changed since read (another decision, another edit of the project)."""
+        ...
+
+
 class OrganizationRepo(EntityRepo[Organization], Protocol):
     def by_domain(self, tenant_id: str, domain: str) -> Organization | None: ...
 
@@ -193,6 +232,10 @@ class TenantRepo(Protocol):
 
     def save(self, tenant: Tenant) -> Tenant: ...
 
+    def list_all(self, *, limit: int = 50, after: Position = None) -> Page[Tenant]:
+        """Every tenant by slug (operators' `tandem tenant list`)."""
+        ...
+
 
 class ItemRepo(Protocol):
     def create(
@@ -218,6 +261,11 @@ class ItemRepo(Protocol):
     def many(self, tenant_id: str, refs: list[str]) -> list[Item]:
         """The items under these references in one batch read (retired references followed to the current one),
         missing ones left out, each item once, in no particular order."""
+        ...
+
+    def claimed(self, tenant_id: str, scope: str, keys: list[str]) -> dict[str, str]:
+        """What creates made under these claims of `scope`: `{key: ref}` for each key already claimed, keys never
+        claimed left out (one batch read, 100 keys a request). An import asks it which of its rows exist."""
         ...
 
     def save(self, item: Item, activity: Activity) -> Item:
@@ -799,3 +847,5 @@ class Repos:
     articles: ArticleRepo = None  # type: ignore[assignment]
     chats: ChatRepo = None  # type: ignore[assignment]  # live chats and their sockets (issue 14)
     roles: EntityRepo[RoleDef] = None  # type: ignore[assignment]  # custom roles (issue 15; built-ins in code)
+    join_requests: JoinRequestRepo = None  # type: ignore[assignment]  # asking to join a project (issue 15)
+    folders: FolderRepo = None  # type: ignore[assignment]  # sub-folders of projects (issue 15)

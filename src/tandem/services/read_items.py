@@ -17,6 +17,7 @@ from tandem.domain.tenants import PortalVisibility, Tenant
 from tandem.services.access import item_target, load_item, tenant_of
 from tandem.services.deps import Deps
 from tandem.services.editing import check_limit
+from tandem.services.folders import folder_of_list
 from tandem.services.ports import ItemQuery, Page, Position
 from tandem.services.search import search_items
 
@@ -59,6 +60,11 @@ def list_items(deps: Deps, p: Principal, q: ItemQuery) -> Page[Item]:
     permission function."""
     tenant = tenant_of(deps, p)
     q = replace(_queue_filters(p, q), tenant_id=p.tenant_id, limit=check_limit(q.limit))
+    if q.folder_id:  # issue 15: a folder's items are read on its project's key, the folder a filter
+        folder = folder_of_list(deps, tenant.id, q.folder_id)
+        if q.project_id not in (None, folder.project_id):
+            return Page([])
+        q = replace(q, project_id=folder.project_id)
     if p.role is Role.CUSTOMER:
         scoped = _scope_for_customer(deps, p, tenant, q)
         if scoped is None:

@@ -96,8 +96,9 @@ def view_query(p: Principal, view: SavedView, limit: int, after: Position) -> It
     return ItemQuery(
         tenant_id=p.tenant_id, kind=f.get("kind"), project_id=f.get("project_id"), status=f.get("status"),
         assignee=f.get("assignee"), requester_id=f.get("requester"), type_id=f.get("type_id"),
-        organization_id=f.get("organization_id"), sort=view.sort, unassigned=bool(f.get("unassigned")),
-        status_categories=tuple(f.get("status_category") or ()), q=f.get("q"), limit=limit, after=after,
+        organization_id=f.get("organization_id"), folder_id=f.get("folder_id"), sort=view.sort,
+        unassigned=bool(f.get("unassigned")), status_categories=tuple(f.get("status_category") or ()), q=f.get("q"),
+        limit=limit, after=after,
     )
 
 

@@ -16,6 +16,7 @@ from tandem.domain.tenants import Tenant
 from tandem.services.access import load_item
 from tandem.services.deps import Deps
 from tandem.services.editing import check_version
+from tandem.services.folders import folder_changes
 from tandem.services.planning import resolve_predecessors
 
 
@@ -54,6 +55,7 @@ def change_item(
     if "requester" in changes:
         changes["requester_id"] = changes.pop("requester")
     _check_refs(deps, tenant, p, item, changes)
+    changes = folder_changes(deps, tenant.id, item, changes)  # issue 15: a folder of the item's project, or none
     if "predecessors" in changes:
         changes["predecessors"] = resolve_predecessors(deps, tenant, p, item, changes["predecessors"])
     if "fields" in changes:
