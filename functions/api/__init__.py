@@ -24,6 +24,7 @@ from api import (  # noqa: F401
     routes_public,
     routes_queues,
     routes_reports,
+    routes_roles,
     routes_search,
     routes_time,
     routes_views,

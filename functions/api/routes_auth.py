@@ -24,6 +24,7 @@ from api.http import (
 from api.ops import Call, op
 from tandem.domain.item_types import PRIORITIES
 from tandem.domain.permissions import Action, Area
+from tandem.domain.roles import PRIVILEGES
 from tandem.schemas import auth as m
 from tandem.schemas.codec import encode, given
 from tandem.services import authenticate
@@ -110,6 +111,8 @@ def me(call: Call) -> Any:
         email=p.email,
         name=p.name,
         role=p.role.value,
+        role_id=p.role_id,
+        privileges=[x for x in PRIVILEGES if p.holds(x)],
         team_ids=list(p.team_ids),
         organization_id=p.organization_id,
         tenant=render.tenant(tenant),

@@ -39,7 +39,7 @@ resource(
     create_model=m.UserCreate,
     patch_model=m.UserPatch,
     list_=lambda d, p, q, lim, after: people.list_people(d, p, customers=False, limit=lim, after=after),
-    create=lambda d, p, b: people.create_user(d, p, **pick(b, "email", "name", "role", "password")),
+    create=lambda d, p, b: people.create_user(d, p, **pick(b, "email", "name", "role", "password", "role_id")),
     get=lambda d, p, i: people.get_person(d, p, i, customer=False),
     update=lambda d, p, i, b, v: people.update_person(d, p, i, b, customer=False, expected_version=v),
     render_=lambda x, p: render.user(x),

@@ -53,7 +53,7 @@ def _statuses(o: Op) -> list[int]:
     if PATH_PARAM.search(o.path) or o.auth:
         codes |= set(COMMON["path"])
     if "If-Match" in o.headers:
-        codes.add(412)
+        codes |= {400, 412}  # 400: an If-Match that is no ETag of ours
     if "Idempotency-Key" in o.headers:
         codes |= {400, 422}
     if "If-None-Match" in o.headers:

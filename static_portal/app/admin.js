@@ -1,10 +1,11 @@
-// Admin screens: item types and their web forms, users, teams, projects, organisations and customers, portal
-// settings, rules, macros, SLA policies, hooks, inbound webhooks, API keys, CSV import, and the settings with the
-// module switches. #/admin/<section>[/<id>]; a switched-off module's sections leave the tabs (issue 15).
+// Admin screens: item types and their web forms, users, roles, teams, projects, organisations and customers,
+// portal settings, rules, macros, SLA policies, hooks, inbound webhooks, API keys, CSV import, and the settings with
+// the module switches. #/admin/<section>[/<id>]. Each section is offered to those whose role holds the privilege it
+// needs (roles_model.js ADMIN_SECTIONS); a switched-off module's sections leave the tabs (issue 15).
 import { api } from "../js/api.js";
 import { h, field, notice, humanize, uid } from "../js/dom.js";
 import { go } from "../js/router.js";
-import { state, page, isAdmin, loadDirectory } from "./state.js";
+import { state, page, loadDirectory } from "./state.js";
 import { PRIORITIES, options, projectPairs } from "./widgets.js";
 import { peopleView } from "./admin_people.js";
 import { portalView } from "./admin_portal.js";
@@ -20,29 +21,30 @@ import { keysView } from "./admin_keys.js";
 import { importView } from "./admin_import.js";
 import { modulesView } from "./admin_modules.js";
 import { hiddenBy, kinds, offPage } from "./modules_ui.js";
+import { rolesView } from "./admin_roles.js";
+import { adminSections } from "./roles_model.js";
 
 const FIELD_TYPES = ["text", "long_text", "number", "date", "single_choice", "multi_choice", "checkbox", "email", "file"];
 
 const shownSection = (to) => !hiddenBy({ path: `/admin/${to}`, params: new URLSearchParams() });
 
-function adminNav(section) {
+function adminNav(section, sections) {
   const link = (to, label) => (shownSection(to) ? h("a", { href: `#/admin/${to}`, "aria-current": section === to ? "page" : null, text: label }) : null);
-  return h("nav", { class: "tabs", "aria-label": "Admin sections" },
-    link("modules", "Settings"), link("types", "Item types & forms"), link("users", "Users"), link("teams", "Teams"), link("projects", "Projects"),
-    link("people", "Organisations & customers"), link("portal", "Portal settings"), link("rules", "Rules"), link("macros", "Macros"),
-    link("sla", "SLA policies"), link("hooks", "Hooks"), link("inbound", "Inbound webhooks"), link("keys", "API keys"),
-    link("import", "Import"));
+  return h("nav", { class: "tabs", "aria-label": "Admin sections" }, sections.map(([to, label]) => link(to, label)));
 }
 
 export async function adminView(section, id) {
-  if (!isAdmin()) return page("Admin", notice("error", "Only administrators can change the help desk's configuration."));
-  if (!section) return go("/admin/types");
-  const nav = adminNav(section);
+  const sections = adminSections(state.me);
+  if (!sections.length) return page("Admin", notice("error", "Your role does not manage the help desk's configuration."));
+  if (!section) return go(`/admin/${sections[0][0]}`);
+  const nav = adminNav(section, sections);
+  if (!sections.some(([key]) => key === section)) return page("Admin", nav, notice("error", "Your role does not manage this section."));
   if (!shownSection(section)) return offPage(hiddenBy({ path: `/admin/${section}`, params: new URLSearchParams() }), nav);
   if (section === "modules") {
-    const again = (message) => modulesView(adminNav(section), again, message); // its tabs follow the switches
+    const again = (message) => modulesView(adminNav(section, adminSections(state.me)), again, message); // its tabs follow the switches
     return modulesView(nav, again);
   }
+  if (section === "roles") return rolesView(nav, id);
   if (section === "types") return id ? typeEditor(nav, id) : typesList(nav);
   if (section === "users") return usersView(nav, id);
   if (section === "teams") return teamsView(nav);

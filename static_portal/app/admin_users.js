@@ -1,40 +1,45 @@
-// Admin: users (staff) — a list read a page at a time, and one page per user: profile and role, active or
-// not, teams, and the projects they may work in ("Give access to project…": pick, click, done).
-import { api, get } from "../js/api.js";
-import { h, field, notice, humanize, uid } from "../js/dom.js";
+// Admin: users (staff) — a list read a page at a time, and one page per user: profile and role (a built-in or
+// a custom one, see admin_roles.js), active or not, teams, and the projects they may work in ("Give access to
+// project…": pick, click, done).
+import { api, get, getAll } from "../js/api.js";
+import { h, field, notice, uid } from "../js/dom.js";
 import { go } from "../js/router.js";
 import { pager } from "../js/paging.js";
 import { page, state, loadDirectory } from "./state.js";
 import { adminDirectory, select } from "./admin_common.js";
+import { roleChoices, roleName } from "./roles_model.js";
 
 const PAGE = 50;
-const ROLES = [["agent", "Agent"], ["admin", "Admin"]];
+const HELP = "What the person may do. A changed role signs them out everywhere; manage roles under Roles.";
 
-function userRow(u) {
+/** The roles a picker offers (built-ins and custom): read when a users screen opens. */
+const readRoles = () => getAll("/v1/roles", {}, 200);
+
+function userRow(u, roles) {
   return h("tr", {},
     h("td", { "data-label": "Name" }, h("a", { href: `#/admin/users/${encodeURIComponent(u.id)}`, text: u.name || u.email })),
     h("td", { "data-label": "Email", text: u.email }),
-    h("td", { "data-label": "Role", text: humanize(u.role) }),
+    h("td", { "data-label": "Role", text: roleName(roles, u.role_id || u.role) }),
     h("td", { "data-label": "Active", text: u.active ? "yes" : "no" }));
 }
 
-function newUserForm() {
+function newUserForm(roles) {
   const c = {
     name: h("input", { type: "text", maxlength: 200 }),
     email: h("input", { type: "email" }),
-    role: select(ROLES, "agent"),
+    role_id: select(roleChoices(roles), "agent", { name: "role_id" }),
     password: h("input", { type: "password", autocomplete: "new-password" }),
   };
   const wraps = {
     name: field("Name", c.name, { required: true }), email: field("Email", c.email, { required: true }),
-    role: field("Role", c.role), password: field("Initial password", c.password, { help: "At least 10 characters" }),
+    role_id: field("Role", c.role_id, { help: HELP }), password: field("Initial password", c.password, { help: "At least 10 characters" }),
   };
   const out = h("div", { "aria-live": "polite" });
   return h("form", { class: "card", novalidate: true, "aria-label": "New user", onsubmit: async (e) => {
     e.preventDefault();
     out.replaceChildren();
     Object.values(wraps).forEach((w) => w.setError(""));
-    const body = { name: c.name.value.trim(), email: c.email.value.trim(), role: c.role.value };
+    const body = { name: c.name.value.trim(), email: c.email.value.trim(), role_id: c.role_id.value };
     if (c.password.value) body.password = c.password.value;
     try {
       const { data } = await api("POST", "/v1/users", { body });
@@ -49,6 +54,7 @@ function newUserForm() {
 }
 
 async function usersList(nav) {
+  const roles = await readRoles().catch(() => []);
   const body = h("tbody");
   const more = h("button", { type: "button", class: "secondary", text: "Load more users" });
   const out = h("div", { "aria-live": "polite" });
@@ -57,10 +63,10 @@ async function usersList(nav) {
       h("table", { class: "items-table", "aria-label": "Users" },
         h("thead", {}, h("tr", {}, ["Name", "Email", "Role", "Active"].map((t) => h("th", { scope: "col", text: t })))), body),
       more, out),
-    newUserForm());
+    newUserForm(roles));
   const load = pager({
     fetchPage: (cursor) => get("/v1/users", { limit: PAGE, cursor }),
-    render: (rows) => body.append(...rows.map(userRow)),
+    render: (rows) => body.append(...rows.map((u) => userRow(u, roles))),
     button: more,
     onError: (err) => out.replaceChildren(notice("error", err.message)),
   });
@@ -124,17 +130,19 @@ function teamsSection(user, dir, say, refresh) {
     boxes.length ? h("button", { type: "submit", text: "Save teams" }) : null);
 }
 
-function profileForm(res, say, refresh) {
+function profileForm(res, roles, say, refresh) {
   const user = res.data;
   const name = h("input", { type: "text", value: user.name, maxlength: 200 });
   const email = h("input", { type: "email", value: user.email });
-  const role = select(ROLES, user.role);
-  const wraps = { name: field("Name", name), email: field("Email", email), role: field("Role", role) };
+  const role = select(roleChoices(roles), user.role_id || user.role, { name: "role_id" });
+  const wraps = { name: field("Name", name), email: field("Email", email), role_id: field("Role", role, { help: HELP }) };
   return h("form", { class: "card", novalidate: true, "aria-label": "Profile", onsubmit: async (e) => {
     e.preventDefault();
     Object.values(wraps).forEach((w) => w.setError(""));
     try {
-      await api("PATCH", `/v1/users/${encodeURIComponent(user.id)}`, { body: { name: name.value.trim(), email: email.value.trim(), role: role.value }, ifMatch: res.etag });
+      const body = { name: name.value.trim(), email: email.value.trim() };
+      if (role.value !== (user.role_id || user.role)) body.role_id = role.value;
+      await api("PATCH", `/v1/users/${encodeURIComponent(user.id)}`, { body, ifMatch: res.etag });
       await refresh("Saved.");
     } catch (err) {
       const errs = err.fieldErrors();
@@ -164,8 +172,9 @@ function activeSection(res, say, refresh) {
 async function userPage(nav, id, flash) {
   let res;
   let dir;
+  let roles;
   try {
-    [res, dir] = await Promise.all([api("GET", `/v1/users/${encodeURIComponent(id)}`), adminDirectory(["teams", "projects", "portfolios"])]);
+    [res, dir, roles] = await Promise.all([api("GET", `/v1/users/${encodeURIComponent(id)}`), adminDirectory(["teams", "projects", "portfolios"]), readRoles()]);
   } catch (err) {
     return page("User", nav, notice("error", err.message));
   }
@@ -180,7 +189,7 @@ async function userPage(nav, id, flash) {
     h("p", {}, h("a", { href: "#/admin/users", text: "← All users" })),
     messages,
     h("div", { class: "grid2" },
-      h("div", {}, profileForm(res, say, refresh), activeSection(res, say, refresh)),
+      h("div", {}, profileForm(res, roles, say, refresh), activeSection(res, say, refresh)),
       h("div", {}, accessSection(user, dir, say, refresh), teamsSection(user, dir, say, refresh))));
 }
 

@@ -11,6 +11,7 @@ import { onEnterSend, renderLog } from "../js/chat_view.js";
 import { createAgentLive } from "./chat_live.js";
 import { page } from "./state.js";
 import { session } from "./lookups.js";
+import { holds } from "./roles_model.js";
 
 const TICK_MS = 30_000; // waiting times move on by the minute
 const chatPath = (id) => `/v1/chats/${encodeURIComponent(id)}`;
@@ -30,7 +31,7 @@ function connectionLine() {
   return { element: line, off: live.subscribe(show) };
 }
 
-export const chatEnabled = () => !!session.me && session.me.role !== "customer" && chatOn(session.me.modules || session.me.tenant?.modules);
+export const chatEnabled = () => holds(session.me, "items.reply") && chatOn(session.me.modules || session.me.tenant?.modules);
 
 /** Open the socket once signed in (when the tenant's chat module is on); the nav count follows it. */
 export function startChatLive() {
@@ -65,7 +66,7 @@ export function chatsLink(link) {
 }
 
 /** The agent who took the chat answers it (admins may step in), as the API allows. */
-const mayAnswer = (chat) => chat.agent_id === session.me?.id || session.me?.role === "admin";
+const mayAnswer = (chat) => chat.agent_id === session.me?.id || holds(session.me, "items.see_all");
 const visitorName = (chat) => chat.visitor?.name || chat.visitor?.email || "Visitor";
 const textOf = (m) => ({ ...m, text: m.text ?? m.body ?? "" });
 

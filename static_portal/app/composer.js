@@ -75,14 +75,19 @@ function mentionAutocomplete(text) {
   return list;
 }
 
-export function composer(ref, onSent) {
+/**
+ * The message form. `modes` is what the caller's role may write (roles_model.js composerModes): "public" replies
+ * and/or "private" notes; only those are offered (a role of private notes only gets no public choice at all).
+ */
+export function composer(ref, onSent, modes = ["public", "private"]) {
   const text = h("textarea", { name: "body", rows: 5 });
   const visName = uid("vis");
-  const pub = h("input", { type: "radio", name: visName, value: "public", id: `${visName}-pub`, checked: true });
-  const priv = h("input", { type: "radio", name: visName, value: "private", id: `${visName}-priv` });
+  const publicFirst = modes.includes("public");
+  const pub = h("input", { type: "radio", name: visName, value: "public", id: `${visName}-pub`, checked: publicFirst });
+  const priv = h("input", { type: "radio", name: visName, value: "private", id: `${visName}-priv`, checked: !publicFirst });
   const files = h("input", { type: "file", multiple: true, name: "files" });
   const out = h("div", { "aria-live": "polite" });
-  const submit = h("button", { type: "submit", text: "Send public reply" });
+  const submit = h("button", { type: "submit", text: publicFirst ? "Send public reply" : "Add private note" });
   const form = h("form", { class: "card composer", "aria-label": "Write a message", novalidate: true });
   const sync = () => {
     const isPrivate = priv.checked;
@@ -94,10 +99,15 @@ export function composer(ref, onSent) {
   const textField = field("Message", text, { help: "Type @ to mention a colleague or a team." });
   textField.append(mentionAutocomplete(text));
   if (kbOn()) textField.append(h("div", { class: "row" }, insertArticle(text)));
+  const choices = [
+    modes.includes("public") ? h("div", { class: "check" }, pub, h("label", { for: pub.id, text: "Public reply (customer sees it, emailed)" })) : null,
+    modes.includes("private") ? h("div", { class: "check" }, priv, h("label", { for: priv.id, text: "Private note (staff only)" })) : null,
+  ].filter(Boolean);
+  sync();
   form.append(
-    h("fieldset", { class: "visibility" }, h("legend", { text: "Who sees it" }),
-      h("div", { class: "check" }, pub, h("label", { for: pub.id, text: "Public reply (customer sees it, emailed)" })),
-      h("div", { class: "check" }, priv, h("label", { for: priv.id, text: "Private note (staff only)" }))),
+    choices.length > 1 ? h("fieldset", { class: "visibility" }, h("legend", { text: "Who sees it" }), choices)
+      : h("p", { class: "muted", text: publicFirst ? "Your role writes public replies only (the customer sees them)."
+        : "Your role writes private notes only (staff see them, customers do not)." }),
     textField,
     field("Attach files", files),
     out,
@@ -105,7 +115,7 @@ export function composer(ref, onSent) {
   );
   /** Shortcuts r and n: choose public or private and put the cursor in the message. */
   form.focusFor = (visibility) => {
-    (visibility === "private" ? priv : pub).checked = true;
+    if (modes.includes(visibility)) (visibility === "private" ? priv : pub).checked = true;
     sync();
     text.focus();
   };

@@ -1,7 +1,9 @@
 // Item detail for agents: fields and custom-field answers (PATCH with If-Match), the requester,
 // followers and Cc, tags, SLA targets with the time left, the conversation with public replies and
 // private notes, the activity in words, convert to task, apply a macro, assign to me. Live updates
-// refresh every part in place except what the agent is typing in.
+// refresh every part in place except what the agent is typing in. What the caller's role does not grant is
+// not offered (roles_model.js): without items.edit no field, tag, follower, plan or action can be changed, and
+// the composer offers public replies and private notes as items.reply and items.note say.
 import { api, getAll } from "../js/api.js";
 import { h, field, notice, formatDate, humanize } from "../js/dom.js";
 import { renderConversation } from "../js/conversation.js";
@@ -19,15 +21,17 @@ import { activityList, activityPeople } from "./item_activity.js";
 import { assignToMe, isMine } from "./list.js";
 import { timerCard } from "./item_timer.js";
 import { isOn } from "./modules_ui.js";
+import { composerModes } from "./roles_model.js";
 
 const SLA_TICK_MS = 30_000;
 
-function facts(item) {
+function facts(item, readOnly) {
+  const tags = readOnly && item.tags?.length ? [["Tags", item.tags.join(", ")]] : [];
   return h("dl", { class: "facts" },
     [["Reference", item.ref], ["Kind", humanize(item.kind)], ["Type", look.typeName(item.type_id)], ["Status", statusBadge(item)],
       ["Priority", priorityBadge(item.priority)], ["Assignees", assigneeText(item)], ["Project", look.projectName(item.project_id) || "—"],
       ["Created", formatDate(item.created_at)], ["Last activity", formatDate(item.updated_at)], ["Via", item.via || ""],
-      ["Former refs", (item.former_refs || []).join(", ")]]
+      ["Former refs", (item.former_refs || []).join(", ")], ...tags]
       .filter(([, v]) => v !== "").map(([k, v]) => [h("dt", { text: k }), h("dd", {}, v)]));
 }
 
@@ -71,6 +75,9 @@ function swap(box, build) {
 
 export function itemView(ref, route) {
   const tab = route.params.get("tab") === "activity" ? "activity" : "conversation";
+  const mayEdit = look.may("items.edit");
+  const modes = composerModes(look.session.me);
+  const editing = (build) => (mayEdit ? build() : null);
   const box = () => h("div", {});
   const parts = { head: box(), facts: box(), answers: box(), main: box(), requester: box(), people: box(), tags: box(), sla: box(), fields: box(), plan: box(), actions: box() };
   const flash = h("div", { "aria-live": "polite" });
@@ -113,7 +120,8 @@ export function itemView(ref, route) {
 
   const head = (item) => h("div", { class: "row item-head" },
     h("span", { class: "ref", text: item.ref }), statusBadge(item),
-    isMine(item) ? h("span", { class: "muted", text: "Assigned to you" }) : h("button", { type: "button", class: "secondary", text: "Assign to me", onclick: take }));
+    isMine(item) ? h("span", { class: "muted", text: "Assigned to you" })
+      : mayEdit ? h("button", { type: "button", class: "secondary", text: "Assign to me", onclick: take }) : null);
 
   const conversation = (data) => renderConversation(data.item.ref, data.messages || [], { staff: true, nameOf: (id) => look.people.name(id), onError: (e) => say(notice("error", e.message)) });
 
@@ -121,15 +129,15 @@ export function itemView(ref, route) {
     const { item, etag, type, org } = data;
     const put = first ? (b, build) => b.replaceChildren(...[build()].flat().filter(Boolean)) : swap;
     put(parts.head, () => head(item));
-    put(parts.facts, () => h("section", { class: "card" }, facts(item), item.description ? h("p", { class: "description", text: item.description }) : null));
-    put(parts.answers, () => answersForm(item, type, etag, saved));
+    put(parts.facts, () => h("section", { class: "card" }, facts(item, !mayEdit), item.description ? h("p", { class: "description", text: item.description }) : null));
+    put(parts.answers, () => editing(() => answersForm(item, type, etag, saved)));
     put(parts.requester, () => requesterCard(item, org));
-    put(parts.people, () => peopleCard(item, save));
-    put(parts.tags, () => tagsCard(item, save));
+    put(parts.people, () => editing(() => peopleCard(item, save)));
+    put(parts.tags, () => editing(() => tagsCard(item, save)));
     put(parts.sla, () => slaCard(item));
-    put(parts.fields, () => editForm(item, etag, saved));
-    put(parts.plan, () => planCard(item, etag, saved));
-    put(parts.actions, () => actions(item, data.macros || [], say, saved));
+    put(parts.fields, () => editing(() => editForm(item, etag, saved)));
+    put(parts.plan, () => editing(() => planCard(item, etag, saved)));
+    put(parts.actions, () => editing(() => actions(item, data.macros || [], say, saved)));
     if (tab === "activity") put(parts.main, () => activityList(data.activity || [], item, type));
     else if (first || changed(shown, data)) convo.replaceChildren(conversation(data));
   };
@@ -153,7 +161,7 @@ export function itemView(ref, route) {
         item.type_id ? look.itemType(item.type_id).catch(() => null) : null,
         tab !== "conversation" ? null : same ? shown.messages : getAll(`${path}/messages`, {}, 500),
         tab !== "activity" ? null : same ? shown.activity : getAll(`${path}/activity`, {}, 400),
-        look.macros(),
+        mayEdit ? look.macros() : [],
         ...[look.staff, look.teams, look.projects, look.itemTypes].map((f) => f().catch(() => [])),
       ]);
       await look.people.resolve([item.requester, ...(item.followers || []), ...look.userIdsOf(item.assignees),
@@ -174,14 +182,14 @@ export function itemView(ref, route) {
         h("a", { href: `${base}?tab=activity`, "aria-current": tab === "activity" ? "page" : null, text: "Activity" }));
       if (tab === "conversation") {
         convo = h("section", { "aria-label": "Conversation" });
-        compose = composer(item.ref, () => {
+        compose = modes.length ? composer(item.ref, () => {
           reread = true;
           return view.refresh();
-        });
-        parts.main.replaceChildren(convo, compose);
+        }, modes) : null;
+        parts.main.replaceChildren(convo, compose || h("p", { class: "card muted", text: "Your role reads this item; it writes no messages." }));
       }
-      // The work timer is the time tracking module's: not there while it is off (issue 15).
-      clock = isOn("time_tracking") ? timerCard({ item, onSheet: () => saved("") }) : null;
+      // The work timer: for roles that track time, while the time tracking module is on (issue 15).
+      clock = isOn("time_tracking") && look.may("time.track") ? timerCard({ item, onSheet: () => saved("") }) : null;
       clock?.refresh().catch((err) => say(notice("error", err.message)));
       heading = page(item.title || "(no title)", flash, parts.head,
         h("div", { class: "item-layout" },
@@ -192,9 +200,9 @@ export function itemView(ref, route) {
       const want = route.params.get("compose");
       if (want && compose) compose.focusFor(want);
       unbind = bindKeys(document, ITEM_SHORTCUTS, {
-        reply: () => (compose ? compose.focusFor("public") : go(`/items/${item.ref}`, { compose: "public" })),
-        note: () => (compose ? compose.focusFor("private") : go(`/items/${item.ref}`, { compose: "private" })),
-        assign: take,
+        reply: () => (!modes.includes("public") ? null : compose ? compose.focusFor("public") : go(`/items/${item.ref}`, { compose: "public" })),
+        note: () => (!modes.includes("private") ? null : compose ? compose.focusFor("private") : go(`/items/${item.ref}`, { compose: "private" })),
+        assign: () => (mayEdit ? take() : null),
       });
       timer = setInterval(() => shown?.item && swap(parts.sla, () => slaCard(shown.item)), SLA_TICK_MS);
     },

@@ -126,7 +126,7 @@ function newCategoryForm(categories, act) {
 
 /** `#/kb/categories`: admins manage them; agents see them in order with links to their articles. */
 export function kbCategoriesView() {
-  const admin = look.isAdmin();
+  const admin = look.may("settings.manage");
   const out = h("div", { "aria-live": "polite" });
   const list = h("ol", { class: "kb-categories", "aria-label": "Categories" });
   let shown = [];

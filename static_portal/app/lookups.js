@@ -5,6 +5,7 @@
 import { get, getAll } from "../js/api.js";
 import { createPeople } from "../js/people.js";
 import { humanize } from "../js/dom.js";
+import { adminSections, holds } from "./roles_model.js";
 
 export const session = { me: null };
 
@@ -87,7 +88,10 @@ export function priorities() {
 
 export const priorityName = (key) => priorities().find((p) => p.key === key)?.name || humanize(key || "");
 
-export const isAdmin = () => session.me?.role === "admin";
+/** Whether the caller's role grants `privilege` (/v1/me lists them): the workspace hides what the API refuses. */
+export const may = (privilege) => holds(session.me, privilege);
+/** Whether any admin section is the caller's (settings, people or projects to manage). */
+export const isAdmin = () => adminSections(session.me).length > 0;
 
 // ----------------------------------------------------------------- names for ids
 

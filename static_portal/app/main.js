@@ -6,7 +6,7 @@ import { createHost, staticView } from "../js/view.js";
 import { createPoller } from "../js/live.js";
 import { bindKeys, GLOBAL_SHORTCUTS } from "../js/keys.js";
 import { state, loadDirectory, page } from "./state.js";
-import { session, forget, isAdmin } from "./lookups.js";
+import { session, forget, isAdmin, may } from "./lookups.js";
 import { setPriorities } from "./widgets.js";
 import { createBell } from "./notifications.js";
 import { createHelp } from "./help.js";
@@ -58,7 +58,7 @@ function shell() {
   mount(
     top,
     h("a", { class: "brand", href: "#/list", text: "Tandem" }),
-    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/projects", "Projects"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), link("/new", "New item"), chatsLink(link), link("/time", "Time"), approvalsLink(link), session.me.role !== "customer" ? link("/reports", "Reports") : null, kbOn() ? link("/kb", "Knowledge base") : null, isAdmin() ? link("/admin", "Admin") : null),
+    h("nav", { "aria-label": "Workspace" }, link("/list", "Items"), link("/board", "Board"), link("/tree", "Tree"), link("/projects", "Projects"), link("/gantt", "Gantt"), link("/calendar", "Calendar"), may("items.edit") ? link("/new", "New item") : null, chatsLink(link), link("/time", "Time"), approvalsLink(link), session.me.role !== "customer" ? link("/reports", "Reports") : null, kbOn() ? link("/kb", "Knowledge base") : null, isAdmin() ? link("/admin", "Admin") : null),
     searchForm(),
     h("span", { class: "spacer" }),
     bell.elements,

@@ -1,5 +1,6 @@
 // Pure helpers of the project screens (issue 15): folder trees, the folder picker, join request states and the
 // bulk share request. No DOM here; checked by node's test runner (tests/js/projects_model.test.js).
+import { holds } from "./roles_model.js";
 
 export const MAX_FOLDER_DEPTH = 5;
 
@@ -113,7 +114,7 @@ export function isMember(project, me) {
   return (project?.members || []).some((m) => refs.has(m));
 }
 
-/** Whether `me` decides on the project's join requests: admins and the project's managers. */
+/** Whether `me` decides on the project's join requests: holders of projects.manage (admins) and its managers. */
 export function decides(project, me) {
-  return me?.role === "admin" || (project?.managers || []).includes(me?.id);
+  return holds(me, "projects.manage") || (project?.managers || []).includes(me?.id);
 }

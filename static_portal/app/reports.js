@@ -17,7 +17,7 @@ function select(name, choices, value) {
 }
 
 function optionsForm(options, lists) {
-  const admin = look.isAdmin();
+  const admin = look.may("time.read_all");
   const groupBy = select("group_by", GROUPS, options.group_by);
   const from = h("input", { type: "date", name: "from", value: options.from || "" });
   const to = h("input", { type: "date", name: "to", value: options.to || "" });
@@ -96,7 +96,7 @@ export function reportsView(route) {
     const [projects, organizations, staff] = await Promise.all([
       look.projects().catch(() => []),
       look.cached("organizations", () => getAll("/v1/organizations", {}, 1000)).catch(() => []),
-      look.isAdmin() ? look.staff().catch(() => []) : [],
+      look.may("time.read_all") ? look.staff().catch(() => []) : [],
     ]);
     return { projects, organizations, staff };
   };

@@ -36,7 +36,7 @@ export async function loadDirectory() {
   );
   Object.assign(state, { users, teams, projects, portfolios, types });
   state.settings = null;
-  if (isAdmin()) {
+  if (look.may("settings.manage")) {
     try {
       state.settings = await get("/v1/settings");
     } catch {

@@ -8,6 +8,7 @@ import { page } from "./state.js";
 import * as look from "./lookups.js";
 import { dayLabel, formatMinutes, managedProjects, mayDecide } from "./time_model.js";
 import { approvable, approveSheet, itemInfos, rejectSheet } from "./time_api.js";
+import { holds } from "./roles_model.js";
 
 const COLUMNS = ["Person", "Item", "Date", "Time", "Billable", "Note", "Decision"];
 export const itemCell = (ref, info) => [h("a", { href: `#/items/${encodeURIComponent(ref)}`, class: "ref", text: ref }), info?.title ? ` ${info.title}` : ""];
@@ -16,7 +17,7 @@ export const itemCell = (ref, info) => [h("a", { href: `#/items/${encodeURICompo
 export async function approvalsAllowed() {
   const me = look.session.me;
   if (!me || me.role === "customer") return false;
-  if (me.role === "admin") return true;
+  if (holds(me, "time.approve")) return true;
   const projects = await look.projects().catch(() => []);
   return managedProjects(projects, me.id).size > 0;
 }
@@ -94,7 +95,7 @@ export function approvalsView() {
       const rows = sheets.filter((s) => s.state === "submitted" && mayDecide(s, me, managed))
         .sort((a, b) => a.date.localeCompare(b.date) || String(a.created_at).localeCompare(String(b.created_at)));
       const [items] = await Promise.all([itemInfos(rows.map((s) => s.item_ref)), look.people.resolve(rows.map((s) => s.user_id))]);
-      return { rows, items, allowed: me.role === "admin" || managed.size > 0 };
+      return { rows, items, allowed: holds(me, "time.approve") || managed.size > 0 };
     },
     render: (data) => {
       page("Approvals", flash,

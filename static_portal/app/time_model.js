@@ -1,6 +1,7 @@
 // The pure part of the time screens: weeks (Monday first, as plain YYYY-MM-DD strings computed in UTC
 // so a time zone can never shift a day), durations as h:mm, and the timesheet form's values → API bodies.
 // No DOM here: tests/js/time_model.test.js runs it under node.
+import { holds } from "./roles_model.js";
 
 const DAY_MS = 86_400_000;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -137,13 +138,13 @@ export function managedProjects(projects, userId) {
 }
 
 /**
- * May this caller decide on this submitted sheet? Admins decide all; a manager those of their projects. Another
+ * May this caller decide on this submitted sheet? Holders of time.approve (admins) decide all; a manager those of their projects. Another
  * person's sheet in the list means the API chose it for the caller. The caller's own sheet outside the projects
  * they manage is never theirs to decide: the list answers agents their own sheets when it does not know
  * `approvable`, and those must not get Approve buttons.
  */
 export function mayDecide(sheet, me, managed) {
-  if (me.role === "admin") return true;
+  if (holds(me, "time.approve")) return true;
   if (sheet.project_id && managed.has(sheet.project_id)) return true;
   return sheet.user_id !== me.id;
 }

@@ -3,6 +3,7 @@
 // views_panel.js. The columns a view may show come from the API (GET /v1/views/columns), never from here:
 // this module only names them for people.
 import { FILTERS, DEFAULT_SORT, sortOf, itemsQuery } from "./list_query.js";
+import { holds } from "./roles_model.js";
 
 /** The filter keys a view stores (the `GET /v1/items` parameters; the order is the view's `sort`). */
 export const VIEW_FILTERS = ["kind", "project_id", "folder_id", "status", "assignee", "requester", "type_id", "organization_id", "unassigned", "status_category", "q"];
@@ -124,9 +125,9 @@ export function visibilityText(view, teamName = () => "") {
   return `Shared with team ${teamName(view.team_id) || "(a team)"}`;
 }
 
-/** The owner and admins change or delete a view (the API says so too: anyone else gets 403). */
+/** The owner and those who manage the settings (admins) change or delete a view (the API says so too: anyone else gets 403). */
 export function canEdit(view, me) {
-  return !!me && (view.owner_id === me.id || me.role === "admin");
+  return !!me && (view.owner_id === me.id || holds(me, "settings.manage"));
 }
 
 /** The caller's own views first, then those shared with it, each by name. */

@@ -44,6 +44,7 @@ def _fill(path: str, w) -> str:
         "kb/articles": w.ids["kb_article"].id if "kb_article" in w.ids else "x",
         "public": w.ids["kb_article"].id if "kb_article" in w.ids else "x",  # /v1/public/{slug}/kb/{id}
         "chats": w.ids["chat"].id if "chat" in w.ids else "x",
+        "roles": w.ids["role"].id if "role" in w.ids else "x",
     }
     resource = path.split("/")[2]
     if resource == "kb":
@@ -98,6 +99,7 @@ def _with_api_key(deps, w) -> None:
     _with_kb(deps, w)
     _with_chats(deps, w)
     _with_projects(deps, w)
+    _with_role(deps, w)
 
 
 def _with_projects(deps, w) -> None:
@@ -118,6 +120,18 @@ def _with_projects(deps, w) -> None:
     top = folders.create_folder(deps, admin, w.ids["incoming_a"].id, {"name": "Design"})
     sub = folders.create_folder(deps, admin, w.ids["incoming_a"].id, {"name": "Drafts", "parent_id": top.id})
     update_item(deps, admin, w.ids["item_a"].ref, {"folder_id": sub.id})
+
+
+def _with_role(deps, w) -> None:
+    """A custom role the outsider agent holds: the role list holds the built-ins and a stored one."""
+    from tandem.domain.permissions import Principal
+    from tandem.services import manage_people, roles
+
+    admin = w.ids["admin"]
+    p = Principal(admin.tenant_id, admin.id, admin.role)
+    w.ids["role"] = roles.create_role(deps, p, {"name": "Notes", "description": "Private notes only",
+                                                "privileges": ["items.note"]})
+    manage_people.update_person(deps, p, w.ids["outsider"].id, {"role_id": w.ids["role"].id}, customer=False)
 
 
 def _with_kb(deps, w) -> None:

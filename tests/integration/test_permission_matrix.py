@@ -215,6 +215,13 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # CSV imports (issue 15) make people and items in bulk: admins only (guessing a mapping is part of importing).
     ("POST", "/v1/imports"): (200, 403, 403, 403, 403, 403, 401),
     ("POST", "/v1/imports/mapping"): (200, 403, 403, 403, 403, 403, 401),
+    # Roles (issue 15) are people.manage's: admins only among these. The target is a custom role nobody holds.
+    ("GET", "/v1/roles"): (200, 403, 403, 403, 403, 403, 401),
+    ("POST", "/v1/roles"): (201, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/roles/privileges"): (200, 403, 403, 403, 403, 403, 401),
+    ("GET", "/v1/roles/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("PATCH", "/v1/roles/{id}"): (200, 403, 403, 403, 403, 403, 401),
+    ("DELETE", "/v1/roles/{id}"): (204, 403, 403, 403, 403, 403, 401),
 }
 
 # A project's manager is a role-like case of its own: Max, an agent, a member of Incoming (A) in his own name (not
@@ -423,6 +430,13 @@ INTEGRATION: dict[tuple[str, str], tuple[int, ...]] = {
     # Keys may not import, whatever their scopes: an import makes people, which no key may.
     ("POST", "/v1/imports"): DENIED,
     ("POST", "/v1/imports/mapping"): DENIED,
+    # Roles are people's.
+    ("GET", "/v1/roles"): DENIED,
+    ("POST", "/v1/roles"): DENIED,
+    ("GET", "/v1/roles/privileges"): DENIED,
+    ("GET", "/v1/roles/{id}"): DENIED,
+    ("PATCH", "/v1/roles/{id}"): DENIED,
+    ("DELETE", "/v1/roles/{id}"): DENIED,
 }
 
 TARGET_IDS = {
@@ -469,6 +483,7 @@ TARGET_IDS = {
     "/v1/chats/{id}/accept": "chat_waiting",
     "/v1/chats/{id}/messages": "chat",
     "/v1/chats/{id}/close": "chat",
+    "/v1/roles/{id}": "target_role",
 }
 # A two-task Microsoft Project plan (the import's row).
 MINI_PLAN = ('<Project xmlns="http://schemas.microsoft.com/project"><Tasks>'
@@ -545,6 +560,7 @@ def _body(method: str, template: str, w) -> dict | None:
         "/v1/imports": {"kind": "customers", "csv": f"Email,Name\nimported{n}@customer-a.example,Imported\n",
                         "mapping": {"Email": "email", "Name": "name"}, "dry_run": n % 2 == 0},
         "/v1/imports/mapping": {"kind": "items", "header": ["Subject", "E-mail", "Created"]},
+        "/v1/roles": {"name": f"Role {n}", "privileges": ["items.note"]},
     }
     if method == "PATCH" and template == "/v1/timesheets/{id}":
         return {"minutes": 45}
@@ -616,6 +632,140 @@ def test_manager_matrix(route, api, container):
     assert resp.status_code == expected, resp.data
 
 
+# Roles (issue 15): the new built-ins and one custom role on every route. Each column is a staff person who, like
+# the member agent, belongs to Customer support (so to Incoming A); each answers as the member agent (MATRIX's
+# second column) except on the routes listed under its name, each with its reason.
+CUSTOM_ROLE = {"name": "Configurator", "description": "Keeps the desk's configuration; writes private notes",
+               "privileges": ["settings.manage", "directory.read", "items.note"]}
+ROLE_COLUMNS = ("light_agent", "project_manager", "billing", "custom")
+Row = tuple[str, str]
+
+
+def _rows(code: int, reason: str, *routes: Row) -> dict[Row, tuple[int, str]]:
+    return {route: (code, reason) for route in routes}
+
+
+def _success(route: Row) -> int:
+    """What the admin gets (MATRIX's first column)."""
+    return MATRIX[route][0]
+
+
+MIAS_OWN = {  # the targets that are the member agent's own: another person is not her
+    **_rows(403, "Mia's profile: changing it is self-service for her alone", ("PATCH", "/v1/users/{id}")),
+    **_rows(403, "Mia's shared view: only its owner (or settings.manage) changes it", ("PATCH", "/v1/views/{id}"),
+            ("DELETE", "/v1/views/{id}")),
+}
+TIMERS_OF_MIA = [("POST", "/v1/timers/{id}/pause"), ("POST", "/v1/timers/{id}/resume"),
+                 ("POST", "/v1/timers/{id}/stop")]
+SHEET_CHANGES = [("PATCH", "/v1/timesheets/{id}"), ("DELETE", "/v1/timesheets/{id}"),
+                 ("POST", "/v1/timesheets/{id}/submit")]
+NO_ITEM_EDIT = [("POST", "/v1/items"), ("POST", "/v1/public/{slug}/forms/{type_id}"), ("PATCH", "/v1/items/{ref}"),
+                ("POST", "/v1/items/bulk"), ("POST", "/v1/items/{ref}/convert"),
+                ("POST", "/v1/items/{ref}/macros/{macro_id}")]
+CHATS = [("GET", "/v1/chats"), ("GET", "/v1/chats/{id}"), ("POST", "/v1/chats/{id}/accept"),
+         ("POST", "/v1/chats/{id}/messages"), ("POST", "/v1/chats/{id}/close")]
+FOLDER_WRITES = [("POST", "/v1/projects/{id}/folders"), ("PATCH", "/v1/projects/{id}/folders/{fid}"),
+                 ("DELETE", "/v1/projects/{id}/folders/{fid}")]
+READS_NOT_CHANGES = {  # light agents, billing and the custom role change nothing of an item's or its customers'
+    **_rows(403, "filing items in folders is changing items: items.edit", *FOLDER_WRITES),
+    **_rows(403, "no items.edit: opening and changing items (forms, bulk, macros, conversion) is refused",
+            *NO_ITEM_EDIT),
+    **_rows(403, "no items.reply: the matrix posts a public reply", ("POST", "/v1/items/{ref}/messages")),
+    **_rows(403, "removing another's attachment changes the item: items.edit",
+            ("DELETE", "/v1/items/{ref}/attachments/{attachment_id}")),
+    **_rows(403, "no customers.create", ("POST", "/v1/customers"), ("POST", "/v1/organizations")),
+    **_rows(403, "no kb.write", ("POST", "/v1/kb/articles")),
+    **_rows(403, "no items.reply: live chat is a public reply", *CHATS),
+}
+CONFIGURATION = [("GET", "/v1/settings"), ("PATCH", "/v1/settings"), ("POST", "/v1/item-types"),
+                 ("PATCH", "/v1/item-types/{id}"), ("GET", "/v1/rules"), ("POST", "/v1/rules"),
+                 ("GET", "/v1/rules/{id}"),
+                 ("PATCH", "/v1/rules/{id}"), ("DELETE", "/v1/rules/{id}"), ("PUT", "/v1/rules/order"),
+                 ("POST", "/v1/rules/{id}/dry-run"), ("POST", "/v1/macros"), ("PATCH", "/v1/macros/{id}"),
+                 ("DELETE", "/v1/macros/{id}"), ("POST", "/v1/sla-policies"), ("PATCH", "/v1/sla-policies/{id}"),
+                 ("DELETE", "/v1/sla-policies/{id}"), ("GET", "/v1/inbound-webhooks"),
+                 ("POST", "/v1/inbound-webhooks"), ("GET", "/v1/inbound-webhooks/{id}"),
+                 ("PATCH", "/v1/inbound-webhooks/{id}"), ("DELETE", "/v1/inbound-webhooks/{id}"),
+                 ("POST", "/v1/inbound-webhooks/{id}/rotate"), ("POST", "/v1/kb/categories"),
+                 ("PATCH", "/v1/kb/categories/{id}"), ("DELETE", "/v1/kb/categories/{id}")]
+TIME_OF_ONES_OWN = [("POST", "/v1/timers"), ("GET", "/v1/timers"), ("GET", "/v1/timers/current"),
+                    ("POST", "/v1/timesheets")]
+VIEWS = [("GET", "/v1/views"), ("POST", "/v1/views"), ("GET", "/v1/views/columns"), ("GET", "/v1/views/{id}"),
+         ("PATCH", "/v1/views/{id}"), ("DELETE", "/v1/views/{id}"), ("GET", "/v1/views/{id}/items"),
+         ("GET", "/v1/views/{id}/export")]
+TIME_READS = [("GET", "/v1/timesheets"), ("GET", "/v1/timesheets/{id}"), ("GET", "/v1/reports/time"),
+              ("GET", "/v1/reports/time/statement"), ("GET", "/v1/items/{ref}/time")]
+
+ROLE_DEVIATIONS: dict[str, dict[Row, tuple[int, str]]] = {
+    # directory.read, items.note, time.track, views.save: a collaborator on the items of their projects.
+    "light_agent": {
+        **MIAS_OWN,
+        **READS_NOT_CHANGES,
+        **_rows(404, "Mia's timer: each person's own", *TIMERS_OF_MIA),
+        **_rows(404, "Mia's timesheet: time.track reads one's own only", ("GET", "/v1/timesheets/{id}"),
+                *SHEET_CHANGES),
+    },
+    # The agent's privileges + projects.manage, time.read_all, time.approve.
+    "project_manager": {
+        **MIAS_OWN,
+        **_rows(404, "Mia's timer: each person's own", *TIMERS_OF_MIA),
+        **_rows(403, "reads Mia's timesheet (time.read_all) but changes none: time.manage", *SHEET_CHANGES),
+        **_rows(200, "time.approve decides every timesheet", ("POST", "/v1/timesheets/{id}/approve"),
+                ("POST", "/v1/timesheets/{id}/reject")),
+        **_rows(200, "projects.manage", ("PATCH", "/v1/portfolios/{id}"), ("PATCH", "/v1/projects/{id}")),
+        **_rows(201, "projects.manage", ("POST", "/v1/portfolios"), ("POST", "/v1/projects")),
+        **_rows(403, "the chat Mia took: stepping in needs items.see_all", ("POST", "/v1/chats/{id}/messages"),
+                ("POST", "/v1/chats/{id}/close")),
+        **_rows(200, "projects.manage administers every project: shares it, decides its join requests, imports plans",
+                ("POST", "/v1/projects/share"), ("POST", "/v1/projects/{id}/join-requests/{rid}/approve"),
+                ("POST", "/v1/projects/{id}/join-requests/{rid}/decline"), ("POST", "/v1/imports/msproject")),
+        **_rows(403, "projects.manage adds itself to a project: it does not ask to join",
+                ("POST", "/v1/projects/{id}/join-requests")),
+    },
+    # directory.read, items.see_all, time.read_all, views.save: reads, changes nothing.
+    "billing": {
+        **MIAS_OWN,
+        **READS_NOT_CHANGES,
+        **_rows(403, "no items.note nor items.reply: nothing to attach a file to",
+                ("POST", "/v1/items/{ref}/attachments")),
+        **_rows(403, "no time.track: no timers or timesheets of its own", *TIME_OF_ONES_OWN, *TIMERS_OF_MIA),
+        **_rows(403, "reads Mia's timesheet (time.read_all) but changes none", *SHEET_CHANGES),
+    },
+    # CUSTOM_ROLE: settings.manage, directory.read, items.note.
+    "custom": {
+        **MIAS_OWN,
+        **READS_NOT_CHANGES,
+        **{r: (_success(r), "settings.manage") for r in CONFIGURATION},
+        **_rows(403, "no views.save", *VIEWS),
+        **_rows(403, "no time privilege at all: no timers, timesheets or reports", *TIME_OF_ONES_OWN,
+                *TIMERS_OF_MIA, *TIME_READS, *SHEET_CHANGES),
+        # API keys and REST hooks stay 403: they reach every item, and this role does not (items.see_all, items.edit).
+    },
+}
+
+
+def test_every_role_deviation_is_a_route():
+    for column, rows in ROLE_DEVIATIONS.items():
+        assert set(rows) <= registered_routes(), (column, sorted(set(rows) - registered_routes()))
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_role_matrix(route, api, container):
+    method, template = route
+    member = MATRIX[route][ROLES.index("agent_member")]
+    expected = {c: ROLE_DEVIATIONS[c].get(route, (member, ""))[0] for c in ROLE_COLUMNS}
+    got = {}
+    for column in ROLE_COLUMNS:
+        container.deps.repos = _fresh_repos()
+        w = _world(container.deps)
+        _with_hook(w)
+        resp = api.call(method, _path(template, w), _body(method, template, w), token=w.token(column))
+        got[column] = resp.status_code
+        if resp.status_code >= 400:
+            assert set(resp.data) == {"error"} and resp.data["error"]["code"], resp.data
+    assert got == expected
+
+
 def test_every_route_has_an_integration_row():
     assert set(INTEGRATION) == registered_routes(), sorted(set(INTEGRATION) ^ registered_routes())
 
@@ -650,6 +800,7 @@ def _world(deps):
     _with_time(w)
     _with_kb(w)
     _with_projects(w)
+    _with_roles(w)
     return w
 
 
@@ -661,6 +812,27 @@ def _with_projects(w) -> None:
     jo = manage_people.create_user(w.deps, admin, email="jo@agency.example", name="Jo Joiner", password=PASSWORD)
     w.ids["join_request"], _ = join_requests.ask_to_join(w.deps, _principal(jo), w.ids["incoming_a"].id)
     w.ids["folder"] = folders.create_folder(w.deps, admin, w.ids["incoming_a"].id, {"name": "Archive"})
+
+
+def _with_roles(w) -> None:
+    """A custom role nobody holds (the target of the role rows), and a person of each role column, each a member
+    of Customer support (so of Incoming A) like the member agent."""
+    from tandem.services import manage_people, roles
+    from tandem.services.authenticate import issue_token
+
+    admin = w.ids["admin_principal"]
+    w.ids["target_role"] = roles.create_role(w.deps, admin, {"name": "Unused", "privileges": ["items.note"]})
+    custom = roles.create_role(w.deps, admin, CUSTOM_ROLE)
+    team = w.ids["team"]
+    people = {}
+    for column in ROLE_COLUMNS:
+        role_id = custom.id if column == "custom" else column
+        people[column] = manage_people.create_user(w.deps, admin, email=f"{column}@agency.example",
+                                                   name=column.replace("_", " ").title(), role_id=role_id)
+    team = manage_people.update_team(w.deps, admin, team.id, {"member_ids": [*team.member_ids,
+                                                                             *(u.id for u in people.values())]})
+    for column, user in people.items():
+        w.tokens[column] = issue_token(w.deps, user)
 
 
 def _with_kb(w) -> None:

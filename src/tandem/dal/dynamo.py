@@ -15,6 +15,10 @@ from tandem.domain.tenants import Tenant
 from tandem.services.ports import Page, Position, Repos
 
 
+def role_people_key(tenant_id: str, role_id: str) -> str:
+    return f"{tkey(tenant_id)}#ROLEPEOPLE#{role_id}"
+
+
 class DynamoUserRepo(DynamoEntityRepo[User]):
     def __init__(self) -> None:
         super().__init__("user", User, "USER", claims=lambda u: [f"EMAIL#{u.tenant_id}#{u.email}"],
@@ -26,7 +30,13 @@ class DynamoUserRepo(DynamoEntityRepo[User]):
         keys: dict[str, str | None] = {"gsi1pk": f"{tkey(u.tenant_id)}#PEOPLE#{group}", "gsi1sk": f"{u.email}#{u.id}"}
         if u.organization_id:
             keys.update(gsi2pk=f"{tkey(u.tenant_id)}#ORGPEOPLE#{u.organization_id}", gsi2sk=f"{u.email}#{u.id}")
+        if u.role.is_staff and u.role_id:
+            keys.update(gsi3pk=role_people_key(u.tenant_id, u.role_id), gsi3sk=f"{u.email}#{u.id}")
         return keys
+
+    def any_with_role(self, tenant_id: str, role_id: str) -> bool:
+        records, _ = one_page(lambda **kw: Record.gsi3.query(role_people_key(tenant_id, role_id), **kw), 1, None)
+        return bool(records)
 
     def by_email(self, tenant_id: str, email: str) -> User | None:
         return self.by_claim(f"EMAIL#{tenant_id}#{email.lower()}")
@@ -151,6 +161,7 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_notes import DynamoNotificationRepo
     from tandem.dal.dynamo_projects import DynamoFolderRepo, DynamoJoinRequestRepo
     from tandem.dal.dynamo_queues import DynamoQueueCounters
+    from tandem.dal.dynamo_roles import role_repo
     from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
     from tandem.dal.dynamo_search import DynamoSearchIndex
     from tandem.dal.dynamo_time import DynamoTimeRepo
@@ -177,6 +188,7 @@ def dynamo_repos() -> Repos:
         kb_categories=category_repo(),
         articles=DynamoArticleRepo(),
         chats=DynamoChatRepo(),
+        roles=role_repo(),
         join_requests=DynamoJoinRequestRepo(projects),
         folders=DynamoFolderRepo(),
     )

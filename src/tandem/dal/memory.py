@@ -231,6 +231,8 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
         found = (self.by_email(tenant_id, e) for e in dict.fromkeys(emails))
         return {u.email: u for u in found if u is not None}
 
+    def any_with_role(self, tenant_id: str, role_id: str) -> bool:
+        return any(u.role.is_staff and u.role_id == role_id for u in self._all(tenant_id))
     def add(self, user: User) -> User:
         stored = super().add(user)
         self._changed(None, stored)
@@ -646,6 +648,8 @@ def memory_repos() -> Repos:
         kb_categories=MemoryEntityRepo(store, "kbcat"),  # twin of dal/dynamo_kb.py
         articles=MemoryArticleRepo(store.emit),  # twin of dal/dynamo_kb.py
         chats=MemoryChatRepo(),  # twin of dal/dynamo_chat.py
+        # twin of dal/dynamo_roles.py: names unique per tenant, whatever their case
+        roles=MemoryEntityRepo(store, "role", lambda r: [f"rolename:{r.tenant_id}:{r.name.casefold()}"]),
         join_requests=MemoryJoinRequestRepo(store.lock, store.emit, projects),  # twin of dal/dynamo_projects.py
         folders=MemoryFolderRepo(store),  # twin of dal/dynamo_projects.py
     )

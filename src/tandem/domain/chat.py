@@ -81,7 +81,8 @@ class Connection:
     user_id: str | None = None  # the agent, or the signed-in customer
     visitor_key: str = ""  # visitors only
     name: str = ""
-    role: str = ""  # the agent's role (admin or agent): admins may step into another agent's chat
+    role: str = ""  # the agent's base role (admin or agent)
+    role_id: str = ""  # and their role (domain/roles.py): what they may do is resolved from it on every frame
     ip: str = ""  # where the handshake came from (API Gateway's sourceIp): what new chats are counted by
 
 

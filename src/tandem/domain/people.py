@@ -54,6 +54,15 @@ class User:
     # Raised whenever what a token says about the user stops being true (deactivated, new role, moved to another
     # organisation, taken off a team): tokens carry the number they were issued under and die when it moves on.
     session_version: int = exposed(hidden=True, default=0)
+    # The staff person's role (domain/roles.py): a built-in id or a custom role's; `role` is its base. Customers
+    # have none. Users stored before roles existed hold the built-in of their `role`.
+    role_id: Id | None = exposed(create=True, patch=True, default=None)
+
+    def __post_init__(self) -> None:
+        if not self.role.is_staff:
+            self.role_id = None
+        elif not self.role_id:
+            self.role_id = self.role.value
 
     @property
     def handle(self) -> str:

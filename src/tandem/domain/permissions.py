@@ -3,6 +3,10 @@
 Every route asks `allowed(principal, action, target)`. Targets describe what the decision needs
 (the item, its project, the tenant settings); loading them is the caller's job, deciding is here.
 Anything of another tenant is invisible, whatever the role.
+
+Staff people (base role admin or agent) are decided by the privileges of their role (domain/roles.py, resolved
+per request); the built-in admin and agent roles hold exactly what those roles could do before roles existed.
+Customers are decided by what they requested, follow or their portal shows; API keys by their scopes.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from tandem.domain.items import Item
 from tandem.domain.kb import Article, ArticleVisibility
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.people import Role
+from tandem.domain.roles import Privilege as Pv
+from tandem.domain.roles import default_privileges, default_role_id
 from tandem.domain.tenants import PortalVisibility, Tenant
 from tandem.domain.views import SavedView, seen_by
 
@@ -32,10 +38,29 @@ class Principal:
     name: str = ""
     # What an API key may do (role integration only; see _integration): items:read, items:write, hooks.
     scopes: frozenset[str] = frozenset()
+    # What a staff person may do (domain/roles.py): the privileges of their role, resolved per request. Left out,
+    # the built-in role of `role` (admin or agent, as before roles existed); customers and keys hold none.
+    privileges: frozenset[str] | None = None
+    role_id: str | None = None  # their role, built-in or custom (left out: the built-in of `role`)
+
+    def __post_init__(self) -> None:
+        if self.privileges is None:
+            object.__setattr__(self, "privileges", default_privileges(self.role))
+        if self.role_id is None:
+            object.__setattr__(self, "role_id", default_role_id(self.role))
 
     @property
     def is_staff(self) -> bool:
         return self.role.is_staff
+
+    @property
+    def is_person_staff(self) -> bool:
+        """An admin or agent person (an API key is staff-like in what it is shown, but no person)."""
+        return self.role in (Role.ADMIN, Role.AGENT)
+
+    def holds(self, privilege: str) -> bool:
+        """Whether this staff person's role grants the privilege (customers and API keys hold none)."""
+        return self.is_person_staff and privilege in (self.privileges or ())
 
     @property
     def refs(self) -> set[str]:
@@ -51,6 +76,7 @@ class Action(StrEnum):
     COMMENT_PRIVATE = "comment_private"
     CONVERT = "convert"
     ADMINISTER = "administer"  # tenant configuration: people, teams, types, portal, projects
+    READ_HISTORY = "read_history"  # an item's activity: the staff who see it; keys that both read and write items
     JOIN = "join"  # issue 15: asking to join a project (ProjectTarget only)
 
 
@@ -66,7 +92,7 @@ class Area(StrEnum):
     ITEM_TYPES = "item_types"
     SETTINGS = "settings"
     HOOKS = "hooks"  # REST hook subscriptions, their delivery log and the polling lists
-    API_KEYS = "api_keys"  # admins only
+    API_KEYS = "api_keys"  # settings.manage with items.see_all and items.edit (a key reaches every item)
     ITEMS = "items"  # opening items at all (which project they land in is checked on the project); UPDATE: changing
     # items at all, as a bulk change does before each item is checked on its own
     QUEUES = "queues"  # the workspace's queue counts: staff, and API keys that read items
@@ -80,7 +106,10 @@ class Area(StrEnum):
     KB_CATEGORIES = "kb_categories"  # knowledge base categories: staff read, admins write
     KB_ARTICLES = "kb_articles"  # the workspace's article list and new articles: staff read and write (each
     # article is then decided as an ArticleTarget)
-    IMPORTS = "imports"  # CSV imports (CREATE, also to guess a mapping): admins only, like the people they make
+    IMPORTS = "imports"  # CSV imports (CREATE, also to guess a mapping): people, customers and items in bulk
+    ROLES = "roles"  # role definitions (domain/roles.py): people.manage
+    CHATS = "chats"  # live chats: answered by those who reply publicly; UPDATE (speak, close) with extra `agent_id`,
+    # the agent who took the chat: them, or someone who sees every item stepping in
 
 
 @dataclass
@@ -173,22 +202,24 @@ def visible(p: Principal | None, action: Action, target: Target) -> bool:
 
 
 def _view(p: Principal, action: Action, view: SavedView) -> bool:
-    """Staff see their own views and those shared with them; the owner or an admin changes or deletes one."""
-    if p.role not in (Role.ADMIN, Role.AGENT):
+    """Staff who save views see their own and those shared with them; the owner or someone who manages the
+    settings (who looks after every team's views) changes or deletes one."""
+    if not p.holds(Pv.VIEWS_SAVE):
         return False
-    if not seen_by(view, p.user_id, p.team_ids, admin=p.role is Role.ADMIN):
+    overseer = p.holds(Pv.SETTINGS_MANAGE)
+    if not seen_by(view, p.user_id, p.team_ids, admin=overseer):
         return False
-    return action is Action.READ or view.owner_id == p.user_id or p.role is Role.ADMIN
+    return action is Action.READ or view.owner_id == p.user_id or overseer
 
 
 def _article(p: Principal | None, action: Action, article: Article) -> bool:
-    """Staff (admins, agents) read and write every article of their tenant, drafts too. Anyone else only reads a
-    published one: anonymous callers (and API keys, which are nobody) the public ones; a signed-in customer also
-    those for all customers and those limited to organisations that include theirs."""
+    """Staff people read every article of their tenant, drafts too, and those with kb.write write them. Anyone else
+    only reads a published one: anonymous callers (and API keys, which are nobody) the public ones; a signed-in
+    customer also those for all customers and those limited to organisations that include theirs."""
     if p is not None and p.tenant_id != article.tenant_id:
         return False
-    if p is not None and p.role in (Role.ADMIN, Role.AGENT):
-        return True
+    if p is not None and p.is_person_staff:
+        return action is Action.READ or p.holds(Pv.KB_WRITE)
     if action is not Action.READ or not article.published:
         return False
     if article.visibility is ArticleVisibility.PUBLIC:
@@ -200,31 +231,67 @@ def _article(p: Principal | None, action: Action, article: Article) -> bool:
     return p.organization_id is not None and p.organization_id in article.organization_ids
 
 
+STAFF = "staff"  # in AREA_PRIVILEGES: any staff person, whatever their role
+_DIRECTORY = (Area.USERS, Area.TEAMS, Area.ORGANIZATIONS, Area.CUSTOMERS, Area.PORTFOLIOS)
+_WRITES = (Action.CREATE, Action.UPDATE, Action.ADMINISTER)
+# What a staff person needs to do an action on a tenant-wide area (a tuple: all of them). A pair not listed needs
+# settings.manage (the tenant's configuration: settings, item types, rules, inbound webhooks, KB categories).
+AREA_PRIVILEGES: dict[tuple[Area, Action], str | tuple[str, ...]] = {
+    **{(area, Action.READ): Pv.DIRECTORY_READ for area in _DIRECTORY},
+    **{(area, Action.READ): STAFF for area in (Area.PROJECTS, Area.ITEM_TYPES, Area.ITEMS, Area.QUEUES,
+                                              Area.SCHEDULES, Area.KB_CATEGORIES, Area.KB_ARTICLES)},
+    **{(area, a): Pv.PEOPLE_MANAGE for area in (Area.USERS, Area.TEAMS, Area.ORGANIZATIONS, Area.CUSTOMERS,
+                                                Area.ROLES) for a in _WRITES},
+    **{(area, a): Pv.PROJECTS_MANAGE for area in (Area.PORTFOLIOS, Area.PROJECTS) for a in _WRITES},
+    (Area.ROLES, Action.READ): Pv.PEOPLE_MANAGE,
+    (Area.CUSTOMERS, Action.CREATE): Pv.CUSTOMERS_CREATE,  # met in the work
+    (Area.ORGANIZATIONS, Action.CREATE): Pv.CUSTOMERS_CREATE,
+    (Area.ITEMS, Action.CREATE): Pv.ITEMS_EDIT,
+    (Area.ITEMS, Action.UPDATE): Pv.ITEMS_EDIT,  # a bulk change, before each item is decided on its own
+    (Area.KB_ARTICLES, Action.CREATE): Pv.KB_WRITE,
+    (Area.VIEWS, Action.READ): Pv.VIEWS_SAVE,
+    (Area.VIEWS, Action.CREATE): Pv.VIEWS_SAVE,
+    (Area.NOTIFICATIONS, Action.READ): STAFF,  # each person their own; customers get mail, not a workspace inbox
+    (Area.NOTIFICATIONS, Action.UPDATE): STAFF,
+    # An API key reads and changes every item of the tenant, and a REST hook is sent every item's events: nobody
+    # hands out more than they may see and do themselves.
+    **{(Area.API_KEYS, a): (Pv.SETTINGS_MANAGE, Pv.ITEMS_SEE_ALL, Pv.ITEMS_EDIT) for a in Action},
+    **{(Area.HOOKS, a): (Pv.SETTINGS_MANAGE, Pv.ITEMS_SEE_ALL) for a in Action},
+    # An import makes users (of any role), customers and items: only who may make each of them by hand.
+    **{(Area.IMPORTS, a): (Pv.SETTINGS_MANAGE, Pv.PEOPLE_MANAGE, Pv.CUSTOMERS_CREATE, Pv.ITEMS_EDIT) for a in Action},
+}
+# Areas whose every action is listed above: nothing else is done to them, by anyone.
+_CLOSED = (Area.VIEWS, Area.KB_ARTICLES, Area.NOTIFICATIONS)
+
+
 def _area(p: Principal, action: Action, target: AreaTarget) -> bool:
-    if target.area is Area.VIEWS:
-        # Each staff person makes their own views (and shares them); customers and API keys have none.
-        return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.CREATE)
     if target.area in (Area.TIMERS, Area.TIMESHEETS):
         return _time(p, action, target)
-    if target.area is Area.KB_ARTICLES:
-        # Agents write articles as well as admins; customers read them through the portal's routes only.
-        return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.CREATE)
-    if target.area is Area.NOTIFICATIONS:
-        # Each person reads and marks their own; customers get mail, not a workspace inbox.
-        return p.role in (Role.ADMIN, Role.AGENT) and action in (Action.READ, Action.UPDATE)
-    if p.role is Role.ADMIN:
+    if target.area is Area.CHATS:
+        return _chats(p, action, target)
+    if p.role is Role.CUSTOMER:
+        if action is Action.CREATE and target.area is Area.ITEMS:
+            return True  # customers file requests (as their own requester)
+        # Customers read only the lists scoped to them (projects they follow, the public forms).
+        return action is Action.READ and target.area in (Area.PROJECTS, Area.ITEM_TYPES)
+    if not p.is_person_staff:
+        return False
+    needed = AREA_PRIVILEGES.get((target.area, action))
+    if needed is None:
+        return target.area not in _CLOSED and p.holds(Pv.SETTINGS_MANAGE)
+    if isinstance(needed, tuple):
+        return all(p.holds(each) for each in needed)
+    return needed == STAFF or p.holds(needed)
+
+
+def _chats(p: Principal, action: Action, target: AreaTarget) -> bool:
+    """Live chat is answered by those who reply to customers publicly; in a chat another took, only someone who
+    sees every item steps in."""
+    if not p.holds(Pv.ITEMS_REPLY):
+        return False
+    if action in (Action.READ, Action.CREATE):
         return True
-    if p.role is Role.AGENT:
-        # Agents read the directory and create customers/organisations met in their work.
-        if action is Action.READ:
-            return target.area not in (Area.SETTINGS, Area.HOOKS, Area.API_KEYS, Area.INBOUND_WEBHOOKS, Area.IMPORTS)
-        if action is Action.UPDATE:
-            return target.area is Area.ITEMS
-        return action is Action.CREATE and target.area in (Area.CUSTOMERS, Area.ORGANIZATIONS, Area.ITEMS)
-    if action is Action.CREATE and target.area is Area.ITEMS:
-        return True  # customers file requests (as their own requester)
-    # Customers read only the lists scoped to them (projects they follow, the public forms).
-    return action is Action.READ and target.area in (Area.PROJECTS, Area.ITEM_TYPES)
+    return target.extra.get("agent_id") == p.user_id or p.holds(Pv.ITEMS_SEE_ALL)
 
 
 def _time(p: Principal, action: Action, target: AreaTarget) -> bool:
@@ -232,25 +299,29 @@ def _time(p: Principal, action: Action, target: AreaTarget) -> bool:
     decision needs: `owner_id`, whose timesheet(s) (absent: the caller's own, or none yet), and `managers`, the
     user ids managing the project of the timesheet(s) (absent: none, or not needed for this caller).
 
-    Admins do anything. An agent works on their own timesheets; a manager of the project also reads those of
-    others (READ) and decides on them (ADMINISTER: approve, reject), but changes none of them (UPDATE)."""
-    if p.role is Role.ADMIN:
-        return True
-    if p.role is not Role.AGENT:
+    time.track works on one's own timers and timesheets; time.read_all reads everyone's, time.approve decides on
+    them (and reads them), time.manage changes them. A manager of the project also reads those of others (READ)
+    and decides on them (ADMINISTER), but changes none of them (UPDATE)."""
+    if target.area is Area.TIMERS:
+        return p.holds(Pv.TIME_TRACK)
+    if not p.is_person_staff:
         return False
     manages = p.user_id in target.extra.get("managers", ())
     if action is Action.ADMINISTER:
-        return manages
+        return manages or p.holds(Pv.TIME_APPROVE)
+    readers = p.holds(Pv.TIME_READ_ALL) or p.holds(Pv.TIME_APPROVE)
     owner = target.extra.get("owner_id")
     if owner is None or owner == p.user_id:
-        return True
-    return action is Action.READ and manages
+        return p.holds(Pv.TIME_TRACK) or (action is Action.READ and readers)
+    if action is Action.READ:
+        return readers or manages
+    return p.holds(Pv.TIME_MANAGE)
 
 
 def reads_everyones_time(p: Principal, project: Project | None = None) -> bool:
     """Whether `p` reads everybody's time (reports, statements, timesheet lists), within `project` when given:
-    admins, and the project's managers for that project; otherwise a staff person reads their own only and the
-    caller narrows the read to it."""
+    holders of time.read_all (or time.approve), and the project's managers for that project; otherwise a staff
+    person reads their own only and the caller narrows the read to it."""
     managers = project.managers if project is not None else []
     target = AreaTarget(p.tenant_id, Area.TIMESHEETS, {"owner_id": "*", "managers": managers})
     return allowed(p, Action.READ, target)
@@ -278,6 +349,8 @@ def _integration(p: Principal, action: Action, target: Target) -> bool:
         return False
     if action is Action.READ:
         return "items:read" in p.scopes
+    if action is Action.READ_HISTORY:  # who did what internally: a key that both reads and changes items
+        return ITEM_SCOPES <= p.scopes
     return action in WRITES and not isinstance(target, MessageTarget) and "items:write" in p.scopes
 
 
@@ -286,45 +359,71 @@ def _any_item_scope(p: Principal) -> bool:
 
 
 def _project(p: Principal, action: Action, target: ProjectTarget) -> bool:
+    """Those who manage projects do anything to every project; staff read the projects they are members or
+    managers of (every one in an open tenant, or when they see every item); a project's managers administer it
+    (decide its join requests and timesheets, share it, import plans into it). Customers read the projects they
+    follow."""
     project = target.project
     if p.role is Role.INTEGRATION:
         return _integration(p, action, target)
-    # Issue 15. JOIN: any agent may ask to join a project (so agents know every project's name; whether it is a
-    # member already is the request's business) and follow its own requests. ADMINISTER: admins and the project's
-    # managers decide on join requests, share the project and import plans into it, as they decide its timesheets.
+    if p.role is Role.CUSTOMER:
+        return action is Action.READ and p.user_id in project.followers
     if action is Action.JOIN:
-        return p.role is Role.AGENT
-    if action is Action.ADMINISTER and p.role is Role.AGENT:
-        return p.user_id in project.managers
-    if p.role is Role.ADMIN:
+        # Any staff person who cannot add themselves may ask to join (so they know every project's name; whether
+        # they are a member already is the request's business) and follow their own requests.
+        return p.is_person_staff and not p.holds(Pv.PROJECTS_MANAGE)
+    if p.holds(Pv.PROJECTS_MANAGE):
         return True
-    if p.role is Role.AGENT:
-        # Its managers see the project they decide timesheets of, members or not (its items stay the members').
-        member = target.tenant.agents_see_all or project.has_member(p.user_id, p.team_ids)
-        return (member or p.user_id in project.managers) and action is Action.READ
-    return action is Action.READ and p.user_id in project.followers
+    manager = p.is_person_staff and p.user_id in project.managers
+    if action is Action.ADMINISTER:
+        return manager
+    if action is not Action.READ or not p.is_person_staff:
+        return False
+    # Its managers see the project they decide timesheets of, members or not (its items stay the members').
+    member = target.tenant.agents_see_all or project.has_member(p.user_id, p.team_ids)
+    return member or manager or p.holds(Pv.ITEMS_SEE_ALL)
+
+
+# What a staff person who sees an item needs to do each action to it (seeing it is enough to read it).
+ITEM_PRIVILEGES: dict[Action, str] = {
+    Action.UPDATE: Pv.ITEMS_EDIT,
+    Action.CREATE: Pv.ITEMS_EDIT,
+    Action.CONVERT: Pv.ITEMS_EDIT,
+    Action.ADMINISTER: Pv.ITEMS_EDIT,
+    Action.COMMENT_PUBLIC: Pv.ITEMS_REPLY,
+    Action.COMMENT_PRIVATE: Pv.ITEMS_NOTE,
+}
 
 
 def _item(p: Principal, action: Action, target: ItemTarget) -> bool:
     if not _sees_item(p, target.tenant, target.item, target.project):
         return False
-    if p.is_staff:
-        return True
-    # Customers converse publicly on what they see; only staff change fields or write private notes.
-    return action in (Action.READ, Action.COMMENT_PUBLIC)
+    if p.role is Role.CUSTOMER:
+        # Customers converse publicly on what they see; only staff change fields, write private notes, read history.
+        return action in (Action.READ, Action.COMMENT_PUBLIC)
+    needed = ITEM_PRIVILEGES.get(action)
+    return needed is None or p.holds(needed)
 
 
 def _sees_item(p: Principal, tenant: Tenant, item: Item, project: Project | None) -> bool:
     if item.tenant_id != p.tenant_id:
         return False
-    if p.role is Role.ADMIN:
-        return True
     if p.role is Role.INTEGRATION:
         # Knowing an item exists: a write-only key may change what it cannot read (a read is then 403, not 404).
         return _any_item_scope(p)
-    if p.role is Role.AGENT:
-        return _agent_sees(p, tenant, item, project)
-    return _customer_sees(p, tenant, item, project)
+    if p.role is Role.CUSTOMER:
+        return _customer_sees(p, tenant, item, project)
+    if p.holds(Pv.ITEMS_SEE_ALL):
+        return True
+    return _agent_sees(p, tenant, item, project)
+
+
+def sees_every_item(p: Principal, tenant: Tenant) -> bool:
+    """Whether `p` sees every item of its tenant without looking at projects (queue counts use the tenant-wide
+    counters then): holders of items.see_all, everyone in an open tenant, and API keys that read items."""
+    if p.role is Role.INTEGRATION:
+        return _any_item_scope(p)
+    return p.is_person_staff and (tenant.agents_see_all or p.holds(Pv.ITEMS_SEE_ALL))
 
 
 def _agent_sees(p: Principal, tenant: Tenant, item: Item, project: Project | None) -> bool:
@@ -352,18 +451,24 @@ def _customer_sees(p: Principal, tenant: Tenant, item: Item, project: Project | 
 
 def needs_project(p: Principal | None, tenant: Tenant, item: Item) -> bool:
     """Whether deciding on `item` for `p` needs its project loaded (saves a read when it does not)."""
-    if p is None or item.project_id is None or p.role in (Role.ADMIN, Role.INTEGRATION):
+    if p is None or item.project_id is None or p.role is Role.INTEGRATION:
         return False
-    if p.role is Role.AGENT:
-        return not tenant.agents_see_all and not (p.refs & set(item.assignees))
-    if item.requester_id == p.user_id or p.user_id in item.followers:
+    if p.role is Role.CUSTOMER:
+        if item.requester_id == p.user_id or p.user_id in item.followers:
+            return False
+        return tenant.portal.visibility is PortalVisibility.OWN_AND_FOLLOWED
+    if p.holds(Pv.ITEMS_SEE_ALL):
         return False
-    return tenant.portal.visibility is PortalVisibility.OWN_AND_FOLLOWED
+    return not tenant.agents_see_all and not (p.refs & set(item.assignees))
 
 
 def needs_managers(p: Principal | None, owner_id: str | None, action: Action) -> bool:
-    """Whether deciding on a timesheet of `owner_id` for `p` needs its project's managers loaded: only for an
-    agent deciding, or reading someone else's (their own they may read, change and submit regardless)."""
-    if p is None or p.role is not Role.AGENT:
+    """Whether deciding on a timesheet of `owner_id` for `p` needs its project's managers loaded: only for a staff
+    person deciding without time.approve, or reading someone else's without reading everyone's (their own they
+    may read, change and submit regardless)."""
+    if p is None or not p.is_person_staff:
         return False
-    return action is Action.ADMINISTER or (owner_id is not None and owner_id != p.user_id)
+    if action is Action.ADMINISTER:
+        return not p.holds(Pv.TIME_APPROVE)
+    others = owner_id is not None and owner_id != p.user_id
+    return others and not (p.holds(Pv.TIME_READ_ALL) or p.holds(Pv.TIME_APPROVE))

@@ -87,6 +87,8 @@ class MeOut(Struct, kw_only=True):
     email: str
     name: str
     role: str
+    role_id: str | None  # the staff person's role (built-in or custom); None for customers and API keys
+    privileges: list[str]  # what the role grants (domain/roles.py), in vocabulary order: the workspace hides the rest
     team_ids: list[str]
     organization_id: str | None
     tenant: TenantOut

@@ -19,9 +19,11 @@ UserOut = derive(User, "User", types={"role": PersonRole})
 UserCreate = derive(User, "UserCreate", write="create", types={"role": StaffRole}, extra=_PASSWORD,
                     required=("email", "name"))
 UserPatch = derive(User, "UserPatch", write="patch", types={"role": StaffRole}, extra=_PASSWORD)
+# Customers hold no role (role_id is staff only): their models leave it out.
 CustomerCreate = derive(User, "CustomerCreate", write="create", types={"role": Literal["customer"]},
-                        extra=_PASSWORD, required=("email",))
-CustomerPatch = derive(User, "CustomerPatch", write="patch", types={"role": Literal["customer"]}, extra=_PASSWORD)
+                        extra=_PASSWORD, required=("email",), exclude=("role_id",))
+CustomerPatch = derive(User, "CustomerPatch", write="patch", types={"role": Literal["customer"]}, extra=_PASSWORD,
+                       exclude=("role_id",))
 
 
 class CustomersQuery(ListQuery, kw_only=True):

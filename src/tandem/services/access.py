@@ -53,13 +53,13 @@ def load_item(
     deps: Deps,
     p: Principal,
     ref: str,
-    action: Action = Action.READ,
+    action: Action | tuple[Action, ...] = Action.READ,
     *,
     tenant: Tenant | None = None,
     cache: dict[str, Project | None] | None = None,
 ) -> tuple[Tenant, Item]:
-    """The item under `ref` if the caller may see it (404 otherwise) and may do `action` (403 otherwise).
-    A caller loading many items passes the `tenant` it read and a project `cache`."""
+    """The item under `ref` if the caller may see it (404 otherwise) and may do `action` (403 otherwise; with a
+    tuple, any one of them). A caller loading many items passes the `tenant` it read and a project `cache`."""
     try:
         ref = check_ref(ref)
     except Exception as exc:
@@ -73,8 +73,9 @@ def load_item(
     if not visible(p, Action.READ, target):
         raise NotFound("item not found", {"ref": ref})
     modules.require_item(tenant, item)  # a converted ticket's old reference leads to a task
-    if not allowed(p, action, target):
-        raise Forbidden(f"you may not {action.value} this item")
+    actions = action if isinstance(action, tuple) else (action,)
+    if not any(allowed(p, a, target) for a in actions):
+        raise Forbidden(f"you may not {' or '.join(a.value for a in actions)} this item")
     return tenant, item
 
 

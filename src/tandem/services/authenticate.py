@@ -9,7 +9,7 @@ from tandem.domain.errors import Unauthorized, ValidationError
 from tandem.domain.people import Role, User, normalize_email
 from tandem.domain.permissions import Principal
 from tandem.domain.tenants import INTEGRATIONS, PORTAL, require_module
-from tandem.services import api_keys, sessions, throttle
+from tandem.services import api_keys, roles, sessions, throttle
 from tandem.services.deps import Deps
 from tandem.services.modules import module_tenant
 from tandem.services.ports import OutboundMail
@@ -38,6 +38,7 @@ def issue_token(deps: Deps, user: User, team_ids: list[str] | None = None) -> st
         "sub": user.id,
         "tid": user.tenant_id,
         "role": user.role.value,
+        "rid": user.role_id,  # what the caller may do is resolved from it on every request (services/roles.py)
         "teams": teams,
         "org": user.organization_id,
         "email": user.email,
@@ -83,19 +84,22 @@ def claimed_principal(deps: Deps, token: str) -> tuple[Principal, dict[str, Any]
     if claims is None:
         raise Unauthorized("invalid or expired token")
     try:
+        role, role_id = Role(claims["role"]), claims.get("rid") or None
+        if not role.is_person or not isinstance(role_id, str | None):  # only an API key speaks for an integration
+            raise ValueError("not a person's token")
         principal = Principal(
             tenant_id=claims["tid"],
             user_id=claims["sub"],
-            role=Role(claims["role"]),
+            role=role,
             team_ids=tuple(claims.get("teams") or ()),
             organization_id=claims.get("org"),
             email=claims.get("email", ""),
             name=claims.get("name", ""),
+            privileges=roles.privileges_for(deps, str(claims["tid"]), role_id, role),
+            role_id=role_id if role.is_staff else None,
         )
     except (KeyError, ValueError) as exc:
         raise Unauthorized("invalid token") from exc
-    if not principal.role.is_person:  # only an API key speaks for an integration
-        raise Unauthorized("invalid token")
     return principal, claims
 
 

@@ -19,8 +19,7 @@ from tandem.domain.clock import iso, parse_iso
 from tandem.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from tandem.domain.items import Cause
 from tandem.domain.messages import Message, Visibility
-from tandem.domain.people import Role
-from tandem.domain.permissions import Principal
+from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed
 from tandem.domain.tenants import CHAT, Tenant, require_module
 from tandem.services import chat_push
 from tandem.services.deps import Deps
@@ -47,13 +46,13 @@ def chat_tenant(deps: Deps, tenant_id: str) -> Tenant:
 
 
 def is_agent(p: Principal) -> bool:
-    """Chats are answered by people of the tenant's staff (API keys are no people)."""
-    return p.role in (Role.ADMIN, Role.AGENT)
+    """Chats are answered by staff people who reply to customers (API keys are no people)."""
+    return allowed(p, Action.READ, AreaTarget(p.tenant_id, Area.CHATS))
 
 
 def _staff_tenant(deps: Deps, p: Principal) -> Tenant:
     if not is_agent(p):
-        raise Forbidden("live chat is answered by agents and admins")
+        raise Forbidden("live chat is answered by those who reply to customers (items.reply)")
     return chat_tenant(deps, p.tenant_id)
 
 
@@ -65,8 +64,9 @@ def _chat(deps: Deps, tenant: Tenant, chat_id: object) -> Chat:
 
 
 def _answering(chat: Chat, p: Principal) -> None:
-    """Who may speak in or close an active chat: the agent who took it, or an admin stepping in."""
-    if chat.agent_id != p.user_id and p.role is not Role.ADMIN:
+    """Who may speak in or close an active chat: the agent who took it, or someone who sees every item (an admin)
+    stepping in."""
+    if not allowed(p, Action.UPDATE, AreaTarget(p.tenant_id, Area.CHATS, {"agent_id": chat.agent_id})):
         raise Forbidden("this chat is another agent's")
 
 

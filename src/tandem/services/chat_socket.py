@@ -41,7 +41,7 @@ from tandem.domain.people import Role, User
 from tandem.domain.permissions import Principal
 from tandem.domain.replies import status_after_customer_reply
 from tandem.domain.tenants import Tenant
-from tandem.services import chat_push
+from tandem.services import chat_push, roles
 from tandem.services.chat import (
     agent_says,
     chat_tenant,
@@ -81,7 +81,8 @@ def open_socket(deps: Deps, connection_id: str, *, slug: str | None, visitor: st
     elif visitor:
         conn = Connection(**base, side=Side.VISITOR, visitor_key=f"v:{check_visitor_key(visitor)}")
     elif p is not None and is_agent(p):
-        conn = Connection(**base, side=Side.AGENT, user_id=p.user_id, name=p.name, role=p.role.value)
+        conn = Connection(**base, side=Side.AGENT, user_id=p.user_id, name=p.name, role=p.role.value,
+                          role_id=p.role_id or "")
     else:
         raise Unauthorized("sign in as an agent, or open the chat as a visitor")
     deps.repos.chats.connect(conn)
@@ -131,7 +132,7 @@ def _dispatch(deps: Deps, conn: Connection, frame: dict[str, Any]) -> None:
     elif action == "start":
         start_chat(deps, conn, frame)
     elif action == "send" and conn.side is Side.AGENT:
-        agent_says(deps, _agent(conn), frame.get("chat_id"), frame.get("text"), frame.get("client_id"))
+        agent_says(deps, _agent(deps, conn), frame.get("chat_id"), frame.get("text"), frame.get("client_id"))
     elif action == "send":
         visitor_says(deps, conn, frame)
     elif action == "typing":
@@ -140,8 +141,12 @@ def _dispatch(deps: Deps, conn: Connection, frame: dict[str, Any]) -> None:
         raise BadRequest("action must be start, send, typing or ping", {"field": "action"})
 
 
-def _agent(conn: Connection) -> Principal:
-    return Principal(conn.tenant_id, conn.user_id or "", Role(conn.role or "agent"), name=conn.name)
+def _agent(deps: Deps, conn: Connection) -> Principal:
+    """The agent behind a socket, with what their role grants now (a role changed meanwhile counts)."""
+    role = Role(conn.role or "agent")
+    privileges = roles.privileges_for(deps, conn.tenant_id, conn.role_id or None, role)
+    return Principal(conn.tenant_id, conn.user_id or "", role, name=conn.name, privileges=privileges,
+                     role_id=conn.role_id or None)
 
 
 # --------------------------------------------------------------------------- the visitor

@@ -18,6 +18,7 @@ from tandem.services.ports import (
     TokenSigner,
     WebhookSender,
 )
+from tandem.services.role_cache import RoleCache
 from tandem.services.session_cache import SessionCache
 
 
@@ -65,5 +66,7 @@ class Deps:
     sessions: SessionCache = field(default_factory=SessionCache)
     # The same for API keys (see services/api_keys.py).
     key_cache: KeyCache = field(default_factory=KeyCache)
+    # The same for custom roles (see services/roles.py, role_cache.py).
+    role_cache: RoleCache = field(default_factory=RoleCache)
     # Frames to open chat sockets (issue 14): API Gateway's management API, the local stack's, or none.
     push: SocketPush = field(default_factory=NoSockets)

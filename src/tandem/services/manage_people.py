@@ -7,6 +7,7 @@ from typing import Any
 from tandem.domain.errors import NotFound, ValidationError
 from tandem.domain.people import Organization, Role, Team, User, email_domain, normalize_domain, normalize_email
 from tandem.domain.permissions import Action, Area, Principal
+from tandem.services import roles
 from tandem.services.access import require_area
 from tandem.services.deps import Deps
 from tandem.services.editing import apply_fields, boolean, check_limit, check_version, optional_id, string_list, text
@@ -26,21 +27,30 @@ def _role(value: Any) -> Role:
 
 
 def create_user(
-    deps: Deps, p: Principal, *, email: str, name: str, role: str = "agent", password: str | None = None
+    deps: Deps,
+    p: Principal,
+    *,
+    email: str,
+    name: str,
+    role: str | None = None,
+    password: str | None = None,
+    role_id: str | None = None,
 ) -> User:
-    """An admin or agent of the caller's tenant (customers are created with `create_customer`)."""
+    """An admin or agent of the caller's tenant (customers are created with `create_customer`), holding `role_id`
+    (a built-in or custom role; `role`, its base, follows) or the built-in of `role` (agent when neither)."""
     require_area(p, Area.USERS, Action.CREATE)
-    staff_role = _role(role)
-    if not staff_role.is_staff:
+    if role is not None and not _role(role).is_staff:
         raise ValidationError("use /v1/customers for customers", {"field": "role"})
+    given = roles.assigned_role(deps, p, role_id, role if role or role_id else "agent")
     user = User(
         p.tenant_id,
         deps.new_id(),
         normalize_email(email),
         text("name")(name),
-        staff_role,
+        Role(given.base),
         deps.clock(),
         password_hash=deps.passwords.hash(check_password(password)) if password else None,
+        role_id=given.id,
     )
     return deps.repos.users.add(user)
 
@@ -134,7 +144,8 @@ def update_person(
         "organization_id": optional_id("organization_id"),
     }
     if not customer:
-        checks["role"] = lambda v: _staff_role(v)
+        changes = _role_change(deps, p, user, changes)
+        checks.update(role=_staff_role, role_id=lambda v: v)
     updated = apply_fields(user, changes, checks)
     previous = user.email if updated.email != user.email else None
     if _ends_sessions(user, updated, by_someone_else=user_id != p.user_id):
@@ -146,10 +157,26 @@ def _ends_sessions(before: User, after: User, *, by_someone_else: bool) -> bool:
     """Whether the change makes the user's tokens say something untrue, or is an admin locking them out.
 
     A person changing their own password keeps their sessions: this API would sign them out mid-change."""
-    vouched = ("active", "role", "organization_id", "email")
+    vouched = ("active", "role", "role_id", "organization_id", "email")
     if any(getattr(before, f) != getattr(after, f) for f in vouched):
         return True
     return by_someone_else and before.password_hash != after.password_hash
+
+
+def _role_change(deps: Deps, p: Principal, user: User, changes: dict[str, Any]) -> dict[str, Any]:
+    """`role_id` and `role` (its base) move together: naming the role sets the base (422 if both are named and
+    disagree); naming only another base gives its built-in. The caller must hold all that the user's current and
+    new roles grant (403 otherwise)."""
+    role_id, role = changes.get("role_id"), changes.get("role")
+    if role_id is None and (role is None or role == user.role.value):
+        changes.pop("role_id", None)
+        return changes
+    if role is not None:
+        _staff_role(role)
+    given = roles.assigned_role(deps, p, role_id, role)
+    if given.id != user.role_id:
+        roles.may_take_from(deps, p, user)
+    return {**changes, "role_id": given.id, "role": given.base}
 
 
 def _staff_role(value: Any) -> Role:

@@ -25,6 +25,7 @@ from tandem.domain.mail import Rejection
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.notifications import Changes, Notification
 from tandem.domain.people import Organization, Team, User
+from tandem.domain.roles import RoleDef
 from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
 from tandem.domain.views import SavedView
@@ -234,6 +235,8 @@ class UserRepo(Protocol):
     def by_emails(self, tenant_id: str, emails: list[str]) -> dict[str, User]:
         """The tenant's people with these (normalised) emails, by email; unknown ones left out. Batch reads: one
         BatchGetItem per 100 emails, then one per 100 people found (an import batch's requesters at once)."""
+    def any_with_role(self, tenant_id: str, role_id: str) -> bool:
+        """Whether any staff user of the tenant holds the role (one Query, Limit 1)."""
         ...
 
 
@@ -860,6 +863,7 @@ class Repos:
     kb_categories: EntityRepo[Category] = None  # type: ignore[assignment]  # knowledge base (issue 14)
     articles: ArticleRepo = None  # type: ignore[assignment]
     chats: ChatRepo = None  # type: ignore[assignment]  # live chats and their sockets (issue 14)
+    roles: EntityRepo[RoleDef] = None  # type: ignore[assignment]  # custom roles (issue 15; built-ins in code)
     join_requests: JoinRequestRepo = None  # type: ignore[assignment]  # asking to join a project (issue 15)
     folders: FolderRepo = None  # type: ignore[assignment]  # sub-folders of projects (issue 15)
     imports: ImportLedger = None  # type: ignore[assignment]  # CSV imports' row markers (issue 15)

@@ -152,8 +152,9 @@ def _after_customer_reply(deps: Deps, tenant: Tenant, item: Item, p: Principal, 
 def request_upload(
     deps: Deps, p: Principal, ref: str, *, filename: Any, content_type: Any, size: Any
 ) -> tuple[Attachment, dict[str, Any]]:
-    """Reserve an attachment and hand out a presigned upload; a message takes it afterwards."""
-    _, item = load_item(deps, p, ref, Action.COMMENT_PUBLIC)
+    """Reserve an attachment and hand out a presigned upload; a message takes it afterwards, so whoever may write
+    a message of either kind (a public reply or a private note) may upload."""
+    _, item = load_item(deps, p, ref, (Action.COMMENT_PUBLIC, Action.COMMENT_PRIVATE))
     if not isinstance(filename, str) or not filename.strip() or "/" in filename or "\\" in filename:
         raise ValidationError("filename must be a plain file name", {"field": "filename"})
     if not isinstance(size, int) or not 0 < size <= deps.settings.max_attachment_bytes:

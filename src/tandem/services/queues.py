@@ -7,8 +7,7 @@ from collections import Counter
 from tandem.domain.errors import Forbidden
 from tandem.domain.events import Event, ItemChanged, ItemCreated, ItemStored
 from tandem.domain.hierarchy import Project, user_ref
-from tandem.domain.people import Role
-from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed
+from tandem.domain.permissions import Action, Area, AreaTarget, Principal, allowed, sees_every_item
 from tandem.domain.queues import (
     TENANT,
     Queue,
@@ -48,7 +47,7 @@ def list_queues(deps: Deps, p: Principal) -> list[Queue]:
         raise Forbidden("queues are for staff")
     tenant = tenant_of(deps, p)
     me = user_ref(p.user_id)
-    if p.role is Role.AGENT and not tenant.agents_see_all:
+    if not sees_every_item(p, tenant):
         member_of = member_projects(_projects(deps, tenant.id), p.user_id, p.team_ids)
         refs = p.refs
         names = [project_counter(None), *(project_counter(pid) for pid in sorted(member_of))]
