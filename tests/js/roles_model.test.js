@@ -28,10 +28,11 @@ test("the composer offers public replies and private notes as the role grants", 
 test("admin sections follow the privilege each needs; keys and hooks need every item as well", () => {
   assert.deepEqual(adminSections(PM).map(([k]) => k), ["projects"]);
   assert.deepEqual(adminSections(LIGHT), []);
-  assert.equal(adminSections({ role: "admin" }).length, 13);
+  assert.equal(adminSections({ role: "admin" }).length, 15);
   const configurator = { role: "agent", privileges: ["settings.manage", "items.note"] };
   const keys = adminSections(configurator).map(([k]) => k);
-  assert.ok(keys.includes("rules") && !keys.includes("keys") && !keys.includes("hooks") && !keys.includes("users"));
+  assert.ok(keys.includes("rules") && keys.includes("modules"));
+  assert.ok(!keys.includes("keys") && !keys.includes("hooks") && !keys.includes("users") && !keys.includes("import"));
 });
 
 test("the editor groups the vocabulary in the order the API gives it", () => {
