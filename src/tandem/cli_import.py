@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tandem import cli_msproject
+from tandem.cli_actor import acting
 from tandem.domain.errors import DomainError
 from tandem.domain.imports import KINDS, MAX_BYTES, MAX_ROWS, TARGETS, guess_mapping, iter_rows
 
@@ -94,32 +95,14 @@ def check_batch(n: int) -> int:
 
 
 def acting_admin(deps: Any, slug: str, email: str | None) -> Any:
-    """The principal of the admin the import acts as: `email`, else the tenant's earliest admin."""
-    from tandem.domain.people import Role
-    from tandem.domain.permissions import Principal
-
+    """The admin the import acts as (`--as`, else the tenant's earliest admin); ValueError when there is none."""
     tenant = deps.repos.tenants.by_slug(slug.strip().lower())
     if tenant is None:
         raise ValueError(f"no tenant {slug!r}")
-    if email:
-        found = deps.repos.users.by_email(tenant.id, email.strip().lower())
-        admins = [found] if found is not None and found.role is Role.ADMIN and found.active else []
-    else:
-        admins = [u for u in _staff(deps, tenant.id) if u.role is Role.ADMIN and u.active]
-    if not admins:
+    admin = acting(deps, tenant.id, email)
+    if admin is None:
         raise ValueError(f"{email or 'the tenant'} is no active admin of {slug!r}")
-    admin = min(admins, key=lambda u: (u.created_at, u.id))
-    return Principal(tenant.id, admin.id, admin.role, (), None, admin.email, admin.name)
-
-
-def _staff(deps: Any, tenant_id: str) -> Iterator[Any]:
-    after = None
-    while True:
-        page = deps.repos.users.list(tenant_id, staff=True, limit=200, after=after)
-        yield from page.items
-        after = page.after
-        if not after:
-            return
+    return admin
 
 
 def mapping_for(kind: str, header: list[str], overrides: list[str]) -> dict[str, str | None]:

@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tandem.cli_actor import acting
+from tandem.domain.people import Role
+
 EXAMPLES = """examples:
   tandem import msproject plan.xml --tenant acme --project 01HX… --dry-run   # what would be created, nothing written
   tandem import msproject plan.xml --tenant acme --project 01HX…             # import; again creates nothing twice
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace, deps: Any = None) -> int:
     tenant = deps.repos.tenants.by_slug(args.tenant.strip().lower())
     if tenant is None:
         return _usage(f"no tenant {args.tenant!r}")
-    actor = _actor(deps, tenant.id, args.as_email)
+    actor = acting(deps, tenant.id, args.as_email, roles=(Role.ADMIN, Role.AGENT))
     if actor is None:
         return _usage(f"no active admin or agent {args.as_email!r} in {args.tenant}" if args.as_email
                       else f"{args.tenant} has no active admin")
@@ -77,28 +80,6 @@ def run(args: argparse.Namespace, deps: Any = None) -> int:
 def _usage(message: str) -> int:
     print(f"tandem import msproject: {message}", file=sys.stderr)
     return 2
-
-
-def _actor(deps: Any, tenant_id: str, email: str | None) -> Any:
-    from tandem.domain.people import Role
-    from tandem.domain.permissions import Principal
-
-    if email:
-        user = deps.repos.users.by_email(tenant_id, email.strip().lower())
-        found = user if user is not None and user.active and user.role in (Role.ADMIN, Role.AGENT) else None
-    else:
-        found, after = None, None
-        while found is None:
-            page = deps.repos.users.list(tenant_id, staff=True, limit=200, after=after)
-            found = next((u for u in page.items if u.role is Role.ADMIN and u.active), None)
-            if not page.after:
-                break
-            after = page.after
-    if found is None:
-        return None
-    # The teams count as for a signed-in person: a member through a team sees the project (403, not 422).
-    teams = tuple(t.id for t in deps.repos.teams.list(tenant_id, limit=200).items if found.id in t.member_ids)
-    return Principal(tenant_id, found.id, found.role, teams, None, found.email, found.name)
 
 
 def _summary(args: argparse.Namespace, result: Any) -> None:

@@ -104,23 +104,27 @@ def test_importing_the_same_plan_again_creates_and_changes_nothing(container):
     assert {uid: i.version for uid, i in items_by_uid(deps, w, again).items()} == versions
 
 
+def crash_on_call(monkeypatch, repo, name: str, nth: int, reason: str) -> None:
+    """`repo.name` fails on its `nth` call as a crash would (nothing after it happens); earlier calls go through."""
+    real, calls = getattr(repo, name), []
+
+    def crashing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == nth:
+            raise RuntimeError(reason)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, name, crashing)
+
+
 def test_a_run_that_crashed_half_way_is_completed_by_running_it_again(container, monkeypatch):
     # Given an import whose sixth create fails as a crash would (nothing after it happens)
     deps = container.deps
     w = plan_world(deps)
-    real_create = deps.repos.items.create
-    calls = []
-
-    def crashing(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 6:
-            raise RuntimeError("Lambda timed out")
-        return real_create(*args, **kwargs)
-
-    monkeypatch.setattr(deps.repos.items, "create", crashing)
+    crash_on_call(monkeypatch, deps.repos.items, "create", 6, "Lambda timed out")
     with pytest.raises(RuntimeError):
         import_plan(deps, w.ids["admin_p"], w.ids["incoming_a"].id, SAMPLE)
-    monkeypatch.setattr(deps.repos.items, "create", real_create)
+    monkeypatch.undo()
     # When it runs again
     result = import_plan(deps, w.ids["admin_p"], w.ids["incoming_a"].id, SAMPLE)
     # Then the five made before are skipped, the rest created, and the plan is whole: links as a clean run makes them
@@ -135,19 +139,10 @@ def test_a_run_that_crashed_half_way_is_completed_by_running_it_again(container,
 def test_a_run_that_crashed_while_linking_is_completed_by_running_it_again(container, monkeypatch):
     deps = container.deps
     w = plan_world(deps)
-    real_save = deps.repos.items.save
-    saves = []
-
-    def crashing(*args, **kwargs):
-        saves.append(1)
-        if len(saves) == 4:
-            raise RuntimeError("connection lost")
-        return real_save(*args, **kwargs)
-
-    monkeypatch.setattr(deps.repos.items, "save", crashing)
+    crash_on_call(monkeypatch, deps.repos.items, "save", 4, "connection lost")
     with pytest.raises(RuntimeError):
         import_plan(deps, w.ids["admin_p"], w.ids["incoming_a"].id, SAMPLE)
-    monkeypatch.setattr(deps.repos.items, "save", real_save)
+    monkeypatch.undo()
     result = import_plan(deps, w.ids["admin_p"], w.ids["incoming_a"].id, SAMPLE)
     assert (result.created, result.skipped, result.errors) == (0, 14, [])
     assert link_sets(items_by_uid(deps, w, result)) == EXPECTED_LINKS

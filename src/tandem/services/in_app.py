@@ -29,12 +29,12 @@ from tandem.domain.items import Item
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.notifications import NoteKind, Notification, note_id
 from tandem.domain.people import Team, User
-from tandem.domain.permissions import Action, ItemTarget, Principal, allowed, needs_project
+from tandem.domain.permissions import Action, ItemTarget, allowed, needs_project
 from tandem.domain.tenants import Tenant
 from tandem.domain.time_tracking import SheetState
 from tandem.services import join_notify
 from tandem.services.deps import Deps
-from tandem.services.roles import privileges_of
+from tandem.services.roles import principal_of
 
 QUIET_TAGS = frozenset({"spam", "bulk", "auto"})  # as for mail (services/notify.py)
 SOMEONE = "Someone"
@@ -115,8 +115,7 @@ class _Audience:
         """Whether the permission function lets `user` read the item (titles must not reach anyone else)."""
         closed = not self.tenant.agents_see_all and self.item.project_id is not None
         team_ids = tuple(t.id for t in self.teams() if user.id in t.member_ids) if closed else ()
-        p = Principal(self.tenant.id, user.id, user.role, team_ids, user.organization_id, user.email, user.name,
-                      privileges=privileges_of(self.deps, user), role_id=user.role_id)
+        p = principal_of(self.deps, user, team_ids)
         project = None
         if needs_project(p, self.tenant, self.item) and self.item.project_id:
             if self.item.project_id not in self._projects:

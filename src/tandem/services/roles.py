@@ -65,6 +65,13 @@ def privileges_of(deps: Deps, user: User) -> frozenset[str]:
     return privileges_for(deps, user.tenant_id, user.role_id, user.role)
 
 
+def principal_of(deps: Deps, user: User, team_ids: tuple[str, ...] = ()) -> Principal:
+    """The caller a stored user is when something acts as them without a token (an operator's CLI, the seed, a
+    notification deciding what they may read): the same fields and privileges a signed-in session of theirs has."""
+    return Principal(user.tenant_id, user.id, user.role, team_ids, user.organization_id, user.email, user.name,
+                     privileges=privileges_of(deps, user), role_id=user.role_id)
+
+
 # Reading
 
 
