@@ -1,7 +1,8 @@
 """Import markers (issue 15 B): what the creates of an import claimed, read back in one batch, on both backends.
 
 A plan's task is created with an idempotency claim `msproject:{project id}` / task UID in the create's own
-transaction; a later import asks `imports.made` which UIDs exist already and under which reference."""
+transaction; a later import asks `imports.made` which UIDs exist already and under which reference. That such a
+lasting marker never expires is test_imports_contract's (the same ledger serves CSV rows)."""
 
 from __future__ import annotations
 
@@ -33,20 +34,3 @@ def test_a_second_create_under_the_same_import_claim_creates_nothing(repos):
         create(repos, t, 1, claim, kind="task")
     assert dup.value.result_ref == made.ref
     assert repos.items.get(t.id, "K-2") is None
-
-
-def test_import_claims_are_kept_for_good_while_api_keys_expire(repos):
-    # Given an import claim and an API Idempotency-Key claim
-    t = tenant(repos)
-    create(repos, t, 0, IdempotencyClaim("msproject:p1", "1", "msproject", lasting=True), kind="task")
-    create(repos, t, 1, IdempotencyClaim("items:u", "k", "fp"))
-    if type(repos.items).__name__.startswith("Memory"):
-        pytest.skip("the in-memory fake has no TTL: every claim stays")
-    from tandem.dal.dynamo_base import get
-    from tandem.dal.dynamo_items import claim_key
-
-    # Then the table's TTL never removes the import's marker, and does remove the API key's
-    kept = get(claim_key(t.id, IdempotencyClaim("msproject:p1", "1", "")), "IDEM")
-    expiring = get(claim_key(t.id, IdempotencyClaim("items:u", "k", "")), "IDEM")
-    assert kept is not None and kept.expires_at is None
-    assert expiring is not None and expiring.expires_at is not None
