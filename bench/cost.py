@@ -11,16 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import sys
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "bench"), str(ROOT / "tests")]
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="stream-test",
-                  TANDEM_LOG_LEVEL="ERROR", POWERTOOLS_METRICS_NAMESPACE="Tandem")
+from bench_env import prepare
+
+ROOT = prepare("tests", TANDEM_TABLE="stream-test", TANDEM_LOG_LEVEL="ERROR")
 
 PRICE = {
     "write_unit": 0.625 / 1e6,  # DynamoDB on-demand, per write request unit

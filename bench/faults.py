@@ -38,13 +38,11 @@ from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions")]
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-faults",
-                  TANDEM_LOG_LEVEL="CRITICAL", TANDEM_INBOUND_BUCKET="faults-inbound",
-                  TANDEM_ATTACHMENT_BUCKET="faults-attachments", POWERTOOLS_METRICS_DISABLED="true",
-                  TANDEM_ALLOW_PRIVATE_WEBHOOKS="1")
+from bench_env import prepare
+
+ROOT = prepare(TANDEM_TABLE="tandem-faults", TANDEM_LOG_LEVEL="CRITICAL", TANDEM_INBOUND_BUCKET="faults-inbound",
+               TANDEM_ATTACHMENT_BUCKET="faults-attachments", POWERTOOLS_METRICS_DISABLED="true",
+               TANDEM_ALLOW_PRIVATE_WEBHOOKS="1")
 
 ADDRESS = "support@bench.tandem.local"
 BATCH = 300

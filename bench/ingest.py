@@ -15,12 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "bench"), str(ROOT / "tests")]
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_TABLE="tandem-ingest", TANDEM_LOG_LEVEL="ERROR",
-                  TANDEM_INBOUND_BUCKET="bench-inbound", TANDEM_ATTACHMENT_BUCKET="bench-attachments",
-                  POWERTOOLS_METRICS_NAMESPACE="Tandem")
+from bench_env import prepare
+
+ROOT = prepare("tests", TANDEM_TABLE="tandem-ingest", TANDEM_LOG_LEVEL="ERROR", TANDEM_INBOUND_BUCKET="bench-inbound",
+               TANDEM_ATTACHMENT_BUCKET="bench-attachments")
 
 from counting import counting  # noqa: E402
 

@@ -16,18 +16,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 from collections import Counter
-from pathlib import Path
 from types import SimpleNamespace
 
 import botocore.client
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "bench")]
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-live",
-                  TANDEM_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_NAMESPACE="Tandem")
+from bench_env import prepare
+
+ROOT = prepare(TANDEM_TABLE="tandem-live", TANDEM_LOG_LEVEL="WARNING")
 
 from counting import Tally, counting  # noqa: E402
 from requests_per_op import seed_items  # noqa: E402

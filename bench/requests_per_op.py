@@ -6,16 +6,12 @@ counts, not times, so they are the same on any machine. Usage: python bench/requ
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "bench")]
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="tandem-bench",
-                  TANDEM_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_NAMESPACE="Tandem")
+from bench_env import prepare
+
+ROOT = prepare(TANDEM_TABLE="tandem-bench", TANDEM_LOG_LEVEL="WARNING")
 
 from counting import call, counting, on_moto_api  # noqa: E402
 

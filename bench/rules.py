@@ -7,16 +7,11 @@ Usage: python bench/rules.py [--rules 200] [--items 100]
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "bench"), str(ROOT / "tests")]
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_TABLE="stream-test",
-                  TANDEM_LOG_LEVEL="ERROR", POWERTOOLS_METRICS_NAMESPACE="Tandem")
+from bench_env import prepare
+
+ROOT = prepare("tests", TANDEM_TABLE="stream-test", TANDEM_LOG_LEVEL="ERROR")
 
 from counting import counting  # noqa: E402
 

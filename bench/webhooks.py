@@ -11,17 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "bench"), str(ROOT / "tests"), str(ROOT / "src")]
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", TANDEM_BACKEND="dynamodb", TANDEM_LOG_LEVEL="ERROR",
-                  TANDEM_ALLOW_PRIVATE_WEBHOOKS="1", POWERTOOLS_METRICS_NAMESPACE="Tandem")
+from bench_env import prepare
+
+ROOT = prepare("tests", "src", TANDEM_LOG_LEVEL="ERROR", TANDEM_ALLOW_PRIVATE_WEBHOOKS="1")
 
 from counting import counting  # noqa: E402
 
