@@ -107,7 +107,7 @@ def _replay(counted, base, original) -> int:
     c = wiring.build(read_settings(), password_costs={"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
     wiring.use(c)
     w = build_world(c.deps)
-    reader = StreamReader()
+    reader = StreamReader("stream-test")
     reader.batch()
     c.inbound_blobs().put("inbound/warm", b"x", "text/plain")  # buckets and clients exist before we measure
     base._make_api_call = counted

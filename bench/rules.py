@@ -48,7 +48,7 @@ def measure(n_rules: int, n_items: int) -> str:
                      password_costs={"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
     wiring.use(c)
     w = build_world(c.deps)
-    reader = StreamReader()
+    reader = StreamReader("stream-test")
     reader.batch()  # skip the world's own records
     admin = Principal(w.ids["tenant"].id, w.ids["admin"].id, w.ids["admin"].role)
     for i in range(n_rules):  # realistic mix: most rules do not match, a few do
