@@ -1,4 +1,5 @@
-"""DynamoDB requests and items read per API operation, with 10 and with 10,000 items in a tenant.
+"""DynamoDB requests and items read per API operation, with 10 and with 10,000 items in a tenant, before issue 16
+and now (bench/side_by_side.py: the same measurement on the tag issue16-before and on this checkout).
 
 Runs the real API (chalice.test.Client) on PynamoDB repos against moto in-process. The numbers are
 counts, not times, so they are the same on any machine. Usage: python bench/requests_per_op.py [--big N]
@@ -9,6 +10,8 @@ import argparse
 import sys
 import time
 
+import side_by_side
+
 from bench_env import prepare
 
 ROOT = prepare(TANDEM_TABLE="tandem-bench", TANDEM_LOG_LEVEL="WARNING")
@@ -18,7 +21,10 @@ from counting import call, counting, on_moto_api  # noqa: E402
 OPERATIONS = ["create item", "get item", "list page (kind)", "list page (project)", "list page (requester)",
               "patch item", "post message", "list messages", "list page (open queue)", "list page (unassigned queue)",
               "list page (assigned to me)", "list page (-priority)", "list page (due_date)", "queues (admin)",
-              "queues (agent)", "bulk change of 3 items"]
+              "queues (agent)", "bulk change of 3 items", "search", "saved view page", "time report", "list hooks",
+              "hook event samples"]
+# Request budgets the issue sets (warm Lambda); the other rows must stay flat from 10 to 10,000 items.
+TARGETS = {"create item": 2}
 OPEN = "status_category=new&status_category=open&status_category=waiting"
 
 
@@ -59,6 +65,7 @@ def _measure_with(client, container, size: int) -> dict[str, tuple[str, int]]:
     seed_items(up.tenant.id, ticket.id, up.incoming_project.id, customer["id"], size)
     seeded = time.perf_counter() - started
     agent = _agent_token(container, up)
+    view = call(client, "POST", "/v1/views", token, {"name": "Open", "filters": {"status_category": ["new", "open"]}})
     call(client, "GET", "/v1/me", token)  # warm the tenant cache as a warm Lambda would have it
     call(client, "GET", "/v1/me", agent)
     ops = {
@@ -79,7 +86,13 @@ def _measure_with(client, container, size: int) -> dict[str, tuple[str, int]]:
         "queues (agent)": ("GET", "/v1/queues", None),
         "bulk change of 3 items": ("POST", "/v1/items/bulk", {"refs": ["T-1", "T-2", "T-3"],
                                                               "set": {"priority": "urgent"}}),
+        "search": ("GET", "/v1/search?q=Seed", None),
+        "saved view page": ("GET", f"/v1/views/{view['id']}/items?limit=50", None),
+        "time report": ("GET", "/v1/reports/time?group_by=project", None),
+        "list hooks": ("GET", "/v1/hooks", None),
+        "hook event samples": ("GET", "/v1/hooks/events/item.created", None),
     }
+    call(client, "POST", "/v1/items", token, ops["create item"][2])  # the Lambda is warm: it has created before
     results = {}
     for name, (method, path, body) in ops.items():
         caller = agent if name == "queues (agent)" else token
@@ -88,7 +101,8 @@ def _measure_with(client, container, size: int) -> dict[str, tuple[str, int]]:
         call(client, "GET", "/v1/me", caller)
         with counting() as tally:
             call(client, method, path, caller, body)
-        results[name] = (tally.summary(), tally.items_read)
+        results[name] = {"summary": tally.summary(), "requests": sum(tally.requests.values()),
+                         "items_read": tally.items_read}
     print(f"  seeded {size} items in {seeded:.1f} s", file=sys.stderr)
     return results
 
@@ -109,16 +123,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", type=int, default=10)
     parser.add_argument("--big", type=int, default=10_000)
+    parser.add_argument("--measure-json", action="store_true", help="measure this code only (side_by_side runs it)")
     args = parser.parse_args()
-    small, big = measure(args.small), measure(args.big)
-    lines = [f"| operation | requests ({args.small} items) | items read | requests ({args.big:,} items) | items read |",
-             "|---|---|---|---|---|"]
+    if args.measure_json:
+        side_by_side.emit({"small": measure(args.small), "big": measure(args.big)})
+        return
+    before, now = side_by_side.both("requests_per_op.py", [f"--small={args.small}", f"--big={args.big}"])
+    side_by_side.write("requests_per_op", table(before, now, args.small, args.big))
+
+
+def table(before: dict | None, now: dict, small: int, big: int) -> str:
+    def cell(run: dict | None, size: str, op: str) -> str:
+        got = (run or {}).get(size, {}).get(op)
+        return f"{got['summary']} ({got['items_read']} read)" if got else "not measured"
+
+    lines = [f"| operation | before, {small} items | before, {big:,} items | now, {small} items | now, {big:,} items | "
+             "flat now | target |", "|---|---|---|---|---|---|---|"]
     for op in OPERATIONS:
-        lines.append(f"| {op} | {small[op][0]} | {small[op][1]} | {big[op][0]} | {big[op][1]} |")
-    table = "\n".join(lines)
-    print(table)
-    (ROOT / "bench" / "results").mkdir(exist_ok=True)
-    (ROOT / "bench" / "results" / "requests_per_op.md").write_text(table + "\n")
+        flat = now["small"][op]["requests"] == now["big"][op]["requests"]
+        target = TARGETS.get(op)
+        verdict = (f"<= {target}: {'holds' if now['small'][op]['requests'] <= target else 'MISSED'}" if target
+                   else "flat")
+        lines.append(f"| {op} | {cell(before, 'small', op)} | {cell(before, 'big', op)} | {cell(now, 'small', op)} | "
+                     f"{cell(now, 'big', op)} | {'yes' if flat else 'NO'} | {verdict} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
