@@ -11,7 +11,6 @@ import sys
 import time
 
 import side_by_side
-
 from bench_env import prepare
 
 ROOT = prepare(TANDEM_TABLE="tandem-bench", TANDEM_LOG_LEVEL="WARNING")

@@ -46,7 +46,8 @@ def measure_in(script: str, args: list[str], tree: Path | None = None, timeout: 
     lines = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
     if done.returncode != 0 or not lines:
         where = tree or "this checkout"
-        raise RuntimeError(f"{script} on {where} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        raise RuntimeError(f"{script} on {where} failed ({done.returncode}):\n{done.stdout[-2000:]}\n"
+                           f"{done.stderr[-4000:]}")
     return json.loads(lines[-1][len(MARK):])
 
 
