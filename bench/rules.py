@@ -1,7 +1,8 @@
 """Stream records per second through the rules Lambda with 200 rules in a tenant, and DynamoDB reads per batch
 spent loading rules (target: at most one Query per tenant per batch).
 
-Runs `on_table_change`'s batch handler on PynamoDB repos against moto with real stream records.
+Runs `on_table_change`'s batch handler on PynamoDB repos against moto with real stream records, on the code before
+issue 16 and on this checkout (bench/side_by_side.py), each in a fresh interpreter.
 Usage: python bench/rules.py [--rules 200] [--items 100]
 """
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import time
 
+import side_by_side
 from bench_env import prepare
 
 ROOT = prepare("tests", TANDEM_TABLE="stream-test", TANDEM_LOG_LEVEL="ERROR")
@@ -20,14 +22,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rules", type=int, default=200)
     parser.add_argument("--items", type=int, default=100)
+    parser.add_argument("--measure-json", action="store_true", help="measure this code only (side_by_side runs it)")
     args = parser.parse_args()
+    if not args.measure_json:
+        before, now = side_by_side.both("rules.py", [f"--rules={args.rules}", f"--items={args.items}"])
+        side_by_side.write("rules", table(before, now, args.rules))
+        return
     from moto import mock_aws
 
     from tandem.local import moto_speedups
 
     moto_speedups.install()
     with mock_aws():
-        print(measure(args.rules, args.items))
+        side_by_side.emit(measure(args.rules, args.items))
+
+
+# The issue's targets for the rules Lambda on moto.
+MAX_REQUESTS_PER_RECORD, MIN_RECORDS_PER_SECOND = 2.0, 500
+
+
+def table(before: dict | None, now: dict, rules: int) -> str:
+    lines = ["| code | rules | stream records | records/s | requests per record | Query requests in the batch "
+             "| failures | all requests in the batch |", "|---|---|---|---|---|---|---|---|"]
+    for label, r in (("before issue 16", before), ("now", now)):
+        if r is None:
+            lines.append(f"| {label} | {rules} | not measured | | | | | |")
+            continue
+        lines.append(f"| {label} | {rules} | {r['records']} | {r['per_second']:.0f} | {r['per_record']:.2f} | "
+                     f"{r['requests'].get('Query', 0)} | {r['failures']} | {r['summary']} |")
+    holds = {"requests": now["per_record"] <= MAX_REQUESTS_PER_RECORD,
+             "rate": now["per_second"] >= MIN_RECORDS_PER_SECOND}
+    lines += ["", f"Target <= {MAX_REQUESTS_PER_RECORD:g} requests per record: "
+                  f"{'holds' if holds['requests'] else 'MISSED'}; target >= {MIN_RECORDS_PER_SECOND} records/s: "
+                  f"{'holds' if holds['rate'] else 'MISSED'}."]
+    return "\n".join(lines)
 
 
 def measure(n_rules: int, n_items: int) -> str:
@@ -68,10 +96,9 @@ def measure(n_rules: int, n_items: int) -> str:
     with counting() as tally:
         result = c.process_stream_batch(batch)
     seconds = time.perf_counter() - started
-    rule_queries = tally.requests.get("Query", 0)
-    return (f"| rules | stream records | records/s | Query requests in the batch | failures |\n|---|---|---|---|---|\n"
-            f"| {n_rules} | {records} | {records / seconds:.0f} | {rule_queries} | "
-            f"{len(result['batchItemFailures'])} |\n\nAll requests in the batch: {tally.summary()}")
+    total = sum(tally.requests.values())
+    return {"records": records, "per_second": records / seconds, "per_record": total / records,
+            "requests": dict(tally.requests), "failures": len(result["batchItemFailures"]), "summary": tally.summary()}
 
 
 if __name__ == "__main__":
