@@ -1,6 +1,7 @@
 """Cold start of each Lambda of the Chalice app against a bare boto3 baseline.
 
 Usage: python bench/cold_start.py [--runs 7]
+The whole measurement runs twice, on the code before issue 16 and on this checkout (bench/side_by_side.py).
 Every run is a fresh interpreter. The clock starts (time.perf_counter) right before `import app` and stops
 when the first invocation returns; interpreter start-up itself is not counted. The baseline is the same
 measurement around `import boto3`, one DynamoDB client and one GetItem. All AWS calls go to a moto server
@@ -21,10 +22,12 @@ import statistics
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "cold_start.md"
+import side_by_side
+from bench_env import code_root, prepare
+
+ROOT = prepare()
+CODE = code_root()  # the checkout measured (bench_env: this one, or the tree before issue 16)
 TABLE = "tandem-coldstart"
 STREAM_ARN = f"arn:aws:dynamodb:us-east-1:123456789012:table/{TABLE}/stream/2026-01-01T00:00:00.000"
 
@@ -127,7 +130,7 @@ def _environment(endpoint: str) -> dict[str, str]:
         TANDEM_INBOUND_BUCKET="bench-inbound", TANDEM_ATTACHMENT_BUCKET="bench-attachments",
         TANDEM_MAIL_DOMAIN="tandem.local", TANDEM_LOG_LEVEL="ERROR", POWERTOOLS_SERVICE_NAME="tandem",
         POWERTOOLS_METRICS_NAMESPACE="Tandem", PYTHONPATH=os.pathsep.join(
-            [str(ROOT / "functions" / "vendor"), str(ROOT / "functions")]),
+            [str(CODE / "functions" / "vendor"), str(CODE / "functions")] + ([str(CODE / "src")] * (CODE != ROOT))),
         PYTHONDONTWRITEBYTECODE="",
     )
     return env
@@ -135,7 +138,7 @@ def _environment(endpoint: str) -> dict[str, str]:
 
 def _run_once(code: str, env: dict[str, str], event: dict | None = None) -> dict:
     args = [sys.executable, "-c", code] + ([json.dumps(event)] if event is not None else [])
-    done = subprocess.run(args, cwd=ROOT / "functions", env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(args, cwd=CODE / "functions", env=env, capture_output=True, text=True, timeout=120)
     lines = [line for line in done.stdout.splitlines() if line.startswith("COLDSTART ")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"cold start run failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
@@ -183,10 +186,8 @@ def _signed_in(endpoint: str) -> str:
     return issue_token(deps, made.user)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args(argv)
+def measure(runs: int) -> dict:
+    """Median ms per function (via app.py and via its handler module), the baseline's, and each first call's outcome."""
     server, endpoint = _start_moto()
     try:
         env = _environment(endpoint)
@@ -198,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         # Interleave the baseline with every function in each round, so drift in machine load hits all alike.
         samples: dict[str, list[float]] = {"baseline": []}
         outcomes: dict[str, str] = {}
-        for _ in range(args.runs):
+        for _ in range(runs):
             samples["baseline"].append(_run_once(BASELINE, env)["ms"])
             for function, event in EVENTS.items():
                 via_app = _run_once(_child_code(function, True), env, event)
@@ -206,26 +207,54 @@ def main(argv: list[str] | None = None) -> int:
                 samples.setdefault(function + ":direct", []).append(
                     _run_once(_child_code(function, False), env, event)["ms"])
                 outcomes[function] = via_app["outcome"]
-        baseline = statistics.median(samples["baseline"])
-        rows = [(f, statistics.median(samples[f]), statistics.median(samples[f + ":direct"]), outcomes[f])
-                for f in EVENTS]
     finally:
         server.stop()
+    return {"baseline": statistics.median(samples["baseline"]),
+            "rows": {f: {"app": statistics.median(samples[f]), "direct": statistics.median(samples[f + ":direct"]),
+                         "outcome": outcomes[f]} for f in EVENTS}}
+
+
+TARGET = 1.2  # the issue's bound on first invocation / baseline
+
+
+def table(before: dict | None, now: dict, runs: int) -> str:
     lines = [
-        f"Cold start, median of {args.runs} fresh interpreters (ms from `import app` to the first invocation's "
-        f"return; moto server; Python {sys.version.split()[0]}).",
+        f"Cold start, median of {runs} fresh interpreters (ms from `import app` to the first invocation's return; "
+        f"moto server; Python {sys.version.split()[0]}). Each ratio is to the baseline measured in the same rounds.",
         "",
-        "| function | median ms (app.py) | ratio to baseline | median ms (handler module) | ratio | first call |",
-        "|---|---:|---:|---:|---:|---|",
-        f"| baseline (import boto3, client, GetItem) | {baseline:.0f} | 1.00 | {baseline:.0f} | 1.00 | ok |",
+        "| function | before: ms (app.py) | ratio | before: ms (handler module) | ratio | now: ms (app.py) | ratio | "
+        "now: ms (handler module) | ratio | first call now | target <= 1.2x |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    for function, app_ms, direct_ms, outcome in rows:
-        lines.append(f"| {function} | {app_ms:.0f} | {app_ms / baseline:.2f} | {direct_ms:.0f} | "
-                     f"{direct_ms / baseline:.2f} | {outcome} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
+
+    def cells(run: dict | None, f: str) -> str:
+        if run is None:
+            return "not measured | | | "
+        if f == "baseline":
+            return f"{run['baseline']:.0f} | 1.00 | {run['baseline']:.0f} | 1.00"
+        r, base = run["rows"][f], run["baseline"]
+        return f"{r['app']:.0f} | {r['app'] / base:.2f} | {r['direct']:.0f} | {r['direct'] / base:.2f}"
+
+    lines.append(f"| baseline (import boto3, client, GetItem) | {cells(before, 'baseline')} | {cells(now, 'baseline')} "
+                 "| ok | |")
+    for f in EVENTS:
+        r = now["rows"][f]
+        worst = max(r["app"], r["direct"]) / now["baseline"]
+        lines.append(f"| {f} | {cells(before, f)} | {cells(now, f)} | {r['outcome']} | "
+                     f"{'holds' if worst <= TARGET else 'MISSED'} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--measure-json", action="store_true", help="measure this code only (side_by_side runs it)")
+    args = parser.parse_args(argv)
+    if args.measure_json:
+        side_by_side.emit(measure(args.runs))
+        return 0
+    before, now = side_by_side.both("cold_start.py", [f"--runs={args.runs}"])
+    side_by_side.write("cold_start", table(before, now, args.runs))
     return 0
 
 
