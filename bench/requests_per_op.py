@@ -35,15 +35,14 @@ def seed_items(deps, tenant_id: str, type_id: str, project_id: str, requester_id
     search postings the stream would write for them (so a search at 10,000 items has 10,000 hits to page)."""
     from dataclasses import replace
 
-    from tandem.domain.search_text import FIELDS, ITEM, item_words
-    from tandem.services.ports import Posting
-
     from tandem.dal.dynamo_base import tkey
     from tandem.dal.dynamo_items import item_record
     from tandem.dal.table import Record
     from tandem.domain.ids import new_id
     from tandem.domain.items import Item
+    from tandem.domain.search_text import FIELDS, ITEM, item_words
     from tandem.domain.statuses import Category
+    from tandem.services.ports import Posting
 
     base = Item(tenant_id, "", "", "ticket", type_id, "Seed", "new", Category.NEW, "", "", requester_id=requester_id,
                 project_id=project_id, followers=[requester_id], version=1)
