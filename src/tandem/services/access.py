@@ -57,16 +57,18 @@ def load_item(
     *,
     tenant: Tenant | None = None,
     cache: dict[str, Project | None] | None = None,
+    preloaded: dict[str, Item] | None = None,
 ) -> tuple[Tenant, Item]:
     """The item under `ref` if the caller may see it (404 otherwise) and may do `action` (403 otherwise; with a
-    tuple, any one of them). A caller loading many items passes the `tenant` it read and a project `cache`."""
+    tuple, any one of them). A caller loading many items passes the `tenant` it read, a project `cache` and the
+    items it read in one go (`preloaded`, by reference; a reference not in it is read here)."""
     try:
         ref = check_ref(ref)
     except Exception as exc:
         raise NotFound("item not found", {"ref": ref}) from exc
     tenant = tenant or tenant_of(deps, p)
     modules.require_ref(tenant, ref)  # tasks switched off: K- references are gone (issue 15)
-    item = deps.repos.items.get(tenant.id, ref)
+    item = (preloaded or {}).get(ref) or deps.repos.items.get(tenant.id, ref)
     if item is None:
         raise NotFound("item not found", {"ref": ref})
     target = item_target(deps, p, tenant, item, cache)

@@ -15,7 +15,7 @@ from typing import Any
 from tandem.domain.api_keys import on_behalf
 from tandem.domain.errors import DomainError, Forbidden, NotFound, ValidationError
 from tandem.domain.item_types import check_priority
-from tandem.domain.items import Cause, Item
+from tandem.domain.items import Cause, Item, check_ref
 from tandem.domain.permissions import Action, Area, AreaTarget, Principal, ProjectTarget, allowed
 from tandem.domain.rules import Macro
 from tandem.domain.tenants import Tenant
@@ -62,13 +62,23 @@ def bulk_change(deps: Deps, p: Principal, refs: list[str], change: BulkChange, s
     macro = _checked(deps, p, tenant, refs, change)
     cache: dict[str, Any] = {}  # each project of the items is read once
     unique = dict.fromkeys(str(r).strip().upper() for r in refs)
-    return [_one(deps, p, tenant, ref, change, macro, secret, cache) for ref in unique]
+    # All the items in one read (BatchGetItem); a retired reference (a conversion) is followed by load_item.
+    items = {i.ref: i for i in deps.repos.items.many(tenant.id, [r for r in unique if _well_formed(r)])}
+    return [_one(deps, p, tenant, ref, change, macro, secret, cache, items) for ref in unique]
+
+
+def _well_formed(ref: str) -> bool:
+    try:
+        check_ref(ref)
+    except DomainError:
+        return False
+    return True
 
 
 def _one(deps: Deps, p: Principal, tenant: Tenant, ref: str, change: BulkChange, macro: Macro | None, secret: str,
-         cache: dict[str, Any]) -> BulkRow:
+         cache: dict[str, Any], items: dict[str, Item]) -> BulkRow:
     try:
-        _, item = load_item(deps, p, ref, Action.UPDATE, tenant=tenant, cache=cache)
+        _, item = load_item(deps, p, ref, Action.UPDATE, tenant=tenant, cache=cache, preloaded=items)
         changes = _changes_for(tenant, item, change)
         if changes:
             cause, note = on_behalf(p, Cause.USER, "bulk change")
