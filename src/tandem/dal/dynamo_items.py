@@ -18,11 +18,12 @@ from tandem.domain.item_order import activity_key, created_key, due_key, order_o
 from tandem.domain.items import Item, format_ref
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.queues import OPEN, is_open
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position
+from tandem.services.ports import AlreadyDone, DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position
 
 IDEMPOTENCY_TTL = 24 * 3600
 MAIL_CLAIM_TTL = 30 * 24 * 3600
 RETRIES = 5
+DONE_TTL = 3 * 24 * 3600  # done-markers of stream changes (see `done_record`)
 ALIAS_HOPS = 3  # a twice-converted item's oldest references still find it
 # A transaction holds at most 100 items: the fixed records of a create (counter, item, activity, claim,
 # message) and a few thread ids leave room for this many attachment records; the rest follow in batches.
@@ -31,6 +32,15 @@ TX_ATTACHMENTS = 80
 
 def ref_key(tenant_id: str, ref: str) -> str:
     return f"{tkey(tenant_id)}#REF#{ref}"
+
+
+def done_key(tenant_id: str, key: str) -> str:
+    return f"{tkey(tenant_id)}#DONE#{key}"
+
+
+def done_record(tenant_id: str, key: str) -> Record:
+    """A stream event's change made: kept longer than the stream keeps a record, so a redelivery finds it."""
+    return Record(pk=done_key(tenant_id, key), sk="DONE", kind="done", expires_at=ttl(DONE_TTL))
 
 
 def item_partition(tenant_id: str, item_id: str) -> str:
@@ -197,17 +207,31 @@ class DynamoItemRepo:
             found = get(ref_key(tenant_id, found.target or ""), "ITEM")
         return item_of(found) if found is not None and found.kind == "item" else None
 
-    def save(self, item: Item, activity: Activity) -> Item:
+    def save(self, item: Item, activity: Activity, *, more: tuple[Activity, ...] = (),
+             done: str | None = None) -> Item:
         stored = replace(item, version=item.version + 1)
         try:
             with transaction() as tx:
+                if done is not None:  # first, so a cancellation names it as position 0
+                    tx.save(done_record(item.tenant_id, done), condition=Record.pk.does_not_exist())
                 tx.save(item_record(stored), condition=(Record.version == item.version) & (Record.kind == "item"))
-                tx.save(activity_record(activity))
+                for entry in (activity, *more):
+                    tx.save(activity_record(entry))
         except TransactWriteError as exc:
-            if not failed_items(exc):
+            failed = failed_items(exc)
+            if done is not None and 0 in failed:
+                raise AlreadyDone(done) from exc
+            if not failed:
                 raise
             raise Conflict("item changed meanwhile, read it again") from exc
         return stored
+
+    def done(self, tenant_id: str, keys: list[str]) -> set[str]:
+        wanted = {done_key(tenant_id, k): k for k in dict.fromkeys(keys)}
+        if not wanted:
+            return set()
+        found = Record.batch_get([(pk, "DONE") for pk in wanted], attributes_to_get=["pk"])
+        return {wanted[r.pk] for r in found if r.pk in wanted}
 
     def convert(self, old: Item, new: Item, activity: Activity) -> Item:
         for _ in range(RETRIES):
