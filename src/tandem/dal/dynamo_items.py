@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from tandem.dal.codec import dumps, loads
-from tandem.dal.dynamo_base import failed_items, get, one_page, tkey, transaction, ttl
+from tandem.dal.dynamo_base import done_key, done_record, failed_items, get, one_page, tkey, transaction, ttl
 from tandem.dal.table import Record
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
@@ -23,7 +23,6 @@ from tandem.services.ports import AlreadyDone, DuplicateRequest, IdempotencyClai
 IDEMPOTENCY_TTL = 24 * 3600
 MAIL_CLAIM_TTL = 30 * 24 * 3600
 RETRIES = 5
-DONE_TTL = 3 * 24 * 3600  # done-markers of stream changes (see `done_record`)
 ALIAS_HOPS = 3  # a twice-converted item's oldest references still find it
 # A transaction holds at most 100 items: the fixed records of a create (counter, item, activity, claim,
 # message) and a few thread ids leave room for this many attachment records; the rest follow in batches.
@@ -32,15 +31,6 @@ TX_ATTACHMENTS = 80
 
 def ref_key(tenant_id: str, ref: str) -> str:
     return f"{tkey(tenant_id)}#REF#{ref}"
-
-
-def done_key(tenant_id: str, key: str) -> str:
-    return f"{tkey(tenant_id)}#DONE#{key}"
-
-
-def done_record(tenant_id: str, key: str) -> Record:
-    """A stream event's change made: kept longer than the stream keeps a record, so a redelivery finds it."""
-    return Record(pk=done_key(tenant_id, key), sk="DONE", kind="done", expires_at=ttl(DONE_TTL))
 
 
 def item_partition(tenant_id: str, item_id: str) -> str:

@@ -528,6 +528,7 @@ class MemoryMailLog:
         self._rejections: list[Rejection] = []
         self._claims: set[tuple[str, str]] = set()
         self._counters: dict[tuple[str, str, str], int] = {}
+        self._counted: set[tuple[str, str]] = set()  # (tenant, change id): done-markers of `count_once`
         self._lock = threading.Lock()
 
     def reject(self, rejection: Rejection) -> None:
@@ -556,6 +557,18 @@ class MemoryMailLog:
             count = self._counters.get((tenant_id, key, window), 0) + 1
             self._counters[(tenant_id, key, window)] = count
             return count
+
+    def count_once(self, tenant_id: str, key: str, window: str, ttl_seconds: int, change_id: str,
+                   limit: int) -> bool:
+        with self._lock:
+            if (tenant_id, change_id) in self._counted:
+                return True
+            count = self._counters.get((tenant_id, key, window), 0)
+            if count >= limit:
+                return False
+            self._counters[(tenant_id, key, window)] = count + 1
+            self._counted.add((tenant_id, change_id))
+            return True
 
 
 class MemoryCounters:

@@ -469,6 +469,12 @@ class MailLog(Protocol):
         """Count one more event for `key` in the time `window` (e.g. an hour's stamp); returns the new count."""
         ...
 
+    def count_once(self, tenant_id: str, key: str, window: str, ttl_seconds: int, change_id: str, limit: int) -> bool:
+        """Count `change_id` once for `key` in `window` unless the count has reached `limit`, in one write with the
+        change's done-marker. True when counted, now or by an earlier attempt (a repeat counts nothing); False,
+        writing nothing, when the limit was reached."""
+        ...
+
 
 class Counters(Protocol):
     """Fixed-window counters for throttles: one record per key and window, kept until its TTL."""
