@@ -18,7 +18,7 @@ from tandem.domain.people import Organization, Role, User
 from tandem.domain.rules import Macro, Rule, Trigger, decode_actions, decode_conditions
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import Tenant
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Timer
+from tandem.services.ports import AlreadyDone, DuplicateRequest, IdempotencyClaim, ItemQuery, Timer
 
 NOW = "2026-11-22T10:00:00.000Z"
 
@@ -161,6 +161,35 @@ def test_optimistic_save_and_activity(repos):
     assert [a.action for a in history] == ["created", "updated"]
 
 
+def test_a_save_with_a_done_marker_writes_once_with_all_its_entries(repos):
+    # Given an item, and a change of it made with several activity entries and a done-marker
+    t = tenant(repos)
+    it = create(repos, t)
+    entries = [Activity(t.id, new_id(), it.id, NOW, "updated", Cause.RULE, note=f"rule {n}") for n in "ab"]
+    assert repos.items.done(t.id, ["rules:e1:item_created", "rules:e2:item_created"]) == set()
+    saved = repos.items.save(replace(it, title="New"), entries[0], more=(entries[1],), done="rules:e1:item_created")
+    # Then the item, both entries and the marker are written
+    assert saved.version == 2 and repos.items.get(t.id, it.ref).title == "New"
+    assert [a.note for a in repos.conversations.activity(t.id, it.id).items][-2:] == ["rule a", "rule b"]
+    assert repos.items.done(t.id, ["rules:e1:item_created", "rules:e2:item_created"]) == {"rules:e1:item_created"}
+    # And the same change again (a redelivery) writes nothing, even against the current version
+    again = Activity(t.id, new_id(), it.id, NOW, "updated", Cause.RULE, note="rule a")
+    with pytest.raises(AlreadyDone):
+        repos.items.save(replace(saved, title="Newer"), again, done="rules:e1:item_created")
+    assert repos.items.get(t.id, it.ref).version == 2
+    assert len(repos.conversations.activity(t.id, it.id).items) == 3
+
+
+def test_a_stale_save_with_a_done_marker_is_a_conflict_and_leaves_no_marker(repos):
+    t = tenant(repos)
+    it = create(repos, t)
+    repos.items.save(replace(it, title="Moved on"), Activity(t.id, new_id(), it.id, NOW, "updated", Cause.USER))
+    with pytest.raises(Conflict):
+        repos.items.save(replace(it, title="Stale"), Activity(t.id, new_id(), it.id, NOW, "updated", Cause.RULE),
+                         done="rules:e1:item_created")
+    assert repos.items.done(t.id, ["rules:e1:item_created"]) == set()
+
+
 def test_conversion_keeps_old_references_resolving(repos):
     t = tenant(repos)
     it = create(repos, t)
@@ -245,6 +274,11 @@ def test_mail_log_claims_counters_rejections(repos):
     repos.mail.release(t.id, "k")
     assert repos.mail.claim(t.id, "k", 60) is True
     assert [repos.mail.bump(t.id, "ack:x", "2026-11-22T10", 60) for _ in range(3)] == [1, 2, 3]
+    # count_once: each change once, none past the limit; a change counted before stays counted
+    counted = [repos.mail.count_once(t.id, "ack:y", "2026-11-22T10", 60, f"ack:e{n}", 2) for n in range(3)]
+    assert counted == [True, True, False]
+    assert repos.mail.count_once(t.id, "ack:y", "2026-11-22T10", 60, "ack:e0", 2) is True
+    assert repos.mail.count_once(t.id, "ack:y", "2026-11-22T11", 60, "ack:e2", 2) is True
     repos.mail.reject(Rejection(new_id(), NOW, "no known recipient address"))
     assert repos.mail.rejections(None).items[-1].reason == "no known recipient address"
 

@@ -175,11 +175,11 @@ def test_a_timer_whose_firing_failed_is_fired_by_the_next_tick_exactly_once(api,
     items, failed = container.deps.repos.items, []
     real_save = items.save
 
-    def save(item, activity):  # the first write of the firing fails (DynamoDB throttled, past its retries)
+    def save(item, activity, **kw):  # the first write of the firing fails (DynamoDB throttled, past its retries)
         if not failed:
             failed.append(item.ref)
             raise ConnectionError("throttled")
-        return real_save(item, activity)
+        return real_save(item, activity, **kw)
 
     monkeypatch.setattr(items, "save", save)
     # When the tick that fires it fails half-way
@@ -203,11 +203,11 @@ def test_a_tick_failing_after_the_mark_runs_the_stage_rules_on_the_next_tick(api
     items, saves = container.deps.repos.items, []
     real_save = items.save
 
-    def save(item, activity):  # the second write of the firing (the rule's tag) fails; the mark went through
+    def save(item, activity, **kw):  # the second write of the firing (the rule's tag) fails; the mark went through
         saves.append(item.ref)
         if len(saves) == 2:
             raise ConnectionError("throttled")
-        return real_save(item, activity)
+        return real_save(item, activity, **kw)
 
     monkeypatch.setattr(items, "save", save)
     # When the tick marks the warning on the clock and then fails running the stage's rule

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tandem.domain.errors import DomainError
-from tandem.services.ports import DuplicateRequest, TransientError
+from tandem.services.ports import AlreadyDone, DuplicateRequest, TransientError
 
 CODES = frozenset(
     {
@@ -66,7 +66,7 @@ def is_transient(exc: BaseException) -> bool:
     """True when trying the same call again later may well succeed (never for an error the code meant)."""
     from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
-    if isinstance(exc, DomainError | DuplicateRequest):
+    if isinstance(exc, DomainError | DuplicateRequest | AlreadyDone):
         return False
     for current in _chain(exc):
         if isinstance(current, TransientError | ConnectionError | HTTPClientError):

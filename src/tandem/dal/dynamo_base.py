@@ -50,6 +50,18 @@ def one_page(query: Callable[..., Any], limit: int, after: Position, **kwargs: A
     return [Record.from_raw_data(raw) for raw in page.get("Items", [])], results.page_iter.last_evaluated_key
 
 
+DONE_TTL = 3 * 24 * 3600  # longer than a stream keeps a record (24 h): a redelivery always finds the marker
+
+
+def done_key(tenant_id: str, key: str) -> str:
+    return f"{tkey(tenant_id)}#DONE#{key}"
+
+
+def done_record(tenant_id: str, key: str) -> Record:
+    """A stream change's done-marker, written in the transaction of what it marks (`attribute_not_exists`)."""
+    return Record(pk=done_key(tenant_id, key), sk="DONE", kind="done", expires_at=ttl(DONE_TTL))
+
+
 def claim_record(key: str, owner: str) -> Record:
     """A unique value (slug, email, domain, address) held by one owner."""
     return Record(pk=key, sk="CLAIM", kind="claim", owner=owner)

@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from tandem.dal.codec import dumps, loads
-from tandem.dal.dynamo_base import failed_items, get, one_page, tkey, transaction, ttl
+from tandem.dal.dynamo_base import done_key, done_record, failed_items, get, one_page, tkey, transaction, ttl
 from tandem.dal.table import Record
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
@@ -18,7 +18,7 @@ from tandem.domain.item_order import activity_key, created_key, due_key, order_o
 from tandem.domain.items import Item, format_ref
 from tandem.domain.messages import Attachment, Message
 from tandem.domain.queues import OPEN, is_open
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position
+from tandem.services.ports import AlreadyDone, DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position
 
 IDEMPOTENCY_TTL = 24 * 3600
 MAIL_CLAIM_TTL = 30 * 24 * 3600
@@ -197,17 +197,31 @@ class DynamoItemRepo:
             found = get(ref_key(tenant_id, found.target or ""), "ITEM")
         return item_of(found) if found is not None and found.kind == "item" else None
 
-    def save(self, item: Item, activity: Activity) -> Item:
+    def save(self, item: Item, activity: Activity, *, more: tuple[Activity, ...] = (),
+             done: str | None = None) -> Item:
         stored = replace(item, version=item.version + 1)
         try:
             with transaction() as tx:
+                if done is not None:  # first, so a cancellation names it as position 0
+                    tx.save(done_record(item.tenant_id, done), condition=Record.pk.does_not_exist())
                 tx.save(item_record(stored), condition=(Record.version == item.version) & (Record.kind == "item"))
-                tx.save(activity_record(activity))
+                for entry in (activity, *more):
+                    tx.save(activity_record(entry))
         except TransactWriteError as exc:
-            if not failed_items(exc):
+            failed = failed_items(exc)
+            if done is not None and 0 in failed:
+                raise AlreadyDone(done) from exc
+            if not failed:
                 raise
             raise Conflict("item changed meanwhile, read it again") from exc
         return stored
+
+    def done(self, tenant_id: str, keys: list[str]) -> set[str]:
+        wanted = {done_key(tenant_id, k): k for k in dict.fromkeys(keys)}
+        if not wanted:
+            return set()
+        found = Record.batch_get([(pk, "DONE") for pk in wanted], attributes_to_get=["pk"])
+        return {wanted[r.pk] for r in found if r.pk in wanted}
 
     def convert(self, old: Item, new: Item, activity: Activity) -> Item:
         for _ in range(RETRIES):

@@ -6,10 +6,10 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 
 from tandem.dal.codec import dumps, loads
-from tandem.dal.dynamo_base import get, one_page, tkey, ttl
+from tandem.dal.dynamo_base import done_record, failed_items, get, one_page, tkey, transaction, ttl
 from tandem.dal.table import Record
 from tandem.domain.clock import iso, parse_iso
 from tandem.domain.mail import Rejection
@@ -53,6 +53,25 @@ class DynamoMailLog:
         record = Record(pk=f"{tkey(tenant_id)}#COUNT#{key}#{window}", sk="COUNT", kind="count")
         record.update(actions=[Record.n.add(1), Record.expires_at.set(ttl(ttl_seconds))])
         return int(record.n or 0)
+
+
+    def count_once(self, tenant_id: str, key: str, window: str, ttl_seconds: int, change_id: str,
+                   limit: int) -> bool:
+        # One transaction: the change's done-marker and the count, the count only while under the limit.
+        record = Record(pk=f"{tkey(tenant_id)}#COUNT#{key}#{window}", sk="COUNT", kind="count")
+        try:
+            with transaction() as tx:
+                tx.save(done_record(tenant_id, change_id), condition=Record.pk.does_not_exist())
+                tx.update(record, actions=[Record.n.add(1), Record.expires_at.set(ttl(ttl_seconds))],
+                          condition=Record.n.does_not_exist() | (Record.n < limit))
+        except TransactWriteError as exc:
+            failed = failed_items(exc)
+            if 0 in failed:
+                return True  # counted by an earlier attempt: that attempt was under the limit
+            if 1 in failed:
+                return False
+            raise
+        return True
 
 
 class DynamoCounters:

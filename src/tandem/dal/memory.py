@@ -24,7 +24,16 @@ from tandem.domain.messages import Attachment, Message
 from tandem.domain.people import Organization, Role, Team, User
 from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position, Repos, Timer
+from tandem.services.ports import (
+    AlreadyDone,
+    DuplicateRequest,
+    IdempotencyClaim,
+    ItemQuery,
+    Page,
+    Position,
+    Repos,
+    Timer,
+)
 
 E = TypeVar("E")
 RECORD_BYTES = 400 * 1024  # DynamoDB's item size limit: the fake refuses what the table would
@@ -304,6 +313,7 @@ class MemoryItemRepo:
         self._aliases: dict[tuple[str, str], str] = {}  # retired ref → current ref
         self._activity: dict[tuple[str, str], list[Activity]] = {}
         self._idem: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._done: set[tuple[str, str]] = set()  # (tenant, key): done-markers of stream changes (`save`)
         self.threads: dict[tuple[str, str], str] = {}  # (tenant, Message-ID) → item id
         self.conversations: MemoryConversationRepo = None  # type: ignore[assignment]  # set by memory_repos
 
@@ -364,17 +374,27 @@ class MemoryItemRepo:
                 found.setdefault(item.id, item)
         return list(found.values())
 
-    def save(self, item: Item, activity: Activity) -> Item:
+    def save(self, item: Item, activity: Activity, *, more: tuple[Activity, ...] = (),
+             done: str | None = None) -> Item:
         with self._s.lock:
+            if done is not None and (item.tenant_id, done) in self._done:
+                raise AlreadyDone(done)
             current = self._items.get((item.tenant_id, item.ref))
             if current is None or current.version != item.version:
                 raise Conflict("item changed meanwhile, read it again")
             _fits(item)
             stored = replace(item, version=item.version + 1)
             self._items[(item.tenant_id, item.ref)] = copy.deepcopy(stored)
-            self.record(activity)
+            if done is not None:
+                self._done.add((item.tenant_id, done))
+            for entry in (activity, *more):
+                self.record(entry)
             self._s.emit(ItemChanged, current, stored)
             return stored
+
+    def done(self, tenant_id: str, keys: list[str]) -> set[str]:
+        with self._s.lock:
+            return {k for k in keys if (tenant_id, k) in self._done}
 
     def convert(self, old: Item, new: Item, activity: Activity) -> Item:
         with self._s.lock:
@@ -508,6 +528,7 @@ class MemoryMailLog:
         self._rejections: list[Rejection] = []
         self._claims: set[tuple[str, str]] = set()
         self._counters: dict[tuple[str, str, str], int] = {}
+        self._counted: set[tuple[str, str]] = set()  # (tenant, change id): done-markers of `count_once`
         self._lock = threading.Lock()
 
     def reject(self, rejection: Rejection) -> None:
@@ -536,6 +557,18 @@ class MemoryMailLog:
             count = self._counters.get((tenant_id, key, window), 0) + 1
             self._counters[(tenant_id, key, window)] = count
             return count
+
+    def count_once(self, tenant_id: str, key: str, window: str, ttl_seconds: int, change_id: str,
+                   limit: int) -> bool:
+        with self._lock:
+            if (tenant_id, change_id) in self._counted:
+                return True
+            count = self._counters.get((tenant_id, key, window), 0)
+            if count >= limit:
+                return False
+            self._counters[(tenant_id, key, window)] = count + 1
+            self._counted.add((tenant_id, change_id))
+            return True
 
 
 class MemoryCounters:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from tandem.runtime.settings import Settings
     from tandem.services.deps import Deps
     from tandem.services.ports import BlobStore
+    from tandem.services.stream_batch import StreamBatch
 
 
 class Container(Protocol):
@@ -85,7 +86,13 @@ def ingest_ses_event(c: Container, event: dict) -> dict:
 
 
 def react_to(
-    c: Container, event: Event, load: Any = None, policies: dict | None = None, hooks: Any = None, dispatch: Any = None
+    c: Container,
+    event: Event,
+    load: Any = None,
+    policies: dict | None = None,
+    hooks: Any = None,
+    dispatch: Any = None,
+    batch: StreamBatch | None = None,
 ) -> int:
     """One change → its rules, SLA clocks and time-based checks, then its mail, its webhooks, the search index, the
     queue counts, the time aggregates, its in-app notifications and the tenant's change count (what open workspaces
@@ -95,7 +102,8 @@ def react_to(
     or its SLA clock. The first error is raised afterwards so the record is redelivered; every part is
     idempotent, so the repeat only does what did not happen. `load` and `policies` cache the tenant's rules
     and SLA policies for the whole batch, `hooks` its webhook subscriptions; `dispatch` runs first webhook attempts
-    in the batch's thread pool (inline without one)."""
+    in the batch's thread pool (inline without one). `batch` holds what the whole batch read once (people, done-
+    markers); with it the tenant's change count is left to the batch's end (`process_stream_batch`)."""
     from tandem.domain.events import ItemCreated
     from tandem.services import in_app
     from tandem.services.apply_rules import apply_rules, rule_loader
@@ -107,7 +115,9 @@ def react_to(
     from tandem.services.sla_clocks import track
     from tandem.services.time_reports import count_time
 
-    load = load or rule_loader(c.deps)
+    deps = batch.deps if batch is not None else c.deps
+    load = load or rule_loader(deps)
+    done = batch.done if batch is not None else None
     errors: list[Exception] = []
 
     def guarded(part: Callable[[], Any], metric: str | None = None) -> Any:
@@ -122,16 +132,17 @@ def react_to(
 
     if isinstance(event, ItemCreated):
         count("ItemsCreated", channel=event.item.via or "unknown")
-    guarded(lambda: apply_rules(c.deps, event, load, c.settings.token_secret), "RuleFailures")
-    guarded(lambda: track(c.deps, event, policies))
-    guarded(lambda: schedule_time_rules(c.deps, event, load))
-    sent = guarded(lambda: react(c.deps, event, c.settings.token_secret))
-    guarded(lambda: emit(c.deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
-    guarded(lambda: index_change(c.deps, event), "SearchIndexFailures")
-    guarded(lambda: count_change(c.deps, event), "QueueCountFailures")
-    guarded(lambda: count_time(c.deps, event), "TimeReportFailures")
-    guarded(lambda: in_app.react(c.deps, event), "NotificationFailures")
-    guarded(lambda: in_app.touch(c.deps, event))  # last: the stamp moves once everything above is visible
+    guarded(lambda: apply_rules(deps, event, load, c.settings.token_secret, done), "RuleFailures")
+    guarded(lambda: track(deps, event, policies))
+    guarded(lambda: schedule_time_rules(deps, event, load))
+    sent = guarded(lambda: react(deps, event, c.settings.token_secret))
+    guarded(lambda: emit(deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
+    guarded(lambda: index_change(deps, event), "SearchIndexFailures")
+    guarded(lambda: count_change(deps, event), "QueueCountFailures")
+    guarded(lambda: count_time(deps, event), "TimeReportFailures")
+    guarded(lambda: in_app.react(deps, event), "NotificationFailures")
+    if batch is None:
+        guarded(lambda: in_app.touch(deps, event))  # last: the stamp moves once everything above is visible
     if errors:
         raise errors[0]
     return sent
@@ -144,17 +155,23 @@ def process_stream_batch(c: Container, event: dict) -> dict:
     from tandem.dal.stream import decode
     from tandem.services.apply_rules import rule_loader
     from tandem.services.emit_hooks import Dispatch, HookLoader
+    from tandem.services.stream_batch import StreamBatch
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-    load = rule_loader(c.deps)  # the tenant's rules and SLA policies: one Query each per batch
+    changes = _decode_all(event, decode)
+    # The batch's people and done-markers in batch reads, its tenants' rules, SLA policies and webhook
+    # subscriptions one Query each: a record costs only its own writes.
+    batch = StreamBatch(c.deps, [e for e in changes.values() if e is not None])
+    load = rule_loader(batch.deps)
     policies: dict = {}
-    hooks = HookLoader(c.deps)  # and its webhook subscriptions
+    hooks = HookLoader(batch.deps)
     dispatch = Dispatch(workers=WEBHOOK_WORKERS)
 
     def handle(record: Any) -> None:
-        change = decode(record.raw_event)
+        raw = record.raw_event
+        change = changes[id(raw)] if id(raw) in changes else decode(raw)  # undecodable: raises here, alone
         if change is not None:
-            react_to(c, change, load, policies, hooks, dispatch)
+            react_to(c, change, load, policies, hooks, dispatch, batch)
 
     try:
         answer = process_partial_response(event=event, record_handler=handle, processor=processor)
@@ -165,8 +182,45 @@ def process_stream_batch(c: Container, event: dict) -> dict:
         failed_hooks = dispatch.wait()
         dispatch.close()
     answer = _add_failures(event, answer, failed_hooks)
+    answer = _touch_tenants(c, event, changes, answer)
     if answer.get("batchItemFailures"):
         count("StreamRecordFailures", len(answer["batchItemFailures"]))
+    return answer
+
+
+def _decode_all(event: dict, decode: Callable[[dict], Event | None]) -> dict[int, Event | None]:
+    """Each record's change, by the record's identity; a record that does not decode is left out (its handler
+    decodes it again and fails alone)."""
+    changes: dict[int, Event | None] = {}
+    for record in event.get("Records") or []:
+        try:
+            changes[id(record)] = decode(record)
+        except Exception:  # reported by the record's own handler
+            continue
+    return changes
+
+
+def _touch_tenants(c: Container, event: dict, changes: dict[int, Event | None], answer: dict) -> dict:
+    """Once per tenant per batch, after everything else: count the change on the tenant's change record, so
+    every open workspace refetches once (in_app.touch). When that fails, the tenant's records come back."""
+    from tandem.services import in_app
+
+    last: dict[str, Event] = {}
+    sequences: dict[str, list[str]] = {}
+    for record in event.get("Records") or []:
+        change = changes.get(id(record))
+        tenant_id = in_app.tenant_of(change) if change is not None else None
+        if tenant_id:
+            last[tenant_id] = change  # type: ignore[assignment]
+            sequences.setdefault(tenant_id, []).append(str((record.get("dynamodb") or {}).get("SequenceNumber")))
+    for tenant_id, change in last.items():
+        try:
+            in_app.touch(c.deps, change)
+        except Exception:
+            logger.exception("tenant change stamp failed", extra={"tenant_id": tenant_id})
+            known = {f["itemIdentifier"] for f in answer.get("batchItemFailures") or []}
+            failures = answer.setdefault("batchItemFailures", [])
+            failures += [{"itemIdentifier": s} for s in sequences[tenant_id] if s not in known]
     return answer
 
 

@@ -17,11 +17,14 @@ from tandem.domain.rules import Action, Rule, Situation, Trigger, plan
 from tandem.domain.tenants import Tenant
 from tandem.services.deps import Deps
 from tandem.services.modules import shows_item
-from tandem.services.run_actions import Actor, run
+from tandem.services.ports import AlreadyDone
+from tandem.services.run_actions import FIELD_ACTIONS, Actor, run, stage_fields
 
 log = logging.getLogger(__name__)
 
 RuleLoader = Callable[[str], list[Rule]]
+Done = Callable[[str, str], bool]  # (tenant id, done-marker key) → known to exist
+CONFLICT_ATTEMPTS = 5  # a situation's write, against an item that keeps changing meanwhile
 
 # Changes a rule reacts to as "item changed"; bookkeeping fields alone are not a change.
 WATCHED = (
@@ -120,16 +123,43 @@ def _message_situations(deps: Deps, event: MessageAdded) -> list[Situation]:
     return found
 
 
-def apply_rules(deps: Deps, event: Event, load: RuleLoader, secret: str) -> int:
-    """Run the rules one change calls for; returns how many rule runs happened."""
+def apply_rules(deps: Deps, event: Event, load: RuleLoader, secret: str, done: Done | None = None) -> int:
+    """Run the rules one change calls for; returns how many rule runs happened. `done` answers from a batch's
+    one read of done-markers (see `done_keys`), so a redelivered event's finished work costs no request."""
     runs = 0
     for situation in situations(deps, event):
-        runs += run_situation(deps, situation, load, event.event_id, secret)
+        runs += run_situation(deps, situation, load, event.event_id, secret, done)
     return runs
 
 
-def run_situation(deps: Deps, s: Situation, load: RuleLoader, event_key: str, secret: str) -> int:
-    """Run the rules a situation calls for, each once per (event, trigger, rule).
+def done_key(event_key: str, trigger: Trigger) -> str:
+    """The done-marker of a situation's rules made as one write (`save`'s `done`)."""
+    return f"rules:{event_key}:{trigger.value}"
+
+
+def done_keys(event: Event) -> list[str]:
+    """The done-markers `apply_rules` may write for `event`, known without reading anything (for a batch read)."""
+    if isinstance(event, ItemCreated):
+        triggers = [Trigger.ITEM_CREATED, Trigger.EMAIL_RECEIVED] if event.item.via == "email" else [
+            Trigger.ITEM_CREATED]
+    elif isinstance(event, ItemChanged):
+        triggers = [Trigger.STATUS_CHANGED if event.old.status != event.new.status else Trigger.ITEM_CHANGED]
+    elif isinstance(event, MessageAdded) and event.message.via not in ("rule", "email-auto"):
+        triggers = [Trigger.MESSAGE_ADDED, Trigger.EMAIL_RECEIVED]
+    else:
+        triggers = []
+    return [done_key(event.event_id, t) for t in triggers]
+
+
+def run_situation(
+    deps: Deps, s: Situation, load: RuleLoader, event_key: str, secret: str, done: Done | None = None
+) -> int:
+    """Run the rules a situation calls for, once per (event, trigger).
+
+    Rules that only change fields (the usual kind) are made together: each applies to the item as the previous
+    one left it, each with its own activity entry, all in ONE write with the situation's done-marker, so a repeat
+    writes nothing. A situation with a side effect (mail, message, webhook…) runs rule by rule, each run once
+    per (event, trigger, rule) with its side effects each once on their own.
 
     A rule that fails deterministically (a DomainError: its project was deleted, its stored definition no
     longer decodes…) fails alone: the failure is written on the item and the rule, its run counts as done,
@@ -137,8 +167,16 @@ def run_situation(deps: Deps, s: Situation, load: RuleLoader, event_key: str, se
     tenant = deps.repos.tenants.get(s.item.tenant_id)
     if tenant is None or not shows_item(tenant, s.item):
         return 0  # tasks switched off: rules leave task items alone, as every other channel does (issue 15)
+    fired = plan(load(tenant.id), s)
+    if not fired:
+        return 0
+    key = done_key(event_key, s.trigger)
+    if done is not None and done(tenant.id, key):
+        return 0
+    if all(_fields_only(rule, actions) for rule, actions in fired):
+        return _run_together(deps, tenant, s, fired, key)
     runs = 0
-    for rule, actions in plan(load(tenant.id), s):
+    for rule, actions in fired:
         key = f"{event_key}:{s.trigger.value}:{rule.id}"
 
         def attempt(rule: Rule = rule, actions: list[Action] = actions, key: str = key) -> None:
@@ -148,6 +186,58 @@ def run_situation(deps: Deps, s: Situation, load: RuleLoader, event_key: str, se
         # finishes what the first attempt left and repeats nothing).
         runs += deps.once.run(tenant.id, f"rule-done:{key}", attempt)
     return runs
+
+
+def _fields_only(rule: Rule, actions: list[Action]) -> bool:
+    return rule.undecoded is None and all(isinstance(a, FIELD_ACTIONS) for a in actions)
+
+
+def _run_together(deps: Deps, tenant: Tenant, s: Situation, fired: list[tuple[Rule, list[Action]]], key: str) -> int:
+    """The situation's field-only rules as one write of the item with its done-marker (see `run_situation`).
+
+    Starts from the item the change carries (no read); when it has moved on since (Conflict), reads it and
+    stages again."""
+    item: Item | None = s.item
+    for _ in range(CONFLICT_ATTEMPTS):
+        if item is None:
+            return 0  # gone meanwhile
+        staged, entries, outcomes = _stage(deps, tenant, s, item, fired)
+        try:
+            if entries:
+                deps.repos.items.save(staged, entries[0], more=tuple(entries[1:]), done=key)
+        except AlreadyDone:
+            return 0
+        except Conflict:
+            item = deps.repos.items.get(tenant.id, s.item.ref)
+            continue
+        for rule, failure in outcomes:
+            _mark_rule(deps, tenant, rule, failure)
+        return len(fired)
+    raise Conflict("the item kept changing while its rules ran; the event comes again")
+
+
+def _stage(
+    deps: Deps, tenant: Tenant, s: Situation, item: Item, fired: list[tuple[Rule, list[Action]]]
+) -> tuple[Item, list[Activity], list[tuple[Rule, DomainError | None]]]:
+    """Each rule's changes on the item as the rule before left it: the item to write, its activity entries
+    (one per rule that changed something or failed) and each rule's outcome."""
+    entries: list[Activity] = []
+    outcomes: list[tuple[Rule, DomainError | None]] = []
+    for rule, actions in fired:
+        actor = Actor(Cause.RULE, f'rule "{rule.name}"', rule_id=rule.id, depth=s.depth + 1)
+        try:
+            staged = stage_fields(deps, tenant, item, actions, actor)
+        except Conflict:
+            raise
+        except DomainError as exc:
+            outcomes.append((rule, exc))
+            entries.append(_failure_entry(deps, tenant, item, rule, exc))
+            continue
+        outcomes.append((rule, None))
+        if staged is not None:
+            item, entry = staged
+            entries.append(entry)
+    return item, entries, outcomes
 
 
 def _attempt(
@@ -178,9 +268,22 @@ def describe_error(exc: DomainError) -> str:
 
 
 def _record_outcome(deps: Deps, tenant: Tenant, item: Item, rule: Rule, failure: DomainError | None) -> None:
-    """A failure goes into the item's activity and onto the rule; the next success clears the rule's mark.
+    """A failure goes into the item's activity and onto the rule; the next success clears the rule's mark."""
+    if failure is not None:
+        deps.repos.conversations.add_activity(_failure_entry(deps, tenant, item, rule, failure))
+    _mark_rule(deps, tenant, rule, failure)
 
-    The batch's cached rule is updated too, so later events of the batch see the mark (no write per success)."""
+
+def _failure_entry(deps: Deps, tenant: Tenant, item: Item, rule: Rule, failure: DomainError) -> Activity:
+    error = describe_error(failure)
+    log.warning("rule failed", extra={"tenant_id": tenant.id, "rule_id": rule.id, "item_ref": item.ref, "error": error})
+    note = f'rule "{rule.name}" failed: {error}'
+    return Activity(tenant.id, deps.new_id(), item.id, deps.clock(), "rule_failed", Cause.RULE, changes={}, note=note)
+
+
+def _mark_rule(deps: Deps, tenant: Tenant, rule: Rule, failure: DomainError | None) -> None:
+    """The rule's failure mark set, or cleared by a success. The batch's cached rule is updated too, so later
+    events of the batch see the mark (no write per success)."""
     now = deps.clock()
     if failure is None:
         if rule.last_error is not None:
@@ -188,10 +291,5 @@ def _record_outcome(deps: Deps, tenant: Tenant, item: Item, rule: Rule, failure:
             rule.last_error = rule.failing_since = None
         return
     error = describe_error(failure)
-    log.warning("rule failed", extra={"tenant_id": tenant.id, "rule_id": rule.id, "item_ref": item.ref, "error": error})
-    note = f'rule "{rule.name}" failed: {error}'
-    deps.repos.conversations.add_activity(
-        Activity(tenant.id, deps.new_id(), item.id, now, "rule_failed", Cause.RULE, changes={}, note=note)
-    )
     deps.repos.rules.record_outcome(tenant.id, rule.id, error=error, at=now)
     rule.last_error, rule.failing_since = error, rule.failing_since or now

@@ -61,12 +61,13 @@ def touch(deps: Deps, event: Event) -> None:
     A redelivered event counts again; that only costs the workspaces one refetch (a stamp set to "the latest
     event's time if greater" instead could stay put when two changes land in the same second or arrive out of
     order from different shards, and a workspace would miss the second one)."""
-    tenant_id = _tenant_id(event)
+    tenant_id = tenant_of(event)
     if tenant_id:
         deps.repos.notifications.touch(tenant_id)
 
 
-def _tenant_id(event: Event) -> str | None:
+def tenant_of(event: Event) -> str | None:
+    """The tenant whose change stamp a change moves (items and messages; None for anything else)."""
     if isinstance(event, MessageAdded):
         return event.message.tenant_id
     if isinstance(event, ItemChanged):

@@ -183,20 +183,14 @@ def acknowledge(deps: Deps, event_id: str, item: Item, secret: str) -> int:
     if requester is None or requester.role.is_staff:
         return 0
 
-    def under_limit() -> bool:
-        """A sender flooding us (or a loop) gets no more acknowledgements this hour. Each event is counted once:
-        retries of one acknowledgement must not use up the sender's budget for the next ones."""
-        counted: list[int] = []
-
-        def count() -> None:
-            hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
-            counted.append(deps.repos.mail.bump(tenant.id, f"ack:{requester.email}", hour, 7200))
-
-        deps.once.run(tenant.id, f"ack-counted:{event_id}", count)
-        # Counted by an earlier attempt: that attempt found the budget open (over it, nothing is retried).
-        return not counted or counted[0] <= ACKS_PER_SENDER_PER_HOUR
-
-    return _send(deps, tenant, item, event_id, requester, "ack", secret, automatic=True, allowed=under_limit)
+    # A sender flooding us (or a loop) gets no more acknowledgements this hour. Each event is counted once, in
+    # one write with its marker: retries of one acknowledgement do not use up the sender's budget for the next
+    # ones, and an event counted by an earlier attempt (under the budget then) is sent by the retry.
+    hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
+    limit = ACKS_PER_SENDER_PER_HOUR
+    if not deps.repos.mail.count_once(tenant.id, f"ack:{requester.email}", hour, 7200, f"ack:{event_id}", limit):
+        return 0
+    return _send(deps, tenant, item, event_id, requester, "ack", secret, automatic=True)
 
 
 def _audience(deps: Deps, tenant: Tenant, item: Item, message: Message) -> list[Audience]:

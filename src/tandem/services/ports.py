@@ -106,6 +106,15 @@ class DuplicateRequest(Exception):
         self.message_id = message_id  # the message the first request added, when it added one
 
 
+class AlreadyDone(Exception):
+    """A change carrying a done-marker that exists: an earlier delivery of the same stream event made it, so
+    nothing was written now."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"change {key!r} was made before")
+        self.key = key
+
+
 class ImportLedger(Protocol):
     """What CSV imports made: one marker per tenant + scope (`import:<kind>`) + row key, written in the same
     transaction as the row's create (items through `ItemRepo.create`'s claim, people through `add_person`)."""
@@ -285,8 +294,17 @@ class ItemRepo(Protocol):
         ...
 
 
-    def save(self, item: Item, activity: Activity) -> Item:
-        """Optimistic update with its activity entry; Conflict when `item.version` is stale."""
+    def save(
+        self, item: Item, activity: Activity, *, more: tuple[Activity, ...] = (), done: str | None = None
+    ) -> Item:
+        """Optimistic update with its activity entry (and `more` entries), all in one write; Conflict when
+        `item.version` is stale. `done` names a done-marker written in the same transaction (kept for days, longer
+        than a stream keeps a record): AlreadyDone, nothing written, when it exists, so a redelivered stream event
+        cannot make its change twice."""
+        ...
+
+    def done(self, tenant_id: str, keys: list[str]) -> set[str]:
+        """Which of these done-markers (see `save`) exist: one batch read for a whole stream batch."""
         ...
 
     def convert(self, old: Item, new: Item, activity: Activity) -> Item:
@@ -449,6 +467,12 @@ class MailLog(Protocol):
 
     def bump(self, tenant_id: str, key: str, window: str, ttl_seconds: int) -> int:
         """Count one more event for `key` in the time `window` (e.g. an hour's stamp); returns the new count."""
+        ...
+
+    def count_once(self, tenant_id: str, key: str, window: str, ttl_seconds: int, change_id: str, limit: int) -> bool:
+        """Count `change_id` once for `key` in `window` unless the count has reached `limit`, in one write with the
+        change's done-marker. True when counted, now or by an earlier attempt (a repeat counts nothing); False,
+        writing nothing, when the limit was reached."""
         ...
 
 

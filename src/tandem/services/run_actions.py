@@ -34,7 +34,11 @@ from tandem.services.emit_hooks import call_rule_webhook
 from tandem.services.ports import IdempotencyClaim, OutboundMail
 from tandem.services.post_message import add_message
 from tandem.services.sla_clocks import apply_policy
-from tandem.services.update_item import change_item
+from tandem.services.update_item import change_item, stage_change
+
+# Actions that only change the item's fields (`field_changes` merges them): a rule of only these needs no step of
+# its own, so a situation's rules of this kind are made as one write (services/apply_rules.py).
+FIELD_ACTIONS = (*SET_FIELDS, SetAssignee, AddAssignee, SetField, AddFollower, AddTag)
 
 
 @dataclass
@@ -100,6 +104,21 @@ def describe(deps: Deps, tenant: Tenant, changes: dict[str, Any]) -> str:
         label = key.removesuffix("_id").replace("_", " ")
         parts.append(f"set {label} to {_name_of(deps, tenant, key, value)}")
     return ", ".join(parts)
+
+
+def stage_fields(
+    deps: Deps, tenant: Tenant, item: Item, actions: list[Action], actor: Actor
+) -> tuple[Item, Activity] | None:
+    """The field part of `actions` as `run` would write it (the item and its activity entry), not written yet;
+    None when it changes nothing."""
+    changes = field_changes(item, actions)
+    if not changes:
+        return None
+    rule = (actor.rule_id, actor.depth) if actor.rule_id else None
+    note = f"{actor.name} {describe(deps, tenant, changes)}"
+    return stage_change(
+        deps, tenant, item, changes, actor_id=actor.user_id, cause=actor.cause, note=note, rule=rule
+    )
 
 
 def run(

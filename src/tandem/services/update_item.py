@@ -51,6 +51,26 @@ def change_item(
     """Apply `changes` to a loaded item and store it with one activity entry (also used by rules and mail).
 
     `rule` is (rule id, chain depth) when a rule makes the change, so the engine can recognise its own echo."""
+    staged = stage_change(deps, tenant, item, changes, actor_id=actor_id, cause=cause, p=p, note=note, rule=rule)
+    if staged is None:
+        return item
+    return deps.repos.items.save(*staged)
+
+
+def stage_change(
+    deps: Deps,
+    tenant: Tenant,
+    item: Item,
+    changes: dict[str, Any],
+    *,
+    actor_id: str | None,
+    cause: Cause,
+    p: Principal | None = None,
+    note: str = "",
+    rule: tuple[str, int] | None = None,
+) -> tuple[Item, Activity] | None:
+    """`change_item` without the write: the item as it would be stored (same version) and its activity entry,
+    or None when nothing changes. Lets several changes (a situation's rules) go into one write."""
     changes = dict(changes)
     if "requester" in changes:
         changes["requester_id"] = changes.pop("requester")
@@ -66,7 +86,7 @@ def change_item(
         changes["fields"] = {**item.fields, **answers}
     updated, diff = diff_and_apply(item, changes)
     if not diff:
-        return item
+        return None
     now = deps.clock()
     if "status" in diff:
         updated = replace(updated, status_category=tenant.status(item.kind, updated.status).category)
@@ -81,7 +101,7 @@ def change_item(
     activity = Activity(
         tenant.id, deps.new_id(), item.id, now, "updated", cause, actor_id=actor_id, changes=diff, note=note
     )
-    return deps.repos.items.save(updated, activity)
+    return updated, activity
 
 
 def update_item(

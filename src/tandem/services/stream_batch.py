@@ -1,0 +1,93 @@
+"""What one stream batch reads once: the people its changes name and the done-markers of its changes.
+
+A batch of stream records is many changes of few items and fewer people: each record reading the requester
+again (rule conditions, the acknowledgement, the search index) and asking the store whether its rules ran
+already costs a request each. A `StreamBatch` reads both up front in batch reads, and the batch's changes use
+those answers. The answers are only as old as the batch (seconds), like any stream handler's view.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any
+
+from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
+from tandem.domain.people import User
+from tandem.services.apply_rules import done_keys
+from tandem.services.deps import Deps
+
+BATCH_READ = 100  # keys a batch read takes (DynamoDB's BatchGetItem limit)
+
+
+class BatchUsers:
+    """The users repo of one batch: people read once (in batch reads), answers kept for the batch."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._known: dict[tuple[str, str], User | None] = {}
+
+    def prefetch(self, tenant_id: str, user_ids: list[str]) -> None:
+        """Read these people in batch reads; the ones not found are remembered as missing too."""
+        wanted = [u for u in dict.fromkeys(user_ids) if u and (tenant_id, u) not in self._known]
+        for start in range(0, len(wanted), BATCH_READ):
+            chunk = wanted[start : start + BATCH_READ]
+            found = {u.id: u for u in self._inner.get_many(tenant_id, chunk)}
+            for user_id in chunk:
+                self._known[(tenant_id, user_id)] = found.get(user_id)
+
+    def get(self, tenant_id: str, user_id: str) -> User | None:
+        key = (tenant_id, user_id)
+        if key not in self._known:
+            self._known[key] = self._inner.get(tenant_id, user_id)
+        return copy.deepcopy(self._known[key])
+
+    def save(self, user: User, **kwargs: Any) -> User:
+        self._known.pop((user.tenant_id, user.id), None)
+        return self._inner.save(user, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class StreamBatch:
+    """One batch's shared reads (`deps` answers people from them) and the tenants whose change stamp moves once
+    at the batch's end (`touched`)."""
+
+    def __init__(self, deps: Deps, events: list[Event]) -> None:
+        self.users = BatchUsers(deps.repos.users)
+        self.deps = replace(deps, repos=replace(deps.repos, users=self.users))
+        self.touched: dict[str, list[str]] = {}  # tenant → the batch's event ids of it
+        self._done: set[tuple[str, str]] = set()
+        self._read(deps, events)
+
+    def _read(self, deps: Deps, events: list[Event]) -> None:
+        people: dict[str, list[str]] = {}
+        markers: dict[str, list[str]] = {}
+        for event in events:
+            tenant_id, user_ids = _people(event)
+            if tenant_id is None:
+                continue
+            people.setdefault(tenant_id, []).extend(user_ids)
+            markers.setdefault(tenant_id, []).extend(done_keys(event))
+        for tenant_id, user_ids in people.items():
+            self.users.prefetch(tenant_id, user_ids)
+        for tenant_id, keys in markers.items():
+            for start in range(0, len(keys), BATCH_READ):
+                found = deps.repos.items.done(tenant_id, keys[start : start + BATCH_READ])
+                self._done |= {(tenant_id, k) for k in found}
+
+    def done(self, tenant_id: str, key: str) -> bool:
+        """Whether the batch's read found this done-marker (a change an earlier delivery made)."""
+        return (tenant_id, key) in self._done
+
+
+def _people(event: Event) -> tuple[str | None, list[str]]:
+    """The tenant of a change and the people reacting to it reads (requester, author)."""
+    if isinstance(event, ItemCreated):
+        return event.item.tenant_id, [event.item.requester_id or ""]
+    if isinstance(event, ItemChanged):
+        return event.new.tenant_id, [event.new.requester_id or ""]
+    if isinstance(event, MessageAdded):
+        return event.message.tenant_id, [event.message.author_id or ""]
+    return None, []
