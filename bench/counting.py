@@ -48,7 +48,11 @@ def counting() -> Iterator[Tally]:
     tally = Tally()
 
     def counted(self: Any, operation: str, params: dict) -> Any:
-        result = _ORIGINAL(self, operation, params)
+        try:
+            result = _ORIGINAL(self, operation, params)
+        except Exception:  # a refused request (a cancelled transaction, a failed condition) is a request too
+            tally.record(operation, {}, None)
+            raise
         tally.record(operation, result, params)
         return result
 
