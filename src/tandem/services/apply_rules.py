@@ -17,7 +17,6 @@ from tandem.domain.rules import Action, Rule, Situation, Trigger, plan
 from tandem.domain.tenants import Tenant
 from tandem.services.deps import Deps
 from tandem.services.modules import shows_item
-from tandem.services.run_actions import Actor, run
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +153,10 @@ def _attempt(
     deps: Deps, tenant: Tenant, s: Situation, rule: Rule, actions: list[Action], key: str, secret: str
 ) -> DomainError | None:
     """Carry the rule out; its deterministic failure is returned, a transient one raised."""
+    # Kept off the cold path: the timers Lambda loads rules through this module on every tick, and only a rule
+    # that fires needs the actions (they import item conversion, webhooks, replies, SLA clocks).
+    from tandem.services.run_actions import Actor, run
+
     try:
         if rule.undecoded is not None:
             raise ValidationError(f"its stored definition no longer decodes: {rule.undecoded.error}")
