@@ -37,6 +37,14 @@ def create_client(service: str, **kwargs: Any) -> Any:
         return _session().create_client(service, **kwargs)
 
 
+def forget() -> None:
+    """Drop the session and its clients (dal.table.configure: a process pointed at another stack, as tests and the
+    local stack do, must resolve that stack's credentials afresh; a Lambda configures once, before any client)."""
+    with CREATING:
+        _session.cache_clear()
+        client.cache_clear()
+
+
 @cache
 def client(service: str) -> Any:
     s = settings()

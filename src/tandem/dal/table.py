@@ -110,6 +110,9 @@ class Record(Model):
 
 def configure(table_name: str, host: str | None = None, region: str = "us-east-1") -> None:
     """Point the model at a table (PynamoDB reads Meta lazily per connection, so reset the cached one)."""
+    from tandem.aws.clients import forget
+
+    forget()  # the next connection takes a fresh session: this table's stack may take other credentials
     Record.Meta.table_name = table_name
     Record.Meta.host = host
     Record.Meta.region = region
