@@ -16,10 +16,9 @@ class ApiGatewayPush:
 
     @cached_property
     def _client(self) -> Any:
-        from tandem.aws.clients import _session
+        from tandem.aws.clients import create_client
 
-        return _session().create_client("apigatewaymanagementapi", region_name=self._region,
-                                        endpoint_url=self._endpoint)
+        return create_client("apigatewaymanagementapi", region_name=self._region, endpoint_url=self._endpoint)
 
     def send(self, connection_id: str, data: bytes) -> bool:
         from botocore.exceptions import ClientError

@@ -8,15 +8,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
-
+from tandem.dal import wire
 from tandem.dal.dynamo_base import tkey
 from tandem.dal.dynamo_once_tx import apply_once, client
 from tandem.dal.table import Record
 
 PER_BATCH_GET = 100
 
-_deserializer = TypeDeserializer()
 
 
 def counter_key(tenant_id: str, counter: str) -> dict[str, Any]:
@@ -66,7 +64,7 @@ class DynamoQueueCounters:
                 time.sleep(0.05 * attempt)  # unprocessed keys mean throttling: back off a little more each time
                 answer = client.batch_get_item(RequestItems=pending)
                 for raw in answer.get("Responses", {}).get(table, []):
-                    record = {k: _deserializer.deserialize(v) for k, v in raw.items()}
+                    record = {k: wire.deserialize(v) for k, v in raw.items()}
                     fields = {k: int(v) for k, v in record.items() if k not in ("pk", "sk", "kind")}
                     found[by_pk[record["pk"]]] = fields
                 pending = answer.get("UnprocessedKeys") or {}

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
-
+from tandem.dal import wire
 from tandem.dal.dynamo_base import tkey
 from tandem.dal.dynamo_once_tx import apply_once, client
 from tandem.dal.table import Record
@@ -18,7 +17,6 @@ from tandem.domain.time_report import CellRead
 
 KIND = "time_cell"
 _OWN = ("pk", "sk", "kind", "v")
-_deserializer = TypeDeserializer()
 
 
 _client = client
@@ -43,7 +41,7 @@ def _update(table: str, tenant_id: str, key: CellKey, fields: dict[str, int]) ->
 
 
 def _fields(raw: dict[str, Any]) -> dict[str, int]:
-    return {k: int(_deserializer.deserialize(v)) for k, v in raw.items() if k not in _OWN and "N" in v}
+    return {k: int(wire.deserialize(v)) for k, v in raw.items() if k not in _OWN and "N" in v}
 
 
 def _key_condition(read: CellRead) -> tuple[str, dict[str, Any]]:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
-
+from tandem.dal import wire
 from tandem.dal.codec import loads
 from tandem.domain.events import (
     ArticleChanged,
@@ -24,12 +23,10 @@ from tandem.domain.messages import Message
 from tandem.domain.people import Role, User
 from tandem.domain.time_tracking import Timesheet
 
-_deserializer = TypeDeserializer()
-
 
 def _image(record: dict[str, Any], name: str) -> dict[str, Any] | None:
     raw = (record.get("dynamodb") or {}).get(name)
-    return {k: _deserializer.deserialize(v) for k, v in raw.items()} if raw else None
+    return {k: wire.deserialize(v) for k, v in raw.items()} if raw else None
 
 
 def _item(image: dict[str, Any]) -> Item:

@@ -28,12 +28,12 @@ _cached: dict[str, Any] = {"at": -CACHE_SECONDS, "report": None}
 @cache
 def _client(service: str, region: str, endpoint: str | None) -> Any:
     import botocore.config
-    import botocore.session
+
+    from tandem.aws.clients import create_client
 
     config = botocore.config.Config(connect_timeout=2, read_timeout=2, retries={"total_max_attempts": 1})
-    return botocore.session.get_session().create_client(
-        service, region_name=region, endpoint_url=endpoint, config=config
-    )
+    # The process's one session: the service models PynamoDB and the S3 adapter load serve the probes too.
+    return create_client(service, region_name=region, endpoint_url=endpoint, config=config)
 
 
 def _probe(name: str, call: Callable[[], Any]) -> str:

@@ -242,16 +242,33 @@ def _edge_adapters(s: Settings, blobs: Any, mailer: Any) -> tuple[Any, Any]:
     return blobs, mailer or TransientGuard(SesMailer(LazyClient("ses")))
 
 
+class _Deferred(Container):
+    """The process's container until something asks for its dependencies: a Lambda whose first call needs only the
+    settings (`GET /v1/health`) does not build the repos (PynamoDB's model, every table adapter) on its cold path."""
+
+    def __init__(self, s: Settings) -> None:
+        self.settings, self.extras = s, {}
+        self._building = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:  # only for attributes not set yet: `deps`, on first use
+        if name != "deps":
+            raise AttributeError(name)
+        with self._building:
+            if "deps" not in self.__dict__:
+                self.deps = build(self.settings).deps
+        return self.__dict__["deps"]
+
+
 _lock = threading.Lock()
 _container: Container | None = None
 
 
 def container() -> Container:
-    """The process-wide container, built on first use."""
+    """The process-wide container, its dependencies built on first use."""
     global _container
     with _lock:
         if _container is None:
-            _container = build(settings())
+            _container = _Deferred(settings())
         return _container
 
 

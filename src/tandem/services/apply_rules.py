@@ -18,7 +18,6 @@ from tandem.domain.tenants import Tenant
 from tandem.services.deps import Deps
 from tandem.services.modules import shows_item
 from tandem.services.ports import AlreadyDone
-from tandem.services.run_actions import FIELD_ACTIONS, Actor, run, stage_fields
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +188,8 @@ def run_situation(
 
 
 def _fields_only(rule: Rule, actions: list[Action]) -> bool:
+    from tandem.services.run_actions import FIELD_ACTIONS  # off the timers' cold path, like `run` below
+
     return rule.undecoded is None and all(isinstance(a, FIELD_ACTIONS) for a in actions)
 
 
@@ -221,6 +222,8 @@ def _stage(
 ) -> tuple[Item, list[Activity], list[tuple[Rule, DomainError | None]]]:
     """Each rule's changes on the item as the rule before left it: the item to write, its activity entries
     (one per rule that changed something or failed) and each rule's outcome."""
+    from tandem.services.run_actions import Actor, stage_fields
+
     entries: list[Activity] = []
     outcomes: list[tuple[Rule, DomainError | None]] = []
     for rule, actions in fired:
@@ -244,6 +247,10 @@ def _attempt(
     deps: Deps, tenant: Tenant, s: Situation, rule: Rule, actions: list[Action], key: str, secret: str
 ) -> DomainError | None:
     """Carry the rule out; its deterministic failure is returned, a transient one raised."""
+    # Kept off the cold path: the timers Lambda loads rules through this module on every tick, and only a rule
+    # that fires needs the actions (they import item conversion, webhooks, replies, SLA clocks).
+    from tandem.services.run_actions import Actor, run
+
     try:
         if rule.undecoded is not None:
             raise ValidationError(f"its stored definition no longer decodes: {rule.undecoded.error}")

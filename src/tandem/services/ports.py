@@ -8,27 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from tandem.domain.activity import Activity
-from tandem.domain.api_keys import ApiKey
-from tandem.domain.chat import Chat, Connection
-from tandem.domain.folders import Folder
-from tandem.domain.hierarchy import Portfolio, Project
-from tandem.domain.hooks import Delivery, Hook
-from tandem.domain.inbound_webhooks import InboundWebhook
-from tandem.domain.item_types import ItemType
-from tandem.domain.items import Item
-from tandem.domain.join_requests import JoinRequest
-from tandem.domain.kb import Article, Category
-from tandem.domain.mail import Rejection
-from tandem.domain.messages import Attachment, Message
-from tandem.domain.notifications import Changes, Notification
-from tandem.domain.people import Organization, Team, User
-from tandem.domain.roles import RoleDef
-from tandem.domain.rules import Macro, Rule
-from tandem.domain.tenants import Tenant
-from tandem.domain.views import SavedView
+# Types for annotations only: a Lambda importing the ports (every one does, through the container) must not import
+# the whole domain on its cold path; each use case imports the domain modules it works with.
+if TYPE_CHECKING:
+    from tandem.domain.activity import Activity
+    from tandem.domain.api_keys import ApiKey
+    from tandem.domain.chat import Chat, Connection
+    from tandem.domain.folders import Folder
+    from tandem.domain.hierarchy import Portfolio, Project
+    from tandem.domain.hooks import Delivery, Hook
+    from tandem.domain.inbound_webhooks import InboundWebhook
+    from tandem.domain.item_types import ItemType
+    from tandem.domain.items import Item
+    from tandem.domain.join_requests import JoinRequest
+    from tandem.domain.kb import Article, Category
+    from tandem.domain.mail import Rejection
+    from tandem.domain.messages import Attachment, Message
+    from tandem.domain.notifications import Changes, Notification
+    from tandem.domain.people import Organization, Team, User  # noqa: F401  # Team: a string subscript below
+    from tandem.domain.roles import RoleDef
+    from tandem.domain.rules import Macro, Rule  # noqa: F401  # Rule: a string subscript below
+    from tandem.domain.tenants import Tenant
+    from tandem.domain.views import SavedView
 
 T = TypeVar("T")
 Position = dict[str, Any] | None
@@ -154,7 +157,7 @@ class EntityRepo(Protocol[T]):
         ...
 
 
-class RuleRepo(EntityRepo[Rule], Protocol):
+class RuleRepo(EntityRepo["Rule"], Protocol):
     def record_outcome(self, tenant_id: str, rule_id: str, *, error: str | None, at: str) -> None:
         """Mark the rule failing with `error` (keeping the first `failing_since`), or clear the mark (None).
 
@@ -163,10 +166,10 @@ class RuleRepo(EntityRepo[Rule], Protocol):
         ...
 
 
-class TeamRepo(EntityRepo[Team], Protocol): ...
+class TeamRepo(EntityRepo["Team"], Protocol): ...
 
 
-class FolderRepo(EntityRepo[Folder], Protocol):
+class FolderRepo(EntityRepo["Folder"], Protocol):
     """Sub-folders of projects (issue 15): read and changed by id like other configuration, listed per project."""
 
     def list_in_project(
@@ -201,20 +204,20 @@ class JoinRequestRepo(Protocol):
         ...
 
 
-class OrganizationRepo(EntityRepo[Organization], Protocol):
+class OrganizationRepo(EntityRepo["Organization"], Protocol):
     def by_domain(self, tenant_id: str, domain: str) -> Organization | None: ...
 
 
-class PortfolioRepo(EntityRepo[Portfolio], Protocol): ...
+class PortfolioRepo(EntityRepo["Portfolio"], Protocol): ...
 
 
-class ProjectRepo(EntityRepo[Project], Protocol):
+class ProjectRepo(EntityRepo["Project"], Protocol):
     def list_in_portfolio(
         self, tenant_id: str, portfolio_id: str, *, limit: int = 50, after: Position = None
     ) -> Page[Project]: ...
 
 
-class ItemTypeRepo(EntityRepo[ItemType], Protocol):
+class ItemTypeRepo(EntityRepo["ItemType"], Protocol):
     def by_address(self, address: str) -> ItemType | None:
         """Inbound addresses are global: mail routing finds the tenant through them."""
         ...

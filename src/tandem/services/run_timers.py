@@ -14,17 +14,8 @@ from tandem.domain.events import Event, ItemChanged, ItemCreated
 from tandem.domain.items import Item
 from tandem.domain.rules import Situation, Trigger
 from tandem.services.apply_rules import RuleLoader, requester_email, run_situation
-from tandem.services.chat import TIMER_KIND as CHAT_TIMER
-from tandem.services.chat import mark_missed
-from tandem.services.deliver_hooks import TIMER_KIND as WEBHOOK_TIMER
-from tandem.services.deliver_hooks import fire_retry
 from tandem.services.deps import Deps
 from tandem.services.ports import SideEffectInProgress, Timer
-from tandem.services.resume_hooks import RESUME_KIND as HOOKS_RESUME
-from tandem.services.resume_hooks import resume_parked
-from tandem.services.sla_clocks import mark_fired
-from tandem.services.track_time import LIMIT_KIND as WORK_TIMER_LIMIT
-from tandem.services.track_time import stop_forgotten
 
 # A tick looks this far back (one Query per hour bucket), so timers survive a scheduler outage of an hour.
 LOOKBACK = timedelta(hours=1)
@@ -62,13 +53,23 @@ def _fire_once(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str
 
 
 def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> int:
-    if timer.kind == WEBHOOK_TIMER:
+    # Each kind's module is imported when a timer of that kind is due, not on every tick (the timers Lambda's cold
+    # start); tests/unit/test_run_timers_kinds.py holds these names to the modules' own.
+    if timer.kind == "webhook":
+        from tandem.services.deliver_hooks import fire_retry
+
         return fire_retry(deps, timer)
-    if timer.kind == HOOKS_RESUME:
+    if timer.kind == "hooks_resume":
+        from tandem.services.resume_hooks import resume_parked
+
         return resume_parked(deps, timer)
-    if timer.kind == WORK_TIMER_LIMIT:
+    if timer.kind == "work_timer_limit":
+        from tandem.services.track_time import stop_forgotten
+
         return stop_forgotten(deps, timer)
-    if timer.kind == CHAT_TIMER:
+    if timer.kind == "chat_unanswered":
+        from tandem.services.chat import mark_missed
+
         return mark_missed(deps, timer, secret)
     item = deps.repos.items.get(timer.tenant_id, timer.payload.get("ref", ""))
     if item is None:
@@ -88,6 +89,8 @@ def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> 
 
 def _fire_sla(deps: Deps, item: Item, timer: Timer, load: RuleLoader, secret: str) -> int:
     """Mark the warning or breach on the clock, then run the SLA rules, once."""
+    from tandem.services.sla_clocks import mark_fired  # kept off the cold path: only a due SLA timer needs it
+
     marked = mark_fired(deps, item, timer)
     if marked is None:
         return 0
