@@ -24,7 +24,17 @@ from tandem.domain.messages import Attachment, Message
 from tandem.domain.people import Organization, Role, Team, User
 from tandem.domain.rules import Macro, Rule
 from tandem.domain.tenants import Tenant
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position, Repos, Timer
+from tandem.services.ports import (
+    DuplicateRequest,
+    IdempotencyClaim,
+    ItemQuery,
+    Page,
+    Position,
+    Premise,
+    Repos,
+    StalePremise,
+    Timer,
+)
 
 E = TypeVar("E")
 RECORD_BYTES = 400 * 1024  # DynamoDB's item size limit: the fake refuses what the table would
@@ -76,6 +86,21 @@ class _Store:
         for k in keys:
             self.claims.pop(k, None)
 
+    def check(self, premises: tuple[Premise, ...]) -> None:
+        """StalePremise unless every premise holds (the twin of the table's ConditionChecks)."""
+        claims = {"email": "email:{t}:{k}", "domain": "domain:{t}:{k}", "address": "addr:{k}"}
+        stale = []
+        for p in dict.fromkeys(premises):
+            if p.kind in claims:
+                holds = claims[p.kind].format(t=p.tenant_id, k=p.key.lower()) not in self.claims
+            else:
+                found = self.entities.get((p.tenant_id, p.kind, p.key))
+                holds = found is not None and found.version == p.version
+            if not holds:
+                stale.append(p)
+        if stale:
+            raise StalePremise(tuple(stale))
+
 
 class MemoryEntityRepo(Generic[E]):
     """Typed records of one kind, with their unique claims (emails, domains, addresses)."""
@@ -109,6 +134,9 @@ class MemoryEntityRepo(Generic[E]):
 
     def get(self, tenant_id: str, entity_id: str) -> E | None:
         return self._current((tenant_id, self._kind, entity_id))
+
+    def warm(self, tenant_id: str, entity_id: str) -> E | None:
+        return self.get(tenant_id, entity_id)  # nothing to save here: memory reads are free
 
     def save(self, entity: E) -> E:
         with self._s.lock:
@@ -186,6 +214,9 @@ class MemoryOrganizationRepo(MemoryEntityRepo[Organization]):
     def by_domain(self, tenant_id: str, domain: str) -> Organization | None:
         return self.find_claim(f"domain:{tenant_id}:{domain.lower()}")
 
+    def recall_by_domain(self, tenant_id: str, domain: str) -> tuple[bool, Organization | None]:
+        return True, self.by_domain(tenant_id, domain)
+
 
 class MemoryItemTypeRepo(MemoryEntityRepo[ItemType]):
     def __init__(self, store: _Store) -> None:
@@ -223,6 +254,9 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
 
     def by_email(self, tenant_id: str, email: str) -> User | None:
         return self.find_claim(f"email:{tenant_id}:{email.lower()}")
+
+    def recall_by_email(self, tenant_id: str, email: str) -> tuple[bool, User | None]:
+        return True, self.by_email(tenant_id, email)
 
     def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
         return [u for u in (self.get(tenant_id, i) for i in dict.fromkeys(user_ids)) if u is not None]
@@ -300,6 +334,7 @@ class MemoryTenantRepo:
 class MemoryItemRepo:
     def __init__(self, store: _Store) -> None:
         self._s = store
+        self.people: Any = None  # the user repo (set by memory_repos)
         self._items: dict[tuple[str, str], Item] = {}  # (tenant, ref) → item
         self._aliases: dict[tuple[str, str], str] = {}  # retired ref → current ref
         self._activity: dict[tuple[str, str], list[Activity]] = {}
@@ -323,12 +358,17 @@ class MemoryItemRepo:
         claim: IdempotencyClaim | None = None,
         message: Message | None = None,
         thread_ids: tuple[str, ...] = (),
+        premises: tuple[Premise, ...] = (),
+        new_people: tuple[User, ...] = (),
     ) -> Item:
         with self._s.lock:
             self.check_claim(item.tenant_id, claim)
+            self._s.check(premises + tuple(Premise("email", p.tenant_id, p.email) for p in new_people))
             _fits(item)
             if message is not None:
                 _fits(message)
+            for person in new_people:
+                self.people.add(person)
             stored = replace(item, ref=self._next_ref(item.tenant_id, item.kind), version=1)
             self._items[(item.tenant_id, stored.ref)] = copy.deepcopy(stored)
             self.record(activity)
@@ -504,14 +544,16 @@ class MemoryConversationRepo:
 
 
 class MemoryMailLog:
-    def __init__(self) -> None:
+    def __init__(self, store: _Store | None = None) -> None:
+        self._store = store or _Store()
         self._rejections: list[Rejection] = []
         self._claims: set[tuple[str, str]] = set()
         self._counters: dict[tuple[str, str, str], int] = {}
         self._lock = threading.Lock()
 
-    def reject(self, rejection: Rejection) -> None:
-        with self._lock:
+    def reject(self, rejection: Rejection, premises: tuple[Premise, ...] = ()) -> None:
+        with self._store.lock, self._lock:
+            self._store.check(premises)
             self._rejections.append(copy.deepcopy(rejection))
 
     def rejections(
@@ -618,10 +660,11 @@ def memory_repos() -> Repos:
     from tandem.dal.memory_views import MemoryViewRepo
 
     store = _Store()
-    items, projects = MemoryItemRepo(store), MemoryProjectRepo(store)
+    items, projects, users = MemoryItemRepo(store), MemoryProjectRepo(store), MemoryUserRepo(store)
+    items.people = users  # new requesters are added in the item's own write
     repos = Repos(
         tenants=None,  # type: ignore[arg-type]  # set below: it needs the other repos
-        users=MemoryUserRepo(store),
+        users=users,
         teams=MemoryEntityRepo[Team](store, "team"),
         organizations=MemoryOrganizationRepo(store),
         portfolios=MemoryEntityRepo[Portfolio](store, "portfolio"),
@@ -630,7 +673,7 @@ def memory_repos() -> Repos:
         items=items,
         conversations=MemoryConversationRepo(store, items),
         idempotency=MemoryIdempotencyStore(),
-        mail=MemoryMailLog(),
+        mail=MemoryMailLog(store),
         rules=MemoryRuleRepo(store),
         macros=MemoryMacroRepo(store),
         sla_policies=MemoryEntityRepo(store, "sla"),

@@ -20,7 +20,7 @@ from tandem.domain.item_types import ItemType
 from tandem.domain.items import Cause, Item, Link
 from tandem.domain.mail import Envelope, Rejection
 from tandem.domain.messages import Message, Visibility
-from tandem.domain.people import User, normalize_email
+from tandem.domain.people import User, email_domain, normalize_email
 from tandem.domain.replies import status_after_customer_reply
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import TASKS, Tenant, module_on
@@ -30,8 +30,8 @@ from tandem.mail.render import cut_at_marker
 from tandem.services.deps import Deps
 from tandem.services.mail_parts import TEXT_BUDGET, TITLE_CHARS, content, fit
 from tandem.services.modules import TASK
-from tandem.services.open_item import ensure_customer
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim, TransientError
+from tandem.services.open_item import PREMISE_ATTEMPTS, ensure_customer, new_customer
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim, Premise, StalePremise, TransientError
 from tandem.services.post_message import resolve_handles
 from tandem.services.update_item import change_item
 
@@ -71,8 +71,16 @@ def route(deps: Deps, mail: InboundEmail, env: Envelope) -> dict[str, tuple[Item
     return routed
 
 
-def reject(deps: Deps, mail: InboundEmail, env: Envelope, reason: str, tenant_id: str | None = None) -> Outcome:
-    """Keep a mail we will not turn into anything, with the reason (the raw bytes stay in the inbound bucket)."""
+def reject(
+    deps: Deps,
+    mail: InboundEmail,
+    env: Envelope,
+    reason: str,
+    tenant_id: str | None = None,
+    premises: tuple[Premise, ...] = (),
+) -> Outcome:
+    """Keep a mail we will not turn into anything, with the reason (the raw bytes stay in the inbound bucket);
+    `premises` are the facts the reason rests on, re-checked in the same write."""
     deps.repos.mail.reject(
         Rejection(
             id=deps.new_id(),
@@ -86,7 +94,8 @@ def reject(deps: Deps, mail: InboundEmail, env: Envelope, reason: str, tenant_id
             subject=(mail.subject or "")[:300],
             raw_key=env.raw_key,
             envelope=replace(env, recipients=[r[:300] for r in env.recipients[:50]]),
-        )
+        ),
+        premises,
     )
     return Outcome("rejected", tenant_id, reason=reason)
 
@@ -128,14 +137,46 @@ def ingest(
     return outcomes
 
 
-def _sender(deps: Deps, tenant: Tenant, mail: InboundEmail, env: Envelope) -> User | None:
+@dataclass
+class _Sender:
+    """Who sent the mail, as far as this attempt knows: a stored user, or (`new`) a customer the item's own write
+    adds; `premises` are what that rests on (the user's version, or the email and its domain still unclaimed)."""
+
+    user: User | None
+    new: bool = False
+    premises: tuple[Premise, ...] = ()
+
+
+def _sender_email(mail: InboundEmail, env: Envelope) -> str | None:
     """The From address, or the envelope sender when the mail names none (bare scripts and some gateways)."""
     candidate = mail.from_addr or ("" if mail.headers.get("from") else env.source.strip("<> "))
     try:
-        email = normalize_email(candidate)
+        return normalize_email(candidate)
     except ValidationError:
         return None
-    return ensure_customer(deps, tenant, email, mail.from_name or None)
+
+
+def _sender(deps: Deps, tenant: Tenant, mail: InboundEmail, env: Envelope, careful: bool) -> _Sender:
+    """Careful: the stored user (a new customer is stored now). Otherwise from what the warm Lambda remembers,
+    without a read: a known user, or a new customer proposed with the organisation remembered for its domain."""
+    email = _sender_email(mail, env)
+    if email is None:
+        return _Sender(None)
+    if careful:
+        # Automatic mail makes nobody a customer: its sender only matters if already known.
+        if mail.auto.kind == "auto_reply":
+            user = deps.repos.users.by_email(tenant.id, email)
+        else:
+            user = ensure_customer(deps, tenant, email, mail.from_name or None)
+        return _Sender(user, premises=(Premise("user", tenant.id, user.id, user.version),) if user else ())
+    known, user = deps.repos.users.recall_by_email(tenant.id, email)
+    if known and user is not None:
+        return _Sender(user, premises=(Premise("user", tenant.id, user.id, user.version),))
+    domain = email_domain(email)
+    known, org = deps.repos.organizations.recall_by_domain(tenant.id, domain)
+    fact = Premise("org", tenant.id, org.id, org.version) if known and org else Premise("domain", tenant.id, domain)
+    user = new_customer(deps, tenant, email, mail.from_name or None, org.id if known and org else None)
+    return _Sender(user, new=True, premises=(fact,))
 
 
 def _is_own_address(deps: Deps, email: str) -> bool:
@@ -188,24 +229,61 @@ def _for_tenant(
     env: Envelope,
     secret: str,
 ) -> Outcome:
+    """Decided first from what the warm Lambda remembers (one write re-checks every fact it used); when a fact
+    was stale, decided again from fresh reads. Mail with Cc goes the careful way at once (each Cc is a person)."""
+    for attempt in range(PREMISE_ATTEMPTS):
+        try:
+            return _decide(deps, tenant, item_type, addresses, mail, env, secret, careful=attempt > 0 or bool(mail.cc))
+        except StalePremise:
+            if attempt == PREMISE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _decide(
+    deps: Deps,
+    tenant: Tenant,
+    item_type: ItemType,
+    addresses: list[str],
+    mail: InboundEmail,
+    env: Envelope,
+    secret: str,
+    careful: bool,
+) -> Outcome:
     if env.virus.upper() == "FAIL":
         return reject(deps, mail, env, "virus verdict FAIL", tenant.id)
-    if mail.from_addr and _is_own_address(deps, mail.from_addr):
+    if careful:  # what the routing remembered of the type may be what was stale
+        item_type = deps.repos.item_types.warm(tenant.id, item_type.id) or item_type
+    # Not one of our own addresses (a loop): read when careful, else re-checked by the write that follows.
+    facts: tuple[Premise, ...] = ()
+    if mail.from_addr and careful and _is_own_address(deps, mail.from_addr):
         return reject(deps, mail, env, "mail from one of our own addresses (loop)", tenant.id)
+    if mail.from_addr and not careful:
+        facts = (Premise("address", tenant.id, base_address(mail.from_addr.strip().lower())),)
     auto = mail.auto
-    sender = None if auto.kind == "bounce" else _sender(deps, tenant, mail, env)
-    trusted_staff = sender is not None and sender.role.is_staff and env.authenticated
-    item = _thread(deps, tenant, addresses, mail, sender, trusted_staff, secret)
+    sender = _Sender(None) if auto.kind == "bounce" else _sender(deps, tenant, mail, env, careful)
+    user = sender.user
+    trusted_staff = user is not None and not sender.new and user.role.is_staff and env.authenticated
+    item = _thread(deps, tenant, addresses, mail, user, trusted_staff, secret)
     if auto.kind in ("bounce", "auto_reply"):
-        return _automatic(deps, tenant, item, mail, env, sender)
-    if sender is None:
-        return reject(deps, mail, env, "no usable sender address", tenant.id)
+        if item is None:
+            _bounced(deps, tenant, mail)
+            return reject(deps, mail, env, f"automatic mail ({auto.kind}: {auto.reason}) matches no item", tenant.id,
+                          facts)
+        if facts:
+            raise StalePremise(facts)  # a note on an item: decided again with the loop check read
+        return _automatic(deps, tenant, item, mail, env)
+    if user is None:
+        return reject(deps, mail, env, "no usable sender address", tenant.id, facts)
     if not module_on(tenant, TASKS) and TASK in (item_type.kind, item.kind if item else None):
         # Kept, not lost: `tandem mail replay --reason "module switched off"` runs it once tasks are on again.
-        return reject(deps, mail, env, f"{MODULE_OFF}: {TASKS}", tenant.id)
+        return reject(deps, mail, env, f"{MODULE_OFF}: {TASKS}", tenant.id, facts)
     if item is not None and item.status_category is not Category.CLOSED:
-        return _reply(deps, tenant, item, mail, env, sender, trusted_staff)
-    return _new_ticket(deps, tenant, item_type, mail, env, sender, follow_up_of=item)
+        if facts:
+            raise StalePremise(facts)  # replies go the careful way (the reply's write re-checks nothing)
+        return _reply(deps, tenant, item, mail, env, user, trusted_staff)
+    type_fact = Premise("type", tenant.id, item_type.id, item_type.version)
+    return _new_ticket(deps, tenant, item_type, mail, env, sender, (*facts, type_fact), follow_up_of=item)
 
 
 def _message(
@@ -259,9 +337,14 @@ def _new_ticket(
     item_type: ItemType,
     mail: InboundEmail,
     env: Envelope,
-    sender: User,
+    proposed: _Sender,
+    facts: tuple[Premise, ...],
     follow_up_of: Item | None,
 ) -> Outcome:
+    """A new item for the mail, in one write with everything it rests on: `facts` and the sender's premises
+    re-checked, and a new sender added."""
+    sender = proposed.user
+    assert sender is not None
     claim = _claim(mail, env)
     status = tenant.initial_status(item_type.kind)
     now = deps.clock()
@@ -301,7 +384,13 @@ def _new_ticket(
     )
     try:
         created = deps.repos.items.create(
-            item, activity, claim=claim, message=message, thread_ids=tuple(i for i in [mail.message_id] if i)
+            item,
+            activity,
+            claim=claim,
+            message=message,
+            thread_ids=tuple(i for i in [mail.message_id] if i),
+            premises=facts + proposed.premises,
+            new_people=(sender,) if proposed.new else (),
         )
     except DuplicateRequest as dup:
         return Outcome("duplicate", tenant.id, dup.result_ref)
@@ -365,16 +454,15 @@ def _after_reply(deps: Deps, tenant: Tenant, item: Item, mail: InboundEmail, sen
         change_item(deps, tenant, current, changes, actor_id=sender.id, cause=Cause.EMAIL, note="reply by email")
 
 
-def _automatic(
-    deps: Deps, tenant: Tenant, item: Item | None, mail: InboundEmail, env: Envelope, sender: User | None
-) -> Outcome:
-    """Bounces mark addresses as failing; automatic mail lands as a private note on its item, or is kept aside."""
+def _bounced(deps: Deps, tenant: Tenant, mail: InboundEmail) -> None:
+    """A bounce marks the addresses it names as failing (again, harmlessly, when the mail is decided twice)."""
     if mail.auto.kind == "bounce":
         _mark_failing(deps, tenant, mail.auto.bounced_recipients)
-    if item is None:
-        return reject(
-            deps, mail, env, f"automatic mail ({mail.auto.kind}: {mail.auto.reason}) matches no item", tenant.id
-        )
+
+
+def _automatic(deps: Deps, tenant: Tenant, item: Item, mail: InboundEmail, env: Envelope) -> Outcome:
+    """Automatic mail lands as a private note on its item (a bounce marks its addresses failing first)."""
+    _bounced(deps, tenant, mail)
     claim = _claim(mail, env)
     message = _message(deps, tenant, item.id, mail, env, None, "email-auto", Visibility.PRIVATE, claim)
     message = replace(message, body=f"[{mail.auto.kind}] {message.body}"[:100_000])
