@@ -1,6 +1,7 @@
 """Shared mechanics of the PynamoDB repos: one-page queries, transactions, claims, optimistic versions."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -180,6 +181,10 @@ def check_premises(tx: TransactWrite, premises: tuple[Premise, ...]) -> tuple[Pr
         if p.kind in _RECORD_PREFIX:
             tx.condition_check(Record, tkey(p.tenant_id), f"{_RECORD_PREFIX[p.kind]}#{p.key}",
                                condition=Record.version == p.version)
+        elif p.kind == "thread":  # no mail with this Message-ID threads into an item (dynamo_items.thread_record)
+            digest = hashlib.sha256(p.key.strip().encode()).hexdigest()[:40]
+            tx.condition_check(Record, f"{tkey(p.tenant_id)}#MID#{digest}", "MID",
+                               condition=Record.pk.does_not_exist())
         else:
             tx.condition_check(Record, _CLAIM_KEY[p.kind].format(t=p.tenant_id, k=p.key.lower()), "CLAIM",
                                condition=Record.pk.does_not_exist())

@@ -37,8 +37,9 @@ MAIL_CLAIM_TTL = 30 * 24 * 3600
 RETRIES = 5
 ALIAS_HOPS = 3  # a twice-converted item's oldest references still find it
 # A transaction holds at most 100 items: the fixed records of a create (counter, item, activity, claim,
-# message) and a few thread ids leave room for this many attachment records; the rest follow in batches.
-TX_ATTACHMENTS = 80
+# message), a few thread ids, the premises re-checked and new people (services/ingest_email.py: MAX_ASSUMED)
+# leave room for this many attachment records; the rest follow in batches.
+TX_ATTACHMENTS = 60
 
 
 def ref_key(tenant_id: str, ref: str) -> str:

@@ -66,6 +66,7 @@ class _Store:
         self.claims: dict[str, str] = {}
         self.entities: dict[tuple[str, str, str], Any] = {}
         self.counters: dict[tuple[str, str], int] = {}
+        self.threads: dict[tuple[str, str], str] = {}  # (tenant, Message-ID) → item id
         # What a DynamoDB stream would carry: tests drain it into the same handler the rules Lambda runs.
         self.events: list[Event] = []
         self.event_seq = 0
@@ -93,6 +94,8 @@ class _Store:
         for p in dict.fromkeys(premises):
             if p.kind in claims:
                 holds = claims[p.kind].format(t=p.tenant_id, k=p.key.lower()) not in self.claims
+            elif p.kind == "thread":
+                holds = (p.tenant_id, p.key) not in self.threads
             else:
                 found = self.entities.get((p.tenant_id, p.kind, p.key))
                 holds = found is not None and found.version == p.version
@@ -339,7 +342,7 @@ class MemoryItemRepo:
         self._aliases: dict[tuple[str, str], str] = {}  # retired ref → current ref
         self._activity: dict[tuple[str, str], list[Activity]] = {}
         self._idem: dict[tuple[str, str, str], tuple[str, str]] = {}
-        self.threads: dict[tuple[str, str], str] = {}  # (tenant, Message-ID) → item id
+        self.threads = store.threads  # (tenant, Message-ID) → item id, shared with the premises check
         self.conversations: MemoryConversationRepo = None  # type: ignore[assignment]  # set by memory_repos
 
     def by_id(self, tenant_id: str, item_id: str) -> Item | None:

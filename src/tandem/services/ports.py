@@ -112,7 +112,8 @@ class Premise:
     transaction), so a warm Lambda may decide from what it remembers and never write on a stale fact.
 
     `kind` "type" | "user" | "org": that record of the tenant is still at `version`; "email" | "domain" |
-    "address": nobody holds that unique value (`key`; addresses are global, their `tenant_id` is ignored)."""
+    "address": nobody holds that unique value (`key`; addresses are global, their `tenant_id` is ignored);
+    "thread": no item is threaded under that Message-ID (`key`)."""
 
     kind: str
     tenant_id: str
