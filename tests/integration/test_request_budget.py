@@ -161,3 +161,56 @@ def test_a_warm_ingest_of_a_mail_with_one_attachment_takes_at_most_three_request
 
 def _tenant_id(c: Any) -> str:
     return c.deps.repos.tenants.by_slug("budget").id
+
+
+def test_a_warm_lambda_whose_counter_went_stale_learns_it_from_the_cancellation_without_a_read(stack):
+    c, api, token = stack
+    type_id = _ticket_type(api, token)
+    body = {"type_id": type_id, "title": "Numbered"}
+    # Given a warm Lambda that numbered T-1, and a second Lambda that numbered T-2 meanwhile
+    _ok(api.call("POST", "/v1/items", body, token=token))
+    other = wiring.build(read_settings(), password_costs=FAST_ARGON2)
+    wiring.use(other)
+    assert _ok(api.call("POST", "/v1/items", body, token=token))["ref"] == "T-2"
+    wiring.use(c)
+    # When the first creates again
+    with counted() as tally:
+        made = _ok(api.call("POST", "/v1/items", body, token=token))
+    # Then the number follows without a gap, learnt from the cancelled transaction: one more write, no read
+    assert made["ref"] == "T-3"
+    assert tally == Counter({"TransactWriteItems": 2}), tally
+
+
+def test_an_item_type_changed_by_another_lambda_is_read_again_before_the_item_is_made(stack):
+    from dataclasses import replace
+
+    c, api, token = stack
+    type_id = _ticket_type(api, token)
+    tenant_id = _tenant_id(c)
+    # Given a warm Lambda that remembers the ticket type, and another Lambda that then raises its default priority
+    _ok(api.call("POST", "/v1/items", {"type_id": type_id, "title": "Warm-up"}, token=token))
+    other = wiring.build(read_settings(), password_costs=FAST_ARGON2).deps.repos.item_types
+    ticket = other.get(tenant_id, type_id)
+    other.save(replace(ticket, defaults=replace(ticket.defaults, priority="high")))
+    # When the warm Lambda creates an item of that type
+    made = _ok(api.call("POST", "/v1/items", {"type_id": type_id, "title": "After the change"}, token=token))
+    # Then the stale type failed the write's check and the item was made from the type as it is now
+    assert (made["ref"], made["priority"]) == ("T-2", "high")
+
+
+def test_a_sender_another_lambda_made_a_customer_becomes_the_requester_not_a_second_user(stack):
+    from tandem.domain.people import Role, User
+
+    c, api, token = stack
+    tenant_id = _tenant_id(c)
+    # Given a warm mail Lambda, and eve made a customer by another Lambda (this one does not know her)
+    assert _ingest(c, 0, _mail(0, "dana@club.example"))[0]["result"] == "created"
+    other = wiring.build(read_settings(), password_costs=FAST_ARGON2).deps.repos.users
+    eve = other.add(User(tenant_id, "eve-1", "eve@other.example", "Eve", Role.CUSTOMER, "2026-01-01T00:00:00Z"))
+    # When eve writes in
+    [outcome] = _ingest(c, 1, _mail(1, "eve@other.example"))
+    # Then her ticket's requester is the existing eve, and she is still one user
+    assert (outcome["result"], outcome["ref"]) == ("created", "T-2")
+    assert _ok(api.call("GET", "/v1/items/T-2", token=token))["requester"] == eve.id
+    customers = _ok(api.call("GET", "/v1/customers?limit=100", token=token))["items"]
+    assert [u["id"] for u in customers if u["email"] == "eve@other.example"] == [eve.id]
