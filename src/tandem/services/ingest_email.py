@@ -252,7 +252,8 @@ def _assumed(deps: Deps, tenant: Tenant, mail: InboundEmail) -> tuple[Premise, .
     """What a first attempt assumes instead of reading, each re-checked by its one write: the sender is none of
     our addresses (no loop), no Message-ID it answers threads into an item, nobody a bounce names is a user
     (nothing to mark failing). None when there is too much to check in one transaction: then read."""
-    ids = [i for i in dict.fromkeys(_thread_ids(mail)) if i.strip() != (mail.message_id or "").strip()]
+    # Each Message-ID once, as the thread records key them (stripped), and never the mail's own: the write adds it.
+    ids = [i for i in dict.fromkeys(i.strip() for i in _thread_ids(mail)) if i != (mail.message_id or "").strip()]
     bounced = [] if mail.auto.kind != "bounce" else list(dict.fromkeys(mail.auto.bounced_recipients))
     if len(ids) > MAX_ASSUMED or len(bounced) > MAX_ASSUMED or len(mail.cc) > MAX_ASSUMED_CC:
         return None
@@ -289,7 +290,7 @@ def _for_tenant(
     secret: str,
 ) -> Outcome:
     """Decided first from what the warm Lambda remembers (one write re-checks every fact it used); when a fact
-    was stale, decided again from fresh reads. Mail with Cc goes the careful way at once (each Cc is a person)."""
+    was stale, decided again from fresh reads (`_assumed` sends mail with too much to check there at once)."""
     for attempt in range(PREMISE_ATTEMPTS):
         try:
             return _decide(deps, tenant, item_type, addresses, mail, env, secret, careful=attempt > 0)
