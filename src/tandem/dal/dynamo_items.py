@@ -245,7 +245,7 @@ class DynamoItemRepo:
                       if {reasons - 2 * (len(new_people) - n), reasons - 2 * (len(new_people) - n) + 1} & failed)
         if stale or taken:
             if self._facts is not None:
-                self._facts.forget_tenant(item.tenant_id)
+                self._facts.forget_stale(stale)
             raise StalePremise(stale + taken) from exc
         if k in failed:
             self._learn(item.tenant_id, item.kind, exc, k)

@@ -2,7 +2,7 @@
 
 Nothing here is trusted on its own. Every write decided from a remembered fact re-checks it in the same
 transaction (a `Premise`: the record's version, or a unique value still free); when one fails, the writer forgets
-everything it remembered of that tenant and the caller decides again from fresh reads. Writes made by this process
+what it rested on and the caller decides again from fresh reads. Writes made by this process
 forget what they change at once. The store is bounded: past `limit` entries it starts afresh.
 """
 from __future__ import annotations
@@ -34,6 +34,16 @@ class WarmFacts:
     def forget(self, kind: str, tenant_id: str, key: str) -> None:
         with self._lock:
             self._facts.pop((kind, tenant_id, key), None)
+
+    def forget_stale(self, premises: tuple[Any, ...]) -> None:
+        """Forget what failed premises rested on: a remembered record (type, user), a remembered absence of a
+        domain's organisation; a changed organisation may sit under any domain, so its tenant is forgotten whole.
+        Failed "nothing there" premises (address, email, thread) rested on nothing remembered."""
+        for p in premises:
+            if p.kind == "org":
+                self.forget_tenant(p.tenant_id)
+            elif p.kind in ("type", "user", "domain"):
+                self.forget(p.kind, p.tenant_id, p.key)
 
     def forget_tenant(self, tenant_id: str) -> None:
         with self._lock:

@@ -312,10 +312,12 @@ def _decide(
 ) -> Outcome:
     if env.virus.upper() == "FAIL":
         return reject(deps, mail, env, "virus verdict FAIL", tenant.id)
+    # The type as remembered beside the facts the write re-checks (routing's copy may be older; a failed check
+    # made the store forget it, so the next attempt reads it).
+    item_type = deps.repos.item_types.warm(tenant.id, item_type.id) or item_type
     assumed = None if careful else _assumed(deps, tenant, mail)
     if assumed is None:
-        careful = True  # what the routing remembered of the type may be what was stale
-        item_type = deps.repos.item_types.warm(tenant.id, item_type.id) or item_type
+        careful = True
         if mail.from_addr and _is_own_address(deps, mail.from_addr):
             return reject(deps, mail, env, "mail from one of our own addresses (loop)", tenant.id)
     facts = assumed or ()

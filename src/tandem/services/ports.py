@@ -122,8 +122,8 @@ class Premise:
 
 
 class StalePremise(Exception):
-    """A write's premises no longer hold: nothing was written; the store forgot what it remembered of the tenant,
-    so the caller decides again from fresh reads."""
+    """A write's premises no longer hold: nothing was written; the store forgot what they rested on, so the caller
+    decides again from fresh reads."""
 
     def __init__(self, premises: tuple[Premise, ...]) -> None:
         super().__init__(", ".join(f"{p.kind}:{p.key}" for p in premises))
