@@ -144,7 +144,11 @@ class DynamoEntityRepo(Generic[E]):
     def list(self, tenant_id: str, *, limit: int = 50, after: Position = None) -> Page[E]:
         records, last = one_page(lambda **kw: Record.query(tkey(tenant_id), Record.sk.startswith(f"{self.prefix}#"),
                                                            **kw), limit, after)
-        return Page([self.entity(r) for r in records], last)
+        page = Page([self.entity(r) for r in records], last)
+        if self.facts is not None:  # a list just read (e.g. the type picker before a create) is as good as a get
+            for entity in page.items:
+                self.facts.remember(self.kind, tenant_id, entity.id, entity)  # type: ignore[attr-defined]
+        return page
 
     def delete(self, entity: E) -> None:
         pk, sk = self.key(entity.tenant_id, entity.id)  # type: ignore[attr-defined]
