@@ -39,7 +39,7 @@ def _rejections(container, tenant_id):
 
 def test_any_error_inside_ingest_is_kept_as_a_failed_rejection_with_its_raw_key(container, w, monkeypatch):
     # Given ingest breaks while turning a mail into a ticket
-    monkeypatch.setattr(ingest_email, "ensure_customer", _boom)
+    monkeypatch.setattr(ingest_email, "_sender", _boom)
     raw = compose(sender="dana@club.example", to=SUPPORT, subject="Lost?", body="Please keep me")
     # When SES delivers the mail
     [outcome] = deliver(container, raw, [SUPPORT])
@@ -66,7 +66,7 @@ def test_a_transient_error_propagates_and_stores_no_rejection(container, w, monk
     def throttled(*args, **kwargs):
         raise TransientError("ThrottlingException")
 
-    monkeypatch.setattr(ingest_email, "ensure_customer", throttled)
+    monkeypatch.setattr(ingest_email, "_sender", throttled)
     raw = compose(sender="dana@club.example", to=SUPPORT, subject="Later", body="Retry me")
     # When SES delivers the mail, then the error reaches Lambda (which retries) and no rejection is kept
     with pytest.raises(TransientError):
@@ -77,7 +77,7 @@ def test_a_transient_error_propagates_and_stores_no_rejection(container, w, monk
 def test_replay_turns_failed_mail_into_items_once(container, w, monkeypatch, capsys):
     # Given two mails whose ingest failed, and one rejected for a reason that still holds
     tenant_id = w.ids["tenant"].id
-    monkeypatch.setattr(ingest_email, "ensure_customer", _boom)
+    monkeypatch.setattr(ingest_email, "_sender", _boom)
     mails = [compose(sender="dana@club.example", to=SUPPORT, subject=f"Lost {i}", body="x") for i in range(2)]
     for raw in mails:
         deliver(container, raw, [SUPPORT])
@@ -102,7 +102,7 @@ def test_replay_turns_failed_mail_into_items_once(container, w, monkeypatch, cap
 
 def test_replay_of_a_mail_that_fails_again_keeps_one_rejection(container, w, monkeypatch, capsys):
     # Given a failed mail whose cause is not fixed yet
-    monkeypatch.setattr(ingest_email, "ensure_customer", _boom)
+    monkeypatch.setattr(ingest_email, "_sender", _boom)
     deliver(container, compose(sender="dana@club.example", to=SUPPORT, subject="Stuck", body="x"), [SUPPORT])
     # When it is replayed twice, then it is reported as still failing and the log holds one rejection
     assert _tandem("mail", "replay", "--tenant", "agency", "--reason", "failed") == 1

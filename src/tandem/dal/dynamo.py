@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from tandem.dal.codec import loads
 from tandem.dal.dynamo_base import DynamoEntityRepo, failed_items, get, one_page, tkey, transaction
@@ -39,7 +40,30 @@ class DynamoUserRepo(DynamoEntityRepo[User]):
         return bool(records)
 
     def by_email(self, tenant_id: str, email: str) -> User | None:
-        return self.by_claim(f"EMAIL#{tenant_id}#{email.lower()}")
+        user = self.by_claim(f"EMAIL#{tenant_id}#{email.lower()}")
+        if user is not None and self.facts is not None:
+            self.facts.remember("email", tenant_id, email.lower(), user.id)
+            self.facts.remember("user", tenant_id, user.id, user)
+        return user
+
+    def add(self, user: User, tx: TransactWrite | None = None) -> User:  # type: ignore[override]
+        stored = super().add(user, tx)
+        if tx is None:  # written: the next mail from this address finds its sender without a read
+            self.remember(stored)
+        return stored
+
+    def recall_by_email(self, tenant_id: str, email: str) -> tuple[bool, User | None]:
+        known, user_id = self.facts.recall("email", tenant_id, email.lower()) if self.facts else (False, None)
+        if not known:
+            return False, None
+        known, user = self.facts.recall("user", tenant_id, user_id) if self.facts else (False, None)
+        return (True, user) if known and user is not None and user.email == email.lower() else (False, None)
+
+    def remember(self, user: User) -> None:
+        """A user this process has just written (with its email), to be recalled by the next mail."""
+        if self.facts is not None:
+            self.facts.remember("email", user.tenant_id, user.email, user.id)
+            self.facts.remember("user", user.tenant_id, user.id, user)
 
     def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
         # The tenant is in every key, so another tenant's id finds nothing; PynamoDB retries unprocessed keys.
@@ -76,7 +100,13 @@ class DynamoOrganizationRepo(DynamoEntityRepo[Organization]):
         super().__init__("org", Organization, "ORG", claims=lambda o: [f"DOMAIN#{o.tenant_id}#{d}" for d in o.domains])
 
     def by_domain(self, tenant_id: str, domain: str) -> Organization | None:
-        return self.by_claim(f"DOMAIN#{tenant_id}#{domain.lower()}")
+        org = self.by_claim(f"DOMAIN#{tenant_id}#{domain.lower()}")
+        if self.facts is not None:
+            self.facts.remember("domain", tenant_id, domain.lower(), org)
+        return org
+
+    def recall_by_domain(self, tenant_id: str, domain: str) -> tuple[bool, Organization | None]:
+        return self.facts.recall("domain", tenant_id, domain.lower()) if self.facts else (False, None)
 
 
 class DynamoItemTypeRepo(DynamoEntityRepo[ItemType]):
@@ -167,13 +197,18 @@ def dynamo_repos() -> Repos:
     from tandem.dal.dynamo_time import DynamoTimeRepo
     from tandem.dal.dynamo_time_cells import DynamoTimeCells
     from tandem.dal.dynamo_views import DynamoViewRepo
+    from tandem.dal.warm import WarmFacts
 
-    items, projects = DynamoItemRepo(), DynamoProjectRepo()
+    facts = WarmFacts()
+    users, organizations, item_types = DynamoUserRepo(), DynamoOrganizationRepo(), DynamoItemTypeRepo()
+    for remembering in (users, organizations, item_types):
+        remembering.facts = facts
+    items, projects = DynamoItemRepo(facts, users), DynamoProjectRepo()
     repos = Repos(
         tenants=None,  # type: ignore[arg-type]  # needs the other repos, set below
-        users=DynamoUserRepo(), teams=DynamoEntityRepo("team", Team, "TEAM"),
-        organizations=DynamoOrganizationRepo(), portfolios=DynamoEntityRepo("portfolio", Portfolio, "PORTFOLIO"),
-        projects=projects, item_types=DynamoItemTypeRepo(), items=items,
+        users=users, teams=DynamoEntityRepo("team", Team, "TEAM"),
+        organizations=organizations, portfolios=DynamoEntityRepo("portfolio", Portfolio, "PORTFOLIO"),
+        projects=projects, item_types=item_types, items=items,
         conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
         rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
         sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(),

@@ -1,6 +1,7 @@
 """Shared mechanics of the PynamoDB repos: one-page queries, transactions, claims, optimistic versions."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -11,8 +12,9 @@ from pynamodb.transactions import TransactWrite
 
 from tandem.dal.codec import dumps, loads
 from tandem.dal.table import Record
+from tandem.dal.warm import WarmFacts
 from tandem.domain.errors import Conflict
-from tandem.services.ports import Page, Position
+from tandem.services.ports import Page, Position, Premise
 
 E = TypeVar("E")
 
@@ -73,6 +75,26 @@ class DynamoEntityRepo(Generic[E]):
     def __init__(self, kind: str, cls: type[E], prefix: str, claims: Callable[[E], list[str]] = lambda e: [],
                  extra: Callable[[E], dict[str, Any]] = lambda e: {}) -> None:
         self.kind, self.cls, self.prefix, self.claims, self.extra = kind, cls, prefix, claims, extra
+        # What the warm Lambda remembers (dal/warm.py); set by `dynamo_repos` for the kinds writes re-check.
+        self.facts: WarmFacts | None = None
+
+    def warm(self, tenant_id: str, entity_id: str) -> E | None:
+        """The entity as this process remembers it, read once when it does not (callers re-check its version in
+        their write: a Premise)."""
+        if self.facts is None:
+            return self.get(tenant_id, entity_id)
+        known, value = self.facts.recall(self.kind, tenant_id, entity_id)
+        if known:
+            return value
+        value = self.get(tenant_id, entity_id)
+        if value is not None:
+            self.facts.remember(self.kind, tenant_id, entity_id, value)
+        return value
+
+    def _changed(self, tenant_id: str) -> None:
+        """This process changed one of the tenant's records: forget what it remembers of the tenant."""
+        if self.facts is not None:
+            self.facts.forget_tenant(tenant_id)
 
     def key(self, tenant_id: str, entity_id: str) -> tuple[str, str]:
         return tkey(tenant_id), f"{self.prefix}#{entity_id}"
@@ -115,6 +137,7 @@ class DynamoEntityRepo(Generic[E]):
         current = self.get(entity.tenant_id, entity.id)  # type: ignore[attr-defined]
         if current is None or current.version != entity.version:  # type: ignore[attr-defined]
             raise Conflict(f"{self.kind} changed meanwhile, read it again")
+        self._changed(entity.tenant_id)  # type: ignore[attr-defined]
         stored = replace(entity, version=entity.version + 1)  # type: ignore[type-var,attr-defined]
         old, new = set(self.claims(current)), set(self.claims(stored))
         try:
@@ -133,10 +156,15 @@ class DynamoEntityRepo(Generic[E]):
     def list(self, tenant_id: str, *, limit: int = 50, after: Position = None) -> Page[E]:
         records, last = one_page(lambda **kw: Record.query(tkey(tenant_id), Record.sk.startswith(f"{self.prefix}#"),
                                                            **kw), limit, after)
-        return Page([self.entity(r) for r in records], last)
+        page = Page([self.entity(r) for r in records], last)
+        if self.facts is not None:  # a list just read (e.g. the type picker before a create) is as good as a get
+            for entity in page.items:
+                self.facts.remember(self.kind, tenant_id, entity.id, entity)  # type: ignore[attr-defined]
+        return page
 
     def delete(self, entity: E) -> None:
         pk, sk = self.key(entity.tenant_id, entity.id)  # type: ignore[attr-defined]
+        self._changed(entity.tenant_id)  # type: ignore[attr-defined]
         try:
             with transaction() as tx:
                 tx.delete(Record(pk=pk, sk=sk), condition=Record.version == entity.version)  # type: ignore[attr-defined]
@@ -154,3 +182,32 @@ class DynamoEntityRepo(Generic[E]):
             return None
         _, tenant_id, entity_id = found.owner.split(":", 2)
         return self.get(tenant_id, entity_id)
+
+
+# Where each kind of Premise lives: a record of the tenant (checked by version) or a unique claim (must be free).
+_RECORD_PREFIX = {"type": "TYPE", "user": "USER", "org": "ORG"}
+_CLAIM_KEY = {"email": "EMAIL#{t}#{k}", "domain": "DOMAIN#{t}#{k}", "address": "ADDR#{k}"}
+
+
+def check_premises(tx: TransactWrite, premises: tuple[Premise, ...]) -> tuple[Premise, ...]:
+    """One ConditionCheck per premise (each fact once); returns them in the order they lead the transaction
+    (PynamoDB sends condition checks first, so the i-th premise is the transaction's i-th action)."""
+    unique = tuple(dict.fromkeys(premises))
+    for p in unique:
+        if p.kind in _RECORD_PREFIX:
+            tx.condition_check(Record, tkey(p.tenant_id), f"{_RECORD_PREFIX[p.kind]}#{p.key}",
+                               condition=Record.version == p.version)
+        elif p.kind == "thread":  # no mail with this Message-ID threads into an item (dynamo_items.thread_record)
+            digest = hashlib.sha256(p.key.strip().encode()).hexdigest()[:40]
+            tx.condition_check(Record, f"{tkey(p.tenant_id)}#MID#{digest}", "MID",
+                               condition=Record.pk.does_not_exist())
+        else:
+            tx.condition_check(Record, _CLAIM_KEY[p.kind].format(t=p.tenant_id, k=p.key.lower()), "CLAIM",
+                               condition=Record.pk.does_not_exist())
+    return unique
+
+
+def stale_premises(exc: TransactWriteError, checked: tuple[Premise, ...]) -> tuple[Premise, ...]:
+    """The premises among the first actions of a cancelled transaction whose check failed."""
+    failed = set(failed_items(exc))
+    return tuple(p for i, p in enumerate(checked) if i in failed)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import replace
 from typing import Any
 
@@ -10,23 +11,46 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from tandem.dal.codec import dumps, loads
-from tandem.dal.dynamo_base import done_key, done_record, failed_items, get, one_page, tkey, transaction, ttl
+from tandem.dal.dynamo_base import (
+    check_premises,
+    done_key,
+    done_record,
+    failed_items,
+    get,
+    one_page,
+    stale_premises,
+    tkey,
+    transaction,
+    ttl,
+)
 from tandem.dal.table import Record
+from tandem.dal.warm import WarmFacts
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict
 from tandem.domain.item_order import activity_key, created_key, due_key, order_of, priority_key
 from tandem.domain.items import Item, format_ref
 from tandem.domain.messages import Attachment, Message
+from tandem.domain.people import User
 from tandem.domain.queues import OPEN, is_open
-from tandem.services.ports import AlreadyDone, DuplicateRequest, IdempotencyClaim, ItemQuery, Page, Position
+from tandem.services.ports import (
+    AlreadyDone,
+    DuplicateRequest,
+    IdempotencyClaim,
+    ItemQuery,
+    Page,
+    Position,
+    Premise,
+    StalePremise,
+)
 
 IDEMPOTENCY_TTL = 24 * 3600
 MAIL_CLAIM_TTL = 30 * 24 * 3600
 RETRIES = 5
 ALIAS_HOPS = 3  # a twice-converted item's oldest references still find it
 # A transaction holds at most 100 items: the fixed records of a create (counter, item, activity, claim,
-# message) and a few thread ids leave room for this many attachment records; the rest follow in batches.
-TX_ATTACHMENTS = 80
+# message), a few thread ids, the premises re-checked and new people (services/ingest_email.py: MAX_ASSUMED)
+# leave room for this many attachment records; the rest follow in batches.
+TX_ATTACHMENTS = 60
 
 
 def ref_key(tenant_id: str, ref: str) -> str:
@@ -123,17 +147,46 @@ def write_attachments(tenant_id: str, item_id: str, attachments: list[Attachment
 
 
 class DynamoItemRepo:
+    """Items; a warm instance remembers each counter's value, so numbering an item needs no read.
+
+    The counter's update is conditional on the remembered value: when another writer numbered meanwhile, the
+    cancelled transaction names the current value (ReturnValuesOnConditionCheckFailure) and the create tries
+    again with it — contention costs one more transaction, never a gap or a repeat in the numbering."""
+
+    def __init__(self, facts: WarmFacts | None = None, users: Any = None) -> None:
+        self._facts, self._users = facts, users
+        self._numbers: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
     def _counter(self, tenant_id: str, kind: str) -> int:
+        with self._lock:
+            known = self._numbers.get((tenant_id, kind))
+        if known is not None:
+            return known
         try:
             found = Record.get(tkey(tenant_id), f"COUNTER#{kind}", consistent_read=True)
         except DoesNotExist:
             return 0
         return int(found.n or 0)
 
+    def _numbered(self, tenant_id: str, kind: str, number: int) -> None:
+        with self._lock:
+            self._numbers[(tenant_id, kind)] = number
+
+    def _learn(self, tenant_id: str, kind: str, exc: TransactWriteError, position: int) -> None:
+        """The counter's value in a cancelled transaction's reason (or, without one, forget it: read next time)."""
+        reasons = exc.cancellation_reasons or []
+        raw = reasons[position].raw_item if position < len(reasons) and reasons[position] is not None else None
+        with self._lock:
+            if raw and "n" in raw:
+                self._numbers[(tenant_id, kind)] = int(raw["n"]["N"])
+            else:
+                self._numbers.pop((tenant_id, kind), None)
+
     def _bump(self, tx: Any, tenant_id: str, kind: str, current: int) -> None:
         counter = Record(pk=tkey(tenant_id), sk=f"COUNTER#{kind}", kind="counter", n=current + 1)
         condition = Record.n == current if current else Record.pk.does_not_exist()
-        tx.save(counter, condition=condition)
+        tx.save(counter, condition=condition, return_values="ALL_OLD")
 
     def _claim_to(self, tx: Any, tenant_id: str, claim: IdempotencyClaim | None, ref: str,
                   message: Message | None = None) -> None:
@@ -156,7 +209,8 @@ class DynamoItemRepo:
         return DuplicateRequest(found.target or "", found.owner or "", made.get("message"))
 
     def create(self, item: Item, activity: Activity, *, claim: IdempotencyClaim | None = None,
-               message: Message | None = None, thread_ids: tuple[str, ...] = ()) -> Item:
+               message: Message | None = None, thread_ids: tuple[str, ...] = (),
+               premises: tuple[Premise, ...] = (), new_people: tuple[User, ...] = ()) -> Item:
         for _ in range(RETRIES):
             number = self._counter(item.tenant_id, item.kind)
             stored = replace(item, ref=format_ref(item.kind, number + 1), version=1)
@@ -164,6 +218,8 @@ class DynamoItemRepo:
             first = with_attachments_marked(first) if first is not None else None
             try:
                 with transaction() as tx:
+                    checked = check_premises(tx, premises)
+                    # Puts follow the checks in this order: counter, item, activity, claim, ...
                     self._bump(tx, item.tenant_id, item.kind, number)
                     tx.save(item_record(stored), condition=Record.pk.does_not_exist())
                     tx.save(activity_record(activity))
@@ -174,16 +230,45 @@ class DynamoItemRepo:
                             tx.save(attachment_record(item.tenant_id, stored.id, att))
                     for mid in thread_ids:
                         tx.save(thread_record(item.tenant_id, mid, stored))
+                    for person in new_people:
+                        self._users._add_to(tx, replace(person, version=1))
+                self._numbered(item.tenant_id, item.kind, number + 1)
+                self._remember(new_people)
                 if first is not None:
                     write_attachments(item.tenant_id, stored.id, first.attachments[TX_ATTACHMENTS:])
                 return stored
             except TransactWriteError as exc:
-                duplicate = self._duplicate(item.tenant_id, claim) if 3 in failed_items(exc) else None
-                if duplicate is not None:
-                    raise duplicate from exc
-                if 0 not in failed_items(exc) and 1 not in failed_items(exc):
-                    raise
+                self._after_cancel(exc, item, claim, checked, new_people)
         raise Conflict("could not number the item, try again")
+
+    def _after_cancel(self, exc: TransactWriteError, item: Item, claim: IdempotencyClaim | None,
+                      checked: tuple[Premise, ...], new_people: tuple[User, ...]) -> None:
+        """Why a create's transaction was cancelled: a repeat (DuplicateRequest), a stale premise or a taken email
+        (StalePremise), or a counter moved on (learnt: the caller tries again); anything else re-raised."""
+        failed, k = set(failed_items(exc)), len(checked)
+        duplicate = self._duplicate(item.tenant_id, claim) if claim is not None and k + 3 in failed else None
+        if duplicate is not None:
+            raise duplicate from exc
+        stale = stale_premises(exc, checked)
+        reasons = len(exc.cancellation_reasons or [])
+        # Each new person is two puts (record, email claim) at the end of the transaction.
+        taken = tuple(Premise("email", p.tenant_id, p.email) for n, p in enumerate(new_people)
+                      if {reasons - 2 * (len(new_people) - n), reasons - 2 * (len(new_people) - n) + 1} & failed)
+        if stale or taken:
+            if self._facts is not None:
+                self._facts.forget_stale(stale)
+            raise StalePremise(stale + taken) from exc
+        if k in failed:
+            self._learn(item.tenant_id, item.kind, exc, k)
+            return
+        if k + 1 not in failed:
+            raise exc
+        with self._lock:  # the reference is taken though the counter agreed: read the counter afresh
+            self._numbers.pop((item.tenant_id, item.kind), None)
+
+    def _remember(self, people: tuple[User, ...]) -> None:
+        for person in people:
+            self._users.remember(replace(person, version=1))
 
     def many(self, tenant_id: str, refs: list[str]) -> list[Item]:
         return read_many(tenant_id, refs)
@@ -234,10 +319,13 @@ class DynamoItemRepo:
                     tx.save(item_record(stored), condition=Record.pk.does_not_exist())
                     tx.save(alias, condition=(Record.version == old.version) & (Record.kind == "item"))
                     tx.save(activity_record(activity))
+                self._numbered(new.tenant_id, new.kind, number + 1)
                 return stored
             except TransactWriteError as exc:
                 if 2 in failed_items(exc):
                     raise Conflict("item changed meanwhile, read it again") from exc
+                if 0 in failed_items(exc):
+                    self._learn(new.tenant_id, new.kind, exc, 0)
         raise Conflict("could not number the item, try again")
 
     def query(self, q: ItemQuery) -> Page[Item]:

@@ -9,11 +9,21 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 
 from tandem.dal.codec import dumps, loads
-from tandem.dal.dynamo_base import done_record, failed_items, get, one_page, tkey, transaction, ttl
+from tandem.dal.dynamo_base import (
+    check_premises,
+    done_record,
+    failed_items,
+    get,
+    one_page,
+    stale_premises,
+    tkey,
+    transaction,
+    ttl,
+)
 from tandem.dal.table import Record
 from tandem.domain.clock import iso, parse_iso
 from tandem.domain.mail import Rejection
-from tandem.services.ports import Page, Position, Timer
+from tandem.services.ports import Page, Position, Premise, StalePremise, Timer
 
 REJECTION_TTL = 90 * 24 * 3600
 RESPONSE_TTL = 24 * 3600
@@ -24,10 +34,22 @@ def _conditional_failure(exc: Exception) -> bool:
 
 
 class DynamoMailLog:
-    def reject(self, rejection: Rejection) -> None:
+    def reject(self, rejection: Rejection, premises: tuple[Premise, ...] = ()) -> None:
         owner = tkey(rejection.tenant_id) if rejection.tenant_id else "T#-"
-        Record(pk=f"{owner}#REJECT", sk=f"{rejection.at}#{rejection.id}", kind="rejection", data=dumps(rejection),
-               expires_at=ttl(REJECTION_TTL)).save()
+        record = Record(pk=f"{owner}#REJECT", sk=f"{rejection.at}#{rejection.id}", kind="rejection",
+                        data=dumps(rejection), expires_at=ttl(REJECTION_TTL))
+        if not premises:
+            record.save()
+            return
+        try:
+            with transaction() as tx:  # the reason holds only while its premises do: one request all the same
+                checked = check_premises(tx, premises)
+                tx.save(record)
+        except TransactWriteError as exc:
+            stale = stale_premises(exc, checked)
+            if not stale:
+                raise
+            raise StalePremise(stale) from exc
 
     def rejections(self, tenant_id: str | None, *, limit: int = 50, after: Position = None,
                    since: str | None = None) -> Page[Rejection]:

@@ -31,7 +31,9 @@ from tandem.services.ports import (
     ItemQuery,
     Page,
     Position,
+    Premise,
     Repos,
+    StalePremise,
     Timer,
 )
 
@@ -65,6 +67,7 @@ class _Store:
         self.claims: dict[str, str] = {}
         self.entities: dict[tuple[str, str, str], Any] = {}
         self.counters: dict[tuple[str, str], int] = {}
+        self.threads: dict[tuple[str, str], str] = {}  # (tenant, Message-ID) → item id
         # What a DynamoDB stream would carry: tests drain it into the same handler the rules Lambda runs.
         self.events: list[Event] = []
         self.event_seq = 0
@@ -84,6 +87,23 @@ class _Store:
     def release(self, keys: Iterable[str]) -> None:
         for k in keys:
             self.claims.pop(k, None)
+
+    def check(self, premises: tuple[Premise, ...]) -> None:
+        """StalePremise unless every premise holds (the twin of the table's ConditionChecks)."""
+        claims = {"email": "email:{t}:{k}", "domain": "domain:{t}:{k}", "address": "addr:{k}"}
+        stale = []
+        for p in dict.fromkeys(premises):
+            if p.kind in claims:
+                holds = claims[p.kind].format(t=p.tenant_id, k=p.key.lower()) not in self.claims
+            elif p.kind == "thread":
+                holds = (p.tenant_id, p.key) not in self.threads
+            else:
+                found = self.entities.get((p.tenant_id, p.kind, p.key))
+                holds = found is not None and found.version == p.version
+            if not holds:
+                stale.append(p)
+        if stale:
+            raise StalePremise(tuple(stale))
 
 
 class MemoryEntityRepo(Generic[E]):
@@ -118,6 +138,9 @@ class MemoryEntityRepo(Generic[E]):
 
     def get(self, tenant_id: str, entity_id: str) -> E | None:
         return self._current((tenant_id, self._kind, entity_id))
+
+    def warm(self, tenant_id: str, entity_id: str) -> E | None:
+        return self.get(tenant_id, entity_id)  # nothing to save here: memory reads are free
 
     def save(self, entity: E) -> E:
         with self._s.lock:
@@ -195,6 +218,9 @@ class MemoryOrganizationRepo(MemoryEntityRepo[Organization]):
     def by_domain(self, tenant_id: str, domain: str) -> Organization | None:
         return self.find_claim(f"domain:{tenant_id}:{domain.lower()}")
 
+    def recall_by_domain(self, tenant_id: str, domain: str) -> tuple[bool, Organization | None]:
+        return True, self.by_domain(tenant_id, domain)
+
 
 class MemoryItemTypeRepo(MemoryEntityRepo[ItemType]):
     def __init__(self, store: _Store) -> None:
@@ -232,6 +258,9 @@ class MemoryUserRepo(MemoryEntityRepo[User]):
 
     def by_email(self, tenant_id: str, email: str) -> User | None:
         return self.find_claim(f"email:{tenant_id}:{email.lower()}")
+
+    def recall_by_email(self, tenant_id: str, email: str) -> tuple[bool, User | None]:
+        return True, self.by_email(tenant_id, email)
 
     def get_many(self, tenant_id: str, user_ids: list[str]) -> list[User]:
         return [u for u in (self.get(tenant_id, i) for i in dict.fromkeys(user_ids)) if u is not None]
@@ -309,12 +338,13 @@ class MemoryTenantRepo:
 class MemoryItemRepo:
     def __init__(self, store: _Store) -> None:
         self._s = store
+        self.people: Any = None  # the user repo (set by memory_repos)
         self._items: dict[tuple[str, str], Item] = {}  # (tenant, ref) → item
         self._aliases: dict[tuple[str, str], str] = {}  # retired ref → current ref
         self._activity: dict[tuple[str, str], list[Activity]] = {}
         self._idem: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._done: set[tuple[str, str]] = set()  # (tenant, key): done-markers of stream changes (`save`)
-        self.threads: dict[tuple[str, str], str] = {}  # (tenant, Message-ID) → item id
+        self.threads = store.threads  # (tenant, Message-ID) → item id, shared with the premises check
         self.conversations: MemoryConversationRepo = None  # type: ignore[assignment]  # set by memory_repos
 
     def by_id(self, tenant_id: str, item_id: str) -> Item | None:
@@ -333,12 +363,17 @@ class MemoryItemRepo:
         claim: IdempotencyClaim | None = None,
         message: Message | None = None,
         thread_ids: tuple[str, ...] = (),
+        premises: tuple[Premise, ...] = (),
+        new_people: tuple[User, ...] = (),
     ) -> Item:
         with self._s.lock:
             self.check_claim(item.tenant_id, claim)
+            self._s.check(premises + tuple(Premise("email", p.tenant_id, p.email) for p in new_people))
             _fits(item)
             if message is not None:
                 _fits(message)
+            for person in new_people:
+                self.people.add(person)
             stored = replace(item, ref=self._next_ref(item.tenant_id, item.kind), version=1)
             self._items[(item.tenant_id, stored.ref)] = copy.deepcopy(stored)
             self.record(activity)
@@ -524,15 +559,17 @@ class MemoryConversationRepo:
 
 
 class MemoryMailLog:
-    def __init__(self) -> None:
+    def __init__(self, store: _Store | None = None) -> None:
+        self._store = store or _Store()
         self._rejections: list[Rejection] = []
         self._claims: set[tuple[str, str]] = set()
         self._counters: dict[tuple[str, str, str], int] = {}
         self._counted: set[tuple[str, str]] = set()  # (tenant, change id): done-markers of `count_once`
         self._lock = threading.Lock()
 
-    def reject(self, rejection: Rejection) -> None:
-        with self._lock:
+    def reject(self, rejection: Rejection, premises: tuple[Premise, ...] = ()) -> None:
+        with self._store.lock, self._lock:
+            self._store.check(premises)
             self._rejections.append(copy.deepcopy(rejection))
 
     def rejections(
@@ -651,10 +688,11 @@ def memory_repos() -> Repos:
     from tandem.dal.memory_views import MemoryViewRepo
 
     store = _Store()
-    items, projects = MemoryItemRepo(store), MemoryProjectRepo(store)
+    items, projects, users = MemoryItemRepo(store), MemoryProjectRepo(store), MemoryUserRepo(store)
+    items.people = users  # new requesters are added in the item's own write
     repos = Repos(
         tenants=None,  # type: ignore[arg-type]  # set below: it needs the other repos
-        users=MemoryUserRepo(store),
+        users=users,
         teams=MemoryEntityRepo[Team](store, "team"),
         organizations=MemoryOrganizationRepo(store),
         portfolios=MemoryEntityRepo[Portfolio](store, "portfolio"),
@@ -663,7 +701,7 @@ def memory_repos() -> Repos:
         items=items,
         conversations=MemoryConversationRepo(store, items),
         idempotency=MemoryIdempotencyStore(),
-        mail=MemoryMailLog(),
+        mail=MemoryMailLog(store),
         rules=MemoryRuleRepo(store),
         macros=MemoryMacroRepo(store),
         sla_policies=MemoryEntityRepo(store, "sla"),

@@ -7,6 +7,7 @@ the bottom-posting rules and the signature rules are ours, so the reply is alway
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -63,13 +64,27 @@ def _own_headers() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in OWN_HEADERS), re.M | re.I)
 
 
+def _at_line_bounds(pattern: re.Pattern[str], flat: str) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(flat)` finds, tried only at line boundaries. Every branch of the quote-header
+    patterns starts at a line's start (`^`, MULTILINE) or at a newline, so no match can begin mid-line; the
+    regex engine would try each of its many branches at every character, which made this half of parsing."""
+    end = 0
+    for at in (0, *(i + d for i, c in enumerate(flat) if c == "\n" for d in (0, 1))):
+        if at < end:
+            continue
+        match = pattern.match(flat, at)
+        if match is not None and match.end() > at:
+            yield match
+            end = match.end()
+
+
 def _header_spans(lines: list[str]) -> dict[int, int]:
     """First line → line after the end, for every quote header found on the (stripped) lines."""
     # Headers are short lines; cutting long ones keeps the library's patterns linear on pathological bodies.
     flat = "\n".join(line.strip()[:300] for line in lines)
     spans: dict[int, int] = {}
     for pattern in (_own_headers(), _library_headers()):
-        for match in pattern.finditer(flat) if pattern else ():
+        for match in _at_line_bounds(pattern, flat) if pattern else ():
             if not match.group().strip():
                 continue
             start = flat.count("\n", 0, match.start() + len(match.group()) - len(match.group().lstrip()))

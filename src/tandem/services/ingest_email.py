@@ -20,7 +20,7 @@ from tandem.domain.item_types import ItemType
 from tandem.domain.items import Cause, Item, Link
 from tandem.domain.mail import Envelope, Rejection
 from tandem.domain.messages import Message, Visibility
-from tandem.domain.people import User, normalize_email
+from tandem.domain.people import User, email_domain, normalize_email
 from tandem.domain.replies import status_after_customer_reply
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import TASKS, Tenant, module_on
@@ -30,12 +30,17 @@ from tandem.mail.render import cut_at_marker
 from tandem.services.deps import Deps
 from tandem.services.mail_parts import TEXT_BUDGET, TITLE_CHARS, content, fit
 from tandem.services.modules import TASK
-from tandem.services.open_item import ensure_customer
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim, TransientError
+from tandem.services.open_item import PREMISE_ATTEMPTS, ensure_customer, new_customer
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim, Premise, StalePremise, TransientError
 from tandem.services.post_message import resolve_handles
 from tandem.services.update_item import change_item
 
 MAX_CC = 100
+# At most this many Message-IDs or bounced addresses (Cc addresses) are assumed unknown and re-checked in the one
+# write; more are read. Together with a new sender and the Cc's new people they fit one transaction beside
+# dal's TX_ATTACHMENTS.
+MAX_ASSUMED = 10
+MAX_ASSUMED_CC = 4
 # The reason of a mail kept because the module it belongs to is switched off (issue 15): "module switched off: tasks".
 MODULE_OFF = "module switched off"
 
@@ -59,10 +64,18 @@ def _candidates(mail: InboundEmail, env: Envelope) -> list[str]:
     return list(seen)
 
 
+def _routable(mail: InboundEmail, env: Envelope) -> list[str]:
+    """The addresses SES received the mail for; the header's only when the envelope names none (a raw mail
+    replayed without its receipt). SES lists every address of ours a mail went to, so a To/Cc address missing
+    from the envelope was not delivered to us, and looking it up would only cost a read per stranger."""
+    seen = dict.fromkeys(a.strip().lower() for a in env.recipients if a and "@" in a)
+    return list(seen) or _candidates(mail, env)
+
+
 def route(deps: Deps, mail: InboundEmail, env: Envelope) -> dict[str, tuple[ItemType, list[str]]]:
     """tenant id → (the item type of the first of its addresses, every recipient address of that tenant)."""
     routed: dict[str, tuple[ItemType, list[str]]] = {}
-    for address in _candidates(mail, env):
+    for address in _routable(mail, env):
         item_type = deps.repos.item_types.by_address(base_address(address))
         if item_type is None:
             continue
@@ -71,8 +84,16 @@ def route(deps: Deps, mail: InboundEmail, env: Envelope) -> dict[str, tuple[Item
     return routed
 
 
-def reject(deps: Deps, mail: InboundEmail, env: Envelope, reason: str, tenant_id: str | None = None) -> Outcome:
-    """Keep a mail we will not turn into anything, with the reason (the raw bytes stay in the inbound bucket)."""
+def reject(
+    deps: Deps,
+    mail: InboundEmail,
+    env: Envelope,
+    reason: str,
+    tenant_id: str | None = None,
+    premises: tuple[Premise, ...] = (),
+) -> Outcome:
+    """Keep a mail we will not turn into anything, with the reason (the raw bytes stay in the inbound bucket);
+    `premises` are the facts the reason rests on, re-checked in the same write."""
     deps.repos.mail.reject(
         Rejection(
             id=deps.new_id(),
@@ -86,7 +107,8 @@ def reject(deps: Deps, mail: InboundEmail, env: Envelope, reason: str, tenant_id
             subject=(mail.subject or "")[:300],
             raw_key=env.raw_key,
             envelope=replace(env, recipients=[r[:300] for r in env.recipients[:50]]),
-        )
+        ),
+        premises,
     )
     return Outcome("rejected", tenant_id, reason=reason)
 
@@ -128,14 +150,67 @@ def ingest(
     return outcomes
 
 
-def _sender(deps: Deps, tenant: Tenant, mail: InboundEmail, env: Envelope) -> User | None:
+@dataclass
+class _Sender:
+    """Who sent the mail, as far as this attempt knows: a stored user, or (`new`) a customer the item's own write
+    adds; `premises` are what that rests on (the user's version, or the email and its domain still unclaimed)."""
+
+    user: User | None
+    new: bool = False
+    premises: tuple[Premise, ...] = ()
+
+
+def _sender_email(mail: InboundEmail, env: Envelope) -> str | None:
     """The From address, or the envelope sender when the mail names none (bare scripts and some gateways)."""
     candidate = mail.from_addr or ("" if mail.headers.get("from") else env.source.strip("<> "))
     try:
-        email = normalize_email(candidate)
+        return normalize_email(candidate)
     except ValidationError:
         return None
-    return ensure_customer(deps, tenant, email, mail.from_name or None)
+
+
+def _sender(deps: Deps, tenant: Tenant, mail: InboundEmail, env: Envelope, careful: bool) -> _Sender:
+    """Who sent the mail; automatic mail makes nobody a customer (its sender only matters if already known)."""
+    email = _sender_email(mail, env)
+    if email is None:
+        return _Sender(None)
+    if careful and mail.auto.kind == "auto_reply":
+        user = deps.repos.users.by_email(tenant.id, email)
+        return _Sender(user, premises=(Premise("user", tenant.id, user.id, user.version),) if user else ())
+    return _person(deps, tenant, email, mail.from_name or None, careful)
+
+
+def _person(deps: Deps, tenant: Tenant, email: str, name: str | None, careful: bool) -> _Sender:
+    """Careful: the stored user (a new customer is stored now). Otherwise from what the warm Lambda remembers,
+    without a read: a known user, or a new customer proposed with the organisation remembered for its domain."""
+    if careful:
+        user = ensure_customer(deps, tenant, email, name)
+        return _Sender(user, premises=(Premise("user", tenant.id, user.id, user.version),))
+    known, user = deps.repos.users.recall_by_email(tenant.id, email)
+    if known and user is not None:
+        return _Sender(user, premises=(Premise("user", tenant.id, user.id, user.version),))
+    domain = email_domain(email)
+    known, org = deps.repos.organizations.recall_by_domain(tenant.id, domain)
+    fact = Premise("org", tenant.id, org.id, org.version) if known and org else Premise("domain", tenant.id, domain)
+    user = new_customer(deps, tenant, email, name, org.id if known and org else None)
+    return _Sender(user, new=True, premises=(fact,))
+
+
+def _copied(deps: Deps, tenant: Tenant, mail: InboundEmail, sender: User, careful: bool) -> list[_Sender]:
+    """Every Cc but the sender that is not one of our own addresses (the first MAX_CC of them: a Cc list of
+    thousands would create as many customers and outgrow the item's record). Not careful: the Cc addresses were
+    assumed none of ours (`_assumed`), and new people are proposed like a new sender."""
+    people, seen = [], {sender.email}
+    for address in mail.cc[:MAX_CC]:
+        try:
+            email = normalize_email(address)
+        except ValidationError:
+            continue
+        if email in seen or (careful and _is_own_address(deps, address)):
+            continue
+        seen.add(email)
+        people.append(_person(deps, tenant, email, None, careful))
+    return people
 
 
 def _is_own_address(deps: Deps, email: str) -> bool:
@@ -150,14 +225,16 @@ def _thread(
     sender: User | None,
     trusted_staff: bool,
     secret: str,
+    lookup: bool = True,
 ) -> Item | None:
+    """The item the mail answers, if any; `lookup` False leaves its Message-IDs to the write's premises."""
     for address in addresses:
         ref = reply_ref(secret, tenant.id, address)
         item = deps.repos.items.get(tenant.id, ref) if ref else None
         if item is not None:
             return item
-    ids = [i for i in [mail.in_reply_to, *reversed(mail.references)] if i]
-    ref = deps.repos.conversations.thread_of(tenant.id, ids) if ids else None
+    ids = _thread_ids(mail)
+    ref = deps.repos.conversations.thread_of(tenant.id, ids) if ids and lookup else None
     if ref and (item := deps.repos.items.get(tenant.id, ref)) is not None:
         return item
     for ref in subject_refs(mail.subject or ""):
@@ -165,6 +242,30 @@ def _thread(
         if item is not None and sender is not None and _participant(item, sender, trusted_staff):
             return item
     return None
+
+
+def _thread_ids(mail: InboundEmail) -> list[str]:
+    return [i for i in [mail.in_reply_to, *reversed(mail.references)] if i]
+
+
+def _assumed(deps: Deps, tenant: Tenant, mail: InboundEmail) -> tuple[Premise, ...] | None:
+    """What a first attempt assumes instead of reading, each re-checked by its one write: the sender is none of
+    our addresses (no loop), no Message-ID it answers threads into an item, nobody a bounce names is a user
+    (nothing to mark failing). None when there is too much to check in one transaction: then read."""
+    # Each Message-ID once, as the thread records key them (stripped), and never the mail's own: the write adds it.
+    ids = [i for i in dict.fromkeys(i.strip() for i in _thread_ids(mail)) if i != (mail.message_id or "").strip()]
+    bounced = [] if mail.auto.kind != "bounce" else list(dict.fromkeys(mail.auto.bounced_recipients))
+    if len(ids) > MAX_ASSUMED or len(bounced) > MAX_ASSUMED or len(mail.cc) > MAX_ASSUMED_CC:
+        return None
+    ours = [a for a in [mail.from_addr, *mail.cc] if a and "@" in a]
+    facts = [Premise("address", tenant.id, base_address(a.strip().lower())) for a in ours]
+    facts += [Premise("thread", tenant.id, i) for i in ids]
+    for address in bounced:
+        try:
+            facts.append(Premise("email", tenant.id, normalize_email(address)))
+        except ValidationError:
+            continue
+    return tuple(facts)
 
 
 def _participant(item: Item, user: User, trusted_staff: bool) -> bool:
@@ -188,24 +289,64 @@ def _for_tenant(
     env: Envelope,
     secret: str,
 ) -> Outcome:
+    """Decided first from what the warm Lambda remembers (one write re-checks every fact it used); when a fact
+    was stale, decided again from fresh reads (`_assumed` sends mail with too much to check there at once)."""
+    for attempt in range(PREMISE_ATTEMPTS):
+        try:
+            return _decide(deps, tenant, item_type, addresses, mail, env, secret, careful=attempt > 0)
+        except StalePremise:
+            if attempt == PREMISE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _decide(
+    deps: Deps,
+    tenant: Tenant,
+    item_type: ItemType,
+    addresses: list[str],
+    mail: InboundEmail,
+    env: Envelope,
+    secret: str,
+    careful: bool,
+) -> Outcome:
     if env.virus.upper() == "FAIL":
         return reject(deps, mail, env, "virus verdict FAIL", tenant.id)
-    if mail.from_addr and _is_own_address(deps, mail.from_addr):
-        return reject(deps, mail, env, "mail from one of our own addresses (loop)", tenant.id)
+    # The type as remembered beside the facts the write re-checks (routing's copy may be older; a failed check
+    # made the store forget it, so the next attempt reads it).
+    item_type = deps.repos.item_types.warm(tenant.id, item_type.id) or item_type
+    assumed = None if careful else _assumed(deps, tenant, mail)
+    if assumed is None:
+        careful = True
+        if mail.from_addr and _is_own_address(deps, mail.from_addr):
+            return reject(deps, mail, env, "mail from one of our own addresses (loop)", tenant.id)
+    facts = assumed or ()
     auto = mail.auto
-    sender = None if auto.kind == "bounce" else _sender(deps, tenant, mail, env)
-    trusted_staff = sender is not None and sender.role.is_staff and env.authenticated
-    item = _thread(deps, tenant, addresses, mail, sender, trusted_staff, secret)
+    sender = _Sender(None) if auto.kind == "bounce" else _sender(deps, tenant, mail, env, careful)
+    user = sender.user
+    trusted_staff = user is not None and not sender.new and user.role.is_staff and env.authenticated
+    item = _thread(deps, tenant, addresses, mail, user, trusted_staff, secret, lookup=careful)
     if auto.kind in ("bounce", "auto_reply"):
-        return _automatic(deps, tenant, item, mail, env, sender)
-    if sender is None:
-        return reject(deps, mail, env, "no usable sender address", tenant.id)
+        if item is None:
+            if careful:
+                _bounced(deps, tenant, mail)
+            return reject(
+                deps, mail, env, f"automatic mail ({auto.kind}: {auto.reason}) matches no item", tenant.id, facts
+            )
+        if not careful:
+            raise StalePremise(facts)  # a note on an item writes no item: decided again the careful way
+        return _automatic(deps, tenant, item, mail, env)
+    if user is None:
+        return reject(deps, mail, env, "no usable sender address", tenant.id, facts)
     if not module_on(tenant, TASKS) and TASK in (item_type.kind, item.kind if item else None):
         # Kept, not lost: `tandem mail replay --reason "module switched off"` runs it once tasks are on again.
-        return reject(deps, mail, env, f"{MODULE_OFF}: {TASKS}", tenant.id)
+        return reject(deps, mail, env, f"{MODULE_OFF}: {TASKS}", tenant.id, facts)
     if item is not None and item.status_category is not Category.CLOSED:
-        return _reply(deps, tenant, item, mail, env, sender, trusted_staff)
-    return _new_ticket(deps, tenant, item_type, mail, env, sender, follow_up_of=item)
+        if not careful:
+            raise StalePremise(facts)  # a reply writes no item: decided again the careful way
+        return _reply(deps, tenant, item, mail, env, user, trusted_staff)
+    type_fact = Premise("type", tenant.id, item_type.id, item_type.version)
+    return _new_ticket(deps, tenant, item_type, mail, env, sender, (*facts, type_fact), item, careful)
 
 
 def _message(
@@ -240,17 +381,9 @@ def _message(
 
 
 def _followers(deps: Deps, tenant: Tenant, mail: InboundEmail, sender: User) -> list[str]:
-    """The sender and every Cc that is not one of our own addresses (the first MAX_CC of them: a Cc list of
-    thousands would create as many customers and outgrow the item's record)."""
-    ids = [sender.id]
-    for address in mail.cc[:MAX_CC]:
-        if _is_own_address(deps, address):
-            continue
-        try:
-            ids.append(ensure_customer(deps, tenant, address).id)
-        except ValidationError:
-            continue
-    return list(dict.fromkeys(ids))
+    """The sender and every Cc that is not one of our own addresses, as stored users."""
+    copied = _copied(deps, tenant, mail, sender, careful=True)
+    return list(dict.fromkeys([sender.id, *(p.user.id for p in copied if p.user is not None)]))
 
 
 def _new_ticket(
@@ -259,9 +392,16 @@ def _new_ticket(
     item_type: ItemType,
     mail: InboundEmail,
     env: Envelope,
-    sender: User,
+    proposed: _Sender,
+    facts: tuple[Premise, ...],
     follow_up_of: Item | None,
+    careful: bool,
 ) -> Outcome:
+    """A new item for the mail, in one write with everything it rests on: `facts` and its people's premises
+    re-checked, and new people (sender, Cc) added."""
+    sender = proposed.user
+    assert sender is not None
+    people = [proposed, *_copied(deps, tenant, mail, sender, careful)]
     claim = _claim(mail, env)
     status = tenant.initial_status(item_type.kind)
     now = deps.clock()
@@ -282,7 +422,7 @@ def _new_ticket(
         requester_id=sender.id,
         organization_id=sender.organization_id,
         assignees=list(item_type.defaults.assignees),
-        followers=_followers(deps, tenant, mail, sender),
+        followers=list(dict.fromkeys(p.user.id for p in people if p.user is not None)),
         project_id=item_type.defaults.project_id,
         via="email",
         tags=tags,
@@ -301,7 +441,13 @@ def _new_ticket(
     )
     try:
         created = deps.repos.items.create(
-            item, activity, claim=claim, message=message, thread_ids=tuple(i for i in [mail.message_id] if i)
+            item,
+            activity,
+            claim=claim,
+            message=message,
+            thread_ids=tuple(i for i in [mail.message_id] if i),
+            premises=facts + tuple(f for p in people for f in p.premises),
+            new_people=tuple(p.user for p in people if p.new and p.user is not None),
         )
     except DuplicateRequest as dup:
         return Outcome("duplicate", tenant.id, dup.result_ref)
@@ -365,16 +511,15 @@ def _after_reply(deps: Deps, tenant: Tenant, item: Item, mail: InboundEmail, sen
         change_item(deps, tenant, current, changes, actor_id=sender.id, cause=Cause.EMAIL, note="reply by email")
 
 
-def _automatic(
-    deps: Deps, tenant: Tenant, item: Item | None, mail: InboundEmail, env: Envelope, sender: User | None
-) -> Outcome:
-    """Bounces mark addresses as failing; automatic mail lands as a private note on its item, or is kept aside."""
+def _bounced(deps: Deps, tenant: Tenant, mail: InboundEmail) -> None:
+    """A bounce marks the addresses it names as failing (again, harmlessly, when the mail is decided twice)."""
     if mail.auto.kind == "bounce":
         _mark_failing(deps, tenant, mail.auto.bounced_recipients)
-    if item is None:
-        return reject(
-            deps, mail, env, f"automatic mail ({mail.auto.kind}: {mail.auto.reason}) matches no item", tenant.id
-        )
+
+
+def _automatic(deps: Deps, tenant: Tenant, item: Item, mail: InboundEmail, env: Envelope) -> Outcome:
+    """Automatic mail lands as a private note on its item (a bounce marks its addresses failing first)."""
+    _bounced(deps, tenant, mail)
     claim = _claim(mail, env)
     message = _message(deps, tenant, item.id, mail, env, None, "email-auto", Visibility.PRIVATE, claim)
     message = replace(message, body=f"[{mail.auto.kind}] {message.body}"[:100_000])
@@ -385,10 +530,13 @@ def _automatic(
 
 
 def _mark_failing(deps: Deps, tenant: Tenant, addresses: list[str]) -> None:
+    """The bounced addresses' people, read together (one batch, not one read per address), marked failing."""
+    emails = []
     for address in addresses:
         try:
-            user = deps.repos.users.by_email(tenant.id, normalize_email(address))
+            emails.append(normalize_email(address))
         except ValidationError:
             continue
-        if user is not None and not user.email_failing:
+    for user in (deps.repos.users.by_emails(tenant.id, emails) if emails else {}).values():
+        if not user.email_failing:
             deps.repos.users.save(replace(user, email_failing=True))

@@ -9,7 +9,7 @@ from typing import Any
 
 from tandem.domain.activity import Activity
 from tandem.domain.api_keys import on_behalf
-from tandem.domain.errors import NotFound, ValidationError
+from tandem.domain.errors import Conflict, NotFound, ValidationError
 from tandem.domain.item_types import ItemType, check_priority, validate_answers
 from tandem.domain.items import Cause, Item, diff_and_apply
 from tandem.domain.messages import Message
@@ -21,7 +21,10 @@ from tandem.services.deps import Deps
 from tandem.services.folders import check_item_folder
 from tandem.services.modules import require_kind
 from tandem.services.planning import resolve_predecessors
-from tandem.services.ports import DuplicateRequest, IdempotencyClaim
+from tandem.services.ports import DuplicateRequest, IdempotencyClaim, Premise, StalePremise
+
+# A write whose premises failed is decided again from fresh reads; a fact changing under every try is a conflict.
+PREMISE_ATTEMPTS = 3
 
 
 @dataclass
@@ -47,6 +50,19 @@ def fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
+def new_customer(deps: Deps, tenant: Tenant, email: str, name: str | None, organization_id: str | None) -> User:
+    """A customer not stored yet: the one write that needs them adds them."""
+    return User(
+        tenant.id,
+        deps.new_id(),
+        email,
+        (name or email.split("@")[0]).strip()[:200],
+        Role.CUSTOMER,
+        deps.clock(),
+        organization_id=organization_id,
+    )
+
+
 def ensure_customer(deps: Deps, tenant: Tenant, email: str, name: str | None = None) -> User:
     """The person behind an email: an existing user, or a new customer joined to their domain's organisation."""
     from tandem.services.manage_people import find_organization_for
@@ -55,15 +71,7 @@ def ensure_customer(deps: Deps, tenant: Tenant, email: str, name: str | None = N
     user = deps.repos.users.by_email(tenant.id, email)
     if user is not None:
         return user
-    user = User(
-        tenant.id,
-        deps.new_id(),
-        email,
-        (name or email.split("@")[0]).strip()[:200],
-        Role.CUSTOMER,
-        deps.clock(),
-        organization_id=find_organization_for(deps, tenant.id, email),
-    )
+    user = new_customer(deps, tenant, email, name, find_organization_for(deps, tenant.id, email))
     try:
         return deps.repos.users.add(user)
     except Exception:
@@ -75,13 +83,14 @@ def ensure_customer(deps: Deps, tenant: Tenant, email: str, name: str | None = N
 
 
 def _requester(deps: Deps, tenant: Tenant, actor: Principal | None, value: str | None) -> User | None:
+    """The requester as the warm Lambda knows them: the create re-checks their version (a Premise)."""
     if actor is not None and actor.role is Role.CUSTOMER:
-        return deps.repos.users.get(tenant.id, actor.user_id)
+        return deps.repos.users.warm(tenant.id, actor.user_id)
     if not value:
-        return deps.repos.users.get(tenant.id, actor.user_id) if actor else None
+        return deps.repos.users.warm(tenant.id, actor.user_id) if actor else None
     if "@" in value:
         return ensure_customer(deps, tenant, value)
-    user = deps.repos.users.get(tenant.id, value)
+    user = deps.repos.users.warm(tenant.id, value)
     if user is None:
         raise ValidationError("unknown requester", {"field": "requester"})
     return user
@@ -121,10 +130,36 @@ def open_item(
 
     `note` goes on the activity (what caused it, e.g. the inbound webhook); `configured_project` is a project an
     admin chose in configuration (an inbound webhook's), used as it is instead of the caller's choice; `message`
-    is a first message stored in the same write (a chat's opening line)."""
+    is a first message stored in the same write (a chat's opening line).
+
+    The item type and requester come from what the warm Lambda remembers; the write re-checks both, and when
+    either changed meanwhile the item is decided again from fresh reads."""
     if actor is not None:
         require_area(actor, Area.ITEMS, Action.CREATE)
-    item_type = deps.repos.item_types.get(tenant.id, new.type_id) if new.type_id else None
+    for attempt in range(PREMISE_ATTEMPTS):
+        try:
+            return _open(deps, tenant, actor, new, via=via, cause=cause, claim=claim, note=note,
+                         configured_project=configured_project, message=message)
+        except StalePremise:
+            if attempt == PREMISE_ATTEMPTS - 1:
+                raise Conflict("the item type or requester kept changing, try again") from None
+    raise AssertionError("unreachable")
+
+
+def _open(
+    deps: Deps,
+    tenant: Tenant,
+    actor: Principal | None,
+    new: NewItem,
+    *,
+    via: str,
+    cause: Cause,
+    claim: IdempotencyClaim | None,
+    note: str,
+    configured_project: str | None,
+    message: Message | None,
+) -> Item:
+    item_type = deps.repos.item_types.warm(tenant.id, new.type_id) if new.type_id else None
     if item_type is None:
         raise ValidationError("unknown item type", {"field": "type_id"})
     if new.kind and new.kind != item_type.kind:
@@ -168,8 +203,11 @@ def open_item(
     item = replace(item, changed_by=actor_id)
     cause, note = on_behalf(actor, cause, note)
     activity = Activity(tenant.id, deps.new_id(), item.id, now, "created", cause, actor_id=actor_id, note=note)
+    premises = [Premise("type", tenant.id, item_type.id, item_type.version)]
+    if requester is not None:
+        premises.append(Premise("user", tenant.id, requester.id, requester.version))
     try:
-        return deps.repos.items.create(item, activity, claim=claim, message=message)
+        return deps.repos.items.create(item, activity, claim=claim, message=message, premises=tuple(premises))
     except DuplicateRequest as dup:
         if claim is not None and not claim.replay:
             raise

@@ -118,6 +118,30 @@ class AlreadyDone(Exception):
         self.key = key
 
 
+@dataclass(frozen=True)
+class Premise:
+    """A fact a write was decided on, checked again inside that write (DynamoDB: a ConditionCheck in the same
+    transaction), so a warm Lambda may decide from what it remembers and never write on a stale fact.
+
+    `kind` "type" | "user" | "org": that record of the tenant is still at `version`; "email" | "domain" |
+    "address": nobody holds that unique value (`key`; addresses are global, their `tenant_id` is ignored);
+    "thread": no item is threaded under that Message-ID (`key`)."""
+
+    kind: str
+    tenant_id: str
+    key: str
+    version: int = 0
+
+
+class StalePremise(Exception):
+    """A write's premises no longer hold: nothing was written; the store forgot what they rested on, so the caller
+    decides again from fresh reads."""
+
+    def __init__(self, premises: tuple[Premise, ...]) -> None:
+        super().__init__(", ".join(f"{p.kind}:{p.key}" for p in premises))
+        self.premises = premises
+
+
 class ImportLedger(Protocol):
     """What CSV imports made: one marker per tenant + scope (`import:<kind>`) + row key, written in the same
     transaction as the row's create (items through `ItemRepo.create`'s claim, people through `add_person`)."""
@@ -207,6 +231,11 @@ class JoinRequestRepo(Protocol):
 class OrganizationRepo(EntityRepo["Organization"], Protocol):
     def by_domain(self, tenant_id: str, domain: str) -> Organization | None: ...
 
+    def recall_by_domain(self, tenant_id: str, domain: str) -> tuple[bool, Organization | None]:
+        """What this process remembers of the domain's organisation, without a read: (known?, organisation).
+        Only for decisions whose write re-checks it (a Premise)."""
+        ...
+
 
 class PortfolioRepo(EntityRepo["Portfolio"], Protocol): ...
 
@@ -222,6 +251,11 @@ class ItemTypeRepo(EntityRepo["ItemType"], Protocol):
         """Inbound addresses are global: mail routing finds the tenant through them."""
         ...
 
+    def warm(self, tenant_id: str, type_id: str) -> ItemType | None:
+        """The item type as this process remembers it (read once when it does not): only for decisions whose
+        write re-checks its version (a Premise)."""
+        ...
+
 
 class UserRepo(Protocol):
     def add(self, user: User) -> User:
@@ -231,6 +265,16 @@ class UserRepo(Protocol):
     def get(self, tenant_id: str, user_id: str) -> User | None: ...
 
     def by_email(self, tenant_id: str, email: str) -> User | None: ...
+
+    def warm(self, tenant_id: str, user_id: str) -> User | None:
+        """The user as this process remembers them (read once when it does not): only for decisions whose write
+        re-checks the version (a Premise)."""
+        ...
+
+    def recall_by_email(self, tenant_id: str, email: str) -> tuple[bool, User | None]:
+        """What this process remembers of the email's owner, without a read: (known?, user). Only for decisions
+        whose write re-checks it (a Premise, or a new user whose email claim must be free)."""
+        ...
 
     def save(self, user: User, *, previous_email: str | None = None) -> User: ...
 
@@ -279,12 +323,16 @@ class ItemRepo(Protocol):
         claim: IdempotencyClaim | None = None,
         message: Message | None = None,
         thread_ids: tuple[str, ...] = (),
+        premises: tuple[Premise, ...] = (),
+        new_people: tuple[User, ...] = (),
     ) -> Item:
         """Number the item from the tenant's counter for its kind and store it with its first activity,
         all in one transaction. Raises DuplicateRequest when the claim was already used.
 
         Mail ingest adds the first `message` (its `item_id`/`item_ref` are filled in here) and the
-        Message-IDs that thread into the item, in the same transaction."""
+        Message-IDs that thread into the item, in the same transaction. `new_people` (a new requester) are
+        added in it too, and `premises` re-checked in it: StalePremise when one fails or a new person's email
+        is taken meanwhile (then nothing is written)."""
         ...
 
     def get(self, tenant_id: str, ref: str) -> Item | None:
@@ -454,7 +502,9 @@ class ArticleRepo(Protocol):
 class MailLog(Protocol):
     """Mail bookkeeping: rejections (never lose mail), one-time send claims, rate counters."""
 
-    def reject(self, rejection: Rejection) -> None: ...
+    def reject(self, rejection: Rejection, premises: tuple[Premise, ...] = ()) -> None:
+        """Keep the rejection; with `premises`, only if they hold in the same write (else StalePremise)."""
+        ...
 
     def rejections(
         self, tenant_id: str | None, *, limit: int = 50, after: Position = None, since: str | None = None

@@ -15,7 +15,7 @@ from tandem.mail.model import InboundEmail
 from tandem.mail.parse import parse_email
 from tandem.services.deps import Deps
 from tandem.services.ingest_email import Outcome, failed, ingest
-from tandem.services.ports import BlobStore, MailLog, TransientError
+from tandem.services.ports import BlobStore, MailLog, Premise, TransientError
 
 PAGE = 200
 
@@ -50,14 +50,14 @@ class _Unrepeated:
         self._known: set[tuple[str, str | None, str]] = set()
         self._loaded: set[str | None] = set()
 
-    def reject(self, rejection: Rejection) -> None:
+    def reject(self, rejection: Rejection, premises: tuple[Premise, ...] = ()) -> None:
         if rejection.tenant_id not in self._loaded:
             self._loaded.add(rejection.tenant_id)
             self._known |= {(r.raw_key, r.tenant_id, r.reason) for r in self._load(rejection.tenant_id)}
         key = (rejection.raw_key, rejection.tenant_id, rejection.reason)
         if key not in self._known:
+            self._log.reject(rejection, premises)
             self._known.add(key)
-            self._log.reject(rejection)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._log, name)
