@@ -214,3 +214,33 @@ def test_a_sender_another_lambda_made_a_customer_becomes_the_requester_not_a_sec
     assert _ok(api.call("GET", "/v1/items/T-2", token=token))["requester"] == eve.id
     customers = _ok(api.call("GET", "/v1/customers?limit=100", token=token))["items"]
     assert [u["id"] for u in customers if u["email"] == "eve@other.example"] == [eve.id]
+
+
+def _reply_event(c: Any, n: int, to: str, in_reply_to: str) -> dict:
+    reply = EmailMessage()
+    reply["From"], reply["To"], reply["Subject"] = "dana@club.example", to, "Re: Printer 0 is on fire"
+    reply["Message-ID"], reply["In-Reply-To"] = f"<budget-{n}@club.example>", in_reply_to
+    reply.set_content("Still smoking.\n")
+    c.inbound_blobs().put(f"inbound/budget-{n}", reply.as_bytes(), "message/rfc822")
+    return {"Records": [{"eventSource": "aws:ses", "ses": {
+        "mail": {"messageId": f"budget-{n}", "destination": [to]},
+        "receipt": {"recipients": [to], **{f"{v}Verdict": {"status": "PASS"}
+                                           for v in ("spam", "virus", "spf", "dkim", "dmarc")}}}}]}
+
+
+def test_a_reply_to_one_of_our_message_ids_is_threaded_without_a_cancelled_create(stack):
+    c, api, token = stack
+    # Given a warm mail Lambda, a ticket opened by mail and the Message-ID of our notification about it
+    assert _ingest(c, 0, _mail(0, "dana@club.example"))[0]["result"] == "created"
+    assert _ingest(c, 1, _mail(1, "eve@other.example"))[0]["result"] == "created"
+    tenant_id = _tenant_id(c)
+    ours = f"<notice.1@{c.deps.repos.tenants.get(tenant_id).mail_domain}>"
+    c.deps.repos.conversations.add_thread_ids(tenant_id, c.deps.repos.items.get(tenant_id, "T-1"), [ours])
+    # When its requester answers that notification (to the plain address, In-Reply-To naming our Message-ID)
+    event = _reply_event(c, 2, ADDRESS, ours)
+    with counted() as tally:
+        outcome = c.ingest_ses_event(event)["outcomes"]
+    # Then it lands on T-1 with one write: no create was tried (and cancelled) on the guess that it starts a thread
+    assert [(o["result"], o["ref"]) for o in outcome] == [("replied", "T-1")]
+    assert tally["TransactWriteItems"] == 1, tally
+    assert sum(tally.values()) <= 7, tally  # raw mail, loop check, sender (2), thread, item, the write

@@ -244,6 +244,19 @@ def _thread(
     return None
 
 
+# Message-IDs our outgoing mail carries: our own (`…@<tenant mail domain>`) or the one SES gave it instead.
+PROVIDER_ID_SUFFIX = ".amazonses.com"
+
+
+def _answers_us(tenant: Tenant, addresses: list[str], mail: InboundEmail, secret: str) -> bool:
+    """The mail answers one of our mails (a signed reply address, or one of our Message-IDs): it is a reply, so
+    the first attempt reads its thread instead of assuming there is none (an assumption sure to fail)."""
+    if any(reply_ref(secret, tenant.id, a) for a in addresses):
+        return True
+    ours = (f"@{tenant.mail_domain}>".lower(), f"{PROVIDER_ID_SUFFIX}>")
+    return any(i.strip().lower().endswith(ours) for i in _thread_ids(mail))
+
+
 def _thread_ids(mail: InboundEmail) -> list[str]:
     return [i for i in [mail.in_reply_to, *reversed(mail.references)] if i]
 
@@ -315,6 +328,7 @@ def _decide(
     # The type as remembered beside the facts the write re-checks (routing's copy may be older; a failed check
     # made the store forget it, so the next attempt reads it).
     item_type = deps.repos.item_types.warm(tenant.id, item_type.id) or item_type
+    careful = careful or _answers_us(tenant, addresses, mail, secret)
     assumed = None if careful else _assumed(deps, tenant, mail)
     if assumed is None:
         careful = True
