@@ -314,6 +314,7 @@ class MemoryItemRepo:
         self._activity: dict[tuple[str, str], list[Activity]] = {}
         self._idem: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._done: set[tuple[str, str]] = set()  # (tenant, key): done-markers of stream changes (`save`)
+        self.done_markers = self._done  # shared with the mail log's counts (memory_repos)
         self.threads: dict[tuple[str, str], str] = {}  # (tenant, Message-ID) → item id
         self.conversations: MemoryConversationRepo = None  # type: ignore[assignment]  # set by memory_repos
 
@@ -524,11 +525,13 @@ class MemoryConversationRepo:
 
 
 class MemoryMailLog:
-    def __init__(self) -> None:
+    def __init__(self, counted: set[tuple[str, str]] | None = None) -> None:
         self._rejections: list[Rejection] = []
         self._claims: set[tuple[str, str]] = set()
         self._counters: dict[tuple[str, str, str], int] = {}
-        self._counted: set[tuple[str, str]] = set()  # (tenant, change id): done-markers of `count_once`
+        # (tenant, change id): done-markers of `count_once`; the items' done-markers when given, as on the table,
+        # where both are the same kind of record (so `ItemRepo.done` finds them)
+        self._counted: set[tuple[str, str]] = set() if counted is None else counted
         self._lock = threading.Lock()
 
     def reject(self, rejection: Rejection) -> None:
@@ -663,7 +666,7 @@ def memory_repos() -> Repos:
         items=items,
         conversations=MemoryConversationRepo(store, items),
         idempotency=MemoryIdempotencyStore(),
-        mail=MemoryMailLog(),
+        mail=MemoryMailLog(items.done_markers),
         rules=MemoryRuleRepo(store),
         macros=MemoryMacroRepo(store),
         sla_policies=MemoryEntityRepo(store, "sla"),

@@ -475,7 +475,8 @@ class MailLog(Protocol):
     def count_once(self, tenant_id: str, key: str, window: str, ttl_seconds: int, change_id: str, limit: int) -> bool:
         """Count `change_id` once for `key` in `window` unless the count has reached `limit`, in one write with the
         change's done-marker. True when counted, now or by an earlier attempt (a repeat counts nothing); False,
-        writing nothing, when the limit was reached."""
+        writing nothing, when the limit was reached. The done-marker is one `ItemRepo.done` finds (a stream batch
+        reads them all up front)."""
         ...
 
 
