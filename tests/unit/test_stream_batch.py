@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from tandem.dal.memory import MemoryMailLog
+from tandem.services.batch_writes import StagedPostings
+from tandem.services.ports import Posting
 from tandem.services.stream_batch import BatchMail
 
 
@@ -43,3 +45,58 @@ def test_a_change_counted_by_an_earlier_delivery_is_still_answered_counted():
     # When the redelivered change is counted again
     # Then it is answered counted (its mail is sent), never refused for the sender being over
     assert mail.count_once("t1", "ack:a@x", "H", 60, "ack:e0", 1) is True
+
+
+class FlakyIndex:
+    """A search index that records each write and fails the writes that touch a given word."""
+
+    def __init__(self, failing: str = "") -> None:
+        self.writes: list[tuple[list, list]] = []
+        self.failing = failing
+
+    def write(self, tenant_id, put, delete) -> None:
+        if any(p.word == self.failing for p in [*put, *delete]):
+            raise RuntimeError("throttled")
+        self.writes.append(([p.word for p in put], [p.word for p in delete]))
+
+
+def _posting(word: str, doc: str = "d1") -> Posting:
+    return Posting(word, "item", doc, "f", "T-1")
+
+
+def test_a_batchs_postings_go_out_together_in_the_order_of_their_records():
+    # Given two records of one item: the first renames it "bravo" (from "alpha"), the second "charlie"
+    index = FlakyIndex()
+    staged = StagedPostings(index)
+    staged.stage("e1", "t1", [_posting("bravo")], [_posting("alpha")])
+    staged.stage("e2", "t1", [_posting("charlie")], [_posting("bravo")])
+    # When the batch flushes
+    failed = staged.flush()
+    # Then one write carries the last word of each posting: alpha and bravo deleted, charlie put
+    assert failed == set()
+    assert len(index.writes) == 1
+    puts, deletes = index.writes[0]
+    assert puts == ["charlie"] and sorted(deletes) == ["alpha", "bravo"]
+
+
+def test_many_postings_take_a_write_per_25():
+    index = FlakyIndex()
+    staged = StagedPostings(index)
+    for i in range(60):
+        staged.stage(f"e{i}", "t1", [_posting(f"w{i}")], [])
+    assert staged.flush() == set()
+    assert [len(p) for p, _ in index.writes] == [25, 25, 10]
+
+
+def test_a_failed_write_names_every_record_whose_postings_were_in_it():
+    # Given 30 records' postings, one posting staged by two records ("again" first, e3 last in the batch)
+    index = FlakyIndex(failing="w3")
+    staged = StagedPostings(index)
+    staged.stage("again", "t1", [_posting("w3")], [])
+    for i in range(30):
+        staged.stage(f"e{i}", "t1", [_posting(f"w{i}")], [])
+    # When the batch flushes and the write holding w3 (the first one: w0..w24) fails
+    failed = staged.flush()
+    # Then exactly the records of that write come back, both stagers of w3 included; the others were written
+    assert failed == {"again", *(f"e{i}" for i in range(25))}
+    assert index.writes == [([f"w{i}" for i in range(25, 30)], [])]

@@ -137,7 +137,7 @@ def react_to(
     guarded(lambda: schedule_time_rules(deps, event, load))
     sent = guarded(lambda: react(deps, event, c.settings.token_secret))
     guarded(lambda: emit(deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
-    guarded(lambda: index_change(deps, event), "SearchIndexFailures")
+    guarded(lambda: index_change(batch.indexing(event) if batch else deps, event), "SearchIndexFailures")
     guarded(lambda: count_change(deps, event), "QueueCountFailures")
     guarded(lambda: count_time(deps, event), "TimeReportFailures")
     guarded(lambda: in_app.react(deps, event), "NotificationFailures")
@@ -182,6 +182,7 @@ def process_stream_batch(c: Container, event: dict) -> dict:
         failed_hooks = dispatch.wait()
         dispatch.close()
     answer = _add_failures(event, answer, failed_hooks)
+    answer = _fail_events(event, answer, _flush(batch))  # the batch's shared writes, before the change stamp
     answer = _touch_tenants(c, event, changes, answer)
     if answer.get("batchItemFailures"):
         count("StreamRecordFailures", len(answer["batchItemFailures"]))
@@ -235,10 +236,29 @@ def _add_failures(event: dict, answer: dict, failed: dict[str, Exception]) -> di
     for exc in failed.values():
         logger.error("webhook attempt failed", exc_info=exc)
     count("WebhookFailures", len(failed))
+    return _fail_events(event, answer, set(failed))
+
+
+def _flush(batch: StreamBatch) -> set[str]:
+    """Write the records' staged writes; the event ids whose writes failed (the whole batch's when it raised)."""
+    try:
+        failed = batch.flush()
+    except Exception:
+        logger.exception("stream batch writes failed")
+        return {"*"}
+    if failed:
+        count("SearchIndexFailures", len(failed))
+    return failed
+
+
+def _fail_events(event: dict, answer: dict, event_ids: set[str]) -> dict:
+    """The records of these stream event ids ("*": all of them) come back, each named once."""
+    if not event_ids:
+        return answer
     known = {f["itemIdentifier"] for f in answer.get("batchItemFailures") or []}
     for record in event.get("Records") or []:
         seq = str((record.get("dynamodb") or {}).get("SequenceNumber") or "")
-        if str(record.get("eventID") or "") in failed and seq and seq not in known:
+        if ("*" in event_ids or str(record.get("eventID") or "") in event_ids) and seq and seq not in known:
             known.add(seq)
             answer.setdefault("batchItemFailures", []).append({"itemIdentifier": seq})
     return answer

@@ -16,6 +16,7 @@ from typing import Any
 from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
 from tandem.domain.people import User
 from tandem.services.apply_rules import done_keys
+from tandem.services.batch_writes import StagedPostings
 from tandem.services.deps import Deps
 from tandem.services.notify import ack_key
 
@@ -85,6 +86,7 @@ class StreamBatch:
         self.users = BatchUsers(deps.repos.users)
         self.mail = BatchMail(deps.repos.mail, self.done)
         self.deps = replace(deps, repos=replace(deps.repos, users=self.users, mail=self.mail))
+        self.postings = StagedPostings(deps.repos.search) if deps.repos.search is not None else None
         self.touched: dict[str, list[str]] = {}  # tenant → the batch's event ids of it
         self._done: set[tuple[str, str]] = set()
         self._read(deps, events)
@@ -104,6 +106,14 @@ class StreamBatch:
             for start in range(0, len(keys), BATCH_READ):
                 found = deps.repos.items.done(tenant_id, keys[start : start + BATCH_READ])
                 self._done |= {(tenant_id, k) for k in found}
+
+    def indexing(self, event: Event) -> Deps:
+        """The batch's deps for one record's search postings: staged, written by `flush`."""
+        return self.postings.for_event(self.deps, event.event_id) if self.postings is not None else self.deps
+
+    def flush(self) -> set[str]:
+        """Write what the batch's records staged; answers the event ids of the records whose writes failed."""
+        return self.postings.flush() if self.postings is not None else set()
 
     def done(self, tenant_id: str, key: str) -> bool:
         """Whether the batch's read found this done-marker (a change an earlier delivery made)."""

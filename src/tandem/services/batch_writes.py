@@ -1,0 +1,85 @@
+"""Writes a stream batch shares across its records: each record stages them, the batch writes them at its end.
+
+Search postings are idempotent puts and deletes keyed by their content: the batch's postings go out in shared
+batch writes (25 a request) instead of one request per record. Every staged write remembers the records (stream
+event ids) it came from; a write that fails names them, and they come back (batchItemFailures), so nothing staged
+is lost silently. A redelivered record stages the same and leaves the same.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from tandem.services.deps import Deps
+from tandem.services.ports import Posting
+
+log = logging.getLogger(__name__)
+
+POSTINGS_PER_WRITE = 25  # DynamoDB's BatchWriteItem limit
+
+
+class StagedPostings:
+    """The batch's postings in record order: a later put or delete of the same posting replaces an earlier one
+    (a title changed twice in the batch keeps only the last words), as writing them one record at a time would."""
+
+    def __init__(self, index: Any) -> None:
+        self._index = index
+        self._ops: dict[tuple[str, Any], tuple[bool, Posting]] = {}  # (tenant, posting) → (put?, posting)
+        self._owners: dict[tuple[str, Any], set[str]] = {}  # the event ids that staged each posting
+
+    def for_event(self, deps: Deps, event_id: str) -> Deps:
+        """`deps` whose search index stages this record's postings (reads go to the index itself)."""
+        return replace(deps, repos=replace(deps.repos, search=_Stager(self, event_id)))
+
+    def stage(self, event_id: str, tenant_id: str, put: list[Posting], delete: list[Posting]) -> None:
+        puts = {_key(p) for p in put}
+        for p in delete:
+            if _key(p) not in puts:  # within one write a put wins, as in `SearchIndex.write`
+                self._add(event_id, tenant_id, False, p)
+        for p in put:
+            self._add(event_id, tenant_id, True, p)
+
+    def _add(self, event_id: str, tenant_id: str, is_put: bool, p: Posting) -> None:
+        key = (tenant_id, _key(p))
+        self._ops.pop(key, None)  # re-inserted last: the order of writes is the order of the last change
+        self._ops[key] = (is_put, p)
+        self._owners.setdefault(key, set()).add(event_id)
+
+    def flush(self) -> set[str]:
+        """Write what was staged, POSTINGS_PER_WRITE a request; answers the event ids whose postings failed."""
+        failed: set[str] = set()
+        by_tenant: dict[str, list[tuple[Any, bool, Posting]]] = {}
+        for (tenant_id, key), (is_put, p) in self._ops.items():
+            by_tenant.setdefault(tenant_id, []).append((key, is_put, p))
+        for tenant_id, ops in by_tenant.items():
+            for start in range(0, len(ops), POSTINGS_PER_WRITE):
+                chunk = ops[start : start + POSTINGS_PER_WRITE]
+                puts, deletes = [p for _, put, p in chunk if put], [p for _, put, p in chunk if not put]
+                try:
+                    self._index.write(tenant_id, puts, deletes)
+                except Exception:  # the records come back; their postings are written again then
+                    log.exception("search postings write failed", extra={"tenant_id": tenant_id})
+                    for key, _, _ in chunk:
+                        failed |= self._owners[(tenant_id, key)]
+        self._ops.clear()
+        self._owners.clear()
+        return failed
+
+
+def _key(p: Posting) -> tuple[str, str, str, str]:
+    return (p.word, p.doc_kind, p.doc_id, p.source)
+
+
+class _Stager:
+    """A search index whose writes are staged in the batch under one record's event id."""
+
+    def __init__(self, staged: StagedPostings, event_id: str) -> None:
+        self._staged, self._event_id = staged, event_id
+
+    def write(self, tenant_id: str, put: list[Posting], delete: list[Posting]) -> None:
+        self._staged.stage(self._event_id, tenant_id, put, delete)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._staged._index, name)
