@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tandem.dal.memory import MemoryMailLog
-from tandem.services.batch_writes import StagedPostings
+from tandem.services.batch_writes import StagedCounts, StagedPostings
 from tandem.services.ports import Posting
 from tandem.services.stream_batch import BatchMail
 
@@ -100,3 +100,37 @@ def test_a_failed_write_names_every_record_whose_postings_were_in_it():
     # Then exactly the records of that write come back, both stagers of w3 included; the others were written
     assert failed == {"again", *(f"e{i}" for i in range(25))}
     assert index.writes == [([f"w{i}" for i in range(25, 30)], [])]
+
+
+class PickyCounters:
+    """Queue counters that refuse the changes named in `refuse`, or fail whole when `down`."""
+
+    def __init__(self, refuse: set[str] = frozenset(), down: bool = False) -> None:
+        self.calls: list[tuple[str, list[str]]] = []
+        self.refuse, self.down = refuse, down
+
+    def apply_many(self, tenant_id, changes):
+        if self.down:
+            raise RuntimeError("unavailable")
+        self.calls.append((tenant_id, [c for c, _ in changes]))
+        return {c: RuntimeError("refused") for c, _ in changes if c in self.refuse}
+
+
+def test_a_batchs_queue_counts_go_out_together_per_tenant_and_failures_name_their_records():
+    # Given three records' count changes in two tenants, one of which the store refuses
+    counters = PickyCounters(refuse={"e2"})
+    staged = StagedCounts(counters)
+    for event_id, tenant_id in [("e1", "t1"), ("e2", "t1"), ("e3", "t2")]:
+        staged.stage(event_id, tenant_id, event_id, {"tenant": {"open": 1}})
+    # When the batch flushes
+    failed = staged.flush()
+    # Then one call per tenant carried its changes in record order, and only the refused record comes back
+    assert counters.calls == [("t1", ["e1", "e2"]), ("t2", ["e3"])]
+    assert failed == {"e2"}
+
+
+def test_queue_counts_that_fail_whole_bring_back_every_record_of_the_tenant():
+    staged = StagedCounts(PickyCounters(down=True))
+    staged.stage("e1", "t1", "e1", {"tenant": {"open": 1}})
+    staged.stage("e2", "t1", "e2", {"tenant": {"open": -1}})
+    assert staged.flush() == {"e1", "e2"}

@@ -137,8 +137,9 @@ def react_to(
     guarded(lambda: schedule_time_rules(deps, event, load))
     sent = guarded(lambda: react(deps, event, c.settings.token_secret))
     guarded(lambda: emit(deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
-    guarded(lambda: index_change(batch.indexing(event) if batch else deps, event), "SearchIndexFailures")
-    guarded(lambda: count_change(deps, event), "QueueCountFailures")
+    staged = batch.staging(event) if batch is not None else deps  # written at the batch's end, shared
+    guarded(lambda: index_change(staged, event), "SearchIndexFailures")
+    guarded(lambda: count_change(staged, event), "QueueCountFailures")
     guarded(lambda: count_time(deps, event), "TimeReportFailures")
     guarded(lambda: in_app.react(deps, event), "NotificationFailures")
     if batch is None:
@@ -247,7 +248,7 @@ def _flush(batch: StreamBatch) -> set[str]:
         logger.exception("stream batch writes failed")
         return {"*"}
     if failed:
-        count("SearchIndexFailures", len(failed))
+        count("StreamWriteFailures", len(failed))
     return failed
 
 

@@ -1,7 +1,9 @@
 """Writes a stream batch shares across its records: each record stages them, the batch writes them at its end.
 
 Search postings are idempotent puts and deletes keyed by their content: the batch's postings go out in shared
-batch writes (25 a request) instead of one request per record. Every staged write remembers the records (stream
+batch writes (25 a request) instead of one request per record. Queue counts are counted once per stream event
+by the event's marker: the batch's events go out together, per tenant, in as few transactions as fit (the
+markers with the merged counter updates, `QueueCounters.apply_many`). Every staged write remembers the records (stream
 event ids) it came from; a write that fails names them, and they come back (batchItemFailures), so nothing staged
 is lost silently. A redelivered record stages the same and leaves the same.
 """
@@ -28,10 +30,6 @@ class StagedPostings:
         self._index = index
         self._ops: dict[tuple[str, Any], tuple[bool, Posting]] = {}  # (tenant, posting) → (put?, posting)
         self._owners: dict[tuple[str, Any], set[str]] = {}  # the event ids that staged each posting
-
-    def for_event(self, deps: Deps, event_id: str) -> Deps:
-        """`deps` whose search index stages this record's postings (reads go to the index itself)."""
-        return replace(deps, repos=replace(deps.repos, search=_Stager(self, event_id)))
 
     def stage(self, event_id: str, tenant_id: str, put: list[Posting], delete: list[Posting]) -> None:
         puts = {_key(p) for p in put}
@@ -68,6 +66,12 @@ class StagedPostings:
         return failed
 
 
+def staging(deps: Deps, event_id: str, postings: StagedPostings | None, counts: StagedCounts) -> Deps:
+    """`deps` whose search index and queue counters stage one record's writes (reads go to the stores)."""
+    search = _Stager(postings, event_id) if postings is not None else None
+    return replace(deps, repos=replace(deps.repos, search=search, queue_counts=_CountStager(counts, event_id)))
+
+
 def _key(p: Posting) -> tuple[str, str, str, str]:
     return (p.word, p.doc_kind, p.doc_id, p.source)
 
@@ -83,3 +87,46 @@ class _Stager:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._staged._index, name)
+
+
+class StagedCounts:
+    """The batch's queue-count changes, per tenant in record order, each under its stream event's id."""
+
+    def __init__(self, counters: Any) -> None:
+        self._counters = counters
+        self._changes: dict[str, list[tuple[str, dict[str, dict[str, int]]]]] = {}
+        self._owners: dict[tuple[str, str], str] = {}  # (tenant, change id) → the event id that staged it
+
+    def stage(self, event_id: str, tenant_id: str, change_id: str, deltas: dict[str, dict[str, int]]) -> None:
+        self._changes.setdefault(tenant_id, []).append((change_id, deltas))
+        self._owners[(tenant_id, change_id)] = event_id
+
+    def flush(self) -> set[str]:
+        """Apply what was staged; answers the event ids whose changes failed (none of their deltas counted)."""
+        failed: set[str] = set()
+        for tenant_id, changes in self._changes.items():
+            try:
+                errors = self._counters.apply_many(tenant_id, changes)
+            except Exception:  # nothing says which: every change of the tenant comes back (each counts once)
+                log.exception("queue counts write failed", extra={"tenant_id": tenant_id})
+                errors = {change_id: None for change_id, _ in changes}
+            for change_id, error in errors.items():
+                log.error("queue count change failed", exc_info=error, extra={"change_id": change_id})
+                failed.add(self._owners[(tenant_id, change_id)])
+        self._changes.clear()
+        self._owners.clear()
+        return failed
+
+
+class _CountStager:
+    """Queue counters whose changes are staged in the batch under one record's event id."""
+
+    def __init__(self, staged: StagedCounts, event_id: str) -> None:
+        self._staged, self._event_id = staged, event_id
+
+    def apply(self, tenant_id: str, change_id: str, deltas: dict[str, dict[str, int]]) -> bool:
+        self._staged.stage(self._event_id, tenant_id, change_id, deltas)
+        return True  # staged: counted at the batch's end, unless counted before
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._staged._counters, name)

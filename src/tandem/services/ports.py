@@ -497,6 +497,12 @@ class QueueCounters(Protocol):
         atomic write with a marker of the change; False, changing nothing, when the change was applied before."""
         ...
 
+    def apply_many(self, tenant_id: str, changes: list[tuple[str, dict[str, dict[str, int]]]]) -> dict[str, Exception]:
+        """`apply` for many changes in as few atomic writes as fit (each change still counted exactly once: a change
+        applied before adds nothing, the others still count); answers the changes that failed, with their error
+        (none of their deltas was added)."""
+        ...
+
     def read(self, tenant_id: str, counters: list[str]) -> dict[str, dict[str, int]]:
         """The fields of these counters in one read (a counter never written is absent)."""
         ...

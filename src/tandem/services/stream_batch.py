@@ -16,7 +16,7 @@ from typing import Any
 from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
 from tandem.domain.people import User
 from tandem.services.apply_rules import done_keys
-from tandem.services.batch_writes import StagedPostings
+from tandem.services.batch_writes import StagedCounts, StagedPostings, staging
 from tandem.services.deps import Deps
 from tandem.services.notify import ack_key
 
@@ -87,6 +87,7 @@ class StreamBatch:
         self.mail = BatchMail(deps.repos.mail, self.done)
         self.deps = replace(deps, repos=replace(deps.repos, users=self.users, mail=self.mail))
         self.postings = StagedPostings(deps.repos.search) if deps.repos.search is not None else None
+        self.counts = StagedCounts(deps.repos.queue_counts)
         self.touched: dict[str, list[str]] = {}  # tenant → the batch's event ids of it
         self._done: set[tuple[str, str]] = set()
         self._read(deps, events)
@@ -107,13 +108,15 @@ class StreamBatch:
                 found = deps.repos.items.done(tenant_id, keys[start : start + BATCH_READ])
                 self._done |= {(tenant_id, k) for k in found}
 
-    def indexing(self, event: Event) -> Deps:
-        """The batch's deps for one record's search postings: staged, written by `flush`."""
-        return self.postings.for_event(self.deps, event.event_id) if self.postings is not None else self.deps
+    def staging(self, event: Event) -> Deps:
+        """The batch's deps for one record's shared writes (search postings, queue counts): staged, written by
+        `flush`."""
+        return staging(self.deps, event.event_id, self.postings, self.counts)
 
     def flush(self) -> set[str]:
         """Write what the batch's records staged; answers the event ids of the records whose writes failed."""
-        return self.postings.flush() if self.postings is not None else set()
+        failed = self.postings.flush() if self.postings is not None else set()
+        return failed | self.counts.flush()
 
     def done(self, tenant_id: str, key: str) -> bool:
         """Whether the batch's read found this done-marker (a change an earlier delivery made)."""
