@@ -393,6 +393,16 @@ class MemoryItemRepo:
             self._s.emit(ItemChanged, current, stored)
             return stored
 
+    def save_many(self, saves: list[tuple[Item, tuple[Activity, ...], str]]) -> list[Exception | None]:
+        answers: list[Exception | None] = []
+        for item, entries, done in saves:
+            try:
+                self.save(item, entries[0], more=entries[1:], done=done)
+                answers.append(None)
+            except Exception as exc:  # each save answers for itself
+                answers.append(exc)
+        return answers
+
     def done(self, tenant_id: str, keys: list[str]) -> set[str]:
         with self._s.lock:
             return {k for k in keys if (tenant_id, k) in self._done}

@@ -132,7 +132,8 @@ def react_to(
 
     if isinstance(event, ItemCreated):
         count("ItemsCreated", channel=event.item.via or "unknown")
-    guarded(lambda: apply_rules(deps, event, load, c.settings.token_secret, done), "RuleFailures")
+    defer = batch.saves.defer_for(event.event_id) if batch is not None else None  # shared writes at the end
+    guarded(lambda: apply_rules(deps, event, load, c.settings.token_secret, done, defer), "RuleFailures")
     guarded(lambda: track(deps, event, policies))
     guarded(lambda: schedule_time_rules(deps, event, load))
     sent = guarded(lambda: react(deps, event, c.settings.token_secret))

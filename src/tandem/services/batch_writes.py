@@ -3,7 +3,8 @@
 Search postings are idempotent puts and deletes keyed by their content: the batch's postings go out in shared
 batch writes (25 a request) instead of one request per record. Queue counts are counted once per stream event
 by the event's marker: the batch's events go out together, per tenant, in as few transactions as fit (the
-markers with the merged counter updates, `QueueCounters.apply_many`). Every staged write remembers the records (stream
+markers with the merged counter updates, `QueueCounters.apply_many`). Rule writes of different items (each with its
+done-marker) go out together too (`ItemRepo.save_many`). Every staged write remembers the records (stream
 event ids) it came from; a write that fails names them, and they come back (batchItemFailures), so nothing staged
 is lost silently. A redelivered record stages the same and leaves the same.
 """
@@ -11,11 +12,13 @@ is lost silently. A redelivered record stages the same and leaves the same.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from tandem.domain.errors import Conflict
 from tandem.services.deps import Deps
-from tandem.services.ports import Posting
+from tandem.services.ports import AlreadyDone, Posting
 
 log = logging.getLogger(__name__)
 
@@ -130,3 +133,43 @@ class _CountStager:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._staged._counters, name)
+
+
+class StagedSaves:
+    """The batch's rule writes (a situation's field rules: the item, its activity entries, its done-marker), written
+    together at the batch's end (`ItemRepo.save_many`). A save that finds its done-marker did its work before; one
+    that finds the item moved on runs again alone (`again`); after a save, `saved` marks the rules' outcomes."""
+
+    def __init__(self, items: Any) -> None:
+        self._items = items
+        self._saves: list[tuple[str, tuple[Any, tuple[Any, ...], str], Callable[[], None], Callable[[], None]]] = []
+
+    def defer_for(self, event_id: str) -> Callable[..., None]:
+        def defer(item: Any, entries: tuple[Any, ...], done: str, saved: Callable[[], None],
+                  again: Callable[[], None]) -> None:
+            self._saves.append((event_id, (item, entries, done), saved, again))
+
+        return defer
+
+    def flush(self) -> set[str]:
+        """Write the staged saves; answers the event ids whose save (or its follow-up) failed."""
+        saves, self._saves = self._saves, []
+        if not saves:
+            return set()
+        try:
+            answers = self._items.save_many([save for _, save, _, _ in saves])
+        except Exception as exc:  # nothing says which: each save answers the same
+            answers = [exc] * len(saves)
+        failed: set[str] = set()
+        for (event_id, _, saved, again), answer in zip(saves, answers, strict=True):
+            try:
+                if answer is None:
+                    saved()
+                elif isinstance(answer, Conflict):
+                    again()
+                elif not isinstance(answer, AlreadyDone):
+                    raise answer
+            except Exception:  # the record comes back; its done-marker keeps what was written from repeating
+                log.exception("rule write failed", extra={"event_id": event_id})
+                failed.add(event_id)
+        return failed

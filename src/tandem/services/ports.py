@@ -306,6 +306,12 @@ class ItemRepo(Protocol):
         cannot make its change twice."""
         ...
 
+    def save_many(self, saves: list[tuple[Item, tuple[Activity, ...], str]]) -> list[Exception | None]:
+        """`save(item, entries[0], more=entries[1:], done=done)` of several items in as few writes as fit (one
+        save per item: several of one item are a Conflict after the first); each answer None (saved),
+        AlreadyDone, Conflict or that save's error, the others saved whatever one of them answers."""
+        ...
+
     def done(self, tenant_id: str, keys: list[str]) -> set[str]:
         """Which of these done-markers (see `save`) exist: one batch read for a whole stream batch."""
         ...

@@ -16,7 +16,7 @@ from typing import Any
 from tandem.domain.events import Event, ItemChanged, ItemCreated, MessageAdded
 from tandem.domain.people import User
 from tandem.services.apply_rules import done_keys
-from tandem.services.batch_writes import StagedCounts, StagedPostings, staging
+from tandem.services.batch_writes import StagedCounts, StagedPostings, StagedSaves, staging
 from tandem.services.deps import Deps
 from tandem.services.notify import ack_key
 
@@ -88,6 +88,7 @@ class StreamBatch:
         self.deps = replace(deps, repos=replace(deps.repos, users=self.users, mail=self.mail))
         self.postings = StagedPostings(deps.repos.search) if deps.repos.search is not None else None
         self.counts = StagedCounts(deps.repos.queue_counts)
+        self.saves = StagedSaves(deps.repos.items)
         self.touched: dict[str, list[str]] = {}  # tenant → the batch's event ids of it
         self._done: set[tuple[str, str]] = set()
         self._read(deps, events)
@@ -115,7 +116,8 @@ class StreamBatch:
 
     def flush(self) -> set[str]:
         """Write what the batch's records staged; answers the event ids of the records whose writes failed."""
-        failed = self.postings.flush() if self.postings is not None else set()
+        failed = self.saves.flush()  # first: a conflicting save runs again alone, and may stage nothing more
+        failed |= self.postings.flush() if self.postings is not None else set()
         return failed | self.counts.flush()
 
     def done(self, tenant_id: str, key: str) -> bool:
