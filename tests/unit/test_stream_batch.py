@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tandem.dal.memory import MemoryMailLog
-from tandem.services.batch_writes import StagedCounts, StagedPostings
+from tandem.services.batch_writes import StagedCounts, StagedPostings, StagedSaves
 from tandem.services.ports import Posting
 from tandem.services.stream_batch import BatchMail
 
@@ -134,3 +134,34 @@ def test_queue_counts_that_fail_whole_bring_back_every_record_of_the_tenant():
     staged.stage("e1", "t1", "e1", {"tenant": {"open": 1}})
     staged.stage("e2", "t1", "e2", {"tenant": {"open": -1}})
     assert staged.flush() == {"e1", "e2"}
+
+
+class AnsweringItems:
+    """An item repo whose batched saves answer as told."""
+
+    def __init__(self, answers) -> None:
+        self.answers, self.saved = answers, []
+
+    def save_many(self, saves):
+        self.saved.append([done for _, _, done in saves])
+        return self.answers
+
+
+def test_rule_writes_go_out_together_and_each_answer_is_followed_up_on_its_record():
+    from tandem.domain.errors import Conflict
+    from tandem.services.ports import AlreadyDone
+
+    # Given four records' rule writes: saved, done before, moved on (its run again succeeds), failed
+    items = AnsweringItems([None, AlreadyDone("k2"), Conflict("moved"), RuntimeError("throttled")])
+    staged = StagedSaves(items)
+    followed: list[str] = []
+    for n in range(1, 5):
+        saved, again = (lambda n=n: followed.append(f"saved e{n}")), (lambda n=n: followed.append(f"again e{n}"))
+        staged.defer_for(f"e{n}")(object(), (), f"k{n}", saved, again)
+    # When the batch flushes
+    failed = staged.flush()
+    # Then one call carried every save; the saved one marks its rules, the moved-on one runs again alone,
+    # the done-before one does nothing, and only the failed record comes back
+    assert items.saved == [["k1", "k2", "k3", "k4"]]
+    assert followed == ["saved e1", "again e3"]
+    assert failed == {"e4"}
