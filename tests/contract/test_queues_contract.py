@@ -204,6 +204,23 @@ def test_a_change_of_more_counters_than_one_transaction_holds_is_added_once(repo
     assert len(found) == 150 and all(v == {"open": 1} for v in found.values())
 
 
+def test_many_changes_are_added_together_each_once_whatever_was_added_before(repos):
+    # Given one change already added on its own
+    assert repos.queue_counts.apply("t1", "ev-0", {"tenant": {"open": 1}})
+    # When 120 changes (that one among them, and one of 150 counters) are added together, twice
+    changes = [(f"ev-{n}", {"tenant": {"open": 1}, f"project:p{n % 3}": {"open": 1, "unassigned": -1}})
+               for n in range(120)]
+    changes.insert(50, ("ev-big", {f"assignee:user:{n}": {"open": 1} for n in range(150)}))
+    assert repos.queue_counts.apply_many("t1", changes) == {}
+    assert repos.queue_counts.apply_many("t1", changes) == {}
+    # Then each change counted exactly once: the earlier one not again, every other one once
+    found = repos.queue_counts.read("t1", ["tenant", "project:p0", "project:p1", "assignee:user:149"])
+    assert found == {"tenant": {"open": 120}, "project:p0": {"open": 39, "unassigned": -39},  # ev-0 came before
+                     "project:p1": {"open": 40, "unassigned": -40}, "assignee:user:149": {"open": 1}}
+    # And a change added together is not added again on its own
+    assert not repos.queue_counts.apply("t1", "ev-7", {"tenant": {"open": 1}})
+
+
 def counts(deps, p: Principal) -> dict[str, int]:
     return {q.id: q.count for q in list_queues(deps, p)}
 

@@ -190,6 +190,29 @@ def test_a_stale_save_with_a_done_marker_is_a_conflict_and_leaves_no_marker(repo
     assert repos.items.done(t.id, ["rules:e1:item_created"]) == set()
 
 
+def test_saves_of_many_items_answer_each_for_itself(repos):
+    # Given four items: one whose change was made before (its marker exists), one changed meanwhile (stale)
+    t = tenant(repos)
+    items = [create(repos, t) for _ in range(4)]
+
+    def entry(it, note):
+        return Activity(t.id, new_id(), it.id, NOW, "updated", Cause.RULE, note=note)
+
+    repos.items.save(replace(items[1], title="Done before"), entry(items[1], "before"), done="rules:e1:item_created")
+    repos.items.save(replace(items[2], title="Moved on"), entry(items[2], "user"))
+    # When their rule changes are saved together (the first item twice: its second save is stale by then)
+    saves = [(replace(it, title=f"Rule {n}"), (entry(it, f"rule {n}"), entry(it, f"rule {n}b")),
+              f"rules:e{n}:item_created") for n, it in enumerate(items)]
+    saves.append((replace(items[0], title="Twice"), (entry(items[0], "twice"),), "rules:e9:item_created"))
+    answers = repos.items.save_many(saves)
+    # Then the fresh ones are saved with both entries and their marker, the others answer alone and write nothing
+    assert [type(a).__name__ if a else None for a in answers] == [None, "AlreadyDone", "Conflict", None, "Conflict"]
+    assert [repos.items.get(t.id, it.ref).title for it in items] == ["Rule 0", "Done before", "Moved on", "Rule 3"]
+    assert [a.note for a in repos.conversations.activity(t.id, items[3].id).items][-2:] == ["rule 3", "rule 3b"]
+    assert repos.items.done(t.id, [f"rules:e{n}:item_created" for n in (0, 1, 2, 3, 9)]) == {
+        "rules:e0:item_created", "rules:e1:item_created", "rules:e3:item_created"}
+
+
 def test_conversion_keeps_old_references_resolving(repos):
     t = tenant(repos)
     it = create(repos, t)

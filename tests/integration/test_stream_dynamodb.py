@@ -5,6 +5,7 @@ Redelivering the same batch repeats nothing; a poison record is reported alone a
 
 from __future__ import annotations
 
+import contextlib
 import copy
 
 import pytest
@@ -114,8 +115,35 @@ def test_a_poison_record_fails_alone(stack):
     assert any(m.to == ["alice@customer-a.example"] for _, m in c.deps.mailer.sent)  # the good record went through
 
 
-def test_a_situations_field_rules_are_one_write_and_a_redelivered_batch_doubles_nothing(stack):
+@contextlib.contextmanager
+def posting_writes(fail: bool = False):
+    """The size of each BatchWriteItem request of search postings made inside the block (each raising when
+    `fail`)."""
+    import botocore.client
+
+    original, sizes = botocore.client.BaseClient._make_api_call, []
+
+    def counted(self, operation, params):
+        if operation == "BatchWriteItem":
+            writes = [w for ws in params["RequestItems"].values() for w in ws]
+            keys = [(w.get("PutRequest", {}).get("Item") or w.get("DeleteRequest", {}).get("Key"))["pk"]["S"]
+                    for w in writes]
+            if all("#W#" in k for k in keys):
+                sizes.append(len(writes))
+                if fail:
+                    raise RuntimeError("the search postings' write failed")
+        return original(self, operation, params)
+
+    botocore.client.BaseClient._make_api_call = counted
+    try:
+        yield sizes
+    finally:
+        botocore.client.BaseClient._make_api_call = original
+
+
+def test_a_situations_field_rules_are_one_write_and_a_redelivered_batch_doubles_nothing(stack, monkeypatch):
     from integration.test_queues_api import dynamodb_requests
+    from integration.test_search_dynamodb import found
 
     c, api, reader = stack
     w = build_world(c.deps)
@@ -139,11 +167,13 @@ def test_a_situations_field_rules_are_one_write_and_a_redelivered_batch_doubles_
         for t in ("One", "Two")
     ]
     batch = reader.batch()
-    with dynamodb_requests() as seen:
+    with dynamodb_requests() as seen, posting_writes() as postings:
         assert c.process_stream_batch(copy.deepcopy(batch)) == {"batchItemFailures": []}
     # Then each item was changed by ONE write naming every rule in order, its tags in the rules' order
-    assert seen["TransactWriteItems"] == 2 * 3  # per item: its rules, its queue counts, its mail budget
+    # both items' rule writes in one shared transaction, the queue counts in another, each item's mail budget
+    assert seen["TransactWriteItems"] == 1 + 1 + 2
     assert seen["GetItem"] <= 2  # people and done-markers come from the batch's reads
+    assert len(postings) == 1 and postings[0] <= 25  # both items' search postings in one shared write
     later = drain(c, reader)  # the rules' own change events (nothing fires on them)
 
     def seen(ref):
@@ -154,6 +184,8 @@ def test_a_situations_field_rules_are_one_write_and_a_redelivered_batch_doubles_
 
     before = {ref: seen(ref) for ref in refs}
     queues = api.call("GET", "/v1/queues", token=admin).data["items"]
+    hits = {q: found(api, admin, q) for q in ("one", "two", "alice")}
+    assert sorted(hits["one"]) == [refs[0]] and sorted(hits["two"]) == [refs[1]] and set(refs) <= set(hits["alice"])
     for ref in refs:
         version, tags, priority, notes = before[ref]
         assert version == 2 and tags == ["first", "second"] and priority == "high"
@@ -168,4 +200,32 @@ def test_a_situations_field_rules_are_one_write_and_a_redelivered_batch_doubles_
     # Then nothing doubled: versions, tags, activity, queue counts, mail
     assert {ref: seen(ref) for ref in refs} == before
     assert api.call("GET", "/v1/queues", token=admin).data["items"] == queues
+    assert {q: found(api, admin, q) for q in hits} == hits
     assert len([m for _, m in c.deps.mailer.sent if m.to == ["alice@customer-a.example"]]) == 2
+
+
+def test_a_failed_shared_postings_write_brings_back_the_records_whose_postings_it_held(stack):
+    from integration.test_search_dynamodb import found
+
+    c, api, reader = stack
+    w = build_world(c.deps)
+    drain(c, reader)
+    admin = w.token("admin")
+    # Given a batch of two new tickets, and a search index whose writes fail this once
+    refs = [api.call("POST", "/v1/items", {"type_id": w.ids["ticket_type"].id, "title": t}, token=admin).data["ref"]
+            for t in ("Kettle", "Toaster")]
+    batch = reader.batch()
+    # When the stream delivers the batch
+    with posting_writes(fail=True) as tried:
+        result = c.process_stream_batch(copy.deepcopy(batch))
+    assert tried == [tried[0]]  # one shared write, which failed
+    # Then both tickets' records come back (their postings were in the failed write), none is lost silently
+    item_records = {str(r["dynamodb"]["SequenceNumber"]) for r in batch["Records"]
+                    if r["dynamodb"].get("NewImage", {}).get("kind", {}).get("S") == "item"}
+    assert item_records and {f["itemIdentifier"] for f in result["batchItemFailures"]} >= item_records
+    assert found(api, admin, "kettle") == []
+    # And when the store answers again and the records are delivered again, the tickets are found
+    failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+    again = {**batch, "Records": [r for r in batch["Records"] if str(r["dynamodb"]["SequenceNumber"]) in failed]}
+    assert c.process_stream_batch(copy.deepcopy(again)) == {"batchItemFailures": []}
+    assert found(api, admin, "kettle") == [refs[0]] and found(api, admin, "toaster") == [refs[1]]

@@ -146,6 +146,9 @@ def write_attachments(tenant_id: str, item_id: str, attachments: list[Attachment
                 batch.save(attachment_record(tenant_id, item_id, att))
 
 
+SAVES_PER_TRANSACTION = 100  # TransactWriteItems' limit of actions
+
+
 class DynamoItemRepo:
     """Items; a warm instance remembers each counter's value, so numbering an item needs no read.
 
@@ -300,6 +303,27 @@ class DynamoItemRepo:
                 raise
             raise Conflict("item changed meanwhile, read it again") from exc
         return stored
+
+    def save_many(self, saves: list[tuple[Item, tuple[Activity, ...], str]]) -> list[Exception | None]:
+        """Saves packed into transactions of at most 100 actions, one item each at most; a cancelled transaction
+        names its failing saves (CancellationReasons), which answer alone, and the rest is written again."""
+        answers: dict[int, Exception | None] = {}
+        pending = list(range(len(saves)))
+        while pending:
+            group = _pack_saves(saves, pending)
+            pending = [i for i in pending if i not in group]
+            while group:
+                failed = _save_group(saves, group)
+                if failed is None:
+                    answers.update({i: None for i in group})
+                    break
+                if not failed:  # not a condition: each save alone says what it answers
+                    for i in group:
+                        answers[i] = _save_alone(self, saves[i])
+                    break
+                answers.update(failed)
+                group = [i for i in group if i not in failed]
+        return [answers[i] for i in range(len(saves))]
 
     def done(self, tenant_id: str, keys: list[str]) -> set[str]:
         wanted = {done_key(tenant_id, k): k for k in dict.fromkeys(keys)}
@@ -501,3 +525,52 @@ class DynamoConversationRepo:
         with Record.batch_write() as batch:
             for mid in message_ids:
                 batch.save(thread_record(tenant_id, mid, item))
+
+
+def _pack_saves(saves: list[tuple[Item, tuple[Activity, ...], str]], pending: list[int]) -> list[int]:
+    """The first pending saves that fit one transaction (done-marker, item, entries each), one per item."""
+    group: list[int] = []
+    items: set[tuple[str, str]] = set()
+    actions = 0
+    for i in pending:
+        item, entries, _ = saves[i]
+        size = 2 + len(entries)
+        if (item.tenant_id, item.id) in items or (group and actions + size > SAVES_PER_TRANSACTION):
+            continue
+        group.append(i)
+        items.add((item.tenant_id, item.id))
+        actions += size
+    return group
+
+
+def _save_group(saves: list[tuple[Item, tuple[Activity, ...], str]], group: list[int]) -> dict[int, Exception] | None:
+    """One transaction of these saves: None when written; else the saves whose condition failed (AlreadyDone for
+    a done-marker, Conflict for a stale item), empty when it failed otherwise."""
+    positions: list[tuple[int, bool]] = []  # each action's save and whether it is the done-marker
+    try:
+        with transaction() as tx:
+            for i in group:
+                item, entries, done = saves[i]
+                tx.save(done_record(item.tenant_id, done), condition=Record.pk.does_not_exist())
+                tx.save(item_record(replace(item, version=item.version + 1)),
+                        condition=(Record.version == item.version) & (Record.kind == "item"))
+                positions += [(i, True), (i, False)]
+                for entry in entries:
+                    tx.save(activity_record(entry))
+                    positions.append((i, False))
+    except TransactWriteError as exc:
+        failed: dict[int, Exception] = {}
+        for at in failed_items(exc):
+            i, marker = positions[at]  # a marker comes before its item: done before outranks moved on, as in `save`
+            failed.setdefault(i, AlreadyDone(saves[i][2]) if marker else Conflict("item changed meanwhile"))
+        return failed
+    return None
+
+
+def _save_alone(repo: Any, save: tuple[Item, tuple[Activity, ...], str]) -> Exception | None:
+    item, entries, done = save
+    try:
+        repo.save(item, entries[0], more=entries[1:], done=done)
+    except Exception as exc:  # the save's own answer
+        return exc
+    return None

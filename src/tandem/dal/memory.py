@@ -344,6 +344,7 @@ class MemoryItemRepo:
         self._activity: dict[tuple[str, str], list[Activity]] = {}
         self._idem: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._done: set[tuple[str, str]] = set()  # (tenant, key): done-markers of stream changes (`save`)
+        self.done_markers = self._done  # shared with the mail log's counts (memory_repos)
         self.threads = store.threads  # (tenant, Message-ID) → item id, shared with the premises check
         self.conversations: MemoryConversationRepo = None  # type: ignore[assignment]  # set by memory_repos
 
@@ -426,6 +427,16 @@ class MemoryItemRepo:
                 self.record(entry)
             self._s.emit(ItemChanged, current, stored)
             return stored
+
+    def save_many(self, saves: list[tuple[Item, tuple[Activity, ...], str]]) -> list[Exception | None]:
+        answers: list[Exception | None] = []
+        for item, entries, done in saves:
+            try:
+                self.save(item, entries[0], more=entries[1:], done=done)
+                answers.append(None)
+            except Exception as exc:  # each save answers for itself
+                answers.append(exc)
+        return answers
 
     def done(self, tenant_id: str, keys: list[str]) -> set[str]:
         with self._s.lock:
@@ -559,12 +570,14 @@ class MemoryConversationRepo:
 
 
 class MemoryMailLog:
-    def __init__(self, store: _Store | None = None) -> None:
+    def __init__(self, store: _Store | None = None, counted: set[tuple[str, str]] | None = None) -> None:
         self._store = store or _Store()
         self._rejections: list[Rejection] = []
         self._claims: set[tuple[str, str]] = set()
         self._counters: dict[tuple[str, str, str], int] = {}
-        self._counted: set[tuple[str, str]] = set()  # (tenant, change id): done-markers of `count_once`
+        # (tenant, change id): done-markers of `count_once`; the items' done-markers when given, as on the table,
+        # where both are the same kind of record (so `ItemRepo.done` finds them)
+        self._counted: set[tuple[str, str]] = set() if counted is None else counted
         self._lock = threading.Lock()
 
     def reject(self, rejection: Rejection, premises: tuple[Premise, ...] = ()) -> None:
@@ -701,7 +714,7 @@ def memory_repos() -> Repos:
         items=items,
         conversations=MemoryConversationRepo(store, items),
         idempotency=MemoryIdempotencyStore(),
-        mail=MemoryMailLog(store),
+        mail=MemoryMailLog(store, items.done_markers),
         rules=MemoryRuleRepo(store),
         macros=MemoryMacroRepo(store),
         sla_policies=MemoryEntityRepo(store, "sla"),

@@ -23,6 +23,11 @@ class MemoryQueueCounters:
                     stored[name] = stored.get(name, 0) + amount
             return True
 
+    def apply_many(self, tenant_id: str, changes: list[tuple[str, dict[str, dict[str, int]]]]) -> dict[str, Exception]:
+        for change_id, deltas in changes:
+            self.apply(tenant_id, change_id, deltas)
+        return {}
+
     def replace(self, tenant_id: str, counters: dict[str, dict[str, int]]) -> None:
         with self._lock:
             for counter, fields in counters.items():

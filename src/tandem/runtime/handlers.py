@@ -132,13 +132,15 @@ def react_to(
 
     if isinstance(event, ItemCreated):
         count("ItemsCreated", channel=event.item.via or "unknown")
-    guarded(lambda: apply_rules(deps, event, load, c.settings.token_secret, done), "RuleFailures")
+    defer = batch.saves.defer_for(event.event_id) if batch is not None else None  # shared writes at the end
+    guarded(lambda: apply_rules(deps, event, load, c.settings.token_secret, done, defer), "RuleFailures")
     guarded(lambda: track(deps, event, policies))
     guarded(lambda: schedule_time_rules(deps, event, load))
     sent = guarded(lambda: react(deps, event, c.settings.token_secret))
     guarded(lambda: emit(deps, event, hooks, dispatch, event.event_id), "WebhookFailures")
-    guarded(lambda: index_change(deps, event), "SearchIndexFailures")
-    guarded(lambda: count_change(deps, event), "QueueCountFailures")
+    staged = batch.staging(event) if batch is not None else deps  # written at the batch's end, shared
+    guarded(lambda: index_change(staged, event), "SearchIndexFailures")
+    guarded(lambda: count_change(staged, event), "QueueCountFailures")
     guarded(lambda: count_time(deps, event), "TimeReportFailures")
     guarded(lambda: in_app.react(deps, event), "NotificationFailures")
     if batch is None:
@@ -182,6 +184,7 @@ def process_stream_batch(c: Container, event: dict) -> dict:
         failed_hooks = dispatch.wait()
         dispatch.close()
     answer = _add_failures(event, answer, failed_hooks)
+    answer = _fail_events(event, answer, _flush(batch))  # the batch's shared writes, before the change stamp
     answer = _touch_tenants(c, event, changes, answer)
     if answer.get("batchItemFailures"):
         count("StreamRecordFailures", len(answer["batchItemFailures"]))
@@ -235,10 +238,29 @@ def _add_failures(event: dict, answer: dict, failed: dict[str, Exception]) -> di
     for exc in failed.values():
         logger.error("webhook attempt failed", exc_info=exc)
     count("WebhookFailures", len(failed))
+    return _fail_events(event, answer, set(failed))
+
+
+def _flush(batch: StreamBatch) -> set[str]:
+    """Write the records' staged writes; the event ids whose writes failed (the whole batch's when it raised)."""
+    try:
+        failed = batch.flush()
+    except Exception:
+        logger.exception("stream batch writes failed")
+        return {"*"}
+    if failed:
+        count("StreamWriteFailures", len(failed))
+    return failed
+
+
+def _fail_events(event: dict, answer: dict, event_ids: set[str]) -> dict:
+    """The records of these stream event ids ("*": all of them) come back, each named once."""
+    if not event_ids:
+        return answer
     known = {f["itemIdentifier"] for f in answer.get("batchItemFailures") or []}
     for record in event.get("Records") or []:
         seq = str((record.get("dynamodb") or {}).get("SequenceNumber") or "")
-        if str(record.get("eventID") or "") in failed and seq and seq not in known:
+        if ("*" in event_ids or str(record.get("eventID") or "") in event_ids) and seq and seq not in known:
             known.add(seq)
             answer.setdefault("batchItemFailures", []).append({"itemIdentifier": seq})
     return answer

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Literal
 
 from tandem.domain.activity import Activity
 from tandem.domain.errors import Conflict, DomainError, ValidationError
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 RuleLoader = Callable[[str], list[Rule]]
 Done = Callable[[str, str], bool]  # (tenant id, done-marker key) → known to exist
+# (item to save, its activity entries, done-marker key, after it was saved, when it had moved on) → None
+Defer = Callable[[Item, tuple[Activity, ...], str, Callable[[], None], Callable[[], None]], None]
 CONFLICT_ATTEMPTS = 5  # a situation's write, against an item that keeps changing meanwhile
 
 # Changes a rule reacts to as "item changed"; bookkeeping fields alone are not a change.
@@ -122,12 +125,15 @@ def _message_situations(deps: Deps, event: MessageAdded) -> list[Situation]:
     return found
 
 
-def apply_rules(deps: Deps, event: Event, load: RuleLoader, secret: str, done: Done | None = None) -> int:
+def apply_rules(
+    deps: Deps, event: Event, load: RuleLoader, secret: str, done: Done | None = None, defer: Defer | None = None
+) -> int:
     """Run the rules one change calls for; returns how many rule runs happened. `done` answers from a batch's
-    one read of done-markers (see `done_keys`), so a redelivered event's finished work costs no request."""
+    one read of done-markers (see `done_keys`), so a redelivered event's finished work costs no request; `defer`
+    takes a situation's one write of field rules to write it with other items' at the batch's end."""
     runs = 0
     for situation in situations(deps, event):
-        runs += run_situation(deps, situation, load, event.event_id, secret, done)
+        runs += run_situation(deps, situation, load, event.event_id, secret, done, defer)
     return runs
 
 
@@ -151,7 +157,13 @@ def done_keys(event: Event) -> list[str]:
 
 
 def run_situation(
-    deps: Deps, s: Situation, load: RuleLoader, event_key: str, secret: str, done: Done | None = None
+    deps: Deps,
+    s: Situation,
+    load: RuleLoader,
+    event_key: str,
+    secret: str,
+    done: Done | None = None,
+    defer: Defer | None = None,
 ) -> int:
     """Run the rules a situation calls for, once per (event, trigger).
 
@@ -173,6 +185,8 @@ def run_situation(
     if done is not None and done(tenant.id, key):
         return 0
     if all(_fields_only(rule, actions) for rule, actions in fired):
+        if defer is not None:
+            return _defer_together(deps, tenant, s, fired, key, defer)
         return _run_together(deps, tenant, s, fired, key)
     runs = 0
     for rule, actions in fired:
@@ -193,12 +207,39 @@ def _fields_only(rule: Rule, actions: list[Action]) -> bool:
     return rule.undecoded is None and all(isinstance(a, FIELD_ACTIONS) for a in actions)
 
 
-def _run_together(deps: Deps, tenant: Tenant, s: Situation, fired: list[tuple[Rule, list[Action]]], key: str) -> int:
+def _defer_together(
+    deps: Deps, tenant: Tenant, s: Situation, fired: list[tuple[Rule, list[Action]]], key: str, defer: Defer
+) -> int:
+    """`_run_together`'s write left to the batch (`defer`): once written, the rules' outcomes are marked; when the
+    item had moved on (Conflict), the situation runs alone from the item read again."""
+    staged, entries, outcomes = _stage(deps, tenant, s, s.item, fired)
+    if not entries:
+        return len(fired)
+
+    def saved() -> None:
+        for rule, failure in outcomes:
+            _mark_rule(deps, tenant, rule, failure)
+
+    def again() -> None:
+        _run_together(deps, tenant, s, fired, key, deps.repos.items.get(tenant.id, s.item.ref))
+
+    defer(staged, tuple(entries), key, saved, again)
+    return len(fired)
+
+
+def _run_together(
+    deps: Deps,
+    tenant: Tenant,
+    s: Situation,
+    fired: list[tuple[Rule, list[Action]]],
+    key: str,
+    start: Item | None | Literal[False] = False,
+) -> int:
     """The situation's field-only rules as one write of the item with its done-marker (see `run_situation`).
 
-    Starts from the item the change carries (no read); when it has moved on since (Conflict), reads it and
-    stages again."""
-    item: Item | None = s.item
+    Starts from the item the change carries (no read) unless given the item read again (`start`); when it has
+    moved on since (Conflict), reads it and stages again."""
+    item: Item | None = s.item if start is False else start
     for _ in range(CONFLICT_ATTEMPTS):
         if item is None:
             return 0  # gone meanwhile

@@ -172,6 +172,11 @@ def _remember_provider_id(deps: Deps, tenant: Tenant, item: Item, provider_id: s
         log.warning("could not remember the provider's Message-ID", extra={"item": item.ref}, exc_info=True)
 
 
+def ack_key(event_id: str) -> str:
+    """The done-marker an acknowledgement's count writes (`MailLog.count_once`): a stream batch reads it up front."""
+    return f"ack:{event_id}"
+
+
 def acknowledge(deps: Deps, event_id: str, item: Item, secret: str) -> int:
     """Tell the requester of a new ticket it was received (tenant setting; never for automatic or spam mail)."""
     tenant = deps.repos.tenants.get(item.tenant_id)
@@ -188,7 +193,7 @@ def acknowledge(deps: Deps, event_id: str, item: Item, secret: str) -> int:
     # ones, and an event counted by an earlier attempt (under the budget then) is sent by the retry.
     hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
     limit = ACKS_PER_SENDER_PER_HOUR
-    if not deps.repos.mail.count_once(tenant.id, f"ack:{requester.email}", hour, 7200, f"ack:{event_id}", limit):
+    if not deps.repos.mail.count_once(tenant.id, f"ack:{requester.email}", hour, 7200, ack_key(event_id), limit):
         return 0
     return _send(deps, tenant, item, event_id, requester, "ack", secret, automatic=True)
 

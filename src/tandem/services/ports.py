@@ -354,6 +354,12 @@ class ItemRepo(Protocol):
         cannot make its change twice."""
         ...
 
+    def save_many(self, saves: list[tuple[Item, tuple[Activity, ...], str]]) -> list[Exception | None]:
+        """`save(item, entries[0], more=entries[1:], done=done)` of several items in as few writes as fit (one
+        save per item: several of one item are a Conflict after the first); each answer None (saved),
+        AlreadyDone, Conflict or that save's error, the others saved whatever one of them answers."""
+        ...
+
     def done(self, tenant_id: str, keys: list[str]) -> set[str]:
         """Which of these done-markers (see `save`) exist: one batch read for a whole stream batch."""
         ...
@@ -525,7 +531,8 @@ class MailLog(Protocol):
     def count_once(self, tenant_id: str, key: str, window: str, ttl_seconds: int, change_id: str, limit: int) -> bool:
         """Count `change_id` once for `key` in `window` unless the count has reached `limit`, in one write with the
         change's done-marker. True when counted, now or by an earlier attempt (a repeat counts nothing); False,
-        writing nothing, when the limit was reached."""
+        writing nothing, when the limit was reached. The done-marker is one `ItemRepo.done` finds (a stream batch
+        reads them all up front)."""
         ...
 
 
@@ -544,6 +551,12 @@ class QueueCounters(Protocol):
     def apply(self, tenant_id: str, change_id: str, deltas: dict[str, dict[str, int]]) -> bool:
         """Add `deltas` ({counter: {field: amount}}) exactly once per `change_id` (a stream event's id), all in one
         atomic write with a marker of the change; False, changing nothing, when the change was applied before."""
+        ...
+
+    def apply_many(self, tenant_id: str, changes: list[tuple[str, dict[str, dict[str, int]]]]) -> dict[str, Exception]:
+        """`apply` for many changes in as few atomic writes as fit (each change still counted exactly once: a change
+        applied before adds nothing, the others still count); answers the changes that failed, with their error
+        (none of their deltas was added)."""
         ...
 
     def read(self, tenant_id: str, counters: list[str]) -> dict[str, dict[str, int]]:
