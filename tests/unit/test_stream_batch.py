@@ -10,7 +10,7 @@ from tandem.services.stream_batch import BatchMail
 
 class CountingMailLog(MemoryMailLog):
     def __init__(self, counted: set[tuple[str, str]]) -> None:
-        super().__init__(counted)
+        super().__init__(counted=counted)
         self.asked = 0
 
     def count_once(self, *args, **kwargs) -> bool:
@@ -35,7 +35,7 @@ def test_a_sender_over_the_limit_is_not_asked_again_in_the_batch():
 def test_a_change_counted_by_an_earlier_delivery_is_still_answered_counted():
     # Given a change counted by an earlier delivery (under the limit then) whose mail did not go out
     counted: set[tuple[str, str]] = set()
-    earlier = MemoryMailLog(counted)
+    earlier = MemoryMailLog(counted=counted)
     assert earlier.count_once("t1", "ack:a@x", "H", 60, "ack:e0", 1) is True
     # And a batch that read its done-marker up front and then finds the sender over the limit
     inner = CountingMailLog(counted)
