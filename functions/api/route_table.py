@@ -6,6 +6,7 @@ api/__init__.py registers these with Chalice; a module is imported on the first 
 from __future__ import annotations
 
 MODULES = (
+    "routes_health",
     "routes_auth",
     "routes_automation",
     "routes_chat",
@@ -30,8 +31,8 @@ MODULES = (
 )
 
 ROUTES: tuple[tuple[str, str, str, str, tuple[str, ...] | None], ...] = (
-    ("GET", "/v1/health", "routes_auth", "health", None),
-    ("GET", "/v1/openapi.json", "routes_auth", "openapi", None),
+    ("GET", "/v1/health", "routes_health", "health", None),
+    ("GET", "/v1/openapi.json", "routes_health", "openapi", None),
     ("POST", "/v1/signup", "routes_auth", "signup", None),
     ("POST", "/v1/auth/login", "routes_auth", "login", None),
     ("POST", "/v1/auth/logout", "routes_auth", "logout", None),
