@@ -266,10 +266,18 @@ def _add_failures(event: dict, answer: dict, failed: dict[str, Exception]) -> di
 
 def run_timers(c: Container, now: str | None = None) -> dict:
     """Fire every due timer once: SLA warnings and breaches, idle and due-soon rules."""
-    from tandem.services.apply_rules import rule_loader
     from tandem.services.run_timers import run_timers as fire_due
 
-    fired = fire_due(c.deps, rule_loader(c.deps), c.settings.token_secret, now=now)
+    loader: list[Callable[[str], list]] = []
+
+    def load(tenant_id: str) -> list:  # the rules machinery is imported when a due timer first needs rules
+        if not loader:
+            from tandem.services.apply_rules import rule_loader
+
+            loader.append(rule_loader(c.deps))
+        return loader[0](tenant_id)
+
+    fired = fire_due(c.deps, load, c.settings.token_secret, now=now)
     for kind, n in fired.items():
         count("TimersFired", n, kind=kind)
     logger.info("timers tick", extra={"fired": fired})
