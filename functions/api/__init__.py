@@ -1,37 +1,18 @@
 """Blueprint: the REST API under /v1. Routes only map HTTP to use cases.
 
-Each route module registers its operations on the blueprint through `api.ops.op`; once all are in, the route
-table is closed: other methods on a known path answer 405 and unknown paths 404, in the error shape.
+Each route module registers its operations through `api.ops.op`. The modules load lazily: Chalice learns every
+route now from the generated list in route_table.py (kept in step with the modules by
+tests/unit/test_route_table.py; regenerate with `python functions/api/route_gen.py`), and a route's module is
+imported on the first request to one of its routes. The table is then closed: other methods on a known path
+answer 405 and unknown paths 404, in the error shape.
 """
 
 from __future__ import annotations
 
-from api import (  # noqa: F401
-    routes_auth,
-    routes_automation,
-    routes_chat,
-    routes_directory,
-    routes_hooks,
-    routes_import_msp,
-    routes_imports,
-    routes_inbound,
-    routes_items,
-    routes_kb,
-    routes_keys,
-    routes_live,
-    routes_planning,
-    routes_projects,
-    routes_public,
-    routes_queues,
-    routes_reports,
-    routes_roles,
-    routes_search,
-    routes_time,
-    routes_views,
-)
 from api.blueprint import api
-from api.ops import close_route_table
+from api.ops import register_routes
+from api.route_table import ROUTES
 
-close_route_table()
+register_routes(ROUTES)
 
 __all__ = ["api"]

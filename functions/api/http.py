@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Response
 
@@ -24,10 +24,11 @@ from tandem.domain.errors import (
     Unauthorized,
     ValidationError,
 )
-from tandem.domain.permissions import Principal
 from tandem.runtime.observability import logger
 from tandem.runtime.wiring import Container, container
-from tandem.services.authenticate import principal_from_token
+
+if TYPE_CHECKING:  # a cold Lambda answering without a credential (health) imports neither
+    from tandem.domain.permissions import Principal
 
 STATUS = {
     BadRequest: 400,
@@ -162,6 +163,8 @@ def optional_principal(request: Any) -> Principal | None:
     token = _credential(request)
     if token is None:
         return None
+    from tandem.services.authenticate import principal_from_token
+
     p = principal_from_token(current().deps, token)
     logger.append_keys(tenant_id=p.tenant_id, user_id=p.user_id)
     return p

@@ -1,8 +1,15 @@
 """The route table: every operation declares its models once, and its Chalice route, request decoding, response
-encoding and OpenAPI entry (spec.py) all come from that declaration."""
+encoding and OpenAPI entry (spec.py) all come from that declaration.
+
+Route modules load lazily (a cold API Lambda imports only the module of the route it serves): Chalice gets every
+route at import from the generated list in route_table.py, each as a small view that imports the route's module
+on its first call and hands over to the view `op` made there. Reading `OPS` (the OpenAPI document, tests) loads
+every route module first, so it always lists every operation, in the order of route_table.py.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +44,9 @@ class Op:
     max_bytes: int = BODY_BYTES  # the body's size limit (413 beyond): only an import batch takes more
 
 
-OPS: list[Op] = []
+_OPS: list[Op] = []  # in the order the route modules were imported; read `OPS` for the whole table
+VIEWS: dict[tuple[str, str], Callable[..., Any]] = {}  # (method, path) -> the route's view, once its module is in
+CONTENT_TYPES: dict[tuple[str, str], list[str] | None] = {}  # (method, path) -> content_types given to `op`
 
 
 @dataclass
@@ -90,8 +99,8 @@ def op(
     """Register `fn(call, **path_params)` as `method path`, decoding `body` and `query` with their models."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        OPS.append(Op(method, path, fn.__name__, summary, tag, body, query, returns, status, auth, errors, media,
-                      headers, max_bytes))
+        _OPS.append(Op(method, path, fn.__name__, summary, tag, body, query, returns, status, auth, errors, media,
+                       headers, max_bytes))
 
         def view(**params: Any) -> Any:
             request = api.current_request
@@ -101,8 +110,8 @@ def op(
             return respond(fn(Call(request, decoded, q), **params), status, media)
 
         view.__name__ = fn.__name__
-        extra = {"content_types": content_types} if content_types else {}
-        route(path, methods=[method], **extra)(endpoint(view))
+        VIEWS[(method, path)] = endpoint(view)  # Chalice calls it through the dispatcher route_table registered
+        CONTENT_TYPES[(method, path)] = content_types
         return fn
 
     return register
@@ -128,11 +137,54 @@ def _no_route(**params: Any) -> Response:
     )
 
 
-def close_route_table() -> None:
-    """After every route module registered: other methods on known paths answer 405 with `Allow`, and any other
+def _dispatcher(method: str, path: str, module: str, name: str) -> Callable[..., Any]:
+    """The view Chalice holds for `method path`: imports the route's module on the first call, then calls its view."""
+
+    def view(**params: Any) -> Any:
+        target = VIEWS.get((method, path))
+        if target is None:
+            importlib.import_module(f"api.{module}")
+            target = VIEWS[(method, path)]
+        return target(**params)
+
+    view.__name__ = name
+    return endpoint(view)
+
+
+def register_routes(rows: tuple[tuple[str, str, str, str, tuple[str, ...] | None], ...]) -> None:
+    """Register every operation of `rows` (method, path, module, view name, content types) with Chalice, its
+    module not imported yet; then close the table (405 and 404)."""
+    for method, path, module, name, content_types in rows:
+        extra = {"content_types": list(content_types)} if content_types else {}
+        route(path, methods=[method], **extra)(_dispatcher(method, path, module, name))
+    close_route_table([(method, path) for method, path, *_ in rows])
+
+
+def load_all() -> None:
+    """Import every route module (in route_table's order), so `_OPS` holds every operation."""
+    from api.route_table import MODULES
+
+    for module in MODULES:
+        importlib.import_module(f"api.{module}")
+
+
+def __getattr__(name: str) -> Any:
+    """`OPS`: the whole route table, every module loaded, in route_table.py's order (whatever order requests
+    loaded the modules in, the OpenAPI document stays the same)."""
+    if name != "OPS":
+        raise AttributeError(name)
+    from api.route_table import ROUTES
+
+    load_all()
+    order = {(method, path): n for n, (method, path, *_) in enumerate(ROUTES)}
+    return sorted(_OPS, key=lambda o: order.get((o.method, o.path), len(order)))
+
+
+def close_route_table(operations: list[tuple[str, str]]) -> None:
+    """After every operation is registered: other methods on known paths answer 405 with `Allow`, and any other
     path under /v1 answers 404, both in the error shape (never API Gateway's own 403 "Missing Authentication
     Token", which would echo the Authorization header)."""
-    for path, methods in _registered().items():
+    for path, methods in _registered(operations).items():
         allowed = sorted(methods)
         missing = [m for m in METHODS if m not in methods]
         if missing:
@@ -143,10 +195,10 @@ def close_route_table() -> None:
     route("/v1/{proxy+}", methods=list(METHODS))(_no_route)
 
 
-def _registered() -> dict[str, set[str]]:
+def _registered(operations: list[tuple[str, str]]) -> dict[str, set[str]]:
     paths: dict[str, set[str]] = {}
-    for o in OPS:
-        paths.setdefault(o.path, set()).add(o.method)
+    for method, path in operations:
+        paths.setdefault(path, set()).add(method)
     for path, method in EXTRA_ROUTES:
         paths.setdefault(path, set()).add(method)
     return paths

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET
 
-from tandem.domain.activity import Activity
-from tandem.domain.hierarchy import Project
-from tandem.domain.item_types import ItemType
-from tandem.domain.items import Item
-from tandem.domain.messages import Attachment, Message
-from tandem.domain.modules import action_warnings
-from tandem.domain.planning import PlanConflict
-from tandem.domain.rules import actions_json, group_json
-from tandem.domain.tenants import Tenant, modules_of
-from tandem.schemas import auth, automation, items, people, planning, projects
 from tandem.schemas.derive import project as fill
+
+if TYPE_CHECKING:
+    from tandem.domain.activity import Activity
+    from tandem.domain.hierarchy import Project
+    from tandem.domain.item_types import ItemType
+    from tandem.domain.items import Item
+    from tandem.domain.messages import Attachment, Message
+    from tandem.domain.planning import PlanConflict
+    from tandem.domain.tenants import Tenant
+
+
+class _OnFirstUse:
+    """A module imported when one of its names is first read: every route imports this module, and a cold Lambda
+    serving one route should not import the schemas and domain modules only other routes render (~100 ms)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+auth, automation, items, people, planning, projects = (
+    _OnFirstUse(f"tandem.schemas.{n}") for n in ("auth", "automation", "items", "people", "planning", "projects"))
+_domain_modules, _domain_rules, _domain_tenants = (
+    _OnFirstUse(f"tandem.domain.{n}") for n in ("modules", "rules", "tenants"))
 
 
 def tenant(t: Tenant) -> auth.TenantOut:
@@ -29,7 +46,7 @@ def tenant_settings(t: Tenant) -> Any:
 
 def modules(t: Tenant) -> auth.Modules:
     """Every module with its state, defaults applied (what screens show or hide)."""
-    return auth.Modules(**modules_of(t))
+    return auth.Modules(**_domain_tenants.modules_of(t))
 
 
 def statuses(t: Tenant) -> dict[str, list[auth.StatusOut]]:
@@ -107,16 +124,16 @@ def rule(r: Any, on: dict[str, bool] | None = None) -> automation.RuleOut:
     """`on`: the tenant's modules (modules_of), for the warnings of actions whose module is off."""
     # A definition stored by older code that no longer decodes is shown as stored: the admin sees what to fix.
     raw = r.undecoded.parts if r.undecoded else {}
-    actions = raw.get("actions", actions_json(r.actions))
+    actions = raw.get("actions", _domain_rules.actions_json(r.actions))
     listed = actions if isinstance(actions, list) else []
     kinds = [str(a.get("type", "")) if isinstance(a, dict) else "" for a in listed]
     warnings = [automation.RuleWarning(action_index=w.action_index, module=w.module, message=w.message)
-                for w in action_warnings(kinds, on or {})]
+                for w in _domain_modules.action_warnings(kinds, on or {})]
     return automation.RuleOut(
         id=r.id,
         name=r.name,
         trigger=r.trigger.value,
-        conditions=raw.get("conditions", group_json(r.conditions)),
+        conditions=raw.get("conditions", _domain_rules.group_json(r.conditions)),
         actions=actions,
         enabled=r.enabled,
         position=r.position,
@@ -132,8 +149,8 @@ def rule(r: Any, on: dict[str, bool] | None = None) -> automation.RuleOut:
 def macro(m: Any) -> automation.MacroOut:
     raw = m.undecoded.parts if m.undecoded else {}
     return automation.MacroOut(
-        id=m.id, name=m.name, actions=raw.get("actions", actions_json(m.actions)), created_at=m.created_at,
-        version=m.version,
+        id=m.id, name=m.name, actions=raw.get("actions", _domain_rules.actions_json(m.actions)),
+        created_at=m.created_at, version=m.version,
     )
 
 

@@ -35,24 +35,6 @@ from tandem.services.tenant_settings import update_settings
 AUTH = "auth"
 
 
-@op("GET", "/v1/health", summary="Up and able to reach its table and buckets", tag=AUTH, auth=False,
-    returns=m.Health, errors=(503,))
-def health(call: Call) -> Any:
-    from api.http import error
-
-    report = current().health()
-    if report["status"] != "ok":
-        return error(503, "unavailable", "a dependency is unreachable", {"checks": report["checks"]})
-    return m.Health(status=report["status"], checks=report["checks"])
-
-
-@op("GET", "/v1/openapi.json", summary="This document", tag=AUTH, auth=False, returns=dict)
-def openapi(call: Call) -> Any:
-    from api.spec import document
-
-    return document()
-
-
 def current_request() -> Any:
     return api.current_request
 

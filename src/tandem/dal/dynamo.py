@@ -1,6 +1,9 @@
 """PynamoDB repos for tenants, people and configuration; `dynamo_repos()` assembles every repo."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -173,62 +176,56 @@ class DynamoTenantRepo:
         return Page([loads(Tenant, r.data) for r in records], last)
 
 
+def _item_repo(facts: Any, users: Any) -> Any:
+    from tandem.dal.dynamo_items import DynamoItemRepo
+
+    return DynamoItemRepo(facts, users)
+
+
 def dynamo_repos() -> Repos:
-    """Every repository on the one table."""
-    from tandem.dal.dynamo_chat import DynamoChatRepo
-    from tandem.dal.dynamo_hooks import DynamoDeliveryRepo, hook_repo
-    from tandem.dal.dynamo_inbound import DynamoInboundWebhookRepo
-    from tandem.dal.dynamo_items import DynamoConversationRepo, DynamoItemRepo
-    from tandem.dal.dynamo_kb import DynamoArticleRepo, category_repo
-    from tandem.dal.dynamo_keys import DynamoApiKeyRepo
-    from tandem.dal.dynamo_mail import (
-        DynamoCounters,
-        DynamoIdempotencyStore,
-        DynamoMailLog,
-        DynamoRevocations,
-        DynamoTimerRepo,
-    )
-    from tandem.dal.dynamo_notes import DynamoNotificationRepo
-    from tandem.dal.dynamo_projects import DynamoFolderRepo, DynamoJoinRequestRepo
-    from tandem.dal.dynamo_queues import DynamoQueueCounters
-    from tandem.dal.dynamo_roles import role_repo
-    from tandem.dal.dynamo_rules import DynamoMacroRepo, DynamoRuleRepo
-    from tandem.dal.dynamo_search import DynamoSearchIndex
-    from tandem.dal.dynamo_time import DynamoTimeRepo
-    from tandem.dal.dynamo_time_cells import DynamoTimeCells
-    from tandem.dal.dynamo_views import DynamoViewRepo
+    """Every repository on the one table. Those in their own modules are built, and their module imported, on
+    first use (a LazyRepos): a Lambda's first call imports only the adapters it touches."""
+    from tandem.dal.deferred import LazyRepos
     from tandem.dal.warm import WarmFacts
 
+    def lazy(module: str, name: str, *needs: str) -> Callable[[Repos], Any]:
+        def build(repos: Repos) -> Any:
+            import importlib
+
+            return getattr(importlib.import_module(f"tandem.dal.{module}"), name)(*(getattr(repos, n) for n in needs))
+
+        return build
+
+    builders = dict(
+        items=lambda repos: _item_repo(facts, repos.users),
+        conversations=lazy("dynamo_items", "DynamoConversationRepo", "items"),
+        idempotency=lazy("dynamo_mail", "DynamoIdempotencyStore"), mail=lazy("dynamo_mail", "DynamoMailLog"),
+        rules=lazy("dynamo_rules", "DynamoRuleRepo"), macros=lazy("dynamo_rules", "DynamoMacroRepo"),
+        timers=lazy("dynamo_mail", "DynamoTimerRepo"), counters=lazy("dynamo_mail", "DynamoCounters"),
+        revocations=lazy("dynamo_mail", "DynamoRevocations"), api_keys=lazy("dynamo_keys", "DynamoApiKeyRepo"),
+        hooks=lazy("dynamo_hooks", "hook_repo"), deliveries=lazy("dynamo_hooks", "DynamoDeliveryRepo"),
+        inbound_webhooks=lazy("dynamo_inbound", "DynamoInboundWebhookRepo"),
+        notifications=lazy("dynamo_notes", "DynamoNotificationRepo"),
+        queue_counts=lazy("dynamo_queues", "DynamoQueueCounters"), search=lazy("dynamo_search", "DynamoSearchIndex"),
+        views=lazy("dynamo_views", "DynamoViewRepo"), time=lazy("dynamo_time", "DynamoTimeRepo"),
+        time_cells=lazy("dynamo_time_cells", "DynamoTimeCells"), kb_categories=lazy("dynamo_kb", "category_repo"),
+        articles=lazy("dynamo_kb", "DynamoArticleRepo"), chats=lazy("dynamo_chat", "DynamoChatRepo"),
+        roles=lazy("dynamo_roles", "role_repo"),
+        join_requests=lazy("dynamo_projects", "DynamoJoinRequestRepo", "projects"),
+        folders=lazy("dynamo_projects", "DynamoFolderRepo"),
+        imports=lazy("dynamo_imports", "DynamoImportLedger", "users"),
+    )
+    # What a warm Lambda remembers (dal/warm.py), shared by the repos whose writes re-check it.
     facts = WarmFacts()
     users, organizations, item_types = DynamoUserRepo(), DynamoOrganizationRepo(), DynamoItemTypeRepo()
     for remembering in (users, organizations, item_types):
         remembering.facts = facts
-    items, projects = DynamoItemRepo(facts, users), DynamoProjectRepo()
-    repos = Repos(
-        tenants=None,  # type: ignore[arg-type]  # needs the other repos, set below
+    repos = LazyRepos.deferred(
+        builders,
         users=users, teams=DynamoEntityRepo("team", Team, "TEAM"),
         organizations=organizations, portfolios=DynamoEntityRepo("portfolio", Portfolio, "PORTFOLIO"),
-        projects=projects, item_types=item_types, items=items,
-        conversations=DynamoConversationRepo(items), idempotency=DynamoIdempotencyStore(), mail=DynamoMailLog(),
-        rules=DynamoRuleRepo(), macros=DynamoMacroRepo(),
-        sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"), timers=DynamoTimerRepo(),
-        counters=DynamoCounters(), revocations=DynamoRevocations(), api_keys=DynamoApiKeyRepo(),
-        hooks=hook_repo(), deliveries=DynamoDeliveryRepo(), inbound_webhooks=DynamoInboundWebhookRepo(),
-        notifications=DynamoNotificationRepo(),
-        queue_counts=DynamoQueueCounters(),
-        search=DynamoSearchIndex(),
-        views=DynamoViewRepo(),
-        time=DynamoTimeRepo(),
-        time_cells=DynamoTimeCells(),
-        kb_categories=category_repo(),
-        articles=DynamoArticleRepo(),
-        chats=DynamoChatRepo(),
-        roles=role_repo(),
-        join_requests=DynamoJoinRequestRepo(projects),
-        folders=DynamoFolderRepo(),
+        projects=DynamoProjectRepo(), item_types=item_types,
+        sla_policies=DynamoEntityRepo("sla", SlaPolicy, "SLA"),
     )
     repos.tenants = DynamoTenantRepo(repos)
-    from tandem.dal.dynamo_imports import DynamoImportLedger
-
-    repos.imports = DynamoImportLedger(repos.users)  # type: ignore[arg-type]
     return repos

@@ -152,14 +152,11 @@ def react_to(
 
 def process_stream_batch(c: Container, event: dict) -> dict:
     """Run every stream record through the record handler; failures are reported per record."""
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
     from tandem.dal.stream import decode
     from tandem.services.apply_rules import rule_loader
     from tandem.services.emit_hooks import Dispatch, HookLoader
     from tandem.services.stream_batch import StreamBatch
 
-    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     changes = _decode_all(event, decode)
     # The batch's people and done-markers in batch reads, its tenants' rules, SLA policies and webhook
     # subscriptions one Query each: a record costs only its own writes.
@@ -169,14 +166,13 @@ def process_stream_batch(c: Container, event: dict) -> dict:
     hooks = HookLoader(batch.deps)
     dispatch = Dispatch(workers=WEBHOOK_WORKERS)
 
-    def handle(record: Any) -> None:
-        raw = record.raw_event
+    def handle(raw: dict) -> None:
         change = changes[id(raw)] if id(raw) in changes else decode(raw)  # undecodable: raises here, alone
         if change is not None:
             react_to(c, change, load, policies, hooks, dispatch, batch)
 
     try:
-        answer = process_partial_response(event=event, record_handler=handle, processor=processor)
+        answer = process_partial(event, handle)
     except Exception:  # every record failed: the whole batch comes back
         count("StreamRecordFailures", len(event.get("Records") or []))
         raise
@@ -189,6 +185,30 @@ def process_stream_batch(c: Container, event: dict) -> dict:
     if answer.get("batchItemFailures"):
         count("StreamRecordFailures", len(answer["batchItemFailures"]))
     return answer
+
+
+class BatchFailed(Exception):
+    """Every record of a stream batch failed: the Lambda fails, so the whole batch is delivered again."""
+
+
+def process_partial(event: dict, handle: Callable[[dict], None]) -> dict:
+    """Run `handle` on each record of a DynamoDB stream batch; the answer names the records that raised by their
+    sequence numbers (Lambda's partial batch response). All failed: raise, chained to the first failure. (What
+    powertools' BatchProcessor does for DynamoDB streams, without importing its event classes and asyncio.)"""
+    records = event.get("Records")
+    if not records or not isinstance(records, list):
+        raise ValueError("not a DynamoDB stream batch: no Records")
+    failed: list[dict] = []
+    errors: list[BaseException] = []
+    for record in records:
+        try:
+            handle(record)
+        except Exception as exc:
+            failed.append(record)
+            errors.append(exc)
+    if failed and len(failed) == len(records):
+        raise BatchFailed(f"All {len(errors)} records failed processing; the first: {errors[0]!r}") from errors[0]
+    return {"batchItemFailures": [{"itemIdentifier": (r.get("dynamodb") or {}).get("SequenceNumber")} for r in failed]}
 
 
 def _decode_all(event: dict, decode: Callable[[dict], Event | None]) -> dict[int, Event | None]:
@@ -268,10 +288,18 @@ def _fail_events(event: dict, answer: dict, event_ids: set[str]) -> dict:
 
 def run_timers(c: Container, now: str | None = None) -> dict:
     """Fire every due timer once: SLA warnings and breaches, idle and due-soon rules."""
-    from tandem.services.apply_rules import rule_loader
     from tandem.services.run_timers import run_timers as fire_due
 
-    fired = fire_due(c.deps, rule_loader(c.deps), c.settings.token_secret, now=now)
+    loader: list[Callable[[str], list]] = []
+
+    def load(tenant_id: str) -> list:  # the rules machinery is imported when a due timer first needs rules
+        if not loader:
+            from tandem.services.apply_rules import rule_loader
+
+            loader.append(rule_loader(c.deps))
+        return loader[0](tenant_id)
+
+    fired = fire_due(c.deps, load, c.settings.token_secret, now=now)
     for kind, n in fired.items():
         count("TimersFired", n, kind=kind)
     logger.info("timers tick", extra={"fired": fired})

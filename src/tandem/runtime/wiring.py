@@ -77,16 +77,13 @@ def _core(s: Settings) -> CoreSettings:
 
 def _dynamodb_repos(s: Settings) -> Repos:
     """The PynamoDB repos, each behind the guard that turns throttling and 5xx into TransientError."""
-    from dataclasses import fields, replace
-
     from tandem.aws.transient import TransientGuard
     from tandem.dal import table
+    from tandem.dal.deferred import wrapped
     from tandem.dal.dynamo import dynamo_repos
 
     table.configure(s.table_name, host=s.aws_endpoint, region=s.region)
-    repos = dynamo_repos()
-    guarded = {f.name: TransientGuard(repo) for f in fields(repos) if (repo := getattr(repos, f.name)) is not None}
-    return replace(repos, **guarded)
+    return wrapped(dynamo_repos(), TransientGuard)  # adapters not built yet are guarded when first used
 
 
 def build(

@@ -11,6 +11,7 @@ from tandem.domain.limits import Answers, Date, Description, Email, Id, Name, Pa
 from tandem.domain.statuses import Category
 from tandem.domain.tenants import MODULE_DEFAULTS, PortalVisibility, Tenant
 from tandem.schemas.derive import derive
+from tandem.schemas.health import Health  # noqa: F401  (its own module: the health route imports only it)
 from tandem.schemas.people import UserOut
 from tandem.schemas.projects import PublicForm
 
@@ -115,11 +116,6 @@ class PortalPatch(Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 SettingsPatch = derive(Tenant, "SettingsPatch", write="patch", types={"portal": PortalPatch, "modules": ModulesPatch})
-
-
-class Health(Struct, kw_only=True):
-    status: str
-    checks: dict[str, str] = {}
 
 
 class PublicBranding(Struct, kw_only=True):

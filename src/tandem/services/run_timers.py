@@ -8,14 +8,17 @@ fire it once, and a tick that failed or timed out mid-way leaves it for the next
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tandem.domain.clock import iso, parse_iso
-from tandem.domain.events import Event, ItemChanged, ItemCreated
-from tandem.domain.items import Item
-from tandem.domain.rules import Situation, Trigger
-from tandem.services.apply_rules import RuleLoader, requester_email, run_situation
-from tandem.services.deps import Deps
 from tandem.services.ports import SideEffectInProgress, Timer
+
+if TYPE_CHECKING:  # the rules machinery is imported when a timer fires, not on every (mostly idle) tick
+    from tandem.domain.events import Event
+    from tandem.domain.items import Item
+    from tandem.domain.rules import Trigger
+    from tandem.services.apply_rules import RuleLoader
+    from tandem.services.deps import Deps
 
 # A tick looks this far back (one Query per hour bucket), so timers survive a scheduler outage of an hour.
 LOOKBACK = timedelta(hours=1)
@@ -71,6 +74,9 @@ def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> 
         from tandem.services.chat import mark_missed
 
         return mark_missed(deps, timer, secret)
+    from tandem.domain.rules import Situation, Trigger
+    from tandem.services.apply_rules import requester_email, run_situation
+
     item = deps.repos.items.get(timer.tenant_id, timer.payload.get("ref", ""))
     if item is None:
         return 0
@@ -89,6 +95,8 @@ def _fire(deps: Deps, timer: Timer, load: RuleLoader, secret: str, now: str) -> 
 
 def _fire_sla(deps: Deps, item: Item, timer: Timer, load: RuleLoader, secret: str) -> int:
     """Mark the warning or breach on the clock, then run the SLA rules, once."""
+    from tandem.domain.rules import Situation, Trigger
+    from tandem.services.apply_rules import requester_email, run_situation
     from tandem.services.sla_clocks import mark_fired  # kept off the cold path: only a due SLA timer needs it
 
     marked = mark_fired(deps, item, timer)
@@ -119,6 +127,8 @@ def _still_applies(item: Item, timer: Timer, now: str) -> bool:
 
 def schedule_time_rules(deps: Deps, event: Event, load: RuleLoader) -> int:
     """After a change, (re)schedule the idle and due-soon checks the tenant's rules ask for."""
+    from tandem.domain.events import ItemChanged, ItemCreated
+    from tandem.domain.rules import Trigger
     if not isinstance(event, ItemCreated | ItemChanged):
         return 0
     item = event.item if isinstance(event, ItemCreated) else event.new
