@@ -3,39 +3,20 @@ the API or the SES handler makes is tallied by operation. Counts, not times: a p
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
-import botocore.client
 import pytest
 
 from integration.conftest import FAST_ARGON2, Api
+from integration.test_queues_api import dynamodb_requests as counted
 from tandem.runtime import wiring
 from tandem.runtime.settings import read_settings
 
 TABLE, INBOUND, ATTACHMENTS = "budget-test", "budget-inbound", "budget-attachments"
 ADDRESS = "support@budget.tandem.local"
 READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
-
-
-@contextlib.contextmanager
-def counted() -> Iterator[Counter[str]]:
-    """Every AWS request made inside the block, by operation (boto3 and PynamoDB clients alike)."""
-    tally: Counter[str] = Counter()
-    original = botocore.client.BaseClient._make_api_call
-
-    def counting(self: Any, operation: str, params: dict) -> Any:
-        tally[operation] += 1
-        return original(self, operation, params)
-
-    botocore.client.BaseClient._make_api_call = counting
-    try:
-        yield tally
-    finally:
-        botocore.client.BaseClient._make_api_call = original
 
 
 @pytest.fixture

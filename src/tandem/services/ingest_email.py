@@ -30,7 +30,7 @@ from tandem.mail.render import cut_at_marker
 from tandem.services.deps import Deps
 from tandem.services.mail_parts import TEXT_BUDGET, TITLE_CHARS, content, fit
 from tandem.services.modules import TASK
-from tandem.services.open_item import PREMISE_ATTEMPTS, ensure_customer, new_customer
+from tandem.services.open_item import decided_again, ensure_customer, new_customer
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim, Premise, StalePremise, TransientError
 from tandem.services.post_message import resolve_handles
 from tandem.services.update_item import change_item
@@ -304,13 +304,8 @@ def _for_tenant(
 ) -> Outcome:
     """Decided first from what the warm Lambda remembers (one write re-checks every fact it used); when a fact
     was stale, decided again from fresh reads (`_assumed` sends mail with too much to check there at once)."""
-    for attempt in range(PREMISE_ATTEMPTS):
-        try:
-            return _decide(deps, tenant, item_type, addresses, mail, env, secret, careful=attempt > 0)
-        except StalePremise:
-            if attempt == PREMISE_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    return decided_again(lambda attempt: _decide(deps, tenant, item_type, addresses, mail, env, secret,
+                                                  careful=attempt > 0))
 
 
 def _decide(

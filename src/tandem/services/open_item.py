@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from tandem.domain.activity import Activity
 from tandem.domain.api_keys import on_behalf
@@ -25,6 +26,18 @@ from tandem.services.ports import DuplicateRequest, IdempotencyClaim, Premise, S
 
 # A write whose premises failed is decided again from fresh reads; a fact changing under every try is a conflict.
 PREMISE_ATTEMPTS = 3
+T = TypeVar("T")
+
+
+def decided_again(decide: Callable[[int], T]) -> T:
+    """`decide(attempt)` from what the warm Lambda remembers first (attempt 0); when its write found a remembered
+    fact stale (StalePremise: the store forgot it), again from fresh reads, up to PREMISE_ATTEMPTS in all."""
+    for attempt in range(PREMISE_ATTEMPTS - 1):
+        try:
+            return decide(attempt)
+        except StalePremise:
+            continue
+    return decide(PREMISE_ATTEMPTS - 1)
 
 
 @dataclass
@@ -136,14 +149,11 @@ def open_item(
     either changed meanwhile the item is decided again from fresh reads."""
     if actor is not None:
         require_area(actor, Area.ITEMS, Action.CREATE)
-    for attempt in range(PREMISE_ATTEMPTS):
-        try:
-            return _open(deps, tenant, actor, new, via=via, cause=cause, claim=claim, note=note,
-                         configured_project=configured_project, message=message)
-        except StalePremise:
-            if attempt == PREMISE_ATTEMPTS - 1:
-                raise Conflict("the item type or requester kept changing, try again") from None
-    raise AssertionError("unreachable")
+    try:
+        return decided_again(lambda attempt: _open(deps, tenant, actor, new, via=via, cause=cause, claim=claim,
+                                                   note=note, configured_project=configured_project, message=message))
+    except StalePremise:
+        raise Conflict("the item type or requester kept changing, try again") from None
 
 
 def _open(
