@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from functools import cache
 from typing import Any
 
 from chalice import Response
@@ -27,30 +28,39 @@ from tandem.schemas.codec import given
 from tandem.schemas.common import ListQuery, page_of
 from tandem.schemas.derive import translate
 from tandem.schemas.planning import ItemDetailOut
-from tandem.services import post_message as conversation
-from tandem.services.access import tenant_of
-from tandem.services.convert_item import convert_item
-from tandem.services.open_item import NewItem, fingerprint, open_item
-from tandem.services.planning import item_conflicts
 from tandem.services.ports import IdempotencyClaim, ItemQuery
 from tandem.services.read_items import get_item, list_activity, list_items, list_messages
-from tandem.services.update_item import update_item
+
+# The use cases that write (open, change, convert, post) and the plan's conflicts are imported in their views: a
+# Lambda's first request (a list, a read) does not pay for them (issue 16's cold start).
 
 ITEM = "items"
-# The create fields NewItem names itself; every other field a client may give goes to `extra` (staff only).
-NAMED = tuple(f.name for f in fields(NewItem) if f.name != "extra")
 
 
-def _new_item(data: dict[str, Any]) -> NewItem:
+@cache
+def _named() -> tuple[str, ...]:
+    """The create fields NewItem names itself; every other field a client may give goes to `extra` (staff only)."""
+    from tandem.services.open_item import NewItem
+
+    return tuple(f.name for f in fields(NewItem) if f.name != "extra")
+
+
+def _new_item(data: dict[str, Any]) -> Any:
+    from tandem.services.open_item import NewItem
+
+    named = _named()
     return NewItem(
-        **{k: data[k] for k in NAMED if k in data and data[k] is not None},
-        extra=translate(Item, {k: v for k, v in data.items() if k not in NAMED}),
+        **{k: data[k] for k in named if k in data and data[k] is not None},
+        extra=translate(Item, {k: v for k, v in data.items() if k not in named}),
     )
 
 
 @op("POST", "/v1/items", summary="Create an item", tag=ITEM, body=m.ItemCreate, returns=m.ItemOut, status=201,
     headers=("Idempotency-Key",))
 def create_item(call: Call) -> Response:
+    from tandem.services.access import tenant_of
+    from tandem.services.open_item import fingerprint, open_item
+
     p = principal(call.request)
     data = given(call.body)
     key = idempotency_key(call.request)
@@ -94,6 +104,8 @@ def find_items(call: Call) -> Response:
 @op("GET", "/v1/items/{ref}", summary="Read an item (with the conflicts of its plan)", tag=ITEM,
     returns=ItemDetailOut)
 def read_item(call: Call, ref: str) -> Response:
+    from tandem.services.planning import item_conflicts
+
     p = principal(call.request)
     deps = current().deps
     item = get_item(deps, p, ref)
@@ -103,6 +115,8 @@ def read_item(call: Call, ref: str) -> Response:
 @op("PATCH", "/v1/items/{ref}", summary="Change an item", tag=ITEM, body=m.ItemPatch, returns=m.ItemOut,
     headers=("If-Match",), errors=(409,))
 def patch_item(call: Call, ref: str) -> Response:
+    from tandem.services.update_item import update_item
+
     p = principal(call.request)
     changes = translate(Item, given(call.body))
     item = update_item(current().deps, p, ref, changes, expected_version=if_match(call.request))
@@ -112,6 +126,8 @@ def patch_item(call: Call, ref: str) -> Response:
 @op("POST", "/v1/items/{ref}/convert", summary="Convert a ticket to a task (or back)", tag=ITEM, body=m.ConvertIn,
     returns=m.ItemOut)
 def convert(call: Call, ref: str) -> Response:
+    from tandem.services.convert_item import convert_item
+
     p = principal(call.request)
     item = convert_item(current().deps, p, ref, to=call.body.to, type_id=call.body.type_id)
     return with_etag(render.item(item), item.version)
@@ -135,6 +151,9 @@ def messages(call: Call, ref: str) -> dict[str, Any]:
 @op("POST", "/v1/items/{ref}/messages", summary="Reply or add a private note", tag=ITEM, body=m.MessageCreate,
     returns=m.MessageOut, status=201, headers=("Idempotency-Key",), errors=(409,))
 def post_message(call: Call, ref: str) -> Any:
+    from tandem.services import post_message as conversation
+    from tandem.services.open_item import fingerprint
+
     p = principal(call.request)
     data = given(call.body)
     key = idempotency_key(call.request)
@@ -164,6 +183,8 @@ def activity(call: Call, ref: str) -> dict[str, Any]:
 @op("POST", "/v1/items/{ref}/attachments", summary="Start an upload (answers a presigned POST)", tag=ITEM,
     body=m.AttachmentCreate, returns=m.AttachmentUpload, status=201)
 def upload_attachment(call: Call, ref: str) -> Any:
+    from tandem.services import post_message as conversation
+
     p = principal(call.request)
     b = call.body
     att, upload = conversation.request_upload(
@@ -177,6 +198,8 @@ def upload_attachment(call: Call, ref: str) -> Any:
 @op("GET", "/v1/items/{ref}/attachments/{attachment_id}", summary="A short-lived download link", tag=ITEM,
     returns=m.DownloadOut)
 def download_attachment(call: Call, ref: str, attachment_id: str) -> Any:
+    from tandem.services import post_message as conversation
+
     p = principal(call.request)
     return m.DownloadOut(url=conversation.download_url(current().deps, p, ref, attachment_id))
 
@@ -185,4 +208,6 @@ def download_attachment(call: Call, ref: str, attachment_id: str) -> Any:
 @op("DELETE", "/v1/items/{ref}/attachments/{attachment_id}", summary="Remove an attachment (kept in the history)",
     tag=ITEM, status=204)
 def delete_attachment(call: Call, ref: str, attachment_id: str) -> None:
+    from tandem.services import post_message as conversation
+
     conversation.delete_attachment(current().deps, principal(call.request), ref, attachment_id)

@@ -59,3 +59,26 @@ def test_given_a_lazy_repos_when_replaced_then_the_copy_is_an_ordinary_repos_wit
     copy = replace(lazy(built), users=None)
     assert copy.items.name == "items" and copy.users is None
     assert sorted(built) == ["items", "on items", "users"]
+
+
+def test_given_the_dynamodb_repos_when_only_the_timers_are_read_then_no_people_adapter_or_their_types_load():
+    import json
+    import subprocess
+    import sys
+
+    code = """
+import json, sys
+from tandem.dal.dynamo import dynamo_repos
+repos = dynamo_repos()
+before = [m for m in ("tandem.dal.dynamo_people", "tandem.domain.tenants") if m in sys.modules]
+repos.timers
+after_timers = [m for m in ("tandem.dal.dynamo_people", "tandem.domain.tenants") if m in sys.modules]
+users, items = repos.users, repos.items
+shared = users.facts is items._facts is repos.organizations.facts is repos.item_types.facts
+print(json.dumps([before, after_timers, type(repos.tenants).__name__, shared, type(users).__name__]))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    before, after_timers, tenants, shared, users = json.loads(done.stdout.strip().splitlines()[-1])
+    assert before == [] and after_timers == []
+    assert tenants == "DynamoTenantRepo" and users == "DynamoUserRepo" and shared is True

@@ -2,7 +2,7 @@
 
 Keys (ACCESS_PATTERNS.md, "Roles"): a role is pk=`T#{tid}` sk=`ROLE#{id}`, like other configuration, with its
 name claimed case-insensitively (pk=`ROLENAME#{tid}#{name}`) in the same transaction, so two roles never share a
-name. Who holds a role is found on the users' gsi3 (dal/dynamo.py, `DynamoUserRepo`).
+name. Who holds a role is found on the users' gsi3 (dal/dynamo_people.py, `DynamoUserRepo`).
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tandem.domain.tenants import Tenant
+if TYPE_CHECKING:  # annotations only: a Lambda that reads no tenant does not import the domain's tenants
+    from tandem.domain.tenants import Tenant
 
 
 class CachedTenantRepo:

@@ -12,13 +12,13 @@ which propagates so that SES/Lambda deliver the mail again.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from tandem.domain.activity import Activity
 from tandem.domain.errors import ValidationError
 from tandem.domain.item_types import ItemType
 from tandem.domain.items import Cause, Item, Link
-from tandem.domain.mail import Envelope, Rejection
+from tandem.domain.mail import Envelope
 from tandem.domain.messages import Message, Visibility
 from tandem.domain.people import User, email_domain, normalize_email
 from tandem.domain.replies import status_after_customer_reply
@@ -29,6 +29,7 @@ from tandem.mail.model import InboundEmail
 from tandem.mail.render import cut_at_marker
 from tandem.services.deps import Deps
 from tandem.services.mail_parts import TEXT_BUDGET, TITLE_CHARS, content, fit
+from tandem.services.mail_rejection import Outcome, candidates, failed, reject
 from tandem.services.modules import TASK
 from tandem.services.open_item import decided_again, ensure_customer, new_customer
 from tandem.services.ports import DuplicateRequest, IdempotencyClaim, Premise, StalePremise, TransientError
@@ -45,31 +46,12 @@ MAX_ASSUMED_CC = 4
 MODULE_OFF = "module switched off"
 
 
-@dataclass
-class Outcome:
-    """What happened to one mail for one tenant (or to the mail as a whole when no tenant matched)."""
-
-    result: str  # created | replied | duplicate | rejected | bounce
-    tenant_id: str | None = None
-    ref: str | None = None
-    reason: str = ""
-    error: Exception | None = field(default=None, repr=False, compare=False)  # what made it `failed: …`
-
-
-def _candidates(mail: InboundEmail, env: Envelope) -> list[str]:
-    seen: dict[str, None] = {}
-    for address in [*env.recipients, *mail.to, *mail.cc, *mail.delivered_to]:
-        if address and "@" in address:
-            seen.setdefault(address.strip().lower(), None)
-    return list(seen)
-
-
 def _routable(mail: InboundEmail, env: Envelope) -> list[str]:
     """The addresses SES received the mail for; the header's only when the envelope names none (a raw mail
     replayed without its receipt). SES lists every address of ours a mail went to, so a To/Cc address missing
     from the envelope was not delivered to us, and looking it up would only cost a read per stranger."""
     seen = dict.fromkeys(a.strip().lower() for a in env.recipients if a and "@" in a)
-    return list(seen) or _candidates(mail, env)
+    return list(seen) or candidates(mail, env)
 
 
 def route(deps: Deps, mail: InboundEmail, env: Envelope) -> dict[str, tuple[ItemType, list[str]]]:
@@ -82,42 +64,6 @@ def route(deps: Deps, mail: InboundEmail, env: Envelope) -> dict[str, tuple[Item
         first, addresses = routed.get(item_type.tenant_id, (item_type, []))
         routed[item_type.tenant_id] = (first, [*addresses, address])
     return routed
-
-
-def reject(
-    deps: Deps,
-    mail: InboundEmail,
-    env: Envelope,
-    reason: str,
-    tenant_id: str | None = None,
-    premises: tuple[Premise, ...] = (),
-) -> Outcome:
-    """Keep a mail we will not turn into anything, with the reason (the raw bytes stay in the inbound bucket);
-    `premises` are the facts the reason rests on, re-checked in the same write."""
-    deps.repos.mail.reject(
-        Rejection(
-            id=deps.new_id(),
-            at=deps.clock(),
-            reason=reason[:300],
-            tenant_id=tenant_id,
-            ses_message_id=env.ses_message_id,
-            message_id=(mail.message_id or "")[:300],
-            sender=(mail.from_addr or "")[:300],
-            recipients=[r[:300] for r in _candidates(mail, env)[:50]],
-            subject=(mail.subject or "")[:300],
-            raw_key=env.raw_key,
-            envelope=replace(env, recipients=[r[:300] for r in env.recipients[:50]]),
-        ),
-        premises,
-    )
-    return Outcome("rejected", tenant_id, reason=reason)
-
-
-def failed(deps: Deps, mail: InboundEmail, env: Envelope, exc: Exception, tenant_id: str | None = None) -> Outcome:
-    """An unexpected error, kept as a rejection that `tandem mail replay --reason failed` can run again."""
-    outcome = reject(deps, mail, env, f"failed: {type(exc).__name__}", tenant_id)
-    outcome.error = exc
-    return outcome
 
 
 def ingest(

@@ -12,9 +12,8 @@ from typing import Any
 
 from tandem.domain.mail import Envelope, Rejection
 from tandem.mail.model import InboundEmail
-from tandem.mail.parse import parse_email
 from tandem.services.deps import Deps
-from tandem.services.ingest_email import Outcome, failed, ingest
+from tandem.services.mail_rejection import Outcome, failed
 from tandem.services.ports import BlobStore, MailLog, Premise, TransientError
 
 PAGE = 200
@@ -31,6 +30,11 @@ def receive(
         raise
     except Exception as exc:
         return [failed(deps, InboundEmail(), env, exc, only_tenant)]
+    # The parser and the ingest (email policies, reply splitting, the item use cases) load once a mail was read:
+    # a Lambda whose first mail cannot be read keeps it as a rejection without them.
+    from tandem.mail.parse import parse_email
+    from tandem.services.ingest_email import ingest
+
     return ingest(deps, parse_email(raw), env, secret=secret, only_tenant=only_tenant)
 
 
