@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from integration.mailbox import compose, deliver
-from integration.test_queues_api import dynamodb_requests
+from integration.request_count import dynamodb_requests
 from integration.test_stream_dynamodb import stack  # noqa: F401  (the moto stack)
 from integration.world import build_world
 

@@ -3,13 +3,12 @@ stream (redelivery included) and bulk changes."""
 
 from __future__ import annotations
 
-import contextlib
 import copy
-from collections import Counter
 
 import pytest
 
 from integration.mailbox import compose, deliver
+from integration.request_count import dynamodb_requests
 from integration.test_stream_dynamodb import drain, stack  # noqa: F401  (the moto stack with its stream)
 from integration.world import build_world
 from tandem.runtime.memory_adapters import MemoryBlobStore
@@ -190,24 +189,6 @@ def test_bulk_is_for_those_who_may_change_items(stack):  # noqa: F811
     assert resp.status_code == 403 and resp.data["error"]["code"] == "forbidden"
     too_many = {"refs": [f"T-{n}" for n in range(1, 102)], "set": {"priority": "high"}}
     assert api.call("POST", "/v1/items/bulk", too_many, token=w.token("admin")).status_code == 422
-
-
-@contextlib.contextmanager
-def dynamodb_requests():
-    """Every AWS request made inside the block, by operation (the way bench/counting.py counts)."""
-    import botocore.client
-
-    original, seen = botocore.client.BaseClient._make_api_call, Counter()
-
-    def counted(self, operation, params):
-        seen[operation] += 1
-        return original(self, operation, params)
-
-    botocore.client.BaseClient._make_api_call = counted
-    try:
-        yield seen
-    finally:
-        botocore.client.BaseClient._make_api_call = original
 
 
 def test_a_list_page_the_queues_and_a_bulk_change_take_few_requests(stack):  # noqa: F811

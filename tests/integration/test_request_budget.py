@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from integration.conftest import FAST_ARGON2, Api
-from integration.test_queues_api import dynamodb_requests as counted
+from integration.request_count import dynamodb_requests as counted
 from tandem.runtime import wiring
 from tandem.runtime.settings import read_settings
 

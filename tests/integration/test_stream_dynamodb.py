@@ -142,7 +142,7 @@ def posting_writes(fail: bool = False):
 
 
 def test_a_situations_field_rules_are_one_write_and_a_redelivered_batch_doubles_nothing(stack, monkeypatch):
-    from integration.test_queues_api import dynamodb_requests
+    from integration.request_count import dynamodb_requests
     from integration.test_search_dynamodb import found
 
     c, api, reader = stack
